@@ -1,0 +1,2 @@
+// Placeholder until the control plane lands.
+export default function setup(): void {}

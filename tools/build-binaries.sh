@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Builds the Kubernetes control-plane binaries, etcd, kubectl, nats-server and helm from the Go module
+# proxy into a cache folder outside the repo, keyed by version. Skips whatever is already there.
+#
+#   tools/build-binaries.sh            build what is missing, print the bin folder on the last line
+#   tools/build-binaries.sh --print    print the bin folder only (exit 3 if something is missing)
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+cache_root="${KRUISE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kruise-ts}"
+kube_dir="$cache_root/kube-v$KUBE_VERSION"
+nats_dir="$cache_root/nats-server-v$NATS_SERVER_VERSION"
+helm_dir="$cache_root/helm-v$HELM_VERSION"
+bin_dir="$cache_root/bin-k$KUBE_VERSION-n$NATS_SERVER_VERSION-h$HELM_VERSION"
+kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd)
+
+fail() {
+  printf '\n[binaries] FAILED: %s\n[binaries] What to do: %s\n' "$1" "$2" >&2
+  exit 1
+}
+
+have_all() {
+  local b
+  for b in "${kube_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || return 1; done
+  [[ -x "$nats_dir/nats-server" && -x "$helm_dir/helm" ]]
+}
+
+link_bin_dir() {
+  mkdir -p "$bin_dir"
+  local b
+  for b in "${kube_bins[@]}"; do ln -sf "$kube_dir/$b" "$bin_dir/$b"; done
+  ln -sf "$nats_dir/nats-server" "$bin_dir/nats-server"
+  ln -sf "$helm_dir/helm" "$bin_dir/helm"
+}
+
+if [[ "${1:-}" == "--print" ]]; then
+  have_all || exit 3
+  link_bin_dir
+  echo "$bin_dir"
+  exit 0
+fi
+
+command -v go >/dev/null 2>&1 || fail "Go is not installed (needed to build the Kubernetes binaries)." \
+  "install Go 1.26 or newer (apt-get install golang, or your usual Go install) and run this again."
+go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]] || fail "Go $(go env GOVERSION) is too old; Kubernetes $KUBE_VERSION needs Go 1.26." \
+  "install Go 1.26 or newer, or export GOTOOLCHAIN=go1.26.8 so the go command fetches it."
+
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+started=$(date +%s)
+
+# Runs a go command in the background, printing a heartbeat with the number of packages compiled so far.
+run_with_progress() {
+  local label="$1" log="$2"; shift 2
+  "$@" >"$log" 2>&1 &
+  local pid=$! last=0
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 2
+    local now; now=$(date +%s)
+    if (( now - last >= 20 )); then
+      last=$now
+      printf '[binaries] %s: still building, %ds elapsed, %d packages compiled\n' \
+        "$label" "$(( now - started ))" "$(grep -c . "$log" 2>/dev/null || echo 0)"
+    fi
+  done
+  wait "$pid"
+}
+
+# A tools module: no Go source of ours, only go.mod with `tool` lines.
+make_module() {
+  local dir="$1" module="$2"
+  mkdir -p "$dir/src"
+  printf 'module %s\n\ngo 1.26.0\n' "$module" >"$dir/src/go.mod"
+}
+
+build_kube() {
+  local src="$kube_dir/src" v="v$KUBE_VERSION" staging="v0.${KUBE_VERSION#1.}"
+  echo "[binaries] building Kubernetes $v (${kube_bins[*]}) into $kube_dir"
+  echo "[binaries] a cold build takes 15-30 minutes on 2 cores; later runs reuse it"
+  make_module "$kube_dir" kruise-ts.local/tools/kube
+  local mod_json upstream_mod
+  mod_json="$(go mod download -json "k8s.io/kubernetes@$v")" || fail "could not download k8s.io/kubernetes@$v from the Go module proxy." \
+    "check that GOPROXY ($(go env GOPROXY)) is reachable, then run this again."
+  upstream_mod="$(printf '%s' "$mod_json" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+  (
+    cd "$src" || exit 1
+    go mod edit -require="k8s.io/kubernetes@$v"
+    # k8s.io/kubernetes maps its staging modules to local folders; point each at its published version.
+    awk '/^replace \(/{f=1;next} f&&/^\)/{f=0} f&&/=> \.\/staging/{print $1}' "$upstream_mod" | while read -r m; do
+      go mod edit -replace="$m=$m@$staging"
+    done
+    for t in kube-apiserver kube-controller-manager kube-scheduler kubectl; do go mod edit -tool="k8s.io/kubernetes/cmd/$t"; done
+    go mod edit -tool=go.etcd.io/etcd/server/v3
+    go mod tidy >"$kube_dir/tidy.log" 2>&1
+  ) || fail "resolving the Kubernetes $v modules failed (log: $kube_dir/tidy.log)." \
+    "read the log; if this version no longer resolves, change KUBE_VERSION in tools/versions.env."
+  local pkg="k8s.io/component-base/version"
+  local ldflags="-s -w -X $pkg.gitVersion=$v -X $pkg.gitMajor=${KUBE_VERSION%%.*} -X $pkg.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  local out="$kube_dir/out"
+  mkdir -p "$out"
+  (cd "$src" && run_with_progress "kubernetes $v" "$kube_dir/build.log" \
+    go build -v -trimpath -ldflags "$ldflags" -o "$out/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3) \
+    || { tail -n 30 "$kube_dir/build.log" >&2; fail "go build of Kubernetes $v failed (log: $kube_dir/build.log)." \
+      "read the log above; a disk-full or out-of-memory error needs space or memory, anything else a different KUBE_VERSION."; }
+  mv "$out/server" "$out/etcd" 2>/dev/null || mv "$out/v3" "$out/etcd" 2>/dev/null || true
+  local b
+  for b in "${kube_bins[@]}"; do mv "$out/$b" "$kube_dir/$b" || fail "$b was not produced." "read $kube_dir/build.log."; done
+}
+
+build_simple() { # name dir module version main-package
+  local name="$1" dir="$2" module="$3" version="$4" main="$5"
+  echo "[binaries] building $name $version into $dir"
+  make_module "$dir" "kruise-ts.local/tools/$name"
+  (cd "$dir/src" && go mod edit -require="$module@v$version" -tool="$main" && go mod tidy >"$dir/tidy.log" 2>&1) \
+    || fail "resolving $module@v$version failed (log: $dir/tidy.log)." "check the Go module proxy, or the version in tools/versions.env."
+  (cd "$dir/src" && run_with_progress "$name $version" "$dir/build.log" \
+    go build -v -trimpath -ldflags "-s -w" -o "$dir/$name" "$main") \
+    || { tail -n 30 "$dir/build.log" >&2; fail "go build of $name failed (log: $dir/build.log)." "read the log above."; }
+}
+
+if have_all; then
+  link_bin_dir
+  echo "[binaries] all binaries present (cache: $cache_root)"
+  echo "$bin_dir"
+  exit 0
+fi
+
+[[ -x "$nats_dir/nats-server" ]] || build_simple nats-server "$nats_dir" github.com/nats-io/nats-server/v2 "$NATS_SERVER_VERSION" github.com/nats-io/nats-server/v2
+[[ -x "$helm_dir/helm" ]] || build_simple helm "$helm_dir" helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
+need_kube=0
+for b in "${kube_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || need_kube=1; done
+(( need_kube )) && build_kube
+link_bin_dir
+echo "[binaries] done in $(( $(date +%s) - started ))s; disk used: $(du -sh "$cache_root" | cut -f1) (cache), $(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1) (Go modules), $(du -sh "$(go env GOCACHE)" 2>/dev/null | cut -f1) (Go build cache)"
+echo "$bin_dir"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Brings a fresh clone to a runnable state: the npm dependencies (which carry Node 24) and the cached
+# control-plane binaries. Cheap when nothing changed; `npm start` and `npm test` call it first.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 1
+
+fail() { printf '\n[setup] FAILED: %s\n[setup] What to do: %s\n' "$1" "$2" >&2; exit 1; }
+
+command -v npm >/dev/null 2>&1 || fail "npm is not installed." "install Node.js (any version that runs npm 10+); the project brings Node 24 itself."
+
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+stamp="node_modules/.kruise-lock-hash"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
+  echo "[setup] installing npm dependencies from package-lock.json (this brings Node 24 as well)"
+  npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed." "read the npm error above; if the lockfile is out of date run 'npm install' and commit package-lock.json."
+  echo "$lock_hash" >"$stamp"
+fi
+
+node24="$root/node_modules/.bin/node"
+[[ -x "$node24" ]] || fail "node_modules/.bin/node is missing, so Node 24 was not installed." "run 'rm -rf node_modules && npm ci'; the 'node' devDependency downloads the Node 24 binary from the npm registry."
+major="$("$node24" -p 'process.versions.node.split(".")[0]')"
+[[ "$major" == "24" ]] || fail "the project's Node is $("$node24" --version), expected 24.x." "run 'rm -rf node_modules && npm ci'."
+
+bash "$root/tools/build-binaries.sh" >&2 || exit 1

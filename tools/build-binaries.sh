@@ -107,19 +107,20 @@ build_kube() {
       k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl go.etcd.io/etcd/server/v3) \
     || { tail -n 30 "$kube_dir/build.log" >&2; fail "go build of Kubernetes $v failed (log: $kube_dir/build.log)." \
       "read the log above; a disk-full or out-of-memory error needs space or memory, anything else a different KUBE_VERSION."; }
-  mv "$out/server" "$out/etcd" 2>/dev/null || mv "$out/v3" "$out/etcd" 2>/dev/null || true
+  # go names the binary of a ".../server/v3" main after "server".
+  mv "$out/server" "$out/etcd" 2>/dev/null || true
   local b
   for b in "${kube_bins[@]}"; do mv "$out/$b" "$kube_dir/$b" || fail "$b was not produced." "read $kube_dir/build.log."; done
 }
 
-build_simple() { # name dir module version main-package
-  local name="$1" dir="$2" module="$3" version="$4" main="$5"
+build_simple() { # name dir module version main-package [extra ldflags]
+  local name="$1" dir="$2" module="$3" version="$4" main="$5" extra="${6:-}"
   echo "[binaries] building $name $version into $dir"
   make_module "$dir" "kruise-ts.local/tools/$name"
   (cd "$dir/src" && go mod edit -require="$module@v$version" -tool="$main" && go mod tidy >"$dir/tidy.log" 2>&1) \
     || fail "resolving $module@v$version failed (log: $dir/tidy.log)." "check the Go module proxy, or the version in tools/versions.env."
   (cd "$dir/src" && run_with_progress "$name $version" "$dir/build.log" \
-    go build -v -trimpath -ldflags "-s -w" -o "$dir/$name" "$main") \
+    go build -v -trimpath -ldflags "-s -w $extra" -o "$dir/$name" "$main") \
     || { tail -n 30 "$dir/build.log" >&2; fail "go build of $name failed (log: $dir/build.log)." "read the log above."; }
 }
 
@@ -131,7 +132,7 @@ if have_all; then
 fi
 
 [[ -x "$nats_dir/nats-server" ]] || build_simple nats-server "$nats_dir" github.com/nats-io/nats-server/v2 "$NATS_SERVER_VERSION" github.com/nats-io/nats-server/v2
-[[ -x "$helm_dir/helm" ]] || build_simple helm "$helm_dir" helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
+[[ -x "$helm_dir/helm" ]] || build_simple helm "$helm_dir" helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION"
 need_kube=0
 for b in "${kube_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || need_kube=1; done
 (( need_kube )) && build_kube

@@ -45,11 +45,17 @@ fi
 
 command -v go >/dev/null 2>&1 || fail "Go is not installed (needed to build the Kubernetes binaries)." \
   "install Go 1.26 or newer (apt-get install golang, or your usual Go install) and run this again."
-go_minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
-[[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]] || fail "Go $(go env GOVERSION) is too old; Kubernetes $KUBE_VERSION needs Go 1.26." \
-  "install Go 1.26 or newer, or export GOTOOLCHAIN=go1.26.8 so the go command fetches it."
-
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# Kubernetes 1.36 needs Go 1.26. An older local Go fetches that toolchain from the Go module proxy.
+go_minor="$(GOTOOLCHAIN=local go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+if [[ "$go_minor" =~ ^[0-9]+$ && "$go_minor" -ge 26 ]]; then
+  export GOTOOLCHAIN=local
+else
+  echo "[binaries] local Go is $(GOTOOLCHAIN=local go env GOVERSION); using go$GO_TOOLCHAIN_FALLBACK from the Go module proxy"
+  export GOTOOLCHAIN="go$GO_TOOLCHAIN_FALLBACK"
+  go version >/dev/null 2>&1 || fail "could not fetch Go $GO_TOOLCHAIN_FALLBACK from the Go module proxy." \
+    "install Go 1.26 or newer yourself, then run this again."
+fi
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 started=$(date +%s)
 
 # Runs a go command in the background, printing a heartbeat with the number of packages compiled so far.

@@ -1,1 +1,10 @@
 export type * from "./types.ts";
+export * from "./errors.ts";
+export { retryOnConflict } from "./retry.ts";
+export type { RetryOptions } from "./retry.ts";
+export { TokenBucket } from "./token-bucket.ts";
+export { loadRestConfig } from "./config.ts";
+export type { RestConfig } from "./config.ts";
+export { HttpClient, createClient } from "./http-client.ts";
+export type { ClientOptions, WriteRecord } from "./http-client.ts";
+export { resourcePath } from "./paths.ts";

@@ -1,1 +1,1 @@
-export {};
+export { defaultRegistry, counterIn, gaugeIn, histogramIn, exponentialBuckets } from "./registry.ts";

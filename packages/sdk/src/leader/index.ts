@@ -1,1 +1,2 @@
-export {};
+export { startLeaderElection, type LeaderElection, type LeaderElectionOptions } from "./leader-election.ts";
+export { leaseKind, toMicroTime } from "./lease.ts";

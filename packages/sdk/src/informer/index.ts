@@ -1,1 +1,12 @@
-export {};
+export { Informer } from "./informer.ts";
+export type { EventHandler, InformerOptions } from "./informer.ts";
+export { Cache } from "./cache.ts";
+export type { CacheListOptions } from "./cache.ts";
+export { Store, Indexes, byNamespace, byControllerUID, byLabel, byNodeName } from "./store.ts";
+export type { IndexFunc } from "./store.ts";
+export { trimObject } from "./transform.ts";
+export type { Transform } from "./transform.ts";
+export { deepFreeze, thaw } from "./read-only.ts";
+export type { ReadOnly } from "./read-only.ts";
+export { objectKey, keyOf, splitKey } from "./keys.ts";
+export { backoffDelay } from "./backoff.ts";

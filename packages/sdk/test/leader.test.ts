@@ -1,0 +1,193 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "../src/client/index.ts";
+import { leaseKind, startLeaderElection, toMicroTime, type LeaderElection } from "../src/leader/index.ts";
+import { createTestClient } from "./support/comms-client.ts";
+import { startCommsControlPlane, stopProcess, type CommsControlPlane } from "./support/comms-control-plane.ts";
+import { createTestNamespace } from "./support/comms-namespace.ts";
+
+// Short timings keep the suite quick; the ratios match the defaults (15 s / 10 s / 2 s).
+const timings = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 400 };
+// Request latency on a busy 2-core machine.
+const slackMs = 750;
+const microTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+let cp: CommsControlPlane;
+let client: Client;
+let namespace: string;
+const elections: LeaderElection[] = [];
+
+beforeAll(async () => {
+  cp = await startCommsControlPlane();
+  client = createTestClient(cp);
+  namespace = await createTestNamespace(client, "leader");
+});
+
+afterAll(async () => {
+  await Promise.all(elections.map((e) => e.release()));
+  await cp?.stop();
+});
+
+function elect(name: string, identity: string, c: Client = client): LeaderElection {
+  const election = startLeaderElection({ client: c, namespace, name, identity, ...timings });
+  elections.push(election);
+  return election;
+}
+
+async function waitUntil(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+interface ChildElector {
+  process: ChildProcess;
+  acquired: Promise<number>;
+}
+
+function spawnChildElector(name: string, identity: string): ChildElector {
+  const script = fileURLToPath(new URL("./support/leader-child.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--conditions=@kruise/source", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      LEADER_SERVER: cp.server,
+      LEADER_TOKEN: cp.token,
+      LEADER_CA: cp.ca,
+      LEADER_NAMESPACE: namespace,
+      LEADER_NAME: name,
+      LEADER_IDENTITY: identity,
+      LEADER_LEASE_MS: String(timings.leaseDurationMs),
+      LEADER_RENEW_MS: String(timings.renewDeadlineMs),
+      LEADER_RETRY_MS: String(timings.retryPeriodMs),
+    },
+  });
+  const acquired = new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on("line", (line) => {
+      const message = JSON.parse(line) as { event: string; at: number };
+      if (message.event === "acquired") resolve(message.at);
+    });
+    child.once("exit", (code) => reject(new Error(`leader child exited (${code}) before acquiring`)));
+  });
+  acquired.catch(() => {});
+  return { process: child, acquired };
+}
+
+describe("toMicroTime", () => {
+  it("writes six fractional digits", () => {
+    expect(toMicroTime(Date.UTC(2025, 0, 2, 3, 4, 5, 678))).toBe("2025-01-02T03:04:05.678000Z");
+  });
+});
+
+describe("startLeaderElection options", () => {
+  it("rejects timings where a leader could outlive its lease", () => {
+    expect(() =>
+      startLeaderElection({ client: {} as Client, namespace: "n", name: "l", identity: "a", leaseDurationMs: 5_000, renewDeadlineMs: 5_000 }),
+    ).toThrow(/renewDeadlineMs \(5000\) < leaseDurationMs \(5000\)/);
+  });
+});
+
+describe("leader election against a real apiserver", () => {
+  it("elects exactly one of two candidates and records the lease like client-go", async () => {
+    const a = elect("two-candidates", "a");
+    const b = elect("two-candidates", "b");
+    await Promise.race([a.acquired, b.acquired]);
+    // Both keep campaigning for a few renew periods; the leader must not change.
+    await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 4));
+    expect([a.isLeader(), b.isLeader()].filter(Boolean)).toHaveLength(1);
+    const leader = a.isLeader() ? "a" : "b";
+    const lease = await client.get(leaseKind, "two-candidates", namespace);
+    expect(lease.spec?.holderIdentity).toBe(leader);
+    expect(lease.spec?.leaseDurationSeconds).toBe(3);
+    expect(lease.spec?.leaseTransitions).toBe(0);
+    expect(lease.spec?.acquireTime).toMatch(microTime);
+    expect(lease.spec?.renewTime).toMatch(microTime);
+    expect(Date.parse(lease.spec!.renewTime!)).toBeGreaterThan(Date.parse(lease.spec!.acquireTime!));
+    await a.release();
+    await b.release();
+  });
+
+  it("hands over within leaseDuration + retryPeriod after the leader's process is SIGKILLed", async () => {
+    const child = spawnChildElector("sigkill", "child");
+    try {
+      await child.acquired;
+      const follower = elect("sigkill", "follower");
+      await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 2));
+      expect(follower.isLeader()).toBe(false);
+      const killedAt = Date.now();
+      child.process.kill("SIGKILL");
+      await follower.acquired;
+      const handoverMs = Date.now() - killedAt;
+      console.log(`leader: SIGKILL handover took ${handoverMs} ms (bound ${timings.leaseDurationMs + timings.retryPeriodMs} ms)`);
+      expect(handoverMs).toBeLessThanOrEqual(timings.leaseDurationMs + timings.retryPeriodMs + slackMs);
+      // The follower waited for the lease to expire on its own clock, never cutting it short.
+      expect(handoverMs).toBeGreaterThan(timings.leaseDurationMs - timings.retryPeriodMs - slackMs);
+      const lease = await client.get(leaseKind, "sigkill", namespace);
+      expect(lease.spec?.holderIdentity).toBe("follower");
+      expect(lease.spec?.leaseTransitions).toBe(1);
+      await follower.release();
+    } finally {
+      await stopProcess(child.process, "SIGKILL");
+    }
+  });
+
+  it("a leader cut off from the apiserver aborts `lost` before its lease could expire for others", async () => {
+    const extra = await cp.startExtraApiserver();
+    try {
+      const isolated = elect("cut-off", "isolated", createTestClient({ ...cp, server: extra.server }));
+      await isolated.acquired;
+      const follower = elect("cut-off", "follower");
+      await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 2));
+      const stoppedAt = Date.now();
+      await extra.stop();
+      let lostAt = 0;
+      isolated.lost.addEventListener("abort", () => (lostAt = Date.now()));
+      await follower.acquired;
+      const followerAt = Date.now();
+      expect(lostAt).toBeGreaterThan(0);
+      console.log(`leader: cut-off leader gave up ${lostAt - stoppedAt} ms after its apiserver stopped; follower took over after ${followerAt - stoppedAt} ms`);
+      // Its last successful renewal happened before the apiserver stopped, so giving up within
+      // leaseDuration of the stop is giving up before the lease expired for anyone.
+      expect(lostAt - stoppedAt).toBeLessThan(timings.leaseDurationMs);
+      expect(lostAt).toBeLessThan(followerAt);
+      expect(isolated.isLeader()).toBe(false);
+      expect(String(isolated.lost.reason)).toMatch(/renewDeadline/);
+    } finally {
+      await extra.stop();
+    }
+  });
+
+  it("release() lets a successor take over at once", async () => {
+    const first = elect("release", "first");
+    await first.acquired;
+    const second = elect("release", "second");
+    await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 2));
+    expect(second.isLeader()).toBe(false);
+    const releasedAt = Date.now();
+    await first.release();
+    expect(first.lost.aborted).toBe(true);
+    expect(first.isLeader()).toBe(false);
+    await second.acquired;
+    const handoverMs = Date.now() - releasedAt;
+    console.log(`leader: release handover took ${handoverMs} ms`);
+    expect(handoverMs).toBeLessThan(timings.retryPeriodMs + slackMs);
+    const lease = await client.get(leaseKind, "release", namespace);
+    expect(lease.spec?.holderIdentity).toBe("second");
+    expect(lease.spec?.leaseTransitions).toBe(1);
+  });
+
+  it("release() before acquiring rejects `acquired` and leaves the holder alone", async () => {
+    const holder = elect("early-release", "holder");
+    await holder.acquired;
+    const waiting = elect("early-release", "waiting");
+    await waiting.release();
+    await expect(waiting.acquired).rejects.toThrow(/released before/);
+    await waitUntil("holder still leading", 2_000, () => holder.isLeader());
+  });
+});

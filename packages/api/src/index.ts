@@ -1,1 +1,7 @@
-export {};
+// @kruise/api: the apps.kruise.io CRDs as TypeScript types, Kind descriptors, well-known keys and defaults.
+export type * from "./generated/types.ts";
+export * from "./generated/kinds.ts";
+export type { Kind } from "./kind.ts";
+export * from "./constants/index.ts";
+export { applyDefaults } from "./defaults/apply-defaults.ts";
+export { crdSources, GROUP, type CrdSource, type PrinterColumn } from "./schema/index.ts";

@@ -1,0 +1,6 @@
+export * from "./labels.ts";
+export * from "./annotations.ts";
+export * from "./conditions.ts";
+export * from "./lifecycle.ts";
+export * from "./finalizers.ts";
+export * from "./env.ts";

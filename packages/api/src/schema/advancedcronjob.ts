@@ -1,0 +1,116 @@
+import { array, bool, enumOf, freeform, int32, int64, object, string } from "./builder.ts";
+import { broadcastJobSpec } from "./broadcastjob.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+
+export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
+
+// A cron field: *, ?, numbers or 3-letter names, ranges, steps, lists (robfig/cron's standard parser).
+const ATOM = "(\\*|\\?|[0-9]+|[A-Za-z]{3})(-([0-9]+|[A-Za-z]{3}))?(/[0-9]+)?";
+const FIELD = `${ATOM}(,${ATOM})*`;
+const DESCRIPTORS = "@(yearly|annually|monthly|weekly|daily|midnight|hourly)";
+const EVERY = "@every\\s+([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+";
+/** What CEL can tell about a schedule: its shape. Out-of-range numbers (minute 61) are left to the controller. */
+export const CRON_SCHEDULE_PATTERN = `^((CRON_TZ|TZ)=[^\\s]+\\s+)?(${DESCRIPTORS}|${EVERY}|${FIELD}\\s+${FIELD}\\s+${FIELD}\\s+${FIELD}\\s+${FIELD})$`;
+
+export const advancedCronJobSpec = object(
+  "The desired state of the AdvancedCronJob.",
+  {
+    schedule: string(
+      'The schedule in cron format: five fields ("*/5 * * * *"), a descriptor ("@hourly") or "@every 1h30m", optionally ' +
+        'prefixed with "CRON_TZ=<zone> ". See https://en.wikipedia.org/wiki/Cron.',
+      {
+        maxLength: 256,
+        rules: [
+          {
+            rule: `self.matches('${CRON_SCHEDULE_PATTERN.replaceAll("\\", "\\\\")}')`,
+            message: 'is not a valid cron schedule: use five fields such as "*/5 * * * *", a descriptor such as "@hourly", or "@every 1h"',
+          },
+        ],
+      },
+    ),
+    timeZone: string(
+      "IANA time zone of the schedule (e.g. Europe/Paris). Defaults to the controller's time zone.",
+      {
+        maxLength: 64,
+        rules: [{ rule: "self != 'Local'", message: 'timeZone "Local" is not allowed; name an IANA zone such as "Europe/Paris"' }],
+      },
+    ),
+    startingDeadlineSeconds: int64("A run missed by more than this many seconds is skipped.", { minimum: 0 }),
+    concurrencyPolicy: enumOf(
+      "What to do when a run is due while the previous one is still active: Allow (default) runs both, Forbid skips the new run, Replace stops the old run.",
+      CONCURRENCY_POLICIES,
+      { default: "Allow" },
+    ),
+    paused: bool("Stop scheduling new runs. Defaults to false.", { default: false }),
+    successfulJobsHistoryLimit: int32("Finished successful runs to keep. Defaults to 3.", { default: 3, minimum: 0 }),
+    failedJobsHistoryLimit: int32("Finished failed runs to keep. Defaults to 1.", { default: 1, minimum: 0 }),
+    template: object(
+      "What each run creates: exactly one of jobTemplate and broadcastJobTemplate.",
+      {
+        jobTemplate: freeform("A batch/v1 Job to create on each run.", { tsExternal: { name: "JobTemplateSpec", module: "batch/v1" } }),
+        broadcastJobTemplate: object(
+          "A BroadcastJob to create on each run.",
+          {
+            metadata: freeform("Labels and annotations of the created BroadcastJobs.", {
+              tsExternal: { name: "ObjectMeta", module: "meta/v1" },
+            }),
+            spec: broadcastJobSpec,
+          },
+          { tsName: "BroadcastJobTemplateSpec" },
+        ),
+      },
+      {
+        tsName: "CronJobTemplate",
+        rules: [
+          {
+            rule: "has(self.jobTemplate) != has(self.broadcastJobTemplate)",
+            message: "set exactly one of template.jobTemplate and template.broadcastJobTemplate",
+          },
+        ],
+      },
+    ),
+  },
+  {
+    required: ["schedule", "template"],
+    tsName: "AdvancedCronJobSpec",
+    rules: [
+      {
+        rule: "!has(self.timeZone) || !self.schedule.matches('^(CRON_TZ|TZ)=')",
+        message: "set the time zone either in timeZone or as a TZ= prefix of schedule, not both",
+        fieldPath: ".timeZone",
+      },
+    ],
+  },
+);
+
+export const advancedCronJobStatus = object(
+  "The observed state of the AdvancedCronJob, written by the controller.",
+  {
+    type: enumOf("Kind of object each run creates.", ["Job", "BroadcastJob"]),
+    active: array(
+      "References to the runs still active.",
+      freeform("A reference to an active run.", { tsExternal: { name: "ObjectReference", module: "core/v1" } }),
+    ),
+    lastScheduleTime: string("When a run was last scheduled.", { format: "date-time" }),
+  },
+  { tsName: "AdvancedCronJobStatus" },
+);
+
+export const advancedCronJob: CrdSource = {
+  kind: "AdvancedCronJob",
+  plural: "advancedcronjobs",
+  singular: "advancedcronjob",
+  shortNames: ["acj"],
+  categories: [KRUISE_CATEGORY],
+  scope: "Namespaced",
+  description: "AdvancedCronJob creates Jobs or BroadcastJobs on a cron schedule.",
+  versions: V1ALPHA1_ONLY,
+  spec: advancedCronJobSpec,
+  status: advancedCronJobStatus,
+  printerColumns: [
+    { name: "Schedule", type: "string", jsonPath: ".spec.schedule", description: "The cron schedule." },
+    { name: "Type", type: "string", jsonPath: ".status.type", description: "Kind of object each run creates." },
+    { name: "LastScheduleTime", type: "date", jsonPath: ".status.lastScheduleTime", description: "When a run was last scheduled." },
+    AGE_COLUMN,
+  ],
+};

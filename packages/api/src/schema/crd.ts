@@ -1,0 +1,52 @@
+import type { ObjectNode } from "./builder.ts";
+
+export const GROUP = "apps.kruise.io";
+
+/** One `kubectl get` column. priority 1 means it only shows with `-o wide`. */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: "integer" | "string" | "date" | "boolean" | "number";
+  readonly jsonPath: string;
+  readonly description: string;
+  readonly priority?: 0 | 1;
+}
+
+export interface CrdVersion {
+  readonly name: string;
+  readonly served: boolean;
+  readonly storage: boolean;
+}
+
+/** Everything the generator needs to write one CRD, its types and its Kind descriptors. */
+export interface CrdSource {
+  readonly kind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly scope: "Namespaced" | "Cluster";
+  readonly description: string;
+  /** Every version serves the same schema, so no conversion webhook is ever needed. */
+  readonly versions: readonly CrdVersion[];
+  readonly spec: ObjectNode;
+  readonly status: ObjectNode;
+  readonly printerColumns: readonly PrinterColumn[];
+  /** Scale subresource paths, for `kubectl scale` and the HPA. */
+  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath: string };
+  /** Whether `spec` must be present (OpenKruise marks kinds with required spec fields). */
+  readonly specRequired?: boolean;
+}
+
+/** The AGE column every Kruise kind ends with. */
+export const AGE_COLUMN: PrinterColumn = {
+  name: "AGE",
+  type: "date",
+  jsonPath: ".metadata.creationTimestamp",
+  description: "Time since the object was created.",
+};
+
+/** The category that lets `kubectl get kruise` list every Kruise object. */
+export const KRUISE_CATEGORY = "kruise";
+
+/** v1alpha1 only: served and stored. */
+export const V1ALPHA1_ONLY: readonly CrdVersion[] = [{ name: "v1alpha1", served: true, storage: true }];

@@ -1,4 +1,4 @@
-// `npm run bench`: runs every benchmark (packages/*/bench/*.bench.ts and apps/*/bench/*.bench.ts) one after
+// `npm run bench`: runs every benchmark (the top-level .ts files of packages/*/bench/ and apps/*/bench/) one after
 // another, each in its own Node process. Each writes its figures to bench/results/<name>.json and prints them.
 // `npm run bench -- cloneset` runs only the benchmarks whose path contains "cloneset".
 import { spawnSync } from "node:child_process";
@@ -16,7 +16,7 @@ function benchFiles(): string[] {
     for (const pkg of readdirSync(groupDir).sort()) {
       const dir = join(groupDir, pkg, "bench");
       if (!existsSync(dir)) continue;
-      for (const f of readdirSync(dir).sort()) if (f.endsWith(".bench.ts")) files.push(join(dir, f));
+      for (const f of readdirSync(dir).sort()) if (f.endsWith(".ts")) files.push(join(dir, f));
     }
   }
   return filter ? files.filter((f) => f.includes(filter)) : files;

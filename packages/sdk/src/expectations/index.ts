@@ -1,1 +1,3 @@
-export {};
+export { ScaleExpectations } from "./scale-expectations.ts";
+export type { ExpectationsOptions } from "./scale-expectations.ts";
+export { ResourceVersionExpectations } from "./resource-version-expectations.ts";

@@ -1,1 +1,15 @@
-export {};
+// @kruise/workload: OpenKruise's shared workload logic as pure functions from plain Kubernetes JSON to
+// decisions, plus a few thin functions that carry a decision out through an @kruise/sdk Client.
+export * from "./keys.ts";
+export * from "./kinds.ts";
+export * from "./util/json.ts";
+export * from "./util/label-selector.ts";
+export * from "./intstr/index.ts";
+export * from "./availability/index.ts";
+export * from "./lifecycle/index.ts";
+export * from "./revision/index.ts";
+export * from "./inplace/index.ts";
+export * from "./ordering/index.ts";
+export * from "./scale/index.ts";
+export * from "./update/index.ts";
+export * from "./pvc/index.ts";

@@ -1,0 +1,2 @@
+export * from "./pod-conditions.ts";
+export * from "./pod-availability.ts";

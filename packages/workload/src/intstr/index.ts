@@ -1,0 +1,2 @@
+export * from "./int-or-string.ts";
+export * from "./partition.ts";

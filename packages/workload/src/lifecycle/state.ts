@@ -1,0 +1,37 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { LIFECYCLE_STATE_LABEL, LIFECYCLE_TIMESTAMP_ANNOTATION } from "../keys.ts";
+
+/** Values of the `lifecycle.apps.kruise.io/state` pod label. */
+export const LifecycleState = {
+  PreparingNormal: "PreparingNormal",
+  Normal: "Normal",
+  PreparingUpdate: "PreparingUpdate",
+  Updating: "Updating",
+  Updated: "Updated",
+  PreparingDelete: "PreparingDelete",
+} as const;
+export type LifecycleState = (typeof LifecycleState)[keyof typeof LifecycleState];
+
+/** The pod's state label; "" when absent, which every caller treats like Normal. */
+export function getLifecycleState(pod: Pod): LifecycleState | "" {
+  return (pod.metadata?.labels?.[LIFECYCLE_STATE_LABEL] ?? "") as LifecycleState | "";
+}
+
+/** Absent or Normal: the only states in which a pod may count as available. */
+export function isLifecycleNormal(pod: Pod): boolean {
+  const state = getLifecycleState(pod);
+  return state === "" || state === LifecycleState.Normal;
+}
+
+/** The metadata a state change writes: the label plus a timestamp annotation (RFC 3339, second precision). */
+export function lifecycleStateMetadata(state: LifecycleState, now: number): { labels: Record<string, string>; annotations: Record<string, string> } {
+  return {
+    labels: { [LIFECYCLE_STATE_LABEL]: state },
+    annotations: { [LIFECYCLE_TIMESTAMP_ANNOTATION]: rfc3339Seconds(now) },
+  };
+}
+
+/** Kubernetes timestamps are RFC 3339 with whole seconds, like Go's metav1.Time. */
+export function rfc3339Seconds(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}

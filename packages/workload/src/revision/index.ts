@@ -1,0 +1,6 @@
+export * from "./hash.ts";
+export * from "./revision-data.ts";
+export * from "./controller-revision.ts";
+export * from "./revision-match.ts";
+export * from "./history.ts";
+export * from "./revision-client.ts";

@@ -1,0 +1,2 @@
+export * from "./update-plan.ts";
+export * from "./pod-update-decision.ts";

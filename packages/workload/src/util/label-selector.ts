@@ -1,0 +1,32 @@
+import type { LabelSelector, LabelSelectorRequirement } from "kubernetes-types/meta/v1.js";
+
+/**
+ * Whether labels match a metav1.LabelSelector. An empty selector matches everything; an unknown operator
+ * matches nothing (OpenKruise skips selectors it cannot parse, which has the same effect for weights).
+ */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>> | undefined): boolean {
+  if (selector === undefined) return true;
+  const have = labels ?? {};
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (have[key] !== value) return false;
+  }
+  return (selector.matchExpressions ?? []).every((req) => requirementMatches(req, have));
+}
+
+function requirementMatches(req: LabelSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
+  const present = Object.hasOwn(labels, req.key);
+  const value = labels[req.key];
+  const values = req.values ?? [];
+  switch (req.operator) {
+    case "In":
+      return present && value !== undefined && values.includes(value);
+    case "NotIn":
+      return !present || value === undefined || !values.includes(value);
+    case "Exists":
+      return present;
+    case "DoesNotExist":
+      return !present;
+    default:
+      return false;
+  }
+}

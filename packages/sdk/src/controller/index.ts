@@ -1,1 +1,6 @@
-export {};
+export { Controller } from "./controller.ts";
+export type { ControllerDeps } from "./controller.ts";
+export { ControllerBuilder } from "./builder.ts";
+export type { ControllerHost } from "./builder.ts";
+export * from "./predicates.ts";
+export type * from "./types.ts";

@@ -1,1 +1,7 @@
-export {};
+export { Manager } from "./manager.ts";
+export type { ManagerOptions, LeaderElectionConfig } from "./manager.ts";
+export { runManager } from "./run-manager.ts";
+export { parseControllerFlags, flagsHelp } from "./flags.ts";
+export type { ControllerFlags, ExtraFlag } from "./flags.ts";
+export { parseBindAddress } from "./http-server.ts";
+export type { Check } from "./http-server.ts";

@@ -1,0 +1,189 @@
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Client, KubeObject } from "../client/types.ts";
+import type { Clock } from "../clock/clock.ts";
+import type { Cache } from "../informer/cache.ts";
+import type { EventHandler } from "../informer/informer.ts";
+import type { ReadOnly } from "../informer/read-only.ts";
+import type { Kind } from "../kind.ts";
+import { apiVersionOf } from "../kind.ts";
+import type { RateLimiterOptions } from "../queue/rate-limiter.ts";
+import { Controller } from "./controller.ts";
+import type { BusEvent, EventSubscriber, MapFunc, Predicate, Reconciler, Recorder, Request, WatchEventInfo } from "./types.ts";
+
+/** What the builder needs from the manager that owns it. */
+export interface ControllerHost {
+  cache: Cache;
+  clientFor(controller: string): Client;
+  recorderFor(controller: string): Recorder;
+  eventBus(): EventSubscriber | undefined;
+  clock: Clock;
+  log: Logger;
+  registry: Registry;
+  register(controller: Controller, cleanup: () => void): void;
+}
+
+interface KindWatch {
+  kind: Kind<KubeObject>;
+  map: (event: WatchEventInfo) => Request[];
+  predicates: Predicate[];
+}
+
+/**
+ * Declares a controller, controller-runtime style:
+ * `mgr.controller("x").for(Kind).owns(Child).watches(Other, mapFn).withPredicates(p).workers(2).reconcile(fn)`.
+ * Nothing happens until reconcile() is called; it registers the controller with the manager and returns it.
+ */
+export class ControllerBuilder {
+  private readonly host: ControllerHost;
+  private readonly name: string;
+  private forKind: Kind<KubeObject> | undefined;
+  private readonly kindWatches: KindWatch[] = [];
+  private readonly busWatches: Array<{ subject: string; map: (e: BusEvent) => Request[] }> = [];
+  private readonly predicates: Predicate[] = [];
+  private workerCount = 1;
+  private rateLimits: RateLimiterOptions = {};
+
+  constructor(host: ControllerHost, name: string) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      throw new Error(`controller name ${JSON.stringify(name)} must be lower-case letters, digits and dashes (it labels metrics)`);
+    }
+    this.host = host;
+    this.name = name;
+  }
+
+  /** The kind this controller reconciles: its events enqueue the object's own key. */
+  for<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
+    if (this.forKind) throw new Error(`controller ${this.name}: for() was already called`);
+    this.forKind = kind as Kind<KubeObject>;
+    this.kindWatches.push({ kind: kind as Kind<KubeObject>, map: (e) => [requestOf(e.object)], predicates: predicates as Predicate[] });
+    return this;
+  }
+
+  /** A kind this controller creates: its events enqueue the owner named by the controller ownerReference. */
+  owns<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
+    this.kindWatches.push({
+      kind: kind as Kind<KubeObject>,
+      map: (e) => {
+        const owners = [...this.ownersOf(e.object)];
+        if (e.oldObject) owners.push(...this.ownersOf(e.oldObject));
+        return dedup(owners);
+      },
+      predicates: predicates as Predicate[],
+    });
+    return this;
+  }
+
+  /** Any kind, mapped to requests by mapFn. */
+  watches<T extends KubeObject>(kind: Kind<T>, mapFn: MapFunc<T>, ...predicates: Predicate<T>[]): this {
+    this.kindWatches.push({
+      kind: kind as Kind<KubeObject>,
+      map: (e) => dedup([...mapFn(e.object as ReadOnly<T>), ...(e.oldObject ? mapFn(e.oldObject as ReadOnly<T>) : [])]),
+      predicates: predicates as Predicate[],
+    });
+    return this;
+  }
+
+  /**
+   * EventBus subject (wildcards allowed) mapped to requests. A message only enqueues keys: the informer stays the
+   * source of truth, so a lost message costs latency, never correctness. Without a bus this is a no-op.
+   */
+  watchesEvents(subject: string, mapFn: (e: BusEvent) => Request[]): this {
+    this.busWatches.push({ subject, map: mapFn });
+    return this;
+  }
+
+  /** Predicates applied to every kind watched by this controller. */
+  withPredicates(...predicates: Predicate[]): this {
+    this.predicates.push(...predicates);
+    return this;
+  }
+
+  /** Maximum concurrent reconciles (distinct keys). Default 1. */
+  workers(n: number): this {
+    this.workerCount = n;
+    return this;
+  }
+
+  /** Retry backoff and overall retry rate for this controller's queue (client-go defaults otherwise). */
+  withRateLimits(options: RateLimiterOptions): this {
+    this.rateLimits = options;
+    return this;
+  }
+
+  /** Finishes the declaration and registers the controller with the manager. */
+  reconcile(reconciler: Reconciler): Controller {
+    if (!this.forKind && this.kindWatches.length === 0 && this.busWatches.length === 0) {
+      throw new Error(`controller ${this.name}: call for(kind) (or watches) before reconcile()`);
+    }
+    const host = this.host;
+    const controller = new Controller({
+      name: this.name,
+      reconciler,
+      workers: this.workerCount,
+      client: host.clientFor(this.name),
+      cache: host.cache,
+      recorder: host.recorderFor(this.name),
+      clock: host.clock,
+      log: host.log,
+      registry: host.registry,
+      queue: this.rateLimits,
+    });
+    const cleanups: Array<() => void> = [];
+    for (const w of this.kindWatches) {
+      const predicates = [...this.predicates, ...w.predicates];
+      const emit = (event: WatchEventInfo): void => {
+        if (!predicates.every((p) => p(event))) return;
+        for (const request of w.map(event)) controller.enqueue(request, event.initialList ? "low" : "normal");
+      };
+      const handler: EventHandler<KubeObject> = {
+        onAdd: (object, initialList) => emit({ type: "add", object, initialList }),
+        onUpdate: (oldObject, object) => emit({ type: "update", object, oldObject }),
+        onDelete: (object) => emit({ type: "delete", object }),
+      };
+      cleanups.push(host.cache.informerFor(w.kind).addEventHandler(handler));
+    }
+    const bus = host.eventBus();
+    for (const w of this.busWatches) {
+      if (!bus) {
+        host.log.warn({ controller: this.name, subject: w.subject }, "no EventBus configured; watchesEvents is inactive");
+        continue;
+      }
+      cleanups.push(
+        bus.subscribe(w.subject, (e) => {
+          try {
+            for (const request of w.map(e)) controller.enqueue(request);
+          } catch (err) {
+            host.log.error({ err, controller: this.name, subject: w.subject }, "event map function threw");
+          }
+        }),
+      );
+    }
+    host.register(controller, () => cleanups.forEach((c) => c()));
+    return controller;
+  }
+
+  private ownersOf(obj: ReadOnly<KubeObject>): Request[] {
+    const owner = this.forKind;
+    if (!owner) return [];
+    const apiVersion = apiVersionOf(owner);
+    const ref = obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+    if (!ref || ref.kind !== owner.kind || ref.apiVersion.split("/")[0] !== apiVersion.split("/")[0]) return [];
+    // Owners are in the same namespace as what they own (or cluster-scoped).
+    return [{ namespace: owner.namespaced ? (obj.metadata?.namespace ?? "") : "", name: ref.name }];
+  }
+}
+
+function requestOf(obj: ReadOnly<KubeObject>): Request {
+  return { namespace: obj.metadata?.namespace ?? "", name: obj.metadata?.name ?? "" };
+}
+
+function dedup(requests: Request[]): Request[] {
+  const seen = new Set<string>();
+  return requests.filter((r) => {
+    const k = `${r.namespace}/${r.name}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,42 @@
+import pino from "pino";
+import { Manager } from "./manager.ts";
+import type { ManagerOptions } from "./manager.ts";
+
+/**
+ * The body of a controller's main.ts: builds the Manager, lets setup() declare controllers, runs until SIGTERM or
+ * SIGINT, shuts down gracefully and exits 0 (1 on a start-up failure or lost leadership). A second signal exits at once.
+ */
+export async function runManager(options: ManagerOptions, setup: (mgr: Manager) => void | Promise<void>): Promise<never> {
+  const log = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" });
+  let mgr: Manager;
+  try {
+    mgr = await Manager.create({ ...options, logger: log });
+    await setup(mgr);
+  } catch (err) {
+    log.fatal({ err }, "manager failed to start");
+    process.exit(1);
+  }
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals++;
+    if (signals > 1) {
+      log.warn({ signal: sig }, "second signal: exiting now");
+      process.exit(1);
+    }
+    log.info({ signal: sig }, "signal received; shutting down gracefully");
+    stop.abort();
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("unhandledRejection", (err) => log.error({ err }, "unhandled promise rejection (kept running)"));
+  let code = 0;
+  try {
+    await mgr.start(stop.signal);
+  } catch (err) {
+    log.error({ err }, "manager stopped with an error");
+    code = 1;
+  }
+  log.flush();
+  process.exit(code);
+}

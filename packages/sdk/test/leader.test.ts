@@ -68,7 +68,7 @@ function spawnChildElector(name: string, identity: string): ChildElector {
     },
   });
   const acquired = new Promise<number>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     lines.on("line", (line) => {
       const message = JSON.parse(line) as { event: string; at: number };
       if (message.event === "acquired") resolve(message.at);
@@ -140,14 +140,14 @@ describe("leader election against a real apiserver", () => {
   it("a leader cut off from the apiserver aborts `lost` before its lease could expire for others", async () => {
     const extra = await cp.startExtraApiserver();
     try {
-      const isolated = elect("cut-off", "isolated", createTestClient({ ...cp, server: extra.server }));
+      const isolated = elect("cut-off", "isolated", createTestClient({ token: cp.token, server: extra.server, ca: extra.ca }));
       await isolated.acquired;
       const follower = elect("cut-off", "follower");
       await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 2));
-      const stoppedAt = Date.now();
-      await extra.stop();
       let lostAt = 0;
       isolated.lost.addEventListener("abort", () => (lostAt = Date.now()));
+      const stoppedAt = Date.now();
+      await extra.stop();
       await follower.acquired;
       const followerAt = Date.now();
       expect(lostAt).toBeGreaterThan(0);
@@ -167,7 +167,8 @@ describe("leader election against a real apiserver", () => {
     const first = elect("release", "first");
     await first.acquired;
     const second = elect("release", "second");
-    await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 2));
+    // Off the retry grid, so the successor is mid-wait when the release lands.
+    await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 2 + 150));
     expect(second.isLeader()).toBe(false);
     const releasedAt = Date.now();
     await first.release();

@@ -70,6 +70,8 @@ export async function stopProcess(child: ChildProcess | undefined, signal: NodeJ
 
 export interface Apiserver {
   server: string;
+  /** Its self-signed serving certificate, to trust. */
+  ca: string;
   stop(): Promise<void>;
 }
 
@@ -141,9 +143,9 @@ export async function startCommsControlPlane(opts: { apiserver?: boolean } = {})
         await dispatcher.close();
       }
     });
-    const handle: Apiserver = { server: url, stop: () => stopProcess(child) };
+    const handle: Apiserver = { server: url, ca: readFileSync(join(certDir, "apiserver.crt"), "utf8"), stop: () => stopProcess(child) };
     apiservers.push(handle);
-    if (!ca) ca = readFileSync(join(certDir, "apiserver.crt"), "utf8");
+    if (!ca) ca = handle.ca;
     return handle;
   };
 

@@ -1,0 +1,302 @@
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findBinaries } from "./binaries.ts";
+import { compactEtcdToCurrentRevision, etcdReadiness, etcdSpec, etcdUrl, type EtcdPorts } from "./components/etcd.ts";
+import { healthzReadiness } from "./components/healthz.ts";
+import { apiserverCertDir, apiserverReadiness, apiserverSpec } from "./components/kube-apiserver.ts";
+import { controllerManagerSpec } from "./components/kube-controller-manager.ts";
+import { schedulerSpec } from "./components/kube-scheduler.ts";
+import { natsReadiness, natsSpec, type NatsPorts } from "./components/nats-server.ts";
+import { applyCrds } from "./crds.ts";
+import { writeCredentials } from "./credentials.ts";
+import { ControlPlaneError, messageOf } from "./errors.ts";
+import { isAlreadyExists } from "./kube/api-error.ts";
+import { KubeHttpClient } from "./kube/http-client.ts";
+import { renderKubeconfig } from "./kubeconfig.ts";
+import { resolveKubeletOptions } from "./kubelet/kubelet-options.ts";
+import { SimKubelet } from "./kubelet/sim-kubelet.ts";
+import { simNodes } from "./kubelet/sim-node.ts";
+import { freePort, isPortBusy } from "./ports.ts";
+import { ManagedProcess, type ProcessSpec, type ReadinessCheck } from "./process/managed-process.ts";
+import { OrphanGuard } from "./process/orphan-guard.ts";
+import { findRepoRoot } from "./repo-root.ts";
+import type { ControlPlane, ControlPlaneOptions, ControlPlanePorts, KubectlResult, StartupTimings } from "./types.ts";
+
+const DEFAULT_ZONES = ["zone-a", "zone-b", "zone-c"];
+const KUBECTL_TIMEOUT_MS = 120_000;
+
+/**
+ * Starts etcd, kube-apiserver, the CRDs, kube-controller-manager, kube-scheduler, the simulated
+ * kubelets and nats-server, in that order, all on free 127.0.0.1 ports. Any failure stops what was
+ * started and throws a ControlPlaneError naming the process, its last log lines and what to do.
+ */
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const nodeCount = options.nodes ?? 3;
+  const zones = options.zones ?? DEFAULT_ZONES;
+  if (!Number.isInteger(nodeCount) || nodeCount < 0) throw new ControlPlaneError("options", `nodes must be an integer >= 0, got ${nodeCount}`, "pass e.g. { nodes: 3 }");
+  if (zones.length === 0) throw new ControlPlaneError("options", "zones must not be empty", "pass e.g. { zones: [\"zone-a\"] } or leave it out");
+  const kubeletOptions = resolveKubeletOptions(options.kubelet);
+  const log = options.log ?? (() => {});
+
+  const binDir = await findBinaries(options.binDir);
+  const ownsWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), "kruise-testenv-")));
+  await mkdir(workDir, { recursive: true });
+  const guard = new OrphanGuard(workDir, ownsWorkDir);
+  const started: ManagedProcess[] = [];
+  const onExit = (): void => guard.killAllNow();
+  process.on("exit", onExit);
+
+  const timings: StartupTimings = {};
+  const stage = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    log(`starting ${name}…`);
+    const begin = performance.now();
+    const result = await run();
+    const seconds = Math.round((performance.now() - begin) / 100) / 10;
+    timings[name] = seconds;
+    log(`${name} ready in ${seconds}s`);
+    return result;
+  };
+
+  let kubelet: SimKubelet | undefined;
+  let client: KubeHttpClient | undefined;
+  const cleanup = async (): Promise<void> => {
+    await kubelet?.stop().catch(() => {});
+    await client?.close().catch(() => {});
+    for (const proc of [...started].reverse()) await proc.stop();
+    guard.dispose();
+    process.off("exit", onExit);
+    if (ownsWorkDir) await rm(workDir, { recursive: true, force: true, maxRetries: 3 });
+  };
+
+  try {
+    const startBegin = performance.now();
+    const fixed = options.ports ?? {};
+    await checkFixedPorts(fixed);
+    const credentials = await writeCredentials(workDir, options.users ?? {});
+
+    // etcd and kube-apiserver get fresh ports once more if another process grabbed the free ones first.
+    const launch = async (make: () => Promise<ProcessSpec>, readiness: (spec: ProcessSpec) => ReadinessCheck, canRetry: boolean): Promise<ManagedProcess> => {
+      for (let attempt = 0; ; attempt++) {
+        const proc = new ManagedProcess(await make(), guard);
+        proc.start();
+        started.push(proc);
+        try {
+          await proc.waitUntilReady(readiness(proc.spec));
+          return proc;
+        } catch (error) {
+          await proc.stop();
+          started.splice(started.indexOf(proc), 1);
+          if (!canRetry || attempt > 0 || !/already in use/.test(messageOf(error))) throw error;
+          log(`${proc.name}: port taken by another process, retrying on fresh ports`);
+        }
+      }
+    };
+
+    let etcdPorts: EtcdPorts = { client: 0, peer: 0 };
+    const etcd = await stage("etcd", () =>
+      launch(
+        async () => {
+          etcdPorts = { client: fixed.etcdClient ?? (await freePort()), peer: fixed.etcdPeer ?? (await freePort()) };
+          return etcdSpec(binDir, workDir, etcdPorts);
+        },
+        () => etcdReadiness(etcdPorts),
+        fixed.etcdClient === undefined && fixed.etcdPeer === undefined,
+      ),
+    );
+
+    let apiserverPort = 0;
+    const benchmarkMode = options.benchmarkMode ?? false;
+    const apiserver = await stage("kube-apiserver", () =>
+      launch(
+        async () => {
+          apiserverPort = fixed.apiserver ?? (await freePort());
+          return apiserverSpec({ binDir, workDir, port: apiserverPort, etcdUrl: etcdUrl(etcdPorts), credentials, benchmarkMode });
+        },
+        () => apiserverReadiness(`https://127.0.0.1:${apiserverPort}`, credentials.adminToken),
+        fixed.apiserver === undefined,
+      ),
+    );
+    const server = `https://127.0.0.1:${apiserverPort}`;
+    const caData = await readFile(join(apiserverCertDir(workDir), "apiserver.crt"), "utf8");
+    const kubeconfig = renderKubeconfig({ server, caData, token: credentials.adminToken, user: "testenv-admin" });
+    const kubeconfigPath = join(workDir, "admin.kubeconfig");
+    await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
+    client = new KubeHttpClient({ server, caData, token: credentials.adminToken }, 64);
+    const adminClient = client;
+
+    const crdsDir = options.crdsDir === undefined ? defaultCrdsDir() : options.crdsDir;
+    if (crdsDir !== false) {
+      const names = await stage("crds", () => applyCrds(adminClient, crdsDir));
+      log(`${names.length} CRDs established from ${crdsDir}`);
+    }
+
+    // Both are independent; starting them together saves several seconds on 2 cores.
+    const components: Array<Promise<ManagedProcess>> = [];
+    if (options.controllerManager ?? true) {
+      components.push(stage("kube-controller-manager", async () => {
+        const port = await freePort();
+        return launch(async () => controllerManagerSpec(binDir, workDir, kubeconfigPath, port), () => healthzReadiness(port), false);
+      }));
+    }
+    if (options.scheduler ?? true) {
+      components.push(stage("kube-scheduler", async () => {
+        const port = await freePort();
+        return launch(async () => schedulerSpec(binDir, workDir, kubeconfigPath, port, benchmarkMode), () => healthzReadiness(port), false);
+      }));
+    }
+    await settleAll(components);
+
+    const kubeletLog = createWriteStream(join(workDir, "kubelet.log"), { flags: "a" });
+    kubeletLog.on("error", () => {});
+    const simKubelet = new SimKubelet(adminClient, simNodes(nodeCount, zones, kubeletOptions.nodeNamePrefix), kubeletOptions, (line) => {
+      kubeletLog.write(`${new Date().toISOString()} ${line}\n`);
+    });
+    kubelet = simKubelet;
+    await stage("kubelet", async () => {
+      try {
+        await simKubelet.start();
+      } catch (error) {
+        throw new ControlPlaneError("kubelet", `registering ${nodeCount} simulated nodes failed: ${messageOf(error)}`, `read ${join(workDir, "kubelet.log")} and kube-apiserver.log`);
+      }
+    });
+
+    let natsProcess: ManagedProcess | undefined;
+    let natsPorts: NatsPorts = { client: 0, monitor: 0 };
+    if (options.nats ?? true) {
+      natsProcess = await stage("nats-server", () =>
+        launch(
+          async () => {
+            natsPorts = { client: fixed.nats ?? (await freePort()), monitor: await freePort() };
+            return natsSpec(binDir, workDir, natsPorts);
+          },
+          () => natsReadiness(natsPorts),
+          fixed.nats === undefined,
+        ),
+      );
+    }
+    timings.total = Math.round((performance.now() - startBegin) / 100) / 10;
+    log(`control plane ready in ${timings.total}s (${server}, work dir ${workDir})`);
+
+    let stopped = false;
+    const plane: ControlPlane = {
+      server,
+      caData,
+      adminToken: credentials.adminToken,
+      kubeconfigPath,
+      kubeconfig,
+      natsUrl: natsProcess === undefined ? undefined : `nats://127.0.0.1:${natsPorts.client}`,
+      etcdUrl: etcdUrl(etcdPorts),
+      binDir,
+      workDir,
+      userTokens: Object.fromEntries(credentials.users.map((user) => [user.name, user.token])),
+      timings,
+      kubelet: simKubelet,
+      kubectl: (args, opts) => runKubectl(join(binDir, "kubectl"), kubeconfigPath, args, opts),
+      serviceAccountKubeconfig: async (namespace, name) => {
+        const token = await serviceAccountToken(adminClient, namespace, name);
+        const path = join(workDir, `sa-${namespace}-${name}.kubeconfig`);
+        await writeFile(path, renderKubeconfig({ server, caData, token, user: `${namespace}-${name}` }, namespace), { mode: 0o600 });
+        return path;
+      },
+      stopApiserver: () => apiserver.stop(),
+      startApiserver: async () => {
+        if (apiserver.running) return;
+        apiserver.start();
+        await apiserver.waitUntilReady(apiserverReadiness(server, credentials.adminToken));
+      },
+      restartApiserver: async () => {
+        await plane.stopApiserver();
+        await plane.startApiserver();
+      },
+      stopNats: async () => {
+        await natsProcess?.stop();
+      },
+      startNats: async () => {
+        if (natsProcess === undefined) throw new ControlPlaneError("nats-server", "this control plane was started with nats: false", "start it with nats: true (the default)");
+        if (natsProcess.running) return;
+        natsProcess.start();
+        await natsProcess.waitUntilReady(natsReadiness(natsPorts));
+      },
+      compactEtcd: async () => {
+        if (!etcd.running) throw new ControlPlaneError("etcd", "is not running", "start a new control plane");
+        await compactEtcdToCurrentRevision(etcdPorts);
+      },
+      processes: () =>
+        started.flatMap((proc) => (proc.running && proc.pid !== undefined ? [{ name: proc.name, pid: proc.pid }] : [])),
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await cleanup();
+        kubeletLog.end();
+      },
+    };
+    return plane;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** Waits for every start, then rethrows the first failure (so no start is left running unobserved). */
+async function settleAll(starts: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+}
+
+async function checkFixedPorts(ports: Partial<ControlPlanePorts>): Promise<void> {
+  const owners: Record<keyof ControlPlanePorts, string> = { etcdClient: "etcd", etcdPeer: "etcd", apiserver: "kube-apiserver", nats: "nats-server" };
+  for (const [key, port] of Object.entries(ports) as Array<[keyof ControlPlanePorts, number | undefined]>) {
+    if (port === undefined) continue;
+    if (await isPortBusy(port)) {
+      throw new ControlPlaneError(
+        owners[key],
+        `port ${port} on 127.0.0.1 (ports.${key}) is already in use by another process`,
+        `free port ${port} (\`ss -ltnp | grep :${port}\` shows who holds it), or leave ports.${key} out so testenv picks a free port`,
+      );
+    }
+  }
+}
+
+function defaultCrdsDir(): string | false {
+  const root = findRepoRoot();
+  if (root === undefined) return false;
+  const dir = join(root, "crds");
+  return existsSync(dir) ? dir : false;
+}
+
+async function runKubectl(binary: string, kubeconfigPath: string, args: string[], opts: { input?: string; token?: string } = {}): Promise<KubectlResult> {
+  const fullArgs = [`--kubeconfig=${kubeconfigPath}`, ...(opts.token === undefined ? [] : [`--token=${opts.token}`]), ...args];
+  return new Promise((resolve) => {
+    const child = spawn(binary, fullArgs, { stdio: ["pipe", "pipe", "pipe"], timeout: KUBECTL_TIMEOUT_MS });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.once("error", (error) => resolve({ code: 127, stdout, stderr: `${stderr}${messageOf(error)}` }));
+    child.once("close", (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128), stdout, stderr }));
+    child.stdin.on("error", () => {});
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+async function serviceAccountToken(client: KubeHttpClient, namespace: string, name: string): Promise<string> {
+  const base = `/api/v1/namespaces/${namespace}/serviceaccounts`;
+  try {
+    await client.create(base, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } });
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+  }
+  const request = await client.create<{ status?: { token?: string } }>(`${base}/${name}/token`, {
+    apiVersion: "authentication.k8s.io/v1",
+    kind: "TokenRequest",
+    spec: { expirationSeconds: 86_400 },
+  });
+  const token = request.status?.token;
+  if (token === undefined) throw new ControlPlaneError("kube-apiserver", `TokenRequest for ${namespace}/${name} returned no token`, "read kube-apiserver.log");
+  return token;
+}

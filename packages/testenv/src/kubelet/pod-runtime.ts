@@ -1,0 +1,208 @@
+import type { Container, ContainerStatus, Pod } from "kubernetes-types/core/v1.js";
+import { imageIdFor, newContainerId } from "./image-id.ts";
+import type { PodFaults } from "./pod-faults.ts";
+import { kubeTime } from "./time.ts";
+
+export interface Termination {
+  exitCode: number;
+  reason: string;
+  startedAt: string;
+  finishedAt: string;
+  containerID: string;
+}
+
+/** The simulated runtime's view of one container: what runs, since when, and what it is waiting for. */
+export interface ContainerRuntime {
+  name: string;
+  /** The image the current (or last) container instance runs; undefined before its first start. */
+  image: string | undefined;
+  imageID: string;
+  containerID: string;
+  restartCount: number;
+  startedAt: string;
+  state: "waiting" | "running" | "crashing" | "terminated";
+  waitingReason: string;
+  waitingMessage: string;
+  terminated: Termination | undefined;
+  lastTerminated: Termination | undefined;
+  /** The image being pulled and when that pull completes (undefined while a pull fails). */
+  pull: { image: string; doneAt: number | undefined } | undefined;
+  lastCrashAt: number;
+}
+
+/** Per-pod state the kubelet keeps in memory. It, not the possibly stale watched status, is the truth. */
+export interface PodRuntime {
+  uid: string;
+  podIP: string;
+  startTime: string;
+  containers: Map<string, ContainerRuntime>;
+}
+
+export interface StepContext {
+  now: number;
+  faults: PodFaults;
+  crashLoopIntervalMs: number;
+}
+
+/** Builds the runtime of a pod seen for the first time, adopting what an earlier kubelet already reported. */
+export function newPodRuntime(pod: Pod, podIP: string, now: number): PodRuntime {
+  const containers = new Map<string, ContainerRuntime>();
+  for (const status of pod.status?.containerStatuses ?? []) {
+    const adopted = adoptStatus(status);
+    if (adopted !== undefined) containers.set(status.name, adopted);
+  }
+  return { uid: pod.metadata?.uid ?? "", podIP, startTime: pod.status?.startTime ?? kubeTime(now), containers };
+}
+
+function adoptStatus(status: ContainerStatus): ContainerRuntime | undefined {
+  const running = status.state?.running;
+  const terminated = status.state?.terminated;
+  if (running === undefined && terminated === undefined) return undefined;
+  const lastTerminated = status.lastState?.terminated;
+  return {
+    ...emptyContainer(status.name),
+    image: status.image,
+    imageID: status.imageID,
+    containerID: status.containerID ?? newContainerId(),
+    restartCount: status.restartCount,
+    startedAt: running?.startedAt ?? terminated?.startedAt ?? kubeTime(),
+    state: running !== undefined ? "running" : "terminated",
+    terminated:
+      terminated === undefined
+        ? undefined
+        : {
+            exitCode: terminated.exitCode,
+            reason: terminated.reason ?? "",
+            startedAt: terminated.startedAt ?? "",
+            finishedAt: terminated.finishedAt ?? "",
+            containerID: terminated.containerID ?? "",
+          },
+    lastTerminated:
+      lastTerminated === undefined
+        ? undefined
+        : {
+            exitCode: lastTerminated.exitCode,
+            reason: lastTerminated.reason ?? "",
+            startedAt: lastTerminated.startedAt ?? "",
+            finishedAt: lastTerminated.finishedAt ?? "",
+            containerID: lastTerminated.containerID ?? "",
+          },
+  };
+}
+
+function emptyContainer(name: string): ContainerRuntime {
+  return {
+    name,
+    image: undefined,
+    imageID: "",
+    containerID: "",
+    restartCount: 0,
+    startedAt: "",
+    state: "waiting",
+    waitingReason: "ContainerCreating",
+    waitingMessage: "",
+    terminated: undefined,
+    lastTerminated: undefined,
+    pull: undefined,
+    lastCrashAt: 0,
+  };
+}
+
+/**
+ * Advances every container of the pod by what the spec and the faults ask, at time `now`.
+ * Returns the milliseconds until something is due again (a pull completing, the next crash), or undefined.
+ */
+export function stepPod(runtime: PodRuntime, pod: Pod, context: StepContext): number | undefined {
+  let wake: number | undefined;
+  const restartAlways = (pod.spec?.restartPolicy ?? "Always") === "Always";
+  for (const container of pod.spec?.containers ?? []) {
+    let record = runtime.containers.get(container.name);
+    if (record === undefined) {
+      record = emptyContainer(container.name);
+      runtime.containers.set(container.name, record);
+    }
+    const due = stepContainer(record, container, context, restartAlways);
+    if (due !== undefined) wake = wake === undefined ? due : Math.min(wake, due);
+  }
+  return wake === undefined ? undefined : Math.max(0, wake - context.now);
+}
+
+function terminate(record: ContainerRuntime, exitCode: number, now: number): Termination {
+  return {
+    exitCode,
+    reason: exitCode === 0 ? "Completed" : "Error",
+    startedAt: record.startedAt,
+    finishedAt: kubeTime(now),
+    containerID: record.containerID,
+  };
+}
+
+function stepContainer(record: ContainerRuntime, container: Container, context: StepContext, restartAlways: boolean): number | undefined {
+  const { now, faults } = context;
+  const wanted = container.image ?? "";
+  if (record.state === "terminated") return undefined;
+
+  if (faults.crashLoop && record.image !== undefined) {
+    if (record.state !== "crashing") {
+      // The running instance dies; the kubelet counts the restart and backs off.
+      record.lastTerminated = terminate(record, 1, now);
+      record.state = "crashing";
+      record.restartCount += 1;
+      record.lastCrashAt = now;
+    } else if (now - record.lastCrashAt >= context.crashLoopIntervalMs) {
+      record.containerID = newContainerId();
+      record.startedAt = kubeTime(record.lastCrashAt);
+      record.lastTerminated = terminate(record, 1, now);
+      record.restartCount += 1;
+      record.lastCrashAt = now;
+    }
+    record.waitingReason = "CrashLoopBackOff";
+    record.waitingMessage = `back-off restarting failed container ${container.name}`;
+    return record.lastCrashAt + context.crashLoopIntervalMs;
+  }
+  if (record.state === "crashing") {
+    // Crash loop over: the next restart succeeds.
+    start(record, record.image ?? wanted, now, false);
+  }
+
+  const needsStart = record.state !== "running" || record.image !== wanted;
+  if (needsStart) {
+    if (record.state === "running") {
+      // In-place image change: the kubelet kills the old instance before pulling the new image.
+      record.lastTerminated = terminate(record, 0, now);
+      record.state = "waiting";
+    }
+    if (record.pull?.image !== wanted) record.pull = { image: wanted, doneAt: undefined };
+    if (faults.pullFail) {
+      record.pull.doneAt = undefined;
+      record.waitingReason = "ErrImagePull";
+      record.waitingMessage = `failed to pull image "${wanted}": testenv: pull-fail requested`;
+      return undefined;
+    }
+    record.pull.doneAt ??= now + faults.pullDelayMs;
+    if (now < record.pull.doneAt) {
+      record.waitingReason = "ContainerCreating";
+      record.waitingMessage = "";
+      return record.pull.doneAt;
+    }
+    start(record, wanted, now, record.image !== undefined);
+  }
+
+  if (faults.exitCode !== undefined && !restartAlways) {
+    record.terminated = terminate(record, faults.exitCode, now);
+    record.state = "terminated";
+  }
+  return undefined;
+}
+
+function start(record: ContainerRuntime, image: string, now: number, isRestart: boolean): void {
+  if (isRestart) record.restartCount += 1;
+  record.image = image;
+  record.imageID = imageIdFor(image);
+  record.containerID = newContainerId();
+  record.startedAt = kubeTime(now);
+  record.state = "running";
+  record.pull = undefined;
+  record.waitingReason = "";
+  record.waitingMessage = "";
+}

@@ -1,0 +1,90 @@
+import type { KubeletOptions } from "./kubelet/kubelet-options.ts";
+import type { SimKubelet } from "./kubelet/sim-kubelet.ts";
+
+/** Fixed ports, for tests of port clashes or a demo on known ports. Unset ports are chosen free. */
+export interface ControlPlanePorts {
+  etcdClient: number;
+  etcdPeer: number;
+  apiserver: number;
+  nats: number;
+}
+
+export interface ControlPlaneOptions {
+  /** Simulated nodes, default 3. */
+  nodes?: number;
+  /** Zones, default ["zone-a","zone-b","zone-c"]; node i gets zone i % zones.length. */
+  zones?: string[];
+  /** Folder of CRD manifests (every *.yaml, applied then waited for Established). Default <repo>/crds; false = none. */
+  crdsDir?: string | false;
+  /** Run kube-controller-manager (garbage collector, namespace, workload controllers). Default true. */
+  controllerManager?: boolean;
+  /** Run kube-scheduler. Default true; without it pods stay unscheduled. */
+  scheduler?: boolean;
+  /** Run nats-server with JetStream. Default true. */
+  nats?: boolean;
+  /** Simulated kubelet behaviour (pull delay, capacity, write concurrency...). */
+  kubelet?: Partial<KubeletOptions>;
+  /** Work directory for data, certificates, kubeconfigs and logs. Default a fresh temp dir, removed on stop(). */
+  workDir?: string;
+  /** Turn off API Priority and Fairness and the inflight limits, and raise kube-scheduler's QPS. */
+  benchmarkMode?: boolean;
+  /** Progress lines ("starting etcd…", "kube-apiserver ready in 8.2s"). */
+  log?: (line: string) => void;
+  /** Folder with the binaries; default findBinaries(). */
+  binDir?: string;
+  /** Fixed ports instead of free ones. */
+  ports?: Partial<ControlPlanePorts>;
+  /** Users for least-privilege RBAC tests: name -> groups. Each gets a static token in `userTokens`. */
+  users?: Record<string, string[]>;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Seconds each start-up stage took, in start order. */
+export type StartupTimings = Record<string, number>;
+
+export interface ControlPlane {
+  /** https://127.0.0.1:<port> */
+  server: string;
+  /** PEM bundle that verifies the API server's serving certificate. */
+  caData: string;
+  /** Bearer token of a system:masters user. */
+  adminToken: string;
+  /** Admin kubeconfig (token auth) in workDir. */
+  kubeconfigPath: string;
+  /** Its content. */
+  kubeconfig: string;
+  /** nats://127.0.0.1:<port>, or undefined without NATS. */
+  natsUrl: string | undefined;
+  /** http://127.0.0.1:<port> */
+  etcdUrl: string;
+  binDir: string;
+  workDir: string;
+  /** Tokens of the `users` option, by user name. */
+  userTokens: Record<string, string>;
+  /** How long each start-up stage took, in seconds. */
+  timings: StartupTimings;
+  /** Runs the matching kubectl as admin (or with `token`). Never rejects on a non-zero exit. */
+  kubectl(args: string[], opts?: { input?: string; token?: string }): Promise<KubectlResult>;
+  /** Creates the ServiceAccount if missing, asks a token with TokenRequest, writes a kubeconfig file, returns its path. */
+  serviceAccountKubeconfig(namespace: string, name: string): Promise<string>;
+  /** Stops kube-apiserver (SIGTERM) and starts it again on the same port and etcd. */
+  restartApiserver(): Promise<void>;
+  stopApiserver(): Promise<void>;
+  startApiserver(): Promise<void>;
+  /** Stops nats-server; startNats() brings it back on the same port with the same store dir. */
+  stopNats(): Promise<void>;
+  startNats(): Promise<void>;
+  /** Compacts etcd to its current revision, so older resourceVersions answer 410 Gone. */
+  compactEtcd(): Promise<void>;
+  /** The in-process simulated kubelet of every node. */
+  kubelet: SimKubelet;
+  /** Live child processes, for memory measurements. */
+  processes(): Array<{ name: string; pid: number }>;
+  /** Stops everything (SIGTERM, SIGKILL after 2 s) and removes a temporary workDir. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+/** What the globalSetup hands to every test worker (plain data: it crosses process boundaries). */
+export interface TestEnvInfo {
+  server: string;
+  caData: string;
+  adminToken: string;
+  kubeconfigPath: string;
+  natsUrl: string | undefined;
+  binDir: string;
+}
+
+/** The key under which globalSetup provides TestEnvInfo (null when KRUISE_TESTENV=off). */
+export const TEST_ENV_KEY = "kruiseTestEnv";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    kruiseTestEnv: TestEnvInfo | null;
+  }
+}

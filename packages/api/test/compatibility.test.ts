@@ -1,0 +1,113 @@
+// Existing OpenKruise YAML applies unchanged and reads back as written plus the schema defaults.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { applyDefaults, crdSources, GROUP } from "../src/index.ts";
+import { createTestNamespace } from "@kruise/testenv/vitest";
+import { kubectl, repoRoot, waitCrdsEstablished } from "./support/env.ts";
+import { cloneSet } from "./support/manifests.ts";
+
+interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: unknown;
+}
+
+const seedDir = "/work/shared/scenarios/seed-walkthrough";
+const examplesDir = join(repoRoot, "examples");
+const seedFiles = readdirSync(seedDir).filter((f) => f.endsWith(".yaml")).sort();
+const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith(".yaml")).sort();
+
+let ns: string;
+const clusterScoped: string[] = [];
+
+beforeAll(async () => {
+  ns = await createTestNamespace("api-compat");
+});
+// The test namespace is removed by testenv; cluster-scoped samples are ours to remove.
+afterAll(() => {
+  for (const ref of clusterScoped) kubectl(["delete", ref, "--ignore-not-found", "--wait=false"]);
+});
+
+/** The file's text with its namespace moved into the test's own namespace; nothing else changes. */
+function inTestNamespace(text: string): string {
+  return text.replace(/^(\s+)namespace: default$/m, `$1namespace: ${ns}`);
+}
+
+function readBack(obj: KubeObject): KubeObject {
+  const namespaced = obj.metadata.namespace !== undefined || crdSources.find((s) => s.kind === obj.kind)?.scope === "Namespaced";
+  const args = ["get", `${obj.kind.toLowerCase()}s.${obj.apiVersion.split("/")[1] ?? ""}.${GROUP}`, obj.metadata.name, "-o", "json"];
+  const r = kubectl(namespaced ? [...args, "-n", ns] : args);
+  expect(r.stderr).toBe("");
+  return JSON.parse(r.stdout) as KubeObject;
+}
+
+describe("CRD installation", () => {
+  it("installs all nine CRDs and they become Established", async () => {
+    await waitCrdsEstablished();
+    const r = kubectl(["get", "crd", "-o", "jsonpath={.items[*].metadata.name}"]);
+    const names = r.stdout.split(" ").filter((n) => n.endsWith(`.${GROUP}`));
+    expect(names.sort()).toEqual(crdSources.map((s) => `${s.plural}.${GROUP}`).sort());
+  });
+});
+
+describe("the first user's walkthrough manifests", () => {
+  it.each(seedFiles)("%s passes admission exactly as written (server dry run)", (file) => {
+    const r = kubectl(["apply", "--dry-run=server", "-f", join(seedDir, file)]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  it("apply one after another, including 03's podsToDelete naming a pod that does not exist", () => {
+    for (const file of seedFiles) {
+      const r = kubectl(["apply", "-f", "-"], inTestNamespace(readFileSync(join(seedDir, file), "utf8")));
+      expect(r.stderr, file).toBe("");
+    }
+    const last = parse(inTestNamespace(readFileSync(join(seedDir, seedFiles.at(-1) ?? ""), "utf8"))) as KubeObject;
+    const stored = readBack(last);
+    expect(stored.spec).toEqual(applyDefaults("CloneSet", last).spec);
+  });
+});
+
+describe("examples/", () => {
+  it("has one sample per CRD", () => {
+    const kinds = exampleFiles.map((f) => (parse(readFileSync(join(examplesDir, f), "utf8")) as KubeObject).kind).sort();
+    expect(kinds).toEqual(crdSources.map((s) => s.kind).sort());
+  });
+
+  it.each(exampleFiles)("%s applies and reads back as written plus defaults", (file) => {
+    const text = inTestNamespace(readFileSync(join(examplesDir, file), "utf8"));
+    const obj = parse(text) as KubeObject;
+    if (obj.metadata.namespace === undefined) clusterScoped.push(`${obj.kind.toLowerCase()}s.${GROUP}/${obj.metadata.name}`);
+    const r = kubectl(["apply", "-f", "-"], text);
+    expect(r.stderr).toBe("");
+    expect(readBack(obj).spec).toEqual(applyDefaults(obj.kind, obj).spec);
+  });
+});
+
+describe("read-back", () => {
+  it("prunes unknown fields like the apiserver does for a structural schema, but keeps the schemaless pod template", () => {
+    const obj = cloneSet("pruned") as unknown as KubeObject & { spec: Record<string, unknown> };
+    obj.spec.notAField = true;
+    obj.spec.updateStrategy = { type: "InPlaceIfPossible", unknownKnob: 3 };
+    (obj.spec.template as { spec: Record<string, unknown> }).spec.someFutureField = "kept";
+    const r = kubectl(["apply", "-n", ns, "--validate=false", "-f", "-"], JSON.stringify(obj));
+    expect(r.stderr).toBe("");
+    const stored = readBack({ ...obj, metadata: { name: "pruned", namespace: ns } }) as { spec: Record<string, unknown> };
+    expect(stored.spec.notAField).toBeUndefined();
+    expect(stored.spec.updateStrategy).toEqual({ type: "InPlaceIfPossible", partition: 0, maxUnavailable: "20%", maxSurge: 0 });
+    expect((stored.spec.template as { spec: Record<string, unknown> }).spec.someFutureField).toBe("kept");
+  });
+
+  it("serves one Advanced StatefulSet under both v1alpha1 and v1beta1", () => {
+    const file = join(examplesDir, "statefulset.yaml");
+    const obj = parse(inTestNamespace(readFileSync(file, "utf8"))) as KubeObject;
+    expect(kubectl(["apply", "-f", "-"], inTestNamespace(readFileSync(file, "utf8"))).stderr).toBe("");
+    const beta = readBack(obj);
+    const alpha = readBack({ ...obj, apiVersion: `${GROUP}/v1alpha1` });
+    expect(alpha.apiVersion).toBe(`${GROUP}/v1alpha1`);
+    expect(alpha.spec).toEqual(beta.spec);
+  });
+});

@@ -1,0 +1,75 @@
+// kubectl get, explain and scale behave as they do with OpenKruise's CRDs.
+import { setTimeout as sleep } from "node:timers/promises";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestNamespace } from "@kruise/testenv/vitest";
+import { kubectl, type KubectlResult } from "./support/env.ts";
+import { cloneSet } from "./support/manifests.ts";
+
+let ns: string;
+
+beforeAll(async () => {
+  ns = await createTestNamespace("api-kubectl");
+  const r = kubectl(["apply", "-n", ns, "-f", "-"], JSON.stringify(cloneSet("web")));
+  if (r.status !== 0) throw new Error(r.stderr);
+});
+
+/** kubectl explain reads the published OpenAPI, which lags a new CRD by a moment: retry for a while. */
+async function explain(path: string): Promise<KubectlResult> {
+  let last: KubectlResult = { status: 1, stdout: "", stderr: "not run" };
+  for (let attempt = 0; attempt < 60; attempt++) {
+    last = kubectl(["explain", path]);
+    if (last.status === 0) return last;
+    await sleep(500);
+  }
+  return last;
+}
+
+describe("kubectl", () => {
+  it("get cloneset prints OpenKruise's columns", () => {
+    const r = kubectl(["get", "cloneset", "web", "-n", ns]);
+    expect(r.stdout.split("\n")[0]?.split(/\s+/)).toEqual([
+      "NAME",
+      "DESIRED",
+      "UPDATED",
+      "UPDATED_READY",
+      "UPDATED_AVAILABLE",
+      "READY",
+      "TOTAL",
+      "AGE",
+    ]);
+    expect(r.stdout).toMatch(/^web\s+3\s/m);
+  });
+
+  it("get cloneset -o wide adds CONTAINERS, IMAGES and SELECTOR; the short name clone works", () => {
+    const r = kubectl(["get", "clone", "web", "-n", ns, "-o", "wide"]);
+    expect(r.stdout.split("\n")[0]).toMatch(/AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
+    expect(r.stdout).toContain("nginx:1.25-alpine");
+  });
+
+  it("explain cloneset.spec.updateStrategy.type prints the field's description", async () => {
+    const r = await explain("cloneset.spec.updateStrategy.type");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("InPlaceIfPossible");
+    // kubectl wraps descriptions at 80 columns.
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("recreates it otherwise");
+  });
+
+  it("explain cloneset.spec.updateStrategy.inPlaceUpdateStrategy prints the field's description", async () => {
+    const r = await explain("cloneset.spec.updateStrategy.inPlaceUpdateStrategy");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("Settings for in-place updates");
+    expect(r.stdout).toContain("gracePeriodSeconds");
+  });
+
+  it("scale cloneset updates spec.replicas through the scale subresource", () => {
+    const scaled = kubectl(["scale", "cloneset", "web", "-n", ns, "--replicas=5"]);
+    expect(scaled.stderr).toBe("");
+    const r = kubectl(["get", "cloneset", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}"]);
+    expect(r.stdout).toBe("5");
+  });
+
+  it("get kruise lists Kruise objects through the category", () => {
+    const r = kubectl(["get", "kruise", "-n", ns]);
+    expect(r.stdout).toContain("cloneset.apps.kruise.io/web");
+  });
+});

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import pino from "pino";
 import type { ManagerOptions } from "./manager.ts";
 
 /** An extra flag a controller binary declares on top of the standard ones. */
@@ -9,7 +10,7 @@ export interface ExtraFlag {
 }
 
 export interface ControllerFlags {
-  /** Manager options taken from the flags (merge with your own name, logger...). */
+  /** Manager options taken from the flags, including a pino logger at --log-level (merge with your own name). */
   manager: Omit<ManagerOptions, "name">;
   /** --feature-gates=A=true,B=false */
   featureGates: Record<string, boolean>;
@@ -79,6 +80,7 @@ export function parseControllerFlags(
     burst: num("kube-api-burst"),
     metricsBindAddress: str("metrics-bind-address"),
     healthProbeBindAddress: str("health-probe-bind-address"),
+    logger: pino({ level: str("log-level") }),
   };
   if (str("kubeconfig")) manager.kubeconfig = str("kubeconfig");
   if (get("leader-elect") === true) manager.leaderElection = { namespace: str("leader-election-namespace") };

@@ -1,0 +1,166 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, loadRestConfig } from "../src/client/index.ts";
+import type { HttpClient, RestConfig } from "../src/client/index.ts";
+import { Manager } from "../src/manager/index.ts";
+import { HASH_ANNOTATION } from "../examples/configmap-hash/main.ts";
+import { startTestControlPlane } from "./support/control-plane.ts";
+import type { TestControlPlane } from "./support/control-plane.ts";
+import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
+import { eventually } from "./support/wait.ts";
+
+let cp: TestControlPlane;
+let client: HttpClient;
+let restConfig: RestConfig;
+let nsCounter = 0;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  cp = await startTestControlPlane();
+  restConfig = await loadRestConfig(cp.kubeconfigPath);
+  client = createClient(restConfig, { qps: Infinity });
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await client?.close();
+  await cp?.stop();
+});
+
+async function namespace(): Promise<string> {
+  const name = `mgr-${process.pid}-${++nsCounter}`;
+  await client.create(NamespaceKind, { metadata: { name } });
+  return name;
+}
+
+const silent = pino({ level: "silent" });
+const node = process.execPath;
+
+/** Runs a TypeScript entry point in a child Node with the source condition; collects its JSON log lines. */
+function runChild(args: string[]): { child: ChildProcess; lines: Array<Record<string, unknown>>; exit: Promise<number | null> } {
+  const child = spawn(node, ["--conditions=@kruise/source", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  const lines: Array<Record<string, unknown>> = [];
+  let buffered = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const parts = buffered.split("\n");
+    buffered = parts.pop() ?? "";
+    for (const p of parts) if (p.startsWith("{")) lines.push(JSON.parse(p) as Record<string, unknown>);
+  });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      if (code !== 0 && stderr) console.error(stderr);
+      resolve(code);
+    }),
+  );
+  return { child, lines, exit };
+}
+
+describe("Manager and controllers", () => {
+  it("a reconcile that throws is logged and retried with backoff while other keys are still served", async () => {
+    const ns = await namespace();
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+    const mgr = await Manager.create({ name: "throwing", restConfig, logger, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "0" });
+    const attempts = new Map<string, number[]>();
+    mgr
+      .controller("throwing")
+      .for(ConfigMapKind)
+      .workers(2)
+      .withRateLimits({ baseDelayMs: 50 })
+      .reconcile(({ namespace: n, name }) => {
+        if (n !== ns) return;
+        attempts.set(name, [...(attempts.get(name) ?? []), Date.now()]);
+        if (name === "bad") throw new TypeError("cannot read properties of undefined (reading 'replicas')");
+      });
+    const running = mgr.start();
+    await client.create(ConfigMapKind, { metadata: { name: "bad", namespace: ns } });
+    await eventually("the bad key to be retried 4 times", () => (attempts.get("bad")?.length ?? 0) >= 4);
+    for (let i = 0; i < 5; i++) await client.create(ConfigMapKind, { metadata: { name: `good-${i}`, namespace: ns } });
+    await eventually("good keys reconciled while bad keeps failing", () => [0, 1, 2, 3, 4].every((i) => attempts.has(`good-${i}`)));
+    const times = attempts.get("bad")!;
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]!); // backoff grows
+    const failure = logs.find((l) => l.msg === "reconcile failed; retrying with backoff")!;
+    expect(failure).toMatchObject({ controller: "throwing", namespace: ns, name: "bad" });
+    expect(failure.reconcileID).toEqual(expect.any(String));
+    expect((failure.err as { message: string }).message).toContain("replicas");
+    const metrics = await (await fetch(`http://127.0.0.1:${mgr.metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/controller_runtime_reconcile_errors_total\{controller="throwing"\} [1-9]/);
+    expect(metrics).toMatch(/controller_runtime_reconcile_total\{controller="throwing",result="success"\}/);
+    expect(metrics).toContain("rest_client_requests_total");
+    expect(metrics).toContain('workqueue_depth{name="throwing"}');
+    expect(metrics).toContain("process_cpu_seconds_total");
+    await mgr.stop();
+    await running;
+  });
+
+  it("/readyz fails until every informer has synced; /healthz answers meanwhile", async () => {
+    await cp.stopApiserver();
+    const mgr = await Manager.create({
+      name: "ready",
+      restConfig,
+      logger: silent,
+      metricsBindAddress: "0",
+      healthProbeBindAddress: "127.0.0.1:0",
+      informerMaxBackoffMs: 1000,
+    });
+    mgr.controller("ready").for(ConfigMapKind).reconcile(() => undefined);
+    const running = mgr.start();
+    try {
+      await eventually("the health server to listen", () => mgr.healthPort !== undefined);
+      const url = `http://127.0.0.1:${mgr.healthPort}`;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1000));
+      const notReady = await fetch(`${url}/readyz`);
+      expect(notReady.status).toBe(500);
+      expect(await notReady.text()).toContain("[-]informers-synced");
+      await cp.startApiserver();
+      await eventually("/readyz to pass after the cache synced", async () => (await fetch(`${url}/readyz`)).status === 200, 40_000);
+    } finally {
+      if (cp) await cp.startApiserver().catch(() => undefined);
+      await mgr.stop();
+      await running;
+    }
+  });
+
+  it("kill -TERM on a busy manager lets in-flight reconciles finish and exits 0", async () => {
+    const ns = await namespace();
+    const { child, lines, exit } = runChild([new URL("./support/busy-manager.ts", import.meta.url).pathname, cp.kubeconfigPath, ns]);
+    for (let i = 0; i < 6; i++) await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
+    await eventually("three reconciles in flight", () => lines.filter((l) => l.event === "reconcile-start").length >= 3);
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    const started = lines.filter((l) => l.event === "reconcile-start").map((l) => l.name);
+    const ended = lines.filter((l) => l.event === "reconcile-end").map((l) => l.name);
+    expect(started.length).toBeGreaterThanOrEqual(3);
+    expect(ended.sort()).toEqual(started.sort()); // every reconcile that started finished (and wrote)
+    const list = await client.list(ConfigMapKind, { namespace: ns });
+    const done = list.items.filter((c) => c.metadata?.annotations?.done === "yes").map((c) => c.metadata!.name);
+    expect(done.sort()).toEqual(started.sort());
+    expect(started.length).toBeLessThan(6); // and no new work was taken after the signal
+  });
+});
+
+describe("examples/configmap-hash (the README controller)", () => {
+  it("stamps ConfigMaps with their data hash, re-stamps on change, writes nothing when converged, exits 0 on SIGTERM", async () => {
+    const ns = await namespace();
+    const main = new URL("../examples/configmap-hash/main.ts", import.meta.url).pathname;
+    const { child, exit } = runChild([main, `--kubeconfig=${cp.kubeconfigPath}`, "--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0", "--log-level=warn"]);
+    await client.create(ConfigMapKind, { metadata: { name: "app", namespace: ns }, data: { a: "1" } });
+    const hashOf = async () => (await client.get(ConfigMapKind, "app", ns)).metadata?.annotations?.[HASH_ANNOTATION];
+    await eventually("the hash annotation", async () => (await hashOf()) !== undefined);
+    const first = await hashOf();
+    await client.patch(ConfigMapKind, "app", ns, "merge", { data: { a: "2" } });
+    await eventually("a new hash after a data change", async () => (await hashOf()) !== first);
+    const rv = (await client.get(ConfigMapKind, "app", ns)).metadata?.resourceVersion;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await client.get(ConfigMapKind, "app", ns)).metadata?.resourceVersion).toBe(rv); // idle: no writes
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+});

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,6 +14,7 @@ import { writeCredentials } from "./credentials.ts";
 import { ControlPlaneError, messageOf } from "./errors.ts";
 import { isAlreadyExists } from "./kube/api-error.ts";
 import { KubeHttpClient } from "./kube/http-client.ts";
+import { runKubectl } from "./kubectl.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
 import { resolveKubeletOptions } from "./kubelet/kubelet-options.ts";
 import { SimKubelet } from "./kubelet/sim-kubelet.ts";
@@ -23,10 +23,9 @@ import { freePort, isPortBusy } from "./ports.ts";
 import { ManagedProcess, type ProcessSpec, type ReadinessCheck } from "./process/managed-process.ts";
 import { OrphanGuard } from "./process/orphan-guard.ts";
 import { findRepoRoot } from "./repo-root.ts";
-import type { ControlPlane, ControlPlaneOptions, ControlPlanePorts, KubectlResult, StartupTimings } from "./types.ts";
+import type { ControlPlane, ControlPlaneOptions, ControlPlanePorts, StartupTimings } from "./types.ts";
 
 const DEFAULT_ZONES = ["zone-a", "zone-b", "zone-c"];
-const KUBECTL_TIMEOUT_MS = 120_000;
 
 /**
  * Starts etcd, kube-apiserver, the CRDs, kube-controller-manager, kube-scheduler, the simulated
@@ -195,7 +194,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       userTokens: Object.fromEntries(credentials.users.map((user) => [user.name, user.token])),
       timings,
       kubelet: simKubelet,
-      kubectl: (args, opts) => runKubectl(join(binDir, "kubectl"), kubeconfigPath, args, opts),
+      kubectl: (args, opts) => runKubectl(binDir, kubeconfigPath, args, opts),
       serviceAccountKubeconfig: async (namespace, name) => {
         const token = await serviceAccountToken(adminClient, namespace, name);
         const path = join(workDir, `sa-${namespace}-${name}.kubeconfig`);
@@ -267,21 +266,6 @@ function defaultCrdsDir(): string | false {
   if (root === undefined) return false;
   const dir = join(root, "crds");
   return existsSync(dir) ? dir : false;
-}
-
-async function runKubectl(binary: string, kubeconfigPath: string, args: string[], opts: { input?: string; token?: string } = {}): Promise<KubectlResult> {
-  const fullArgs = [`--kubeconfig=${kubeconfigPath}`, ...(opts.token === undefined ? [] : [`--token=${opts.token}`]), ...args];
-  return new Promise((resolve) => {
-    const child = spawn(binary, fullArgs, { stdio: ["pipe", "pipe", "pipe"], timeout: KUBECTL_TIMEOUT_MS });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.once("error", (error) => resolve({ code: 127, stdout, stderr: `${stderr}${messageOf(error)}` }));
-    child.once("close", (code, signal) => resolve({ code: code ?? (signal === null ? 1 : 128), stdout, stderr }));
-    child.stdin.on("error", () => {});
-    child.stdin.end(opts.input ?? "");
-  });
 }
 
 async function serviceAccountToken(client: KubeHttpClient, namespace: string, name: string): Promise<string> {

@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { afterAll, inject } from "vitest";
 import { messageOf } from "../errors.ts";
 import { KubeHttpClient } from "../kube/http-client.ts";
+import { runKubectl } from "../kubectl.ts";
+import type { KubectlResult } from "../types.ts";
 import { TEST_ENV_KEY, type TestEnvInfo } from "./test-env-info.ts";
 
 export type { TestEnvInfo } from "./test-env-info.ts";
@@ -58,3 +60,9 @@ afterAll(async () => {
     }),
   );
 });
+
+/** Runs the control plane's kubectl as admin (or with `token`); resolves with the exit code, never rejects on it. */
+export async function kubectl(args: string[], opts?: { input?: string; token?: string }): Promise<KubectlResult> {
+  const info = getTestEnv();
+  return runKubectl(info.binDir, info.kubeconfigPath, args, opts);
+}

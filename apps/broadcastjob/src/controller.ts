@@ -1,0 +1,54 @@
+import type { Node } from "kubernetes-types/core/v1.js";
+import { BroadcastJobKind } from "@kruise/api";
+import { ScaleExpectations, type Controller, type Manager, type Predicate, type ReadOnly, type Request } from "@kruise/sdk";
+import { noBus, type LifecycleBus } from "./bus.ts";
+import { isJobFinished } from "./job-spec.ts";
+import { NodeKind, PodKind } from "./kinds.ts";
+import { broadcastJobReconciler } from "./reconcile.ts";
+
+export const CONTROLLER_NAME = "broadcastjob-controller";
+
+export interface BroadcastJobControllerOptions {
+  /** Concurrent reconciles (distinct jobs). OpenKruise's default is 3. */
+  workers?: number;
+  /** OpenKruise's --assign-bcj-pods-by-scheduler (default true). */
+  assignByScheduler?: boolean;
+  /** Where lifecycle events go; default none. */
+  bus?: LifecycleBus;
+}
+
+/**
+ * Registers the BroadcastJob controller: it reconciles BroadcastJobs, is woken by their pods (controller owner
+ * reference) and by node changes that can change eligibility (a new node, labels, taints, cordon, capacity).
+ */
+export function addBroadcastJobController(mgr: Manager, options: BroadcastJobControllerOptions = {}): Controller {
+  const expectations = new ScaleExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log: mgr.log });
+  const bus = options.bus ?? noBus;
+  return mgr
+    .controller(CONTROLLER_NAME)
+    .for(BroadcastJobKind)
+    .owns(PodKind)
+    .watches(NodeKind, () => unfinishedJobs(mgr), nodeEligibilityChanged)
+    .workers(options.workers ?? 3)
+    .reconcile(
+      broadcastJobReconciler({
+        assignByScheduler: options.assignByScheduler ?? true,
+        expectations,
+        publish: (m) => bus.publish(m),
+      }),
+    );
+}
+
+function unfinishedJobs(mgr: Manager): Request[] {
+  return mgr.cache
+    .list(BroadcastJobKind)
+    .filter((job) => !isJobFinished(job))
+    .map((job) => ({ namespace: job.metadata?.namespace ?? "", name: job.metadata?.name ?? "" }));
+}
+
+/** Node heartbeats rewrite status every few seconds; only what the eligibility rules read should wake jobs. */
+const nodeEligibilityChanged: Predicate<Node> = (e) => {
+  if (e.type !== "update" || !e.oldObject) return true;
+  const view = (n: ReadOnly<Node>): string => JSON.stringify([n.metadata?.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable]);
+  return view(e.oldObject) !== view(e.object);
+};

@@ -1,0 +1,68 @@
+import type { Node, Pod, PodSpec } from "kubernetes-types/core/v1.js";
+import type { ReadOnly } from "@kruise/sdk";
+import { podMatchesNodeSelectorAndAffinity } from "./node-selector.ts";
+import { parseQuantity } from "./quantity.ts";
+import { firstUntoleratedTaint, toleratesTaint, UNSCHEDULABLE_TAINT } from "./taints.ts";
+
+/** Why a node cannot run the job's pod, or undefined when it can. */
+export type Ineligibility =
+  | { reason: "NodeName"; message: string }
+  | { reason: "NodeAffinity"; message: string }
+  | { reason: "Taint"; message: string }
+  | { reason: "Unschedulable"; message: string }
+  | { reason: "InsufficientResources"; message: string };
+
+/**
+ * Whether `pod` may run on `node`, by the predicates OpenKruise's BroadcastJob controller runs itself: nodeName,
+ * nodeSelector + required node affinity (labels and matchFields), NoSchedule/NoExecute taints against tolerations,
+ * spec.unschedulable (tolerated by tolerating the unschedulable taint), and the pod's own requests against the
+ * node's allocatable resources (other pods on the node are not counted, as in OpenKruise).
+ */
+export function checkNodeEligibility(pod: ReadOnly<Pod>, node: ReadOnly<Node>): Ineligibility | undefined {
+  const nodeName = node.metadata?.name ?? "";
+  if (pod.spec?.nodeName && pod.spec.nodeName !== nodeName) {
+    return { reason: "NodeName", message: `the pod asks for node ${pod.spec.nodeName}` };
+  }
+  if (!podMatchesNodeSelectorAndAffinity(pod, node)) {
+    return { reason: "NodeAffinity", message: "node(s) didn't match Pod's node affinity/selector" };
+  }
+  const taint = firstUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations);
+  if (taint) {
+    return { reason: "Taint", message: `node(s) had taint {${taint.key}: ${taint.value ?? ""}}, that the pod didn't tolerate` };
+  }
+  if (node.spec?.unschedulable && !(pod.spec?.tolerations ?? []).some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT))) {
+    return { reason: "Unschedulable", message: "node(s) were unschedulable" };
+  }
+  const short = insufficientResources(pod.spec, node);
+  if (short.length > 0) return { reason: "InsufficientResources", message: short.map((r) => `Insufficient ${r}`).join(", ") };
+  return undefined;
+}
+
+/** Resource names whose request exceeds what the node can allocate. */
+function insufficientResources(spec: ReadOnly<PodSpec> | undefined, node: ReadOnly<Node>): string[] {
+  const allocatable = node.status?.allocatable ?? {};
+  const requests = podRequests(spec);
+  const short: string[] = [];
+  for (const [name, wanted] of requests) {
+    if (wanted <= 0) continue;
+    const available = parseQuantity(allocatable[name]) ?? 0;
+    if (wanted > available) short.push(name);
+  }
+  if (allocatable["pods"] !== undefined && (parseQuantity(allocatable["pods"]) ?? 0) < 1) short.push("pods");
+  return short;
+}
+
+/** Effective requests: the sum over app containers, or the largest init container's if that is bigger. */
+function podRequests(spec: ReadOnly<PodSpec> | undefined): Map<string, number> {
+  const total = new Map<string, number>();
+  for (const c of spec?.containers ?? []) {
+    for (const [name, q] of Object.entries(c.resources?.requests ?? {})) total.set(name, (total.get(name) ?? 0) + (parseQuantity(q) ?? 0));
+  }
+  for (const c of spec?.initContainers ?? []) {
+    for (const [name, q] of Object.entries(c.resources?.requests ?? {})) {
+      const v = parseQuantity(q) ?? 0;
+      if (v > (total.get(name) ?? 0)) total.set(name, v);
+    }
+  }
+  return total;
+}

@@ -1,0 +1,65 @@
+import type { BroadcastJob } from "@kruise/api";
+import type { ReadOnly } from "@kruise/sdk";
+
+/** The kind segment of this controller's NATS subjects: kruise.broadcastjob.<namespace>.<name>.<event>. */
+export const BUS_KIND = "broadcastjob";
+
+/** Lifecycle events BroadcastJob publishes on NATS. */
+export const BroadcastJobBusEvent = {
+  /** The controller started the job (status.startTime set). */
+  Started: "job-started",
+  /** The job finished; data.result is "Complete" or "Failed". */
+  Finished: "job-finished",
+} as const;
+
+/** What the EventBus publishes: the contract of the SDK's EventBus.publish. */
+export interface BusMessage {
+  kind: string;
+  namespace: string;
+  name: string;
+  event: string;
+  id: string;
+  data?: unknown;
+}
+
+/** Data of a job-finished event: enough for a subscriber to act without a read, though subscribers only enqueue. */
+export interface JobFinishedData {
+  uid: string;
+  result: "Complete" | "Failed";
+  reason: string;
+  message: string;
+  succeeded: number;
+  failed: number;
+  desired: number;
+  owner?: { kind: string; name: string; uid: string };
+}
+
+/**
+ * Message ids are deterministic (job UID + event): a job starts once and finishes once, so a retry after a crash or
+ * a failed status write publishes the same id and JetStream's duplicate window drops it.
+ */
+export function startedMessage(job: ReadOnly<BroadcastJob>): BusMessage {
+  const uid = job.metadata?.uid ?? "";
+  return {
+    kind: BUS_KIND,
+    namespace: job.metadata?.namespace ?? "",
+    name: job.metadata?.name ?? "",
+    event: BroadcastJobBusEvent.Started,
+    id: `${uid}.${BroadcastJobBusEvent.Started}`,
+    data: { uid, startTime: job.status?.startTime },
+  };
+}
+
+export function finishedMessage(job: ReadOnly<BroadcastJob>, data: Omit<JobFinishedData, "uid" | "owner">): BusMessage {
+  const uid = job.metadata?.uid ?? "";
+  const ownerRef = job.metadata?.ownerReferences?.find((r) => r.controller === true);
+  const payload: JobFinishedData = { uid, ...data, ...(ownerRef ? { owner: { kind: ownerRef.kind, name: ownerRef.name, uid: ownerRef.uid } } : {}) };
+  return {
+    kind: BUS_KIND,
+    namespace: job.metadata?.namespace ?? "",
+    name: job.metadata?.name ?? "",
+    event: BroadcastJobBusEvent.Finished,
+    id: `${uid}.${BroadcastJobBusEvent.Finished}`,
+    data: payload,
+  };
+}

@@ -1,0 +1,163 @@
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { BroadcastJobKind, type BroadcastJob, type BroadcastJobStatus } from "@kruise/api";
+import {
+  AlreadyExistsError,
+  type KubeObject,
+  NotFoundError,
+  type ReadOnly,
+  type ReconcileContext,
+  type ReconcileResult,
+  type Reconciler,
+  type Request,
+  type ScaleExpectations,
+} from "@kruise/sdk";
+import { finishedMessage, startedMessage, type BusMessage } from "./events.ts";
+import { planBroadcastJob, type BroadcastJobPlan } from "./job-plan.ts";
+import { NodeKind, PodKind } from "./kinds.ts";
+import { buildJobPod, type PodBuildOptions } from "./pod-builder.ts";
+
+export interface BroadcastJobReconcilerDeps extends PodBuildOptions {
+  /** Publishes a lifecycle event on the EventBus; a no-op without NATS. Never throws. */
+  publish(message: BusMessage): void;
+  /** Pod creates and deletes the cache has not shown yet, per job key. */
+  expectations: ScaleExpectations;
+}
+
+/** First batch of pod creates; doubles after each fully successful batch, like the Job controller's slow start. */
+const SLOW_START_INITIAL_BATCH = 1;
+/** While expectations are outstanding, look again this soon in case a watch event is late. */
+const EXPECTATIONS_RECHECK_MS = 1000;
+
+/** The BroadcastJob reconcile: read job, pods and nodes from the cache, plan, act, write status, publish. */
+export function broadcastJobReconciler(deps: BroadcastJobReconcilerDeps): Reconciler {
+  return async (request: Request, ctx: ReconcileContext): Promise<ReconcileResult | void> => {
+    const key = `${request.namespace}/${request.name}`;
+    const job = ctx.cache.get(BroadcastJobKind, request.namespace, request.name);
+    if (!job) {
+      deps.expectations.delete(key);
+      return;
+    }
+    observeExpectations(deps.expectations, key, ctx, request.namespace);
+    if (!deps.expectations.satisfied(key)) {
+      ctx.log.debug({ outstanding: deps.expectations.outstanding(key) }, "waiting for the cache to show our pod writes");
+      return { requeueAfter: EXPECTATIONS_RECHECK_MS };
+    }
+
+    const pods = ctx.cache.list(PodKind, { namespace: request.namespace, controllerUID: job.metadata?.uid ?? "" });
+    const nodes = ctx.cache.list(NodeKind);
+    const plan = planBroadcastJob({ job, pods, nodes, now: ctx.clock.now() });
+
+    if (plan.deleteJob) {
+      ctx.log.info("ttlSecondsAfterFinished passed; deleting the job");
+      await ctx.client
+        .delete(BroadcastJobKind, request.name, request.namespace, { propagationPolicy: "Background", preconditions: { uid: job.metadata?.uid ?? "" } })
+        .catch(ignore(NotFoundError));
+      return;
+    }
+
+    await deletePods(deps, ctx, job, key, plan.deletePods);
+    const failedCreates = await createPods(deps, ctx, job, key, plan.createOn);
+    plan.status.active = (plan.status.active ?? 0) - failedCreates;
+
+    await writeStatus(ctx, job, plan.status);
+    for (const e of plan.events) ctx.recorder.event(eventTarget(job), e.type, e.reason, e.message);
+    publishLifecycle(deps, job, plan);
+    if (failedCreates > 0) throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
+    return plan.requeueAfterMs === undefined ? undefined : { requeueAfter: plan.requeueAfterMs };
+  };
+}
+
+/** Marks expected creates the cache now shows, and expected deletes it no longer shows (or shows terminating). */
+function observeExpectations(expectations: ScaleExpectations, key: string, ctx: ReconcileContext, namespace: string): void {
+  const { creations, deletions } = expectations.outstanding(key);
+  for (const name of creations) if (ctx.cache.get(PodKind, namespace, name)) expectations.creationObserved(key, name);
+  for (const name of deletions) {
+    const pod = ctx.cache.get(PodKind, namespace, name);
+    if (!pod || pod.metadata?.deletionTimestamp) expectations.deletionObserved(key, name);
+  }
+}
+
+async function deletePods(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, key: string, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  const namespace = job.metadata?.namespace ?? "";
+  deps.expectations.expectDeletions(key, names);
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        await ctx.client.delete(PodKind, name, namespace);
+        ctx.recorder.event(eventTarget(job), "Normal", "SuccessfulDelete", `Delete pod: ${name}`);
+      } catch (err) {
+        deps.expectations.deletionObserved(key, name);
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }),
+  );
+}
+
+/** Creates pods in slow-start batches; returns how many creates failed (the rest of a failing batch run is skipped). */
+async function createPods(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, key: string, nodes: string[]): Promise<number> {
+  let failed = 0;
+  let index = 0;
+  for (let batch = Math.min(SLOW_START_INITIAL_BATCH, nodes.length); index < nodes.length; batch = Math.min(batch * 2, nodes.length - index)) {
+    const pods = nodes.slice(index, index + batch).map((node) => buildJobPod(job, node, deps));
+    index += pods.length;
+    deps.expectations.expectCreations(key, pods.map((p) => p.metadata?.name ?? ""));
+    const results = await Promise.all(pods.map((pod) => createOne(deps, ctx, job, key, pod)));
+    const batchFailures = results.filter((ok) => !ok).length;
+    failed += batchFailures;
+    if (batchFailures > 0) {
+      failed += nodes.length - index; // skipped: retried on the next reconcile
+      break;
+    }
+  }
+  return failed;
+}
+
+async function createOne(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, key: string, pod: Pod): Promise<boolean> {
+  const name = pod.metadata?.name ?? "";
+  try {
+    await ctx.client.create(PodKind, pod);
+    ctx.recorder.event(eventTarget(job), "Normal", "SuccessfulCreate", `Created pod: ${name}`);
+    return true;
+  } catch (err) {
+    // The deterministic name already exists: an earlier create (perhaps by a process that crashed) went through.
+    if (err instanceof AlreadyExistsError) return true;
+    deps.expectations.creationObserved(key, name);
+    ctx.recorder.event(eventTarget(job), "Warning", "FailedCreate", `Error creating: ${(err as Error).message}`);
+    ctx.log.warn({ err, pod: name }, "creating a job pod failed");
+    return false;
+  }
+}
+
+/** Writes status only when it changed, so a converged job costs no API writes. Conflicts throw and retry. */
+async function writeStatus(ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, status: BroadcastJobStatus): Promise<void> {
+  if (JSON.stringify(job.status ?? {}) === JSON.stringify(status)) return;
+  const updated = { ...(structuredClone(job) as BroadcastJob), status };
+  await ctx.client.updateStatus(BroadcastJobKind, updated);
+}
+
+function publishLifecycle(deps: BroadcastJobReconcilerDeps, job: ReadOnly<BroadcastJob>, plan: BroadcastJobPlan): void {
+  const withStatus = { ...job, status: plan.status } as ReadOnly<BroadcastJob>;
+  if (plan.started) deps.publish(startedMessage(withStatus));
+  if (plan.finished) {
+    deps.publish(
+      finishedMessage(withStatus, {
+        ...plan.finished,
+        succeeded: plan.status.succeeded ?? 0,
+        failed: plan.status.failed ?? 0,
+        desired: plan.status.desired ?? 0,
+      }),
+    );
+  }
+}
+
+/** The recorder only reads the object; the cache hands out read-only objects. */
+function eventTarget(job: ReadOnly<BroadcastJob>): KubeObject {
+  return job as KubeObject;
+}
+
+function ignore(type: new (...args: never[]) => Error): (err: unknown) => void {
+  return (err) => {
+    if (!(err instanceof type)) throw err;
+  };
+}

@@ -1,0 +1,76 @@
+import { CloneSetKind } from "@kruise/api";
+import type { KubeObject, Manager, ReadOnly } from "@kruise/sdk";
+import { ResourceVersionExpectations, ScaleExpectations } from "@kruise/sdk";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { CloneSetDeps, EventPublisher } from "./deps.ts";
+import type { FeatureGates } from "./feature-gates.ts";
+import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
+import { createCloneSetReconciler } from "./reconcile.ts";
+
+export const CONTROLLER_NAME = "cloneset-controller";
+
+export interface CloneSetControllerOptions {
+  readonly workers: number;
+  readonly gates: FeatureGates;
+  readonly bus?: EventPublisher | undefined;
+  readonly excludePreparingDeleteByDefault?: boolean;
+}
+
+/** The CloneSet owning an object through its controller reference, as an expectations key. */
+function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
+  const ref = obj.metadata?.ownerReferences?.find((r) => r.controller === true);
+  if (ref?.kind !== CloneSetKind.kind || !ref.apiVersion.startsWith(`${CloneSetKind.group}/`)) return undefined;
+  return `${obj.metadata?.namespace ?? ""}/${ref.name}`;
+}
+
+/**
+ * Declares the CloneSet controller on a manager: reconcile CloneSets, wake the owner on changes to its pods,
+ * PVCs and ControllerRevisions, and feed pod events into the expectations before the owner is enqueued.
+ */
+export function addCloneSetController(mgr: Manager, options: CloneSetControllerOptions): void {
+  const log = mgr.log.child({ controller: CONTROLLER_NAME });
+  const scaleExpectations = new ScaleExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log });
+  const podVersions = new ResourceVersionExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log });
+  // Registered before the builder's handlers, so the expectation is lowered before the owner is reconciled.
+  mgr.cache.informerFor(PodKind).addEventHandler({
+    onAdd: (pod: ReadOnly<Pod>) => {
+      const key = ownerKey(pod);
+      if (key !== undefined) scaleExpectations.creationObserved(key, pod.metadata?.name ?? "");
+      podVersions.observe(pod as KubeObject);
+    },
+    onUpdate: (old: ReadOnly<Pod>, pod: ReadOnly<Pod>) => {
+      const key = ownerKey(pod);
+      if (key !== undefined && old.metadata?.deletionTimestamp === undefined && pod.metadata?.deletionTimestamp !== undefined) {
+        scaleExpectations.deletionObserved(key, pod.metadata.name ?? "");
+      }
+      podVersions.observe(pod as KubeObject);
+    },
+    onDelete: (pod: ReadOnly<Pod>) => {
+      const key = ownerKey(pod);
+      if (key !== undefined) scaleExpectations.deletionObserved(key, pod.metadata?.name ?? "");
+      podVersions.delete(pod.metadata?.uid ?? "");
+    },
+  });
+  const client = mgr.client.forController(CONTROLLER_NAME);
+  const deps: CloneSetDeps = {
+    client,
+    cache: mgr.cache,
+    recorder: mgr.recorderFor(CONTROLLER_NAME),
+    bus: options.bus,
+    clock: mgr.clock,
+    log,
+    scaleExpectations,
+    podVersions,
+    gates: options.gates,
+    excludePreparingDeleteByDefault: options.excludePreparingDeleteByDefault === true,
+  };
+  const reconcile = createCloneSetReconciler(deps);
+  mgr
+    .controller(CONTROLLER_NAME)
+    .for(CloneSetKind)
+    .owns(PodKind)
+    .owns(PersistentVolumeClaimKind)
+    .owns(ControllerRevisionKind)
+    .workers(options.workers)
+    .reconcile((request) => reconcile(request));
+}

@@ -1,0 +1,59 @@
+// The NATS events the CloneSet controller publishes, one per step. Ids are deterministic (object UID plus what
+// makes the step unique), so a retried reconcile publishes the same id and JetStream drops the duplicate.
+
+/** Event names, the last token of the subject `kruise.cloneset.<namespace>.<name>.<event>`. */
+export const CloneSetEvent = {
+  PodCreated: "pod-created",
+  PodDeleted: "pod-deleted",
+  PodUpdatedInPlace: "pod-updated-in-place",
+  Scaled: "scaled",
+  RolloutProgress: "rollout-progress",
+  RolloutComplete: "rollout-complete",
+  ImagePredownloadRequested: "image-predownload-requested",
+} as const;
+export type CloneSetEvent = (typeof CloneSetEvent)[keyof typeof CloneSetEvent];
+
+export const CLONESET_EVENT_KIND = "cloneset";
+
+/** A pod is created once, so its name identifies the step. */
+export function podCreatedId(cloneSetUid: string, podName: string): string {
+  return `${cloneSetUid}.${podName}.${CloneSetEvent.PodCreated}`;
+}
+
+/** Deleting a given pod happens once: its UID identifies the step. */
+export function podDeletedId(cloneSetUid: string, podUid: string): string {
+  return `${cloneSetUid}.${podUid}.${CloneSetEvent.PodDeleted}`;
+}
+
+/** A pod moves to a revision in place at most once. */
+export function podUpdatedInPlaceId(podUid: string, revision: string): string {
+  return `${podUid}.${revision}.${CloneSetEvent.PodUpdatedInPlace}`;
+}
+
+/** The owned pod count changed from one value to another, for a given generation. */
+export function scaledId(cloneSetUid: string, generation: number, from: number, to: number): string {
+  return `${cloneSetUid}.${generation}.${from}-${to}.${CloneSetEvent.Scaled}`;
+}
+
+/** One message per (revision, updated count, updated-available count) observed. */
+export function rolloutProgressId(cloneSetUid: string, revision: string, updated: number, updatedAvailable: number): string {
+  return `${cloneSetUid}.${revision}.${updated}-${updatedAvailable}.${CloneSetEvent.RolloutProgress}`;
+}
+
+export function rolloutCompleteId(cloneSetUid: string, revision: string): string {
+  return `${cloneSetUid}.${revision}.${CloneSetEvent.RolloutComplete}`;
+}
+
+export function imagePredownloadRequestedId(cloneSetUid: string, revision: string): string {
+  return `${cloneSetUid}.${revision}.${CloneSetEvent.ImagePredownloadRequested}`;
+}
+
+/** Payload of image-predownload-requested: what the ImagePullJob controller needs to pre-pull. */
+export interface ImagePredownloadRequest {
+  readonly revision: string;
+  /** Container name → new image. */
+  readonly images: Record<string, string>;
+  /** Selects the pods still on other revisions (their nodes need the images). */
+  readonly podSelector: { matchLabels: Record<string, string>; matchExpressions: Array<{ key: string; operator: "NotIn"; values: string[] }> };
+  readonly partition: number;
+}

@@ -1,0 +1,166 @@
+import type { CloneSet } from "@kruise/api";
+import { LifecycleState } from "@kruise/api";
+import { AlreadyExistsError, NotFoundError } from "@kruise/sdk";
+import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { applyLifecycleTransition, generateInstanceId, runSlowStart, type ScalePlan } from "@kruise/workload";
+import type { CloneSetDeps } from "./deps.ts";
+import { CLONESET_EVENT_KIND, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
+import { PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
+import { controllerRefOf, newPod } from "./pod-factory.ts";
+import { instanceIdOf, pvcsForInstance, pvcsOfInstance } from "./pvc.ts";
+
+export interface ScaleContext {
+  readonly key: string;
+  readonly cloneSet: CloneSet;
+  readonly pods: readonly Pod[];
+  readonly pvcs: readonly PersistentVolumeClaim[];
+  /** Instance ids of orphan PVCs to hand to new pods first (PVC reuse). */
+  readonly reusableIds: readonly string[];
+  readonly currentRevision: { name: string; template: PodTemplateSpec };
+  readonly updateRevision: { name: string; template: PodTemplateSpec };
+}
+
+/** Carries out the one scaling step planScale chose. Returns whether anything was written. */
+export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: ScalePlan): Promise<boolean> {
+  const step = plan.step;
+  const cs = ctx.cloneSet;
+  if (plan.scaleUpLimited !== undefined) {
+    deps.recorder.event(
+      cs,
+      "Normal",
+      "ScaleUpLimited",
+      `scaleUp is limited because of scaleStrategy.maxUnavailable, limit: ${plan.scaleUpLimited.limit}`,
+    );
+  }
+  switch (step.kind) {
+    case "none":
+      return false;
+    case "create":
+      if (step.count <= 0) return false;
+      await createPods(deps, ctx, step.currentRevisionCount, step.updateRevisionCount);
+      return true;
+    case "cancelPreparingDelete":
+      await Promise.all(
+        step.pods.map(async (pod) => {
+          const r = await applyLifecycleTransition(deps.client, structuredClone(pod), { to: LifecycleState.PreparingNormal, markPodNotReady: false }, deps.clock.now());
+          deps.podVersions.expect(r.pod);
+        }),
+      );
+      return true;
+    case "delete": {
+      const now = deps.clock.now();
+      await Promise.all(
+        step.prepareDelete.map(async ({ pod, transition }) => {
+          const r = await applyLifecycleTransition(deps.client, structuredClone(pod), transition, now);
+          deps.podVersions.expect(r.pod);
+        }),
+      );
+      await deletePods(deps, ctx, step.delete);
+      return step.delete.length > 0 || step.prepareDelete.length > 0;
+    }
+  }
+}
+
+async function createPods(deps: CloneSetDeps, ctx: ScaleContext, currentCount: number, updateCount: number): Promise<void> {
+  const cs = ctx.cloneSet;
+  const now = deps.clock.now();
+  const taken = new Set<string>();
+  for (const pod of ctx.pods) {
+    const id = instanceIdOf(pod);
+    if (id !== undefined) taken.add(id);
+  }
+  for (const pvc of ctx.pvcs) {
+    const id = instanceIdOf(pvc);
+    if (id !== undefined) taken.add(id);
+  }
+  const total = currentCount + updateCount;
+  const reusable = [...ctx.reusableIds];
+  const pods: Pod[] = [];
+  for (let i = 0; i < total; i++) {
+    const id = reusable.shift() ?? generateInstanceId(taken);
+    taken.add(id);
+    const revision = i < currentCount ? ctx.currentRevision : ctx.updateRevision;
+    pods.push(newPod(cs, revision.template, { revision: revision.name, instanceId: id, now, shortHash: deps.gates.CloneSetShortHash }));
+  }
+  const names = pods.map((p) => p.metadata?.name ?? "");
+  // Expect before writing: an informer event for a pod may arrive before create() returns.
+  deps.scaleExpectations.expectCreations(ctx.key, names);
+  const owner = controllerRefOf(cs);
+  const existingPvcs = new Set(ctx.pvcs.map((p) => p.metadata?.name));
+  const attempted = new Set<number>();
+  const result = await runSlowStart(pods.length, async (i) => {
+    attempted.add(i);
+    const pod = pods[i] as Pod;
+    const name = pod.metadata?.name ?? "";
+    try {
+      const id = instanceIdOf(pod) ?? "";
+      for (const pvc of pvcsForInstance(cs, id, owner)) {
+        if (existingPvcs.has(pvc.metadata?.name)) continue;
+        try {
+          await deps.client.create(PersistentVolumeClaimKind, pvc);
+        } catch (err) {
+          if (!(err instanceof AlreadyExistsError)) throw err;
+        }
+      }
+      await deps.client.create(PodKind, pod);
+    } catch (err) {
+      // The create did not happen (or its outcome is unknown and the cache will tell): lower the expectation.
+      deps.scaleExpectations.creationObserved(ctx.key, name);
+      const message = err instanceof Error ? err.message : String(err);
+      deps.recorder.event(cs, "Warning", "FailedCreate", `failed to create pod: ${message}`);
+      throw err;
+    }
+    deps.recorder.event(cs, "Normal", "SuccessfulCreate", `succeed to create pod ${name}`);
+    deps.bus?.publish({
+      kind: CLONESET_EVENT_KIND,
+      namespace: cs.metadata?.namespace ?? "",
+      name: cs.metadata?.name ?? "",
+      event: CloneSetEvent.PodCreated,
+      id: podCreatedId(cs.metadata?.uid ?? "", name),
+      data: { pod: name, revision: pod.metadata?.labels?.["controller-revision-hash"] },
+    });
+  });
+  // Pods a failed batch never attempted were never written: they are not coming.
+  for (let i = 0; i < pods.length; i++) if (!attempted.has(i)) deps.scaleExpectations.creationObserved(ctx.key, names[i] ?? "");
+  if (result.error !== undefined) throw result.error instanceof Error ? result.error : new Error(`pod creation failed: ${JSON.stringify(result.error)}`);
+}
+
+/** Deletes pods (UID precondition: never a same-named successor) and the PVCs the controller made for them. */
+export async function deletePods(deps: CloneSetDeps, ctx: ScaleContext, pods: readonly Pod[]): Promise<void> {
+  if (pods.length === 0) return;
+  const cs = ctx.cloneSet;
+  deps.scaleExpectations.expectDeletions(ctx.key, pods.map((p) => p.metadata?.name ?? ""));
+  const results = await Promise.allSettled(
+    pods.map(async (pod) => {
+      const name = pod.metadata?.name ?? "";
+      const uid = pod.metadata?.uid ?? "";
+      try {
+        await deps.client.delete(PodKind, name, pod.metadata?.namespace, { preconditions: { uid } });
+      } catch (err) {
+        deps.scaleExpectations.deletionObserved(ctx.key, name);
+        if (err instanceof NotFoundError) return;
+        const message = err instanceof Error ? err.message : String(err);
+        deps.recorder.event(cs, "Warning", "FailedDelete", `failed to delete pod ${name}: ${message}`);
+        throw err;
+      }
+      for (const pvc of pvcsOfInstance(ctx.pvcs, instanceIdOf(pod))) {
+        try {
+          await deps.client.delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, { preconditions: { uid: pvc.metadata?.uid ?? "" } });
+        } catch (err) {
+          if (!(err instanceof NotFoundError)) throw err;
+        }
+      }
+      deps.recorder.event(cs, "Normal", "SuccessfulDelete", `succeed to delete pod ${name}`);
+      deps.bus?.publish({
+        kind: CLONESET_EVENT_KIND,
+        namespace: cs.metadata?.namespace ?? "",
+        name: cs.metadata?.name ?? "",
+        event: CloneSetEvent.PodDeleted,
+        id: podDeletedId(cs.metadata?.uid ?? "", uid),
+        data: { pod: name },
+      });
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+}

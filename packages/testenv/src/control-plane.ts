@@ -113,7 +113,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       launch(
         async () => {
           apiserverPort = fixed.apiserver ?? (await freePort());
-          return apiserverSpec({ binDir, workDir, port: apiserverPort, etcdUrl: etcdUrl(etcdPorts), credentials, benchmarkMode });
+          return apiserverSpec({ binDir, workDir, port: apiserverPort, etcdUrl: etcdUrl(etcdPorts), credentials, benchmarkMode, watchCache: options.watchCache ?? true });
         },
         () => apiserverReadiness(`https://127.0.0.1:${apiserverPort}`, credentials.adminToken),
         fixed.apiserver === undefined,

@@ -30,6 +30,12 @@ export interface ControlPlaneOptions {
   benchmarkMode?: boolean;
   /** Progress lines ("starting etcd…", "kube-apiserver ready in 8.2s"). */
   log?: (line: string) => void;
+  /**
+   * kube-apiserver's watch cache, default true. With it, a watch from a resourceVersion that etcd has
+   * compacted is still served from the cache's window; false sends watches to etcd, so compactEtcd()
+   * yields 410 Gone at once (restartApiserver() also empties the cache).
+   */
+  watchCache?: boolean;
   /** Folder with the binaries; default findBinaries(). */
   binDir?: string;
   /** Fixed ports instead of free ones. */

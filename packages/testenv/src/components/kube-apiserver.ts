@@ -10,6 +10,7 @@ export interface ApiserverConfig {
   etcdUrl: string;
   credentials: Credentials;
   benchmarkMode: boolean;
+  watchCache: boolean;
 }
 
 /** Where kube-apiserver writes the self-signed serving certificate (and its CA) on first start. */
@@ -40,6 +41,7 @@ export function apiserverSpec(config: ApiserverConfig): ProcessSpec {
     "--profiling=false",
     "--v=1",
   ];
+  if (!config.watchCache) args.push("--watch-cache=false");
   if (config.benchmarkMode) {
     args.push("--enable-priority-and-fairness=false", "--max-requests-inflight=0", "--max-mutating-requests-inflight=0");
   }

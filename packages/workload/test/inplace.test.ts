@@ -9,9 +9,8 @@ import {
   readInPlaceUpdateState,
   startInPlaceUpdate,
   withInPlaceReadinessGate,
-  INPLACE_UPDATE_GRACE_ANNOTATION,
-  INPLACE_UPDATE_STATE_ANNOTATION,
 } from "../src/index.ts";
+import { INPLACE_UPDATE_GRACE_ANNOTATION, INPLACE_UPDATE_STATE_ANNOTATION } from "@kruise/api";
 import { NOW, iso } from "./helpers.ts";
 
 const base: PodTemplateSpec = {

@@ -1,6 +1,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { LIFECYCLE_NOT_READY_USER_AGENT, PREPARING_DELETE_NOT_READY_KEY, PREPARING_UPDATE_NOT_READY_KEY, type NotReadyEntry } from "./not-ready-keys.ts";
-import { lifecycleStateMetadata, LifecycleState } from "./state.ts";
+import { LifecycleState } from "@kruise/api";
+import { lifecycleStateMetadata } from "./state.ts";
 import type { LifecycleTransition } from "./transitions.ts";
 
 /**

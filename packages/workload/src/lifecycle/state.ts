@@ -1,16 +1,6 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { LifecycleState } from "@kruise/api";
 import { LIFECYCLE_STATE_LABEL, LIFECYCLE_TIMESTAMP_ANNOTATION } from "../keys.ts";
-
-/** Values of the `lifecycle.apps.kruise.io/state` pod label. */
-export const LifecycleState = {
-  PreparingNormal: "PreparingNormal",
-  Normal: "Normal",
-  PreparingUpdate: "PreparingUpdate",
-  Updating: "Updating",
-  Updated: "Updated",
-  PreparingDelete: "PreparingDelete",
-} as const;
-export type LifecycleState = (typeof LifecycleState)[keyof typeof LifecycleState];
 
 /** The pod's state label; "" when absent, which every caller treats like Normal. */
 export function getLifecycleState(pod: Pod): LifecycleState | "" {

@@ -1,7 +1,8 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { getPodCondition } from "../availability/pod-conditions.ts";
 import { isPodAllHooked, isPodHooked, type Lifecycle, type LifecycleHook } from "./hooks.ts";
-import { getLifecycleState, LifecycleState } from "./state.ts";
+import { LifecycleState } from "@kruise/api";
+import { getLifecycleState } from "./state.ts";
 
 /** A state change for the controller to write; `markPodNotReady` says whether to touch KruisePodReady too. */
 export interface LifecycleTransition {

@@ -1,5 +1,6 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { getLifecycleState, LifecycleState } from "../lifecycle/state.ts";
+import { LifecycleState } from "@kruise/api";
+import { getLifecycleState } from "../lifecycle/state.ts";
 import { activePodsLess, toComparator, type PodLess } from "./active-pods.ts";
 import { sortByPriority, type UpdatePriorityStrategy } from "./priority-sort.ts";
 import { scatterPods, type UpdateScatterTerm } from "./scatter-sort.ts";

@@ -1,6 +1,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { isWorkloadPodAvailable } from "../availability/pod-availability.ts";
-import { getLifecycleState, LifecycleState } from "../lifecycle/state.ts";
+import { LifecycleState } from "@kruise/api";
+import { getLifecycleState } from "../lifecycle/state.ts";
 import { isPodAtRevision } from "../revision/revision-match.ts";
 import { isSpecifiedDelete } from "./specified-delete.ts";
 import { resolveStrategy, type ResolvedStrategy, type ScaleStrategyParams, type UpdateStrategyParams } from "./strategy-params.ts";

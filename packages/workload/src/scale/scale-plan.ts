@@ -2,7 +2,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { isWorkloadPodAvailable, isWorkloadPodReady } from "../availability/pod-availability.ts";
 import { isLifecycleMarkPodNotReady, type Lifecycle } from "../lifecycle/hooks.ts";
 import { decideDeleteLifecycle, type LifecycleTransition } from "../lifecycle/transitions.ts";
-import { LifecycleState } from "../lifecycle/state.ts";
+import { LifecycleState } from "@kruise/api";
 import { sameNodeRanker, sortPodsForDeletion, spreadConstraintsRanker, type PodRanker } from "../ordering/deletion-rank.ts";
 import { splitPodsByRevision } from "../revision/revision-match.ts";
 import { calculateExpectationDiffs, type ExpectationDiffs, type ExpectationDiffsInput } from "./expectation-diffs.ts";

@@ -1,6 +1,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { SPECIFIED_DELETE_LABEL } from "../keys.ts";
-import { getLifecycleState, LifecycleState } from "../lifecycle/state.ts";
+import { LifecycleState } from "@kruise/api";
+import { getLifecycleState } from "../lifecycle/state.ts";
 
 /** Marked for deletion: the specified-delete label (any value) or listed in scaleStrategy.podsToDelete. */
 export function isSpecifiedDelete(pod: Pod, podsToDelete: readonly string[] | undefined): boolean {

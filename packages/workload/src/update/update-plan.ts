@@ -1,7 +1,8 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { isWorkloadPodAvailable } from "../availability/pod-availability.ts";
 import { hasInPlaceUpdateGrace } from "../inplace/update-state.ts";
-import { getLifecycleState, LifecycleState } from "../lifecycle/state.ts";
+import { LifecycleState } from "@kruise/api";
+import { getLifecycleState } from "../lifecycle/state.ts";
 import { orderPodsForUpdate, type UpdateOrderOptions } from "../ordering/update-order.ts";
 import { isPodAtRevision } from "../revision/revision-match.ts";
 import { calculateExpectationDiffs, type ExpectationDiffs, type ExpectationDiffsInput } from "../scale/expectation-diffs.ts";

@@ -1,0 +1,209 @@
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
+import { Registry } from "prom-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EventBus, subjectFor, cloudEventTypeFor, streamName, type CloudEvent } from "../src/eventbus/index.ts";
+import { Outbox } from "../src/eventbus/outbox.ts";
+import { freePort, startCommsControlPlane, type CommsControlPlane } from "./support/comms-control-plane.ts";
+
+async function metric(registry: Registry, name: string): Promise<number> {
+  const found = registry.getSingleMetric(name);
+  if (!found) return 0;
+  const { values } = await found.get();
+  return values.reduce((sum, v) => sum + v.value, 0);
+}
+
+async function waitUntil(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+const event = (name: string, id: string, data?: unknown) => ({ kind: "CloneSet", namespace: "ns1", name, event: "scaled", id, data });
+
+describe("subjects", () => {
+  it.each([
+    ["CloneSet", "default", "demo", "scaled", "kruise.cloneset.default.demo.scaled"],
+    ["Node", "", "node-1", "drained", "kruise.node._.node-1.drained"],
+    ["CloneSet", "ns", "web.v2", "rollout-finished", "kruise.cloneset.ns.web_v2.rollout-finished"],
+    ["CloneSet", "ns", "a*b>c d", "x", "kruise.cloneset.ns.a_b_c_d.x"],
+  ])("subjectFor(%s, %s, %s, %s) = %s", (kind, namespace, name, ev, subject) => {
+    expect(subjectFor(kind, namespace, name, ev)).toBe(subject);
+  });
+  it("builds the CloudEvents type", () => {
+    expect(cloudEventTypeFor("BroadcastJob", "finished")).toBe("io.kruise.broadcastjob.finished");
+  });
+});
+
+describe("Outbox", () => {
+  const entry = (id: string) => ({ id, subject: "s", payload: new Uint8Array() });
+  it("drops the oldest when full and keeps order when failed entries come back", () => {
+    let dropped = 0;
+    const outbox = new Outbox(4, (n) => (dropped += n));
+    for (const id of ["a", "b", "c", "d", "e"]) outbox.push(entry(id));
+    expect(dropped).toBe(1);
+    const taken = outbox.takeFront(2);
+    expect(taken.map((e) => e.id)).toEqual(["b", "c"]);
+    outbox.push(entry("f"));
+    outbox.returnFront(taken); // room for one: "b" (the oldest) is dropped
+    expect(dropped).toBe(2);
+    expect(outbox.takeFront(10).map((e) => e.id)).toEqual(["c", "d", "e", "f"]);
+  });
+  it("rejects a bad limit with a clear message", () => {
+    expect(() => new Outbox(0, () => {})).toThrow(/outboxLimit must be a positive integer/);
+  });
+});
+
+describe("EventBus without NATS", () => {
+  it("starts at once, never throws on publish, and counts overflow drops", async () => {
+    const registry = new Registry();
+    const deadPort = await freePort();
+    const started = performance.now();
+    const bus = EventBus.start({ servers: `nats://127.0.0.1:${deadPort}`, source: "offline", registry, outboxLimit: 10, closeTimeoutMs: 100 });
+    expect(performance.now() - started).toBeLessThan(50);
+    for (let i = 0; i < 25; i++) expect(() => bus.publish(event("x", `id-${i}`))).not.toThrow();
+    expect(bus.connected).toBe(false);
+    expect(await metric(registry, "kruise_eventbus_outbox_depth")).toBe(10);
+    expect(await metric(registry, "kruise_eventbus_dropped_total")).toBe(15);
+    await bus.close();
+  });
+
+  it("with no servers configured, drops events and subscriptions never fire", async () => {
+    const registry = new Registry();
+    const bus = EventBus.start({ source: "disabled", registry });
+    bus.publish(event("x", "1"));
+    const unsubscribe = bus.subscribe("kruise.>", () => {});
+    unsubscribe();
+    expect(await metric(registry, "kruise_eventbus_dropped_total")).toBe(1);
+    await bus.close();
+  });
+});
+
+describe("EventBus against a real NATS server", () => {
+  let cp: CommsControlPlane;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+  const buses: EventBus[] = [];
+  const startBus = (source: string, registry = new Registry()) => {
+    const bus = EventBus.start({ servers: cp.natsUrl, source, registry });
+    buses.push(bus);
+    return bus;
+  };
+
+  beforeAll(async () => {
+    cp = await startCommsControlPlane({ apiserver: false });
+    nc = await connect({ servers: cp.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    jsm = await jetstreamManager(nc);
+  });
+  afterAll(async () => {
+    await Promise.all(buses.map((b) => b.close()));
+    await nc?.close();
+    await cp?.stop();
+  });
+
+  it("creates the KRUISE stream and delivers CloudEvents with the dedup id header", async () => {
+    const bus = startBus("cloneset-controller");
+    await waitUntil("connected", 10_000, () => bus.connected);
+    const info = await jsm.streams.info(streamName);
+    expect(info.config.subjects).toEqual(["kruise.>"]);
+    expect(info.config.max_age).toBe(nanos(24 * 60 * 60_000));
+    expect(info.config.duplicate_window).toBe(nanos(2 * 60_000));
+    expect(info.config.max_bytes).toBeGreaterThan(0);
+
+    const received: CloudEvent[] = [];
+    const unsubscribe = bus.subscribe("kruise.cloneset.ns1.>", (e) => received.push(e));
+    // The consumer only sees what is published after it exists.
+    await waitUntil("consumer", 10_000, async () => (await jsm.consumers.list(streamName).next()).length > 0);
+    bus.publish(event("web", "uid-1.gen-2.scaled", { replicas: 3 }));
+    await waitUntil("delivery", 10_000, () => received.length === 1);
+    expect(received[0]).toMatchObject({
+      specversion: "1.0",
+      id: "uid-1.gen-2.scaled",
+      source: "cloneset-controller",
+      type: "io.kruise.cloneset.scaled",
+      subject: "ns1/web",
+      datacontenttype: "application/json",
+      data: { replicas: 3 },
+    });
+    expect(Date.parse(received[0]!.time)).not.toBeNaN();
+    const stored = await jsm.streams.getMessage(streamName, { last_by_subj: "kruise.cloneset.ns1.web.scaled" });
+    expect(stored?.header.get("Nats-Msg-Id")).toBe("uid-1.gen-2.scaled");
+    unsubscribe();
+  });
+
+  it("deduplicates a re-published id in JetStream", async () => {
+    const bus = startBus("dedup");
+    await waitUntil("connected", 10_000, () => bus.connected);
+    const before = (await jsm.streams.info(streamName)).state.messages;
+    bus.publish(event("dup", "same-id"));
+    bus.publish(event("dup", "same-id"));
+    const other = startBus("dedup-2");
+    other.publish(event("dup", "same-id"));
+    await waitUntil("acks", 10_000, async () => (await jsm.streams.info(streamName)).state.messages > before);
+    await Promise.all([bus.close(), other.close()]);
+    expect((await jsm.streams.info(streamName)).state.messages).toBe(before + 1);
+  });
+
+  it("delivers every event exactly once when published while NATS is down", async () => {
+    const registry = new Registry();
+    const publisher = startBus("publisher", registry);
+    const subscriber = startBus("subscriber");
+    const seen = new Map<string, number>();
+    const order: string[] = [];
+    subscriber.subscribe("kruise.cloneset.ns1.outage.>", (e) => {
+      seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
+      order.push(e.id);
+    });
+    await waitUntil("connected", 10_000, () => publisher.connected && subscriber.connected);
+    await waitUntil("consumer", 10_000, async () => {
+      for await (const c of jsm.consumers.list(streamName)) if (c.config.filter_subject?.includes("outage")) return true;
+      return false;
+    });
+    // Some events before, many during, some after the outage.
+    const ids = Array.from({ length: 600 }, (_, i) => `outage-${String(i).padStart(4, "0")}`);
+    for (const id of ids.slice(0, 50)) publisher.publish(event("outage", id));
+    await waitUntil("first events", 10_000, () => seen.size === 50);
+
+    await cp.stopNats();
+    await waitUntil("disconnect noticed", 10_000, () => !publisher.connected);
+    for (const id of ids.slice(50, 550)) publisher.publish(event("outage", id));
+    expect(await metric(registry, "kruise_eventbus_outbox_depth")).toBe(500);
+    const restartedAt = performance.now();
+    await cp.startNats();
+    for (const id of ids.slice(550)) publisher.publish(event("outage", id));
+
+    await waitUntil("all events", 30_000, () => seen.size === ids.length);
+    console.log(`eventbus: 550 events delivered ${Math.round(performance.now() - restartedAt)} ms after nats-server was started again`);
+    await new Promise((r) => setTimeout(r, 500)); // room for any late duplicate
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    expect(order).toEqual(ids);
+    expect(await metric(registry, "kruise_eventbus_published_total")).toBe(600);
+    expect(await metric(registry, "kruise_eventbus_dropped_total")).toBe(0);
+    expect(await metric(registry, "kruise_eventbus_outbox_depth")).toBe(0);
+  });
+
+  it("re-creates a subscription's consumer when NATS loses it", async () => {
+    const bus = startBus("recreate");
+    const received: string[] = [];
+    bus.subscribe("kruise.cloneset.ns1.lost.>", (e) => received.push(e.id));
+    let consumerName = "";
+    await waitUntil("consumer", 10_000, async () => {
+      for await (const c of jsm.consumers.list(streamName)) if (c.config.filter_subject?.includes("lost")) consumerName = c.name;
+      return consumerName !== "";
+    });
+    await jsm.consumers.delete(streamName, consumerName);
+    bus.publish(event("lost", "lost-1"));
+    await waitUntil("delivery after re-creation", 30_000, () => received.includes("lost-1"));
+    expect(received).toEqual(["lost-1"]);
+  });
+
+  it("updates a stream whose limits differ", async () => {
+    await jsm.streams.update(streamName, { max_age: nanos(10 * 60_000) });
+    const bus = startBus("updater");
+    await waitUntil("connected", 10_000, () => bus.connected);
+    expect((await jsm.streams.info(streamName)).config.max_age).toBe(nanos(24 * 60 * 60_000));
+  });
+});

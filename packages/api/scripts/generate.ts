@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { format, resolveConfig } from "prettier";
 import { crdSources } from "../src/schema/index.ts";
 import { crdFileName, crdYaml } from "./render/crd-manifest.ts";
 import { renderKinds, renderTypes } from "./render/typescript.ts";
@@ -10,27 +11,38 @@ import { renderKinds, renderTypes } from "./render/typescript.ts";
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const repoRoot = join(packageDir, "../..");
 
+/** TypeScript output goes through the repository's prettier settings, so `npm run format:check` stays clean. */
+async function formatTypeScript(path: string, text: string): Promise<string> {
+  const options = (await resolveConfig(path)) ?? {};
+  return format(text, { ...options, filepath: path });
+}
+
 /** Every generated file: absolute path -> content. */
-export function renderAll(): Map<string, string> {
+export async function renderAll(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const source of crdSources) files.set(join(repoRoot, "crds", crdFileName(source)), crdYaml(source));
-  files.set(join(packageDir, "src/generated/types.ts"), renderTypes(crdSources));
-  files.set(join(packageDir, "src/generated/kinds.ts"), renderKinds(crdSources));
+  const typesPath = join(packageDir, "src/generated/types.ts");
+  const kindsPath = join(packageDir, "src/generated/kinds.ts");
+  files.set(typesPath, await formatTypeScript(typesPath, renderTypes(crdSources)));
+  files.set(kindsPath, await formatTypeScript(kindsPath, renderKinds(crdSources)));
   return files;
 }
 
 /** Paths whose content on disk differs from what the source renders. */
-export function staleFiles(): string[] {
-  return [...renderAll()].filter(([path, content]) => !existsSync(path) || readFileSync(path, "utf8") !== content).map(([path]) => path);
+export async function staleFiles(): Promise<string[]> {
+  const files = await renderAll();
+  return [...files]
+    .filter(([path, content]) => !existsSync(path) || readFileSync(path, "utf8") !== content)
+    .map(([path]) => path);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes("--check")) {
-    const stale = staleFiles();
+    const stale = await staleFiles();
     for (const path of stale) process.stderr.write(`out of date: ${relative(repoRoot, path)}\n`);
     process.exit(stale.length > 0 ? 1 : 0);
   }
-  for (const [path, content] of renderAll()) {
+  for (const [path, content] of await renderAll()) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content);
     process.stdout.write(`wrote ${relative(repoRoot, path)}\n`);

@@ -2,7 +2,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestNamespace } from "@kruise/testenv/vitest";
 import { kubectl } from "./support/env.ts";
-import { advancedCronJob, broadcastJob, cloneSet, statefulSet } from "./support/manifests.ts";
+import {
+  advancedCronJob,
+  broadcastJob,
+  cloneSet,
+  daemonSet,
+  imagePullJob,
+  statefulSet,
+} from "./support/manifests.ts";
 
 let ns: string;
 
@@ -37,8 +44,18 @@ const rejections: readonly Rejection[] = [
     field: "spec.selector",
     says: "selector does not match template labels",
   },
-  { name: "empty selector", manifest: cloneSet("empty-sel", { selector: {} }), field: "spec.selector", says: "empty selector" },
-  { name: "negative replicas", manifest: cloneSet("neg-replicas", { replicas: -1 }), field: "spec.replicas", says: "greater than or equal to 0" },
+  {
+    name: "empty selector",
+    manifest: cloneSet("empty-sel", { selector: {} }),
+    field: "spec.selector",
+    says: "empty selector",
+  },
+  {
+    name: "negative replicas",
+    manifest: cloneSet("neg-replicas", { replicas: -1 }),
+    field: "spec.replicas",
+    says: "greater than or equal to 0",
+  },
   {
     name: "negative CloneSet partition",
     manifest: cloneSet("neg-partition", { updateStrategy: { partition: -2 } }),
@@ -84,7 +101,10 @@ const rejections: readonly Rejection[] = [
   {
     name: "template restartPolicy other than Always",
     manifest: cloneSet("restart-never", {
-      template: { metadata: { labels: { app: "restart-never" } }, spec: { restartPolicy: "Never", containers: [{ name: "c", image: "i" }] } },
+      template: {
+        metadata: { labels: { app: "restart-never" } },
+        spec: { restartPolicy: "Never", containers: [{ name: "c", image: "i" }] },
+      },
     }),
     field: "spec.template.spec.restartPolicy",
     says: "must use restartPolicy Always",
@@ -97,7 +117,9 @@ const rejections: readonly Rejection[] = [
   },
   {
     name: "StatefulSet in-place update without the InPlaceUpdateReady gate",
-    manifest: statefulSet("no-gate", { updateStrategy: { rollingUpdate: { podUpdatePolicy: "InPlaceIfPossible" } } }),
+    manifest: statefulSet("no-gate", {
+      updateStrategy: { rollingUpdate: { podUpdatePolicy: "InPlaceIfPossible" } },
+    }),
     field: "spec.template.spec.readinessGates",
     says: "InPlaceUpdateReady",
   },
@@ -115,7 +137,9 @@ const rejections: readonly Rejection[] = [
   },
   {
     name: "BroadcastJob restartPolicy Always",
-    manifest: broadcastJob("bcj-always", { template: { spec: { restartPolicy: "Always", containers: [{ name: "c", image: "i" }] } } }),
+    manifest: broadcastJob("bcj-always", {
+      template: { spec: { restartPolicy: "Always", containers: [{ name: "c", image: "i" }] } },
+    }),
     field: "spec.template.spec.restartPolicy",
     says: "Never or OnFailure",
   },
@@ -129,8 +153,12 @@ const rejections: readonly Rejection[] = [
     name: "AdvancedCronJob with both a jobTemplate and a broadcastJobTemplate",
     manifest: advancedCronJob("acj-both", {
       template: {
-        jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "i" }] } } } },
-        broadcastJobTemplate: { spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "i" }] } } } },
+        jobTemplate: {
+          spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "i" }] } } },
+        },
+        broadcastJobTemplate: {
+          spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "i" }] } } },
+        },
       },
     }),
     field: "spec.template",
@@ -148,6 +176,86 @@ const rejections: readonly Rejection[] = [
     field: "spec.schedule",
     says: "is not a valid cron schedule",
   },
+  {
+    name: "AdvancedCronJob name longer than 63 characters",
+    manifest: advancedCronJob(`acj-${"x".repeat(60)}`),
+    field: "metadata.name",
+    says: "at most 63 characters",
+  },
+  {
+    name: "DaemonSet maxUnavailable and maxSurge both 0",
+    manifest: daemonSet("ads-zero", {
+      updateStrategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } },
+    }),
+    field: "spec.updateStrategy.rollingUpdate.maxUnavailable",
+    says: "cannot both be 0",
+  },
+  {
+    name: "DaemonSet maxSurge with InPlaceIfPossible",
+    manifest: daemonSet("ads-surge", {
+      updateStrategy: { rollingUpdate: { rollingUpdateType: "InPlaceIfPossible", maxSurge: 1 } },
+    }),
+    field: "spec.updateStrategy.rollingUpdate.maxSurge",
+    says: "InPlaceIfPossible",
+  },
+  {
+    name: "ImagePullJob parallelism as a percentage",
+    manifest: imagePullJob("ipj-percent", { parallelism: "50%" }),
+    field: "spec.parallelism",
+    says: "percentages are not accepted",
+  },
+  {
+    name: "ImagePullJob activeDeadlineSeconds not above the pull timeout",
+    manifest: imagePullJob("ipj-deadline", { completionPolicy: { activeDeadlineSeconds: 100 } }),
+    field: "spec.completionPolicy.activeDeadlineSeconds",
+    says: "greater than pullPolicy.timeoutSeconds",
+  },
+];
+
+interface UpdateRejection {
+  readonly name: string;
+  readonly before: object;
+  readonly after: object;
+  readonly field: string;
+  readonly says: string;
+}
+
+const updateRejections: readonly UpdateRejection[] = [
+  {
+    name: "CloneSet selector changed after creation",
+    before: cloneSet("immutable-selector"),
+    after: cloneSet("immutable-selector", {
+      selector: { matchLabels: { app: "immutable-selector", tier: "web" } },
+      template: {
+        metadata: { labels: { app: "immutable-selector", tier: "web" } },
+        spec: { containers: [{ name: "c", image: "i" }] },
+      },
+    }),
+    field: "spec.selector",
+    says: "immutable",
+  },
+  {
+    name: "StatefulSet podManagementPolicy changed after creation",
+    before: statefulSet("sts-policy", { podManagementPolicy: "Parallel" }),
+    after: statefulSet("sts-policy", { podManagementPolicy: "OrderedReady" }),
+    field: "spec.podManagementPolicy",
+    says: "cannot change",
+  },
+  {
+    name: "AdvancedCronJob template changed after creation",
+    before: advancedCronJob("acj-template"),
+    after: advancedCronJob("acj-template", {
+      template: {
+        jobTemplate: {
+          spec: {
+            template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "other" }] } },
+          },
+        },
+      },
+    }),
+    field: "spec.template",
+    says: "cannot change",
+  },
 ];
 
 describe("kubectl apply rejects invalid Kruise objects with a message naming the field", () => {
@@ -158,17 +266,39 @@ describe("kubectl apply rejects invalid Kruise objects with a message naming the
     expect(result.stderr).toContain(says);
   });
 
-  it("rejects a selector changed after creation", () => {
-    const created = apply(cloneSet("immutable-selector"));
+  it.each(updateRejections)("$name", ({ before, after, field, says }) => {
+    const created = apply(before);
     expect(created.stderr).toBe("");
-    const changed = cloneSet("immutable-selector", {
-      selector: { matchLabels: { app: "immutable-selector", tier: "web" } },
-      template: { metadata: { labels: { app: "immutable-selector", tier: "web" } }, spec: { containers: [{ name: "c", image: "i" }] } },
-    });
-    const result = apply(changed);
+    const result = apply(after);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain("spec.selector");
-    expect(result.stderr).toContain("immutable");
+    expect(result.stderr).toContain(field);
+    expect(result.stderr).toContain(says);
+  });
+
+  it.each<[string, object]>([
+    [
+      "DaemonSet rollingUpdate with neither maxUnavailable nor maxSurge",
+      daemonSet("ads-partition-only", { updateStrategy: { rollingUpdate: { partition: 1 } } }),
+    ],
+    [
+      "CloneSet maxUnavailable 10% of 3 replicas (rounds up to 1 pod)",
+      cloneSet("pct-rounds-up", { updateStrategy: { maxUnavailable: "10%" } }),
+    ],
+    [
+      "StatefulSet maxUnavailable 50% with Parallel",
+      statefulSet("sts-parallel-pct", {
+        podManagementPolicy: "Parallel",
+        updateStrategy: { rollingUpdate: { maxUnavailable: "50%" } },
+      }),
+    ],
+    [
+      "CloneSet with 0 replicas and maxUnavailable 0",
+      cloneSet("zero-replicas", { replicas: 0, updateStrategy: { maxUnavailable: 0 } }),
+    ],
+  ])("accepts %s", (_name, manifest) => {
+    const result = apply(manifest);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
   });
 
   it.each(["@hourly", "@every 1h30m", "CRON_TZ=UTC 0 * * * *", "0 0 1,15 * MON-FRI", "*/10 2-4 ? * *"])(

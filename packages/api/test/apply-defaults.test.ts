@@ -20,7 +20,12 @@ describe("applyDefaults", () => {
       "CloneSet values already set are kept",
       "CloneSet",
       { replicas: 0, updateStrategy: { type: "InPlaceOnly", maxUnavailable: 2 }, selector: {}, template },
-      { replicas: 0, revisionHistoryLimit: 10, scaleStrategy: {}, updateStrategy: { type: "InPlaceOnly", partition: 0, maxUnavailable: 2, maxSurge: 0 } },
+      {
+        replicas: 0,
+        revisionHistoryLimit: 10,
+        scaleStrategy: {},
+        updateStrategy: { type: "InPlaceOnly", partition: 0, maxUnavailable: 2, maxSurge: 0 },
+      },
     ],
     [
       "StatefulSet",
@@ -30,7 +35,10 @@ describe("applyDefaults", () => {
         replicas: 1,
         podManagementPolicy: "OrderedReady",
         revisionHistoryLimit: 10,
-        updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition: 0, maxUnavailable: 1, podUpdatePolicy: "ReCreate" } },
+        updateStrategy: {
+          type: "RollingUpdate",
+          rollingUpdate: { partition: 0, maxUnavailable: 1, podUpdatePolicy: "ReCreate" },
+        },
       },
     ],
     [
@@ -40,7 +48,10 @@ describe("applyDefaults", () => {
       {
         burstReplicas: 250,
         revisionHistoryLimit: 10,
-        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 1, maxSurge: 0, rollingUpdateType: "Standard", partition: 0 } },
+        updateStrategy: {
+          type: "RollingUpdate",
+          rollingUpdate: { maxUnavailable: 1, maxSurge: 0, rollingUpdateType: "Standard", partition: 0 },
+        },
       },
     ],
     [
@@ -73,7 +84,12 @@ describe("applyDefaults", () => {
         failedJobsHistoryLimit: 1,
         template: {
           broadcastJobTemplate: {
-            spec: { template, parallelism: 2147483647, completionPolicy: { type: "Always" }, failurePolicy: { type: "FailFast" } },
+            spec: {
+              template,
+              parallelism: 2147483647,
+              completionPolicy: { type: "Always" },
+              failurePolicy: { type: "FailFast" },
+            },
           },
         },
       },
@@ -86,7 +102,13 @@ describe("applyDefaults", () => {
         selector: {},
         revisionHistoryLimit: 10,
         containers: [
-          { name: "s", image: "i", podInjectPolicy: "BeforeAppContainer", upgradeStrategy: { upgradeType: "ColdUpgrade" }, shareVolumePolicy: { type: "disabled" } },
+          {
+            name: "s",
+            image: "i",
+            podInjectPolicy: "BeforeAppContainer",
+            upgradeStrategy: { upgradeType: "ColdUpgrade" },
+            shareVolumePolicy: { type: "disabled" },
+          },
         ],
         updateStrategy: { type: "RollingUpdate", partition: 0, maxUnavailable: 1 },
       },

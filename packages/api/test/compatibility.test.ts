@@ -17,8 +17,12 @@ interface KubeObject {
 
 const seedDir = "/work/shared/scenarios/seed-walkthrough";
 const examplesDir = join(repoRoot, "examples");
-const seedFiles = readdirSync(seedDir).filter((f) => f.endsWith(".yaml")).sort();
-const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith(".yaml")).sort();
+const seedFiles = readdirSync(seedDir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
+const exampleFiles = readdirSync(examplesDir)
+  .filter((f) => f.endsWith(".yaml"))
+  .sort();
 
 let ns: string;
 const clusterScoped: string[] = [];
@@ -37,8 +41,16 @@ function inTestNamespace(text: string): string {
 }
 
 function readBack(obj: KubeObject): KubeObject {
-  const namespaced = obj.metadata.namespace !== undefined || crdSources.find((s) => s.kind === obj.kind)?.scope === "Namespaced";
-  const args = ["get", `${obj.kind.toLowerCase()}s.${obj.apiVersion.split("/")[1] ?? ""}.${GROUP}`, obj.metadata.name, "-o", "json"];
+  const namespaced =
+    obj.metadata.namespace !== undefined ||
+    crdSources.find((s) => s.kind === obj.kind)?.scope === "Namespaced";
+  const args = [
+    "get",
+    `${obj.kind.toLowerCase()}s.${obj.apiVersion.split("/")[1] ?? ""}.${GROUP}`,
+    obj.metadata.name,
+    "-o",
+    "json",
+  ];
   const r = kubectl(namespaced ? [...args, "-n", ns] : args);
   expect(r.stderr).toBe("");
   return JSON.parse(r.stdout) as KubeObject;
@@ -65,7 +77,9 @@ describe("the first user's walkthrough manifests", () => {
       const r = kubectl(["apply", "-f", "-"], inTestNamespace(readFileSync(join(seedDir, file), "utf8")));
       expect(r.stderr, file).toBe("");
     }
-    const last = parse(inTestNamespace(readFileSync(join(seedDir, seedFiles.at(-1) ?? ""), "utf8"))) as KubeObject;
+    const last = parse(
+      inTestNamespace(readFileSync(join(seedDir, seedFiles.at(-1) ?? ""), "utf8")),
+    ) as KubeObject;
     const stored = readBack(last);
     expect(stored.spec).toEqual(applyDefaults("CloneSet", last).spec);
   });
@@ -73,14 +87,17 @@ describe("the first user's walkthrough manifests", () => {
 
 describe("examples/", () => {
   it("has one sample per CRD", () => {
-    const kinds = exampleFiles.map((f) => (parse(readFileSync(join(examplesDir, f), "utf8")) as KubeObject).kind).sort();
+    const kinds = exampleFiles
+      .map((f) => (parse(readFileSync(join(examplesDir, f), "utf8")) as KubeObject).kind)
+      .sort();
     expect(kinds).toEqual(crdSources.map((s) => s.kind).sort());
   });
 
   it.each(exampleFiles)("%s applies and reads back as written plus defaults", (file) => {
     const text = inTestNamespace(readFileSync(join(examplesDir, file), "utf8"));
     const obj = parse(text) as KubeObject;
-    if (obj.metadata.namespace === undefined) clusterScoped.push(`${obj.kind.toLowerCase()}s.${GROUP}/${obj.metadata.name}`);
+    if (obj.metadata.namespace === undefined)
+      clusterScoped.push(`${obj.kind.toLowerCase()}s.${GROUP}/${obj.metadata.name}`);
     const r = kubectl(["apply", "-f", "-"], text);
     expect(r.stderr).toBe("");
     expect(readBack(obj).spec).toEqual(applyDefaults(obj.kind, obj).spec);
@@ -95,9 +112,16 @@ describe("read-back", () => {
     (obj.spec.template as { spec: Record<string, unknown> }).spec.someFutureField = "kept";
     const r = kubectl(["apply", "-n", ns, "--validate=false", "-f", "-"], JSON.stringify(obj));
     expect(r.stderr).toBe("");
-    const stored = readBack({ ...obj, metadata: { name: "pruned", namespace: ns } }) as { spec: Record<string, unknown> };
+    const stored = readBack({ ...obj, metadata: { name: "pruned", namespace: ns } }) as {
+      spec: Record<string, unknown>;
+    };
     expect(stored.spec.notAField).toBeUndefined();
-    expect(stored.spec.updateStrategy).toEqual({ type: "InPlaceIfPossible", partition: 0, maxUnavailable: "20%", maxSurge: 0 });
+    expect(stored.spec.updateStrategy).toEqual({
+      type: "InPlaceIfPossible",
+      partition: 0,
+      maxUnavailable: "20%",
+      maxSurge: 0,
+    });
     expect((stored.spec.template as { spec: Record<string, unknown> }).spec.someFutureField).toBe("kept");
   });
 

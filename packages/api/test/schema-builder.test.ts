@@ -1,26 +1,68 @@
 import { describe, expect, it } from "vitest";
 import { toOpenApi } from "../scripts/render/openapi.ts";
-import { array, bool, enumOf, freeform, int32, int64, intOrString, map, object, shapeOnly, string, type SchemaNode } from "../src/schema/builder.ts";
+import {
+  array,
+  bool,
+  enumOf,
+  freeform,
+  int32,
+  int64,
+  intOrString,
+  map,
+  object,
+  shapeOnly,
+  string,
+  type SchemaNode,
+} from "../src/schema/builder.ts";
 import { crdSources } from "../src/schema/index.ts";
 
 describe("toOpenApi", () => {
   it.each<[string, SchemaNode, Record<string, unknown>]>([
     ["string", string("S.", { maxLength: 3 }), { description: "S.", type: "string", maxLength: 3 }],
-    ["enum with default", enumOf("E.", ["A", "B"], { default: "A" }), { description: "E.", default: "A", type: "string", enum: ["A", "B"] }],
-    ["int32", int32("I.", { minimum: 0 }), { description: "I.", type: "integer", format: "int32", minimum: 0 }],
+    [
+      "enum with default",
+      enumOf("E.", ["A", "B"], { default: "A" }),
+      { description: "E.", default: "A", type: "string", enum: ["A", "B"] },
+    ],
+    [
+      "int32",
+      int32("I.", { minimum: 0 }),
+      { description: "I.", type: "integer", format: "int32", minimum: 0 },
+    ],
     ["int64", int64("L."), { description: "L.", type: "integer", format: "int64" }],
     ["bool", bool("B."), { description: "B.", type: "boolean" }],
-    ["int-or-string", intOrString("X.", { default: "20%" }), { description: "X.", default: "20%", "x-kubernetes-int-or-string": true }],
+    [
+      "int-or-string",
+      intOrString("X.", { default: "20%" }),
+      { description: "X.", default: "20%", "x-kubernetes-int-or-string": true },
+    ],
     [
       "set list",
       array("A.", string("N."), { listType: "set" }),
-      { description: "A.", type: "array", items: { description: "N.", type: "string" }, "x-kubernetes-list-type": "set" },
+      {
+        description: "A.",
+        type: "array",
+        items: { description: "N.", type: "string" },
+        "x-kubernetes-list-type": "set",
+      },
     ],
-    ["map", map("M.", bool("V.")), { description: "M.", type: "object", additionalProperties: { description: "V.", type: "boolean" } }],
-    ["freeform", freeform("F."), { description: "F.", type: "object", "x-kubernetes-preserve-unknown-fields": true }],
+    [
+      "map",
+      map("M.", bool("V.")),
+      { description: "M.", type: "object", additionalProperties: { description: "V.", type: "boolean" } },
+    ],
+    [
+      "freeform",
+      freeform("F."),
+      { description: "F.", type: "object", "x-kubernetes-preserve-unknown-fields": true },
+    ],
     [
       "object with rule",
-      object("O.", { a: string("A.") }, { required: ["a"], rules: [{ rule: "self.a != ''", message: "a must be set", fieldPath: ".a" }] }),
+      object(
+        "O.",
+        { a: string("A.") },
+        { required: ["a"], rules: [{ rule: "self.a != ''", message: "a must be set", fieldPath: ".a" }] },
+      ),
       {
         description: "O.",
         type: "object",
@@ -36,31 +78,53 @@ describe("toOpenApi", () => {
 
 describe("shapeOnly", () => {
   it("drops defaults and rules at every depth and keeps the shape", () => {
-    const node = object("O.", { inner: object("I.", { n: int32("N.", { default: 1 }) }, { default: {}, rules: [{ rule: "true", message: "m" }] }) });
+    const node = object("O.", {
+      inner: object(
+        "I.",
+        { n: int32("N.", { default: 1 }) },
+        { default: {}, rules: [{ rule: "true", message: "m" }] },
+      ),
+    });
     expect(toOpenApi(shapeOnly(node))).toEqual({
       description: "O.",
       type: "object",
-      properties: { inner: { description: "I.", type: "object", properties: { n: { description: "N.", type: "integer", format: "int32" } } } },
+      properties: {
+        inner: {
+          description: "I.",
+          type: "object",
+          properties: { n: { description: "N.", type: "integer", format: "int32" } },
+        },
+      },
     });
   });
 });
 
 function* undescribed(node: SchemaNode, path: string): Generator<string> {
   if (node.description.trim() === "") yield path;
-  if (node.type === "object") for (const [name, child] of Object.entries(node.properties)) yield* undescribed(child, `${path}.${name}`);
+  if (node.type === "object")
+    for (const [name, child] of Object.entries(node.properties)) yield* undescribed(child, `${path}.${name}`);
   if (node.type === "array") yield* undescribed(node.items, `${path}[]`);
   if (node.type === "map") yield* undescribed(node.values, `${path}{}`);
 }
 
 describe("CRD sources", () => {
-  it.each(crdSources.map((s) => [s.kind, s] as const))("%s describes every field, so kubectl explain is useful", (_kind, source) => {
-    expect([...undescribed(source.spec, "spec"), ...undescribed(source.status, "status")]).toEqual([]);
-  });
+  it.each(crdSources.map((s) => [s.kind, s] as const))(
+    "%s describes every field, so kubectl explain is useful",
+    (_kind, source) => {
+      expect([...undescribed(source.spec, "spec"), ...undescribed(source.status, "status")]).toEqual([]);
+    },
+  );
 
   it("serve v1alpha1 as the storage version for every kind, and v1beta1 for StatefulSet", () => {
     for (const source of crdSources) {
-      expect(source.versions.filter((v) => v.storage).map((v) => v.name), source.kind).toEqual(["v1alpha1"]);
+      expect(
+        source.versions.filter((v) => v.storage).map((v) => v.name),
+        source.kind,
+      ).toEqual(["v1alpha1"]);
     }
-    expect(crdSources.find((s) => s.kind === "StatefulSet")?.versions.map((v) => v.name)).toEqual(["v1alpha1", "v1beta1"]);
+    expect(crdSources.find((s) => s.kind === "StatefulSet")?.versions.map((v) => v.name)).toEqual([
+      "v1alpha1",
+      "v1beta1",
+    ]);
   });
 });

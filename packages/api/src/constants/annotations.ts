@@ -17,9 +17,11 @@ export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deleti
 /** CloneSet (v1alpha1), DaemonSet: image pre-download parallelism. */
 export const IMAGE_PREDOWNLOAD_PARALLELISM_ANNOTATION = "apps.kruise.io/image-predownload-parallelism";
 /** CloneSet (v1alpha1), DaemonSet: image pre-download timeout in seconds. */
-export const IMAGE_PREDOWNLOAD_TIMEOUT_SECONDS_ANNOTATION = "apps.kruise.io/image-predownload-timeout-seconds";
+export const IMAGE_PREDOWNLOAD_TIMEOUT_SECONDS_ANNOTATION =
+  "apps.kruise.io/image-predownload-timeout-seconds";
 /** CloneSet (v1alpha1), DaemonSet: updated-ready pods needed before pre-download starts. */
-export const IMAGE_PREDOWNLOAD_MIN_UPDATED_READY_PODS_ANNOTATION = "apps.kruise.io/image-predownload-min-updated-ready-pods";
+export const IMAGE_PREDOWNLOAD_MIN_UPDATED_READY_PODS_ANNOTATION =
+  "apps.kruise.io/image-predownload-min-updated-ready-pods";
 /** UnitedDeployment subset workloads: the subset patch applied. */
 export const SUBSET_PATCH_ANNOTATION = "apps.kruise.io/subset-patch";
 /** AdvancedCronJob children: the scheduled time (RFC 3339). */
@@ -37,7 +39,8 @@ export const SIDECARSET_INJECTED_LIST_ANNOTATION = "kruise.io/sidecarset-injecte
 /** Pods: per SidecarSet, the sidecars' previous image IDs during an in-place upgrade. */
 export const SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION = "kruise.io/sidecarset-inplace-update-state";
 /** Pods: which twin is the working container of a hot-upgrade sidecar. */
-export const SIDECARSET_WORKING_HOTUPGRADE_CONTAINER_ANNOTATION = "kruise.io/sidecarset-working-hotupgrade-container";
+export const SIDECARSET_WORKING_HOTUPGRADE_CONTAINER_ANNOTATION =
+  "kruise.io/sidecarset-working-hotupgrade-container";
 /** SidecarSet: "true" marks a canary SidecarSet. */
 export const SIDECARSET_CANARY_ANNOTATION = "apps.kruise.io/sidecarset-canary";
 /** SidecarSet: the base SidecarSet a canary overrides. */
@@ -45,4 +48,5 @@ export const SIDECARSET_BASE_ANNOTATION = "apps.kruise.io/sidecarset-base";
 /** Pods: "Ordered" starts containers in priority order. */
 export const CONTAINER_LAUNCH_PRIORITY_ANNOTATION = "apps.kruise.io/container-launch-priority";
 /** Pods: set once ordered container launch finished. */
-export const CONTAINER_LAUNCH_PRIORITY_COMPLETED_ANNOTATION = "apps.kruise.io/container-launch-priority-completed";
+export const CONTAINER_LAUNCH_PRIORITY_COMPLETED_ANNOTATION =
+  "apps.kruise.io/container-launch-priority-completed";

@@ -27,7 +27,8 @@ export const StatefulSetConditionType = {
   FailedCreatePod: "FailedCreatePod",
   FailedUpdatePod: "FailedUpdatePod",
 } as const;
-export type StatefulSetConditionType = (typeof StatefulSetConditionType)[keyof typeof StatefulSetConditionType];
+export type StatefulSetConditionType =
+  (typeof StatefulSetConditionType)[keyof typeof StatefulSetConditionType];
 
 export const UnitedDeploymentConditionType = {
   SubsetProvisioned: "SubsetProvisioned",
@@ -35,7 +36,8 @@ export const UnitedDeploymentConditionType = {
   SubsetFailure: "SubsetFailure",
   UnitedDeploymentUpdated: "UnitedDeploymentUpdated",
 } as const;
-export type UnitedDeploymentConditionType = (typeof UnitedDeploymentConditionType)[keyof typeof UnitedDeploymentConditionType];
+export type UnitedDeploymentConditionType =
+  (typeof UnitedDeploymentConditionType)[keyof typeof UnitedDeploymentConditionType];
 
 /** Subset condition of a UnitedDeployment using the Adaptive strategy. */
 export const SUBSET_SCHEDULABLE = "Schedulable";
@@ -43,8 +45,18 @@ export const SUBSET_SCHEDULABLE = "Schedulable";
 export const JobConditionType = { Complete: "Complete", Failed: "Failed" } as const;
 export type JobConditionType = (typeof JobConditionType)[keyof typeof JobConditionType];
 
-export const BroadcastJobPhase = { Running: "running", Paused: "paused", Completed: "completed", Failed: "failed" } as const;
+export const BroadcastJobPhase = {
+  Running: "running",
+  Paused: "paused",
+  Completed: "completed",
+  Failed: "failed",
+} as const;
 export type BroadcastJobPhase = (typeof BroadcastJobPhase)[keyof typeof BroadcastJobPhase];
 
-export const ImageTagPhase = { Waiting: "Waiting", Pulling: "Pulling", Succeeded: "Succeeded", Failed: "Failed" } as const;
+export const ImageTagPhase = {
+  Waiting: "Waiting",
+  Pulling: "Pulling",
+  Succeeded: "Succeeded",
+  Failed: "Failed",
+} as const;
 export type ImageTagPhase = (typeof ImageTagPhase)[keyof typeof ImageTagPhase];

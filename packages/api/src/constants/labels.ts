@@ -9,7 +9,8 @@ export const UNITED_DEPLOYMENT_REVISION_LABEL = "apps.kruise.io/controller-revis
 /** CloneSet pods and PVCs: the 5-character id that links a pod to its PVCs. */
 export const CLONESET_INSTANCE_ID_LABEL = "apps.kruise.io/cloneset-instance-id";
 /** CloneSet (v1alpha1): "true" makes scaling ignore pods in PreparingDelete. */
-export const CLONESET_SCALING_EXCLUDE_PREPARING_DELETE_LABEL = "apps.kruise.io/cloneset-scaling-exclude-preparing-delete";
+export const CLONESET_SCALING_EXCLUDE_PREPARING_DELETE_LABEL =
+  "apps.kruise.io/cloneset-scaling-exclude-preparing-delete";
 /** Pods: any value asks CloneSet/StatefulSet to delete (and replace) this pod. */
 export const SPECIFIED_DELETE_LABEL = "apps.kruise.io/specified-delete";
 /** Pods: the lifecycle state (see LifecycleState). */

@@ -21,10 +21,12 @@ function defaultValue(node: SchemaNode, value: unknown): unknown {
       }
       return current;
     case "array":
-      if (Array.isArray(current)) current.forEach((item: unknown, i) => (current[i] = defaultValue(node.items, item)));
+      if (Array.isArray(current))
+        current.forEach((item: unknown, i) => (current[i] = defaultValue(node.items, item)));
       return current;
     case "map":
-      if (isPlainObject(current)) for (const key of Object.keys(current)) current[key] = defaultValue(node.values, current[key]);
+      if (isPlainObject(current))
+        for (const key of Object.keys(current)) current[key] = defaultValue(node.values, current[key]);
       return current;
     default:
       return current;
@@ -38,10 +40,16 @@ export type KruiseKindName = (typeof crdSources)[number]["kind"];
  * A copy of `obj` with the schema defaults of `kind` (e.g. "CloneSet", or a Kind descriptor) filled in.
  * The input is never modified.
  */
-export function applyDefaults<T extends { spec?: unknown }>(kind: string | { readonly kind: string }, obj: T): T {
+export function applyDefaults<T extends { spec?: unknown }>(
+  kind: string | { readonly kind: string },
+  obj: T,
+): T {
   const kindName = typeof kind === "string" ? kind : kind.kind;
   const source = crdSources.find((s) => s.kind === kindName);
-  if (!source) throw new Error(`applyDefaults: unknown kind "${kindName}"; expected one of ${crdSources.map((s) => s.kind).join(", ")}`);
+  if (!source)
+    throw new Error(
+      `applyDefaults: unknown kind "${kindName}"; expected one of ${crdSources.map((s) => s.kind).join(", ")}`,
+    );
   const copy = structuredClone(obj) as Record<string, unknown>;
   if (copy.spec !== undefined) copy.spec = defaultValue(source.spec, copy.spec);
   if (copy.status !== undefined) copy.status = defaultValue(source.status, copy.status);

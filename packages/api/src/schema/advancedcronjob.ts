@@ -1,6 +1,6 @@
 import { array, bool, enumOf, freeform, int32, int64, object, string } from "./builder.ts";
 import { broadcastJobSpec } from "./broadcastjob.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost63, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
 
 export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
 
@@ -23,7 +23,8 @@ export const advancedCronJobSpec = object(
         rules: [
           {
             rule: `self.matches('${CRON_SCHEDULE_PATTERN.replaceAll("\\", "\\\\")}')`,
-            message: 'is not a valid cron schedule: use five fields such as "*/5 * * * *", a descriptor such as "@hourly", or "@every 1h"',
+            message:
+              'is not a valid cron schedule: use five fields such as "*/5 * * * *", a descriptor such as "@hourly", or "@every 1h"',
           },
         ],
       },
@@ -32,7 +33,12 @@ export const advancedCronJobSpec = object(
       "IANA time zone of the schedule (e.g. Europe/Paris). Defaults to the controller's time zone.",
       {
         maxLength: 64,
-        rules: [{ rule: "self != 'Local'", message: 'timeZone "Local" is not allowed; name an IANA zone such as "Europe/Paris"' }],
+        rules: [
+          {
+            rule: "self != 'Local'",
+            message: 'timeZone "Local" is not allowed; name an IANA zone such as "Europe/Paris"',
+          },
+        ],
       },
     ),
     startingDeadlineSeconds: int64("A run missed by more than this many seconds is skipped.", { minimum: 0 }),
@@ -42,12 +48,17 @@ export const advancedCronJobSpec = object(
       { default: "Allow" },
     ),
     paused: bool("Stop scheduling new runs. Defaults to false.", { default: false }),
-    successfulJobsHistoryLimit: int32("Finished successful runs to keep. Defaults to 3.", { default: 3, minimum: 0 }),
+    successfulJobsHistoryLimit: int32("Finished successful runs to keep. Defaults to 3.", {
+      default: 3,
+      minimum: 0,
+    }),
     failedJobsHistoryLimit: int32("Finished failed runs to keep. Defaults to 1.", { default: 1, minimum: 0 }),
     template: object(
       "What each run creates: exactly one of jobTemplate and broadcastJobTemplate.",
       {
-        jobTemplate: freeform("A batch/v1 Job to create on each run.", { tsExternal: { name: "JobTemplateSpec", module: "batch/v1" } }),
+        jobTemplate: freeform("A batch/v1 Job to create on each run.", {
+          tsExternal: { name: "JobTemplateSpec", module: "batch/v1" },
+        }),
         broadcastJobTemplate: object(
           "A BroadcastJob to create on each run.",
           {
@@ -65,6 +76,11 @@ export const advancedCronJobSpec = object(
           {
             rule: "has(self.jobTemplate) != has(self.broadcastJobTemplate)",
             message: "set exactly one of template.jobTemplate and template.broadcastJobTemplate",
+          },
+          {
+            rule: "self == oldSelf",
+            message:
+              "the template of an AdvancedCronJob cannot change after creation; create a new AdvancedCronJob instead",
           },
         ],
       },
@@ -89,7 +105,9 @@ export const advancedCronJobStatus = object(
     type: enumOf("Kind of object each run creates.", ["Job", "BroadcastJob"]),
     active: array(
       "References to the runs still active.",
-      freeform("A reference to an active run.", { tsExternal: { name: "ObjectReference", module: "core/v1" } }),
+      freeform("A reference to an active run.", {
+        tsExternal: { name: "ObjectReference", module: "core/v1" },
+      }),
     ),
     lastScheduleTime: string("When a run was last scheduled.", { format: "date-time" }),
   },
@@ -107,10 +125,21 @@ export const advancedCronJob: CrdSource = {
   versions: V1ALPHA1_ONLY,
   spec: advancedCronJobSpec,
   status: advancedCronJobStatus,
+  rootRules: [nameAtMost63("AdvancedCronJob")],
   printerColumns: [
     { name: "Schedule", type: "string", jsonPath: ".spec.schedule", description: "The cron schedule." },
-    { name: "Type", type: "string", jsonPath: ".status.type", description: "Kind of object each run creates." },
-    { name: "LastScheduleTime", type: "date", jsonPath: ".status.lastScheduleTime", description: "When a run was last scheduled." },
+    {
+      name: "Type",
+      type: "string",
+      jsonPath: ".status.type",
+      description: "Kind of object each run creates.",
+    },
+    {
+      name: "LastScheduleTime",
+      type: "date",
+      jsonPath: ".status.lastScheduleTime",
+      description: "When a run was last scheduled.",
+    },
     AGE_COLUMN,
   ],
 };

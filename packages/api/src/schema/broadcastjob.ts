@@ -1,5 +1,5 @@
 import { bool, enumOf, int32, int64, object, string } from "./builder.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost63, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podTemplate } from "./shared/pod-template.ts";
@@ -31,10 +31,16 @@ export const broadcastJobSpec = object(
           ["Always", "Never"],
           { default: "Always" },
         ),
-        activeDeadlineSeconds: int64("Seconds, from the job's start, after which it fails and its pods are deleted. Only with type Always.", {
-          minimum: 1,
-        }),
-        ttlSecondsAfterFinished: int32("Seconds after the job finished at which it is deleted. Only with type Always.", { minimum: 0 }),
+        activeDeadlineSeconds: int64(
+          "Seconds, from the job's start, after which it fails and its pods are deleted. Only with type Always.",
+          {
+            minimum: 1,
+          },
+        ),
+        ttlSecondsAfterFinished: int32(
+          "Seconds after the job finished at which it is deleted. Only with type Always.",
+          { minimum: 0 },
+        ),
       },
       {
         default: {},
@@ -42,7 +48,8 @@ export const broadcastJobSpec = object(
         rules: [
           {
             rule: "self.type != 'Never' || (!has(self.activeDeadlineSeconds) && !has(self.ttlSecondsAfterFinished))",
-            message: "activeDeadlineSeconds and ttlSecondsAfterFinished only apply to completionPolicy.type Always",
+            message:
+              "activeDeadlineSeconds and ttlSecondsAfterFinished only apply to completionPolicy.type Always",
           },
         ],
       },
@@ -56,7 +63,9 @@ export const broadcastJobSpec = object(
           BROADCASTJOB_FAILURE_POLICY_TYPES,
           { default: "FailFast" },
         ),
-        restartLimit: int32("For OnFailure pods: container restarts beyond this count the pod as failed.", { minimum: 0 }),
+        restartLimit: int32("For OnFailure pods: container restarts beyond this count the pod as failed.", {
+          minimum: 0,
+        }),
       },
       { default: {}, tsName: "BroadcastJobFailurePolicy" },
     ),
@@ -93,11 +102,32 @@ export const broadcastJob: CrdSource = {
   versions: V1ALPHA1_ONLY,
   spec: broadcastJobSpec,
   status: broadcastJobStatus,
+  rootRules: [nameAtMost63("BroadcastJob")],
   printerColumns: [
-    { name: "Desired", type: "integer", jsonPath: ".status.desired", description: "The desired number of pods: usually the number of eligible nodes." },
-    { name: "Active", type: "integer", jsonPath: ".status.active", description: "The number of running pods." },
-    { name: "Succeeded", type: "integer", jsonPath: ".status.succeeded", description: "The number of pods that succeeded." },
-    { name: "Failed", type: "integer", jsonPath: ".status.failed", description: "The number of pods that failed." },
+    {
+      name: "Desired",
+      type: "integer",
+      jsonPath: ".status.desired",
+      description: "The desired number of pods: usually the number of eligible nodes.",
+    },
+    {
+      name: "Active",
+      type: "integer",
+      jsonPath: ".status.active",
+      description: "The number of running pods.",
+    },
+    {
+      name: "Succeeded",
+      type: "integer",
+      jsonPath: ".status.succeeded",
+      description: "The number of pods that succeeded.",
+    },
+    {
+      name: "Failed",
+      type: "integer",
+      jsonPath: ".status.failed",
+      description: "The number of pods that failed.",
+    },
     AGE_COLUMN,
   ],
 };

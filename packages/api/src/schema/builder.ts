@@ -9,7 +9,8 @@ export interface CelRule {
   readonly message: string;
   /** Where the apiserver reports the error, relative to the node carrying the rule (e.g. ".selector"). */
   readonly fieldPath?: string;
-  readonly reason?: "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
+  readonly reason?:
+    "FieldValueInvalid" | "FieldValueForbidden" | "FieldValueRequired" | "FieldValueDuplicate";
 }
 
 /** A core Kubernetes type the TypeScript output imports from `kubernetes-types` instead of generating. */
@@ -82,13 +83,7 @@ export interface MapNode extends NodeCommon {
 }
 
 export type SchemaNode =
-  | StringNode
-  | IntegerNode
-  | BooleanNode
-  | IntOrStringNode
-  | ArrayNode
-  | ObjectNode
-  | MapNode;
+  StringNode | IntegerNode | BooleanNode | IntOrStringNode | ArrayNode | ObjectNode | MapNode;
 
 type Options<N> = Partial<Omit<N, "type" | "description">>;
 

@@ -28,8 +28,7 @@ export function isZero(expr: string): string {
  */
 export function selectorMatchesLabels(selector: string, labels: string, hasLabels: string): string {
   const label = (key: string): string => `(${hasLabels} && ${key} in ${labels})`;
-  const matchLabels =
-    `(!has(${selector}.matchLabels) || ${selector}.matchLabels.all(k, ${label("k")} && ${labels}[k] == ${selector}.matchLabels[k]))`;
+  const matchLabels = `(!has(${selector}.matchLabels) || ${selector}.matchLabels.all(k, ${label("k")} && ${labels}[k] == ${selector}.matchLabels[k]))`;
   const expression =
     `(e.operator == 'In' ? (${label("e.key")} && ${labels}[e.key] in e.values) : ` +
     `e.operator == 'NotIn' ? (!${label("e.key")} || !(${labels}[e.key] in e.values)) : ` +

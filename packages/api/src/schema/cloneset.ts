@@ -6,7 +6,11 @@ import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podSelector } from "./shared/label-selector.ts";
 import { lifecycle } from "./shared/lifecycle.ts";
 import { podTemplate, selectorMatchesTemplate } from "./shared/pod-template.ts";
-import { inPlaceUpdateStrategy, updatePriorityStrategy, updateScatterStrategy } from "./shared/update-order.ts";
+import {
+  inPlaceUpdateStrategy,
+  updatePriorityStrategy,
+  updateScatterStrategy,
+} from "./shared/update-order.ts";
 
 export const CLONESET_UPDATE_TYPES = ["ReCreate", "InPlaceIfPossible", "InPlaceOnly"] as const;
 
@@ -20,11 +24,14 @@ export const cloneSetSpec = object(
   {
     replicas: int32("Desired number of pods. Defaults to 1.", { default: 1, minimum: 0 }),
     selector: podSelector("CloneSet"),
-    template: podTemplate("Template of the pods the CloneSet creates. Pods are named <cloneset>-<random id>.", {
-      kindName: "CloneSet",
-      restartPolicies: ["Always"],
-      forbidActiveDeadline: true,
-    }),
+    template: podTemplate(
+      "Template of the pods the CloneSet creates. Pods are named <cloneset>-<random id>.",
+      {
+        kindName: "CloneSet",
+        restartPolicies: ["Always"],
+        forbidActiveDeadline: true,
+      },
+    ),
     volumeClaimTemplates: array(
       "PersistentVolumeClaims created for every pod (named <template>-<cloneset>-<instance id>) and deleted with it.",
       freeform("A PersistentVolumeClaim template.", {
@@ -77,7 +84,9 @@ export const cloneSetSpec = object(
           { default: 0 },
         ),
         paused: bool("Stop updating pods. Scaling continues. Defaults to false."),
-        priorityStrategy: updatePriorityStrategy("Order in which pods are updated, by weight rules or ordered label keys."),
+        priorityStrategy: updatePriorityStrategy(
+          "Order in which pods are updated, by weight rules or ordered label keys.",
+        ),
         scatterStrategy: updateScatterStrategy(
           "Spread pods with these labels evenly over the update order, so one batch does not update them all. Applied after priorityStrategy.",
         ),
@@ -91,18 +100,24 @@ export const cloneSetSpec = object(
         rules: [
           {
             rule: `!(has(self.type) && self.type == 'InPlaceOnly' && has(self.maxSurge) && ${isIntOrPercent("self.maxSurge")} && !${isZero("self.maxSurge")})`,
-            message: "maxSurge must be 0 with updateStrategy.type InPlaceOnly: an in-place update never creates extra pods",
+            message:
+              "maxSurge must be 0 with updateStrategy.type InPlaceOnly: an in-place update never creates extra pods",
             fieldPath: ".maxSurge",
           },
         ],
       },
     ),
-    revisionHistoryLimit: int32("How many old revisions (ControllerRevisions) to keep. Defaults to 10.", { default: 10, minimum: 0 }),
+    revisionHistoryLimit: int32("How many old revisions (ControllerRevisions) to keep. Defaults to 10.", {
+      default: 10,
+      minimum: 0,
+    }),
     minReadySeconds: int32(
       "Seconds a new pod must be ready, without any container crashing, before it counts as available. Defaults to 0.",
       { minimum: 0 },
     ),
-    lifecycle: lifecycle("Hooks that hold pods before they become Normal, before an in-place update and before deletion."),
+    lifecycle: lifecycle(
+      "Hooks that hold pods before they become Normal, before an in-place update and before deletion.",
+    ),
     progressDeadlineSeconds: int32(
       "Seconds the CloneSet may take to make progress before its Progressing condition reports ProgressDeadlineExceeded. " +
         "Unset disables the Progressing condition.",
@@ -135,7 +150,9 @@ export const cloneSetStatus = object(
     observedGeneration: int64("The most recent generation the controller has acted on."),
     replicas: int32("Number of pods the CloneSet owns."),
     readyReplicas: int32("Number of owned pods that are ready."),
-    availableReplicas: int32("Number of owned pods ready for at least minReadySeconds and in lifecycle state Normal."),
+    availableReplicas: int32(
+      "Number of owned pods ready for at least minReadySeconds and in lifecycle state Normal.",
+    ),
     updatedReplicas: int32("Number of owned pods at updateRevision."),
     updatedReadyReplicas: int32("Number of owned pods at updateRevision that are ready."),
     updatedAvailableReplicas: int32("Number of owned pods at updateRevision that are available."),
@@ -143,11 +160,17 @@ export const cloneSetStatus = object(
     updateRevision: string("Name of the newest revision (ControllerRevision) of the template."),
     currentRevision: string("Name of the revision every pod was at before the update in progress."),
     collisionCount: int32("Count of hash collisions when naming ControllerRevisions."),
-    conditions: conditionList("CloneSetCondition", "Latest observations of the CloneSet's state (FailedScale, FailedUpdate, Progressing).", {
-      lastTransitionTime: "Last time the condition changed status.",
-      lastUpdateTime: "Last time the condition was updated.",
-    }),
-    labelSelector: string("The selector as a string, for the scale subresource and the HorizontalPodAutoscaler."),
+    conditions: conditionList(
+      "CloneSetCondition",
+      "Latest observations of the CloneSet's state (FailedScale, FailedUpdate, Progressing).",
+      {
+        lastTransitionTime: "Last time the condition changed status.",
+        lastUpdateTime: "Last time the condition was updated.",
+      },
+    ),
+    labelSelector: string(
+      "The selector as a string, for the scale subresource and the HorizontalPodAutoscaler.",
+    ),
   },
   { tsName: "CloneSetStatus" },
 );
@@ -159,26 +182,74 @@ export const cloneSet: CrdSource = {
   shortNames: ["clone"],
   categories: [KRUISE_CATEGORY],
   scope: "Namespaced",
-  description: "CloneSet runs a set of interchangeable pods and updates them in place or by recreation, in batches.",
+  description:
+    "CloneSet runs a set of interchangeable pods and updates them in place or by recreation, in batches.",
   versions: V1ALPHA1_ONLY,
   spec: cloneSetSpec,
   status: cloneSetStatus,
-  scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.labelSelector" },
+  scale: {
+    specReplicasPath: ".spec.replicas",
+    statusReplicasPath: ".status.replicas",
+    labelSelectorPath: ".status.labelSelector",
+  },
   printerColumns: [
-    { name: "DESIRED", type: "integer", jsonPath: ".spec.replicas", description: "The desired number of pods." },
-    { name: "UPDATED", type: "integer", jsonPath: ".status.updatedReplicas", description: "The number of pods updated." },
-    { name: "UPDATED_READY", type: "integer", jsonPath: ".status.updatedReadyReplicas", description: "The number of pods updated and ready." },
+    {
+      name: "DESIRED",
+      type: "integer",
+      jsonPath: ".spec.replicas",
+      description: "The desired number of pods.",
+    },
+    {
+      name: "UPDATED",
+      type: "integer",
+      jsonPath: ".status.updatedReplicas",
+      description: "The number of pods updated.",
+    },
+    {
+      name: "UPDATED_READY",
+      type: "integer",
+      jsonPath: ".status.updatedReadyReplicas",
+      description: "The number of pods updated and ready.",
+    },
     {
       name: "UPDATED_AVAILABLE",
       type: "integer",
       jsonPath: ".status.updatedAvailableReplicas",
       description: "The number of pods updated and available.",
     },
-    { name: "READY", type: "integer", jsonPath: ".status.readyReplicas", description: "The number of pods ready." },
-    { name: "TOTAL", type: "integer", jsonPath: ".status.replicas", description: "The number of pods owned." },
+    {
+      name: "READY",
+      type: "integer",
+      jsonPath: ".status.readyReplicas",
+      description: "The number of pods ready.",
+    },
+    {
+      name: "TOTAL",
+      type: "integer",
+      jsonPath: ".status.replicas",
+      description: "The number of pods owned.",
+    },
     AGE_COLUMN,
-    { name: "CONTAINERS", type: "string", jsonPath: ".spec.template.spec.containers[*].name", description: "The containers of the pods.", priority: 1 },
-    { name: "IMAGES", type: "string", jsonPath: ".spec.template.spec.containers[*].image", description: "The images of the pods.", priority: 1 },
-    { name: "SELECTOR", type: "string", jsonPath: ".status.labelSelector", description: "The pod selector.", priority: 1 },
+    {
+      name: "CONTAINERS",
+      type: "string",
+      jsonPath: ".spec.template.spec.containers[*].name",
+      description: "The containers of the pods.",
+      priority: 1,
+    },
+    {
+      name: "IMAGES",
+      type: "string",
+      jsonPath: ".spec.template.spec.containers[*].image",
+      description: "The images of the pods.",
+      priority: 1,
+    },
+    {
+      name: "SELECTOR",
+      type: "string",
+      jsonPath: ".status.labelSelector",
+      description: "The pod selector.",
+      priority: 1,
+    },
   ],
 };

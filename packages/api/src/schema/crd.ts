@@ -1,4 +1,4 @@
-import type { ObjectNode } from "./builder.ts";
+import type { CelRule, ObjectNode } from "./builder.ts";
 
 export const GROUP = "apps.kruise.io";
 
@@ -30,9 +30,15 @@ export interface CrdSource {
   readonly versions: readonly CrdVersion[];
   readonly spec: ObjectNode;
   readonly status: ObjectNode;
+  /** Rules on the whole object, for checks that read metadata (e.g. name length). */
+  readonly rootRules?: readonly CelRule[];
   readonly printerColumns: readonly PrinterColumn[];
   /** Scale subresource paths, for `kubectl scale` and the HPA. */
-  readonly scale?: { readonly specReplicasPath: string; readonly statusReplicasPath: string; readonly labelSelectorPath: string };
+  readonly scale?: {
+    readonly specReplicasPath: string;
+    readonly statusReplicasPath: string;
+    readonly labelSelectorPath: string;
+  };
   /** Whether `spec` must be present (OpenKruise marks kinds with required spec fields). */
   readonly specRequired?: boolean;
 }
@@ -47,6 +53,15 @@ export const AGE_COLUMN: PrinterColumn = {
 
 /** The category that lets `kubectl get kruise` list every Kruise object. */
 export const KRUISE_CATEGORY = "kruise";
+
+/** OpenKruise's rule for kinds whose name is put into child object names and labels. */
+export function nameAtMost63(kindName: string): CelRule {
+  return {
+    rule: "size(self.metadata.name) <= 63",
+    // No fieldPath: the apiserver only accepts paths into declared properties, and metadata is not one.
+    message: `metadata.name must be at most 63 characters: the ${kindName} uses it in the names and labels of the objects it creates`,
+  };
+}
 
 /** v1alpha1 only: served and stored. */
 export const V1ALPHA1_ONLY: readonly CrdVersion[] = [{ name: "v1alpha1", served: true, storage: true }];

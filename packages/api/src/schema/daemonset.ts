@@ -24,9 +24,13 @@ export const daemonSetSpec = object(
     updateStrategy: object(
       "How pods are replaced when the template changes.",
       {
-        type: enumOf("RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.", ["RollingUpdate", "OnDelete"], {
-          default: "RollingUpdate",
-        }),
+        type: enumOf(
+          "RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.",
+          ["RollingUpdate", "OnDelete"],
+          {
+            default: "RollingUpdate",
+          },
+        ),
         rollingUpdate: object(
           "Parameters of the RollingUpdate strategy.",
           {
@@ -38,14 +42,17 @@ export const daemonSetSpec = object(
             ),
             maxUnavailable: intOrPercent(
               'The most pods that may be unavailable during the update: a number or a percentage of desired pods ("10%", rounded up). ' +
-                "Defaults to 1. Cannot be 0 when maxSurge is 0.",
+                "Defaults to 1 when neither maxUnavailable nor maxSurge is set. Cannot be 0 when maxSurge is 0.",
             ),
             maxSurge: intOrPercent(
               "The most nodes that may run an updated pod beside the old one during the update: a number or a percentage. " +
                 "Defaults to 0. Not with InPlaceIfPossible.",
             ),
             selector: labelSelector("Only pods on nodes matching this node label query are updated."),
-            partition: int32("Number of pods kept at the old revision. Defaults to 0.", { default: 0, minimum: 0 }),
+            partition: int32("Number of pods kept at the old revision. Defaults to 0.", {
+              default: 0,
+              minimum: 0,
+            }),
             paused: bool("Stop the rolling update. Defaults to false."),
           },
           {
@@ -53,7 +60,8 @@ export const daemonSetSpec = object(
             tsName: "RollingUpdateDaemonSet",
             rules: [
               {
-                rule: `!(${zeroOrUnset("self", "maxUnavailable")} && ${zeroOrUnset("self", "maxSurge")})`,
+                // Both unset is fine: the controller then uses maxUnavailable 1, as OpenKruise's defaulting does.
+                rule: `!((has(self.maxUnavailable) || has(self.maxSurge)) && ${zeroOrUnset("self", "maxUnavailable")} && ${zeroOrUnset("self", "maxSurge")})`,
                 message: "maxUnavailable and maxSurge cannot both be 0: the update could never progress",
                 fieldPath: ".maxUnavailable",
               },
@@ -68,15 +76,32 @@ export const daemonSetSpec = object(
       },
       { default: {}, tsName: "DaemonSetUpdateStrategy" },
     ),
-    minReadySeconds: int32("Seconds a new pod must be ready before it counts as available. Defaults to 0.", { minimum: 0 }),
-    burstReplicas: intOrPercent("The most pods created or deleted in one sync. Defaults to 250.", { default: 250 }),
-    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", { default: 10, minimum: 0 }),
+    minReadySeconds: int32("Seconds a new pod must be ready before it counts as available. Defaults to 0.", {
+      minimum: 0,
+    }),
+    burstReplicas: intOrPercent("The most pods created or deleted in one sync. Defaults to 250.", {
+      default: 250,
+    }),
+    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", {
+      default: 10,
+      minimum: 0,
+    }),
     lifecycle: {
       ...lifecycle("Hooks for the DaemonSet's pods. Only preDelete is supported."),
-      rules: [{ rule: "!has(self.inPlaceUpdate)", message: "lifecycle.inPlaceUpdate is not supported by DaemonSet", fieldPath: ".inPlaceUpdate" }],
+      rules: [
+        {
+          rule: "!has(self.inPlaceUpdate)",
+          message: "lifecycle.inPlaceUpdate is not supported by DaemonSet",
+          fieldPath: ".inPlaceUpdate",
+        },
+      ],
     },
   },
-  { required: ["selector", "template"], tsName: "DaemonSetSpec", rules: [selectorMatchesTemplate("DaemonSet")] },
+  {
+    required: ["selector", "template"],
+    tsName: "DaemonSetSpec",
+    rules: [selectorMatchesTemplate("DaemonSet")],
+  },
 );
 
 export const daemonSetStatus = object(
@@ -106,18 +131,56 @@ export const daemonSet: CrdSource = {
   shortNames: ["daemon", "ads"],
   categories: [KRUISE_CATEGORY],
   scope: "Namespaced",
-  description: "Advanced DaemonSet: one pod per node, with partitions, node selectors for the rollout, in-place update and surge.",
+  description:
+    "Advanced DaemonSet: one pod per node, with partitions, node selectors for the rollout, in-place update and surge.",
   versions: V1ALPHA1_ONLY,
   spec: daemonSetSpec,
   status: daemonSetStatus,
   printerColumns: [
-    { name: "DESIRED", type: "integer", jsonPath: ".status.desiredNumberScheduled", description: "The desired number of pods." },
-    { name: "CURRENT", type: "integer", jsonPath: ".status.currentNumberScheduled", description: "The current number of pods." },
-    { name: "READY", type: "integer", jsonPath: ".status.numberReady", description: "The number of ready pods." },
-    { name: "UP-TO-DATE", type: "integer", jsonPath: ".status.updatedNumberScheduled", description: "The number of updated pods." },
-    { name: "AVAILABLE", type: "integer", jsonPath: ".status.numberAvailable", description: "The number of available pods." },
+    {
+      name: "DESIRED",
+      type: "integer",
+      jsonPath: ".status.desiredNumberScheduled",
+      description: "The desired number of pods.",
+    },
+    {
+      name: "CURRENT",
+      type: "integer",
+      jsonPath: ".status.currentNumberScheduled",
+      description: "The current number of pods.",
+    },
+    {
+      name: "READY",
+      type: "integer",
+      jsonPath: ".status.numberReady",
+      description: "The number of ready pods.",
+    },
+    {
+      name: "UP-TO-DATE",
+      type: "integer",
+      jsonPath: ".status.updatedNumberScheduled",
+      description: "The number of updated pods.",
+    },
+    {
+      name: "AVAILABLE",
+      type: "integer",
+      jsonPath: ".status.numberAvailable",
+      description: "The number of available pods.",
+    },
     AGE_COLUMN,
-    { name: "CONTAINERS", type: "string", jsonPath: ".spec.template.spec.containers[*].name", description: "The containers of the pods.", priority: 1 },
-    { name: "IMAGES", type: "string", jsonPath: ".spec.template.spec.containers[*].image", description: "The images of the pods.", priority: 1 },
+    {
+      name: "CONTAINERS",
+      type: "string",
+      jsonPath: ".spec.template.spec.containers[*].name",
+      description: "The containers of the pods.",
+      priority: 1,
+    },
+    {
+      name: "IMAGES",
+      type: "string",
+      jsonPath: ".spec.template.spec.containers[*].image",
+      description: "The images of the pods.",
+      priority: 1,
+    },
   ],
 };

@@ -10,7 +10,10 @@ export function sandboxConfig(description: string): ObjectNode {
     description,
     {
       labels: map("Labels passed to the CRI PullImage sandbox config.", string("Label value.")),
-      annotations: map("Annotations passed to the CRI PullImage sandbox config.", string("Annotation value.")),
+      annotations: map(
+        "Annotations passed to the CRI PullImage sandbox config.",
+        string("Annotation value."),
+      ),
     },
     { tsName: "SandboxConfig" },
   );
@@ -22,7 +25,10 @@ export const imagePullJobSpec = object(
   "The desired state of the ImagePullJob.",
   {
     image: string("The image to pull, e.g. nginx:1.25 or an image with a digest.", { minLength: 1 }),
-    pullSecrets: array("Names of Secrets, in the job's namespace, used to pull the image.", string("A Secret name.")),
+    pullSecrets: array(
+      "Names of Secrets, in the job's namespace, used to pull the image.",
+      string("A Secret name."),
+    ),
     selector: object(
       "Nodes to pull on: by name, or by labels (NodeImages carry their node's labels). Unset means every node.",
       { names: array("Names of the nodes to pull on.", string("A node name.")), ...nodeSelector.properties },
@@ -36,15 +42,22 @@ export const imagePullJobSpec = object(
         ],
       },
     ),
-    podSelector: object("Pull on the nodes running the pods matching these labels, in the job's namespace.", { ...nodeSelector.properties }, {
-      tsName: "ImagePullJobPodSelector",
-    }),
+    podSelector: object(
+      "Pull on the nodes running the pods matching these labels, in the job's namespace.",
+      { ...nodeSelector.properties },
+      {
+        tsName: "ImagePullJobPodSelector",
+      },
+    ),
     parallelism: intOnly("The most nodes pulling at once. 0 pauses the job. Defaults to 1.", { default: 1 }),
     pullPolicy: object(
       "Per-node pull settings.",
       {
         timeoutSeconds: int32("Timeout of one pull attempt. Defaults to 600.", { default: 600, minimum: 1 }),
-        backoffLimit: int32("Retries before a node's pull counts as failed. Defaults to 3.", { default: 3, minimum: 0 }),
+        backoffLimit: int32("Retries before a node's pull counts as failed. Defaults to 3.", {
+          default: 3,
+          minimum: 0,
+        }),
       },
       { default: {}, tsName: "PullPolicy" },
     ),
@@ -56,17 +69,26 @@ export const imagePullJobSpec = object(
           ["Always", "Never"],
           { default: "Always" },
         ),
-        activeDeadlineSeconds: int64("Seconds after which the job stops and remaining nodes count as failed. Must exceed timeoutSeconds.", {
-          minimum: 1,
+        activeDeadlineSeconds: int64(
+          "Seconds after which the job stops and remaining nodes count as failed. Must exceed timeoutSeconds.",
+          {
+            minimum: 1,
+          },
+        ),
+        ttlSecondsAfterFinished: int32("Seconds after completion at which the job is deleted.", {
+          minimum: 0,
         }),
-        ttlSecondsAfterFinished: int32("Seconds after completion at which the job is deleted.", { minimum: 0 }),
       },
       { default: {}, tsName: "ImagePullJobCompletionPolicy" },
     ),
     sandboxConfig: sandboxConfig("Metadata passed to the CRI PullImage call."),
-    imagePullPolicy: enumOf("Always pulls even when the image is present; IfNotPresent (default) skips nodes that have it.", IMAGE_PULL_POLICIES, {
-      default: "IfNotPresent",
-    }),
+    imagePullPolicy: enumOf(
+      "Always pulls even when the image is present; IfNotPresent (default) skips nodes that have it.",
+      IMAGE_PULL_POLICIES,
+      {
+        default: "IfNotPresent",
+      },
+    ),
   },
   {
     required: ["image"],
@@ -78,14 +100,14 @@ export const imagePullJobSpec = object(
         fieldPath: ".podSelector",
       },
       {
-        rule:
-          "!has(self.completionPolicy.activeDeadlineSeconds) || self.completionPolicy.activeDeadlineSeconds > self.pullPolicy.timeoutSeconds",
+        rule: "!has(self.completionPolicy.activeDeadlineSeconds) || self.completionPolicy.activeDeadlineSeconds > self.pullPolicy.timeoutSeconds",
         message: "completionPolicy.activeDeadlineSeconds must be greater than pullPolicy.timeoutSeconds",
         fieldPath: ".completionPolicy.activeDeadlineSeconds",
       },
       {
         rule: "self.completionPolicy.type != 'Never' || (!has(self.completionPolicy.activeDeadlineSeconds) && !has(self.completionPolicy.ttlSecondsAfterFinished))",
-        message: "activeDeadlineSeconds and ttlSecondsAfterFinished only apply to completionPolicy.type Always",
+        message:
+          "activeDeadlineSeconds and ttlSecondsAfterFinished only apply to completionPolicy.type Always",
         fieldPath: ".completionPolicy",
       },
     ],
@@ -120,11 +142,36 @@ export const imagePullJob: CrdSource = {
   status: imagePullJobStatus,
   specRequired: true,
   printerColumns: [
-    { name: "TOTAL", type: "integer", jsonPath: ".status.desired", description: "Number of nodes matched by this job." },
-    { name: "ACTIVE", type: "integer", jsonPath: ".status.active", description: "Number of nodes pulling now." },
-    { name: "SUCCEED", type: "integer", jsonPath: ".status.succeeded", description: "Number of nodes that pulled the image." },
-    { name: "FAILED", type: "integer", jsonPath: ".status.failed", description: "Number of nodes that failed to pull the image." },
+    {
+      name: "TOTAL",
+      type: "integer",
+      jsonPath: ".status.desired",
+      description: "Number of nodes matched by this job.",
+    },
+    {
+      name: "ACTIVE",
+      type: "integer",
+      jsonPath: ".status.active",
+      description: "Number of nodes pulling now.",
+    },
+    {
+      name: "SUCCEED",
+      type: "integer",
+      jsonPath: ".status.succeeded",
+      description: "Number of nodes that pulled the image.",
+    },
+    {
+      name: "FAILED",
+      type: "integer",
+      jsonPath: ".status.failed",
+      description: "Number of nodes that failed to pull the image.",
+    },
     AGE_COLUMN,
-    { name: "MESSAGE", type: "string", jsonPath: ".status.message", description: "Summary of the job's progress." },
+    {
+      name: "MESSAGE",
+      type: "string",
+      jsonPath: ".status.message",
+      description: "Summary of the job's progress.",
+    },
   ],
 };

@@ -25,9 +25,17 @@ const imageSpec = object(
           pullPolicy: object(
             "How this tag is pulled.",
             {
-              timeoutSeconds: int32("Timeout of one pull attempt. Defaults to 600.", { default: 600, minimum: 1 }),
-              backoffLimit: int32("Retries before the pull counts as failed. Defaults to 3.", { default: 3, minimum: 0 }),
-              ttlSecondsAfterFinished: int32("Seconds after the pull finished at which the tag is removed.", { minimum: 0 }),
+              timeoutSeconds: int32("Timeout of one pull attempt. Defaults to 600.", {
+                default: 600,
+                minimum: 1,
+              }),
+              backoffLimit: int32("Retries before the pull counts as failed. Defaults to 3.", {
+                default: 3,
+                minimum: 0,
+              }),
+              ttlSecondsAfterFinished: int32("Seconds after the pull finished at which the tag is removed.", {
+                minimum: 0,
+              }),
               activeDeadlineSeconds: int64("Seconds after which the pull is abandoned.", { minimum: 1 }),
             },
             { tsName: "ImageTagPullPolicy" },
@@ -110,9 +118,24 @@ export const nodeImage: CrdSource = {
   status: nodeImageStatus,
   printerColumns: [
     { name: "DESIRED", type: "integer", jsonPath: ".status.desired", description: "Number of tags to pull." },
-    { name: "PULLING", type: "integer", jsonPath: ".status.pulling", description: "Number of tags being pulled." },
-    { name: "SUCCEED", type: "integer", jsonPath: ".status.succeeded", description: "Number of tags pulled." },
-    { name: "FAILED", type: "integer", jsonPath: ".status.failed", description: "Number of tags that failed." },
+    {
+      name: "PULLING",
+      type: "integer",
+      jsonPath: ".status.pulling",
+      description: "Number of tags being pulled.",
+    },
+    {
+      name: "SUCCEED",
+      type: "integer",
+      jsonPath: ".status.succeeded",
+      description: "Number of tags pulled.",
+    },
+    {
+      name: "FAILED",
+      type: "integer",
+      jsonPath: ".status.failed",
+      description: "Number of tags that failed.",
+    },
     AGE_COLUMN,
   ],
 };

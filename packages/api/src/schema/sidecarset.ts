@@ -1,4 +1,15 @@
-import { array, bool, enumOf, freeform, int32, int64, map, object, string, type ObjectNode } from "./builder.ts";
+import {
+  array,
+  bool,
+  enumOf,
+  freeform,
+  int32,
+  int64,
+  map,
+  object,
+  string,
+  type ObjectNode,
+} from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
 import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
@@ -23,9 +34,16 @@ function sidecarContainer(description: string): ObjectNode {
           upgradeType: enumOf(
             "ColdUpgrade (default) restarts the container with the new image; HotUpgrade runs a twin container and switches over.",
             ["ColdUpgrade", "HotUpgrade"],
-            { default: "ColdUpgrade" },
+            {
+              default: "ColdUpgrade",
+              rules: [
+                { rule: "self == oldSelf", message: "upgradeType of a sidecar container cannot change" },
+              ],
+            },
           ),
-          hotUpgradeEmptyImage: string("For HotUpgrade: the image the idle twin runs. It must behave like the sidecar but do no work."),
+          hotUpgradeEmptyImage: string(
+            "For HotUpgrade: the image the idle twin runs. It must behave like the sidecar but do no work.",
+          ),
         },
         { default: {}, tsName: "SidecarContainerUpgradeStrategy" },
       ),
@@ -40,7 +58,9 @@ function sidecarContainer(description: string): ObjectNode {
           "An environment variable (or several) to copy from another container.",
           {
             sourceContainerName: string("Container to copy from."),
-            sourceContainerNameFrom: freeform("Read the source container's name from a pod field (fieldRef)."),
+            sourceContainerNameFrom: freeform(
+              "Read the source container's name from a pod field (fieldRef).",
+            ),
             envName: string("Variable to copy."),
             envNames: array("Variables to copy.", string("A variable name.")),
           },
@@ -60,22 +80,29 @@ export const sidecarSetSpec = object(
       rules: [
         {
           rule: "(has(self.matchLabels) && size(self.matchLabels) > 0) || (has(self.matchExpressions) && size(self.matchExpressions) > 0)",
-          message: "an empty selector would inject into every pod of the cluster; set matchLabels or matchExpressions",
+          message:
+            "an empty selector would inject into every pod of the cluster; set matchLabels or matchExpressions",
           reason: "FieldValueRequired",
         },
       ],
     },
     namespace: string("Only inject into pods of this namespace. Unset means every namespace."),
-    namespaceSelector: labelSelector("Only inject into pods of namespaces matching these labels. Unset means every namespace."),
+    namespaceSelector: labelSelector(
+      "Only inject into pods of namespaces matching these labels. Unset means every namespace.",
+    ),
     initContainers: array(
       "Init containers injected into new pods (never upgraded in running pods).",
       sidecarContainer("An injected init container."),
       { listType: "map", listMapKeys: ["name"] },
     ),
-    containers: array("Sidecar containers injected into new pods and upgraded in place in running pods.", sidecarContainer("An injected sidecar container."), {
-      listType: "map",
-      listMapKeys: ["name"],
-    }),
+    containers: array(
+      "Sidecar containers injected into new pods and upgraded in place in running pods.",
+      sidecarContainer("An injected sidecar container."),
+      {
+        listType: "map",
+        listMapKeys: ["name"],
+      },
+    ),
     volumes: array(
       "Volumes the sidecars may mount; added to a pod when a sidecar mounts them and the pod has no volume of that name.",
       freeform("A core/v1 Volume.", { tsExternal: { name: "Volume", module: "core/v1" } }),
@@ -83,17 +110,29 @@ export const sidecarSetSpec = object(
     updateStrategy: object(
       "How running pods get a new sidecar image.",
       {
-        type: enumOf("RollingUpdate (default) upgrades injected pods; NotUpdate only injects new pods.", ["NotUpdate", "RollingUpdate"], {
-          default: "RollingUpdate",
-        }),
+        type: enumOf(
+          "RollingUpdate (default) upgrades injected pods; NotUpdate only injects new pods.",
+          ["NotUpdate", "RollingUpdate"],
+          {
+            default: "RollingUpdate",
+          },
+        ),
         paused: bool("Stop upgrading pods. Defaults to false."),
         selector: labelSelector("Only upgrade pods matching this selector. Not with a non-zero partition."),
-        partition: intOrPercent('Number or percentage ("10%") of matched pods kept at the old sidecar. Defaults to 0.', { default: 0 }),
-        maxUnavailable: intOrPercent('The most pods that may be unavailable while upgrading: a number or a percentage. Defaults to 1; cannot be 0.', {
-          default: 1,
-        }),
+        partition: intOrPercent(
+          'Number or percentage ("10%") of matched pods kept at the old sidecar. Defaults to 0.',
+          { default: 0 },
+        ),
+        maxUnavailable: intOrPercent(
+          "The most pods that may be unavailable while upgrading: a number or a percentage. Defaults to 1; cannot be 0.",
+          {
+            default: 1,
+          },
+        ),
         priorityStrategy: updatePriorityStrategy("Order in which pods are upgraded."),
-        scatterStrategy: updateScatterStrategy("Spread pods with these labels evenly over the upgrade order."),
+        scatterStrategy: updateScatterStrategy(
+          "Spread pods with these labels evenly over the upgrade order.",
+        ),
       },
       {
         default: {},
@@ -119,9 +158,15 @@ export const sidecarSetSpec = object(
         revision: object(
           "Inject a past revision of the SidecarSet instead of the latest.",
           {
-            customVersion: string("Select the revision by its apps.kruise.io/sidecarset-custom-version label."),
+            customVersion: string(
+              "Select the revision by its apps.kruise.io/sidecarset-custom-version label.",
+            ),
             revisionName: string("Select the revision by ControllerRevision name."),
-            policy: enumOf("Always (default) or Partial (see OpenKruise's SidecarSet documentation).", ["Always", "Partial"], { default: "Always" }),
+            policy: enumOf(
+              "Always (default) or Partial (see OpenKruise's SidecarSet documentation).",
+              ["Always", "Partial"],
+              { default: "Always" },
+            ),
           },
           { tsName: "SidecarSetInjectRevision" },
         ),
@@ -132,7 +177,10 @@ export const sidecarSetSpec = object(
       "Secrets for pulling the sidecar images, merged into the pod.",
       object("A Secret reference.", { name: string("Secret name.") }, { tsName: "LocalObjectReference" }),
     ),
-    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", { default: 10, minimum: 0 }),
+    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", {
+      default: 10,
+      minimum: 0,
+    }),
     patchPodMetadata: array(
       "Annotations written to pods on injection and on each in-place sidecar upgrade.",
       object(
@@ -184,14 +232,30 @@ export const sidecarSet: CrdSource = {
   shortNames: [],
   categories: [KRUISE_CATEGORY],
   scope: "Cluster",
-  description: "SidecarSet injects sidecar containers into matching pods at creation and upgrades their images in place.",
+  description:
+    "SidecarSet injects sidecar containers into matching pods at creation and upgrades their images in place.",
   versions: V1ALPHA1_ONLY,
   spec: sidecarSetSpec,
   status: sidecarSetStatus,
   printerColumns: [
-    { name: "MATCHED", type: "integer", jsonPath: ".status.matchedPods", description: "The number of pods matched." },
-    { name: "UPDATED", type: "integer", jsonPath: ".status.updatedPods", description: "The number of pods matched and updated." },
-    { name: "READY", type: "integer", jsonPath: ".status.readyPods", description: "The number of pods matched and ready." },
+    {
+      name: "MATCHED",
+      type: "integer",
+      jsonPath: ".status.matchedPods",
+      description: "The number of pods matched.",
+    },
+    {
+      name: "UPDATED",
+      type: "integer",
+      jsonPath: ".status.updatedPods",
+      description: "The number of pods matched and updated.",
+    },
+    {
+      name: "READY",
+      type: "integer",
+      jsonPath: ".status.readyPods",
+      description: "The number of pods matched and ready.",
+    },
     AGE_COLUMN,
   ],
 };

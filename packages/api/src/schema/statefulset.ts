@@ -25,25 +25,49 @@ export const statefulSetSpec = object(
     ),
     volumeClaimTemplates: array(
       "PersistentVolumeClaims created for every ordinal, named <template>-<statefulset>-<ordinal>.",
-      freeform("A PersistentVolumeClaim template.", { tsExternal: { name: "PersistentVolumeClaim", module: "core/v1" } }),
+      freeform("A PersistentVolumeClaim template.", {
+        tsExternal: { name: "PersistentVolumeClaim", module: "core/v1" },
+      }),
     ),
-    serviceName: string("Name of the headless Service that gives the pods their network identity (pod subdomain)."),
+    serviceName: string(
+      "Name of the headless Service that gives the pods their network identity (pod subdomain). Cannot change.",
+      {
+        rules: [
+          { rule: "self == oldSelf", message: "serviceName of a StatefulSet cannot change after creation" },
+        ],
+      },
+    ),
     podManagementPolicy: enumOf(
       "How pods are created and deleted when scaling. OrderedReady (default) creates them one at a time in ordinal order and " +
         "waits for each to be ready; Parallel creates and deletes them all at once.",
       ["OrderedReady", "Parallel"],
-      { default: "OrderedReady" },
+      {
+        default: "OrderedReady",
+        rules: [
+          {
+            rule: "self == oldSelf",
+            message: "podManagementPolicy of a StatefulSet cannot change after creation",
+          },
+        ],
+      },
     ),
     updateStrategy: object(
       "How pods are replaced when the template changes.",
       {
-        type: enumOf("RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.", ["RollingUpdate", "OnDelete"], {
-          default: "RollingUpdate",
-        }),
+        type: enumOf(
+          "RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.",
+          ["RollingUpdate", "OnDelete"],
+          {
+            default: "RollingUpdate",
+          },
+        ),
         rollingUpdate: object(
           "Parameters of the RollingUpdate strategy.",
           {
-            partition: int32("Pods with an ordinal below partition keep the old revision. Defaults to 0.", { default: 0, minimum: 0 }),
+            partition: int32("Pods with an ordinal below partition keep the old revision. Defaults to 0.", {
+              default: 0,
+              minimum: 0,
+            }),
             maxUnavailable: intOrPercent(
               'The most pods that may be unavailable during the update: a number or a percentage ("10%", rounded down, at least 1). ' +
                 "Defaults to 1. Values other than 1 need podManagementPolicy Parallel.",
@@ -62,26 +86,39 @@ export const statefulSetSpec = object(
               { tsName: "UnorderedUpdateStrategy" },
             ),
             inPlaceUpdateStrategy: inPlaceUpdateStrategy("Settings for in-place updates."),
-            minReadySeconds: int32("Seconds an updated pod must be ready before the update moves on, 0 to 300. Defaults to 0.", {
-              minimum: 0,
-              maximum: 300,
-            }),
+            minReadySeconds: int32(
+              "Seconds an updated pod must be ready before the update moves on, 0 to 300. Defaults to 0.",
+              {
+                minimum: 0,
+                maximum: 300,
+              },
+            ),
           },
           { default: {}, tsName: "RollingUpdateStatefulSetStrategy" },
         ),
       },
       { default: {}, tsName: "StatefulSetUpdateStrategy" },
     ),
-    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", { default: 10, minimum: 0 }),
+    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", {
+      default: 10,
+      minimum: 0,
+    }),
     reserveOrdinals: array(
       'Ordinals to skip: an integer (3) or a range ("3-5"). replicas still counts the pods that run.',
       intOrString("An ordinal or a range of ordinals.", {
         maxLength: 24,
-        rules: [{ rule: "type(self) == int ? self >= 0 : self.matches('^[0-9]+-[0-9]+$')", message: 'must be a non-negative ordinal (3) or a range ("3-5")' }],
+        rules: [
+          {
+            rule: "type(self) == int ? self >= 0 : self.matches('^[0-9]+-[0-9]+$')",
+            message: 'must be a non-negative ordinal (3) or a range ("3-5")',
+          },
+        ],
       }),
       { maxItems: 1024 },
     ),
-    lifecycle: lifecycle("Hooks that hold pods before they become Normal, before an in-place update and before deletion."),
+    lifecycle: lifecycle(
+      "Hooks that hold pods before they become Normal, before an in-place update and before deletion.",
+    ),
     scaleStrategy: object(
       "How pods are created and deleted when scaling.",
       {
@@ -103,12 +140,20 @@ export const statefulSetSpec = object(
     persistentVolumeClaimRetentionPolicy: object(
       "What happens to the PersistentVolumeClaims when the StatefulSet is deleted or scaled down.",
       {
-        whenDeleted: enumOf("Retain (default) keeps the claims when the StatefulSet is deleted; Delete deletes them.", ["Retain", "Delete"], {
-          default: "Retain",
-        }),
-        whenScaled: enumOf("Retain (default) keeps the claims of removed ordinals; Delete deletes them.", ["Retain", "Delete"], {
-          default: "Retain",
-        }),
+        whenDeleted: enumOf(
+          "Retain (default) keeps the claims when the StatefulSet is deleted; Delete deletes them.",
+          ["Retain", "Delete"],
+          {
+            default: "Retain",
+          },
+        ),
+        whenScaled: enumOf(
+          "Retain (default) keeps the claims of removed ordinals; Delete deletes them.",
+          ["Retain", "Delete"],
+          {
+            default: "Retain",
+          },
+        ),
       },
       { tsName: "StatefulSetPersistentVolumeClaimRetentionPolicy" },
     ),
@@ -119,7 +164,12 @@ export const statefulSetSpec = object(
     ),
     volumeClaimUpdateStrategy: object(
       "How PersistentVolumeClaims follow volumeClaimTemplates changes.",
-      { type: enumOf("OnDelete (default) or OnPodRollingUpdate (resize claims during the rolling update).", ["OnPodRollingUpdate", "OnDelete"]) },
+      {
+        type: enumOf("OnDelete (default) or OnPodRollingUpdate (resize claims during the rolling update).", [
+          "OnPodRollingUpdate",
+          "OnDelete",
+        ]),
+      },
       { tsName: "VolumeClaimUpdateStrategy" },
     ),
   },
@@ -130,7 +180,8 @@ export const statefulSetSpec = object(
       selectorMatchesTemplate("StatefulSet"),
       {
         rule: `!(${hasRollingUpdate} && has(${ru}.maxUnavailable)) || ${isParallel} || (type(${ru}.maxUnavailable) == int && ${ru}.maxUnavailable == 1)`,
-        message: "updateStrategy.rollingUpdate.maxUnavailable other than 1 needs podManagementPolicy: Parallel",
+        message:
+          "updateStrategy.rollingUpdate.maxUnavailable other than 1 needs podManagementPolicy: Parallel",
         fieldPath: ".updateStrategy.rollingUpdate.maxUnavailable",
       },
       {
@@ -177,10 +228,16 @@ export const statefulSetStatus = object(
     currentRevision: string("Revision of the pods before the update in progress."),
     updateRevision: string("Newest revision of the template."),
     collisionCount: int32("Count of hash collisions when naming ControllerRevisions."),
-    conditions: conditionList("StatefulSetCondition", "Latest observations of the StatefulSet's state (FailedCreatePod, FailedUpdatePod).", {
-      lastTransitionTime: "Last time the condition changed status.",
-    }),
-    labelSelector: string("The selector as a string, for the scale subresource and the HorizontalPodAutoscaler."),
+    conditions: conditionList(
+      "StatefulSetCondition",
+      "Latest observations of the StatefulSet's state (FailedCreatePod, FailedUpdatePod).",
+      {
+        lastTransitionTime: "Last time the condition changed status.",
+      },
+    ),
+    labelSelector: string(
+      "The selector as a string, for the scale subresource and the HorizontalPodAutoscaler.",
+    ),
     volumeClaims: array(
       "Per volumeClaimTemplate, how many pods have claims compatible with the current template.",
       object(
@@ -213,14 +270,50 @@ export const statefulSet: CrdSource = {
   ],
   spec: statefulSetSpec,
   status: statefulSetStatus,
-  scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.labelSelector" },
+  scale: {
+    specReplicasPath: ".spec.replicas",
+    statusReplicasPath: ".status.replicas",
+    labelSelectorPath: ".status.labelSelector",
+  },
   printerColumns: [
-    { name: "DESIRED", type: "integer", jsonPath: ".spec.replicas", description: "The desired number of pods." },
-    { name: "CURRENT", type: "integer", jsonPath: ".status.replicas", description: "The number of pods owned." },
-    { name: "UPDATED", type: "integer", jsonPath: ".status.updatedReplicas", description: "The number of pods updated." },
-    { name: "READY", type: "integer", jsonPath: ".status.readyReplicas", description: "The number of pods ready." },
+    {
+      name: "DESIRED",
+      type: "integer",
+      jsonPath: ".spec.replicas",
+      description: "The desired number of pods.",
+    },
+    {
+      name: "CURRENT",
+      type: "integer",
+      jsonPath: ".status.replicas",
+      description: "The number of pods owned.",
+    },
+    {
+      name: "UPDATED",
+      type: "integer",
+      jsonPath: ".status.updatedReplicas",
+      description: "The number of pods updated.",
+    },
+    {
+      name: "READY",
+      type: "integer",
+      jsonPath: ".status.readyReplicas",
+      description: "The number of pods ready.",
+    },
     AGE_COLUMN,
-    { name: "CONTAINERS", type: "string", jsonPath: ".spec.template.spec.containers[*].name", description: "The containers of the pods.", priority: 1 },
-    { name: "IMAGES", type: "string", jsonPath: ".spec.template.spec.containers[*].image", description: "The images of the pods.", priority: 1 },
+    {
+      name: "CONTAINERS",
+      type: "string",
+      jsonPath: ".spec.template.spec.containers[*].name",
+      description: "The containers of the pods.",
+      priority: 1,
+    },
+    {
+      name: "IMAGES",
+      type: "string",
+      jsonPath: ".spec.template.spec.containers[*].image",
+      description: "The images of the pods.",
+      priority: 1,
+    },
   ],
 };

@@ -1,4 +1,15 @@
-import { array, enumOf, freeform, int32, int64, map, object, shapeOnly, string, type ObjectNode } from "./builder.ts";
+import {
+  array,
+  enumOf,
+  freeform,
+  int32,
+  int64,
+  map,
+  object,
+  shapeOnly,
+  string,
+  type ObjectNode,
+} from "./builder.ts";
 import { selectorMatchesLabels } from "./cel.ts";
 import { cloneSetSpec } from "./cloneset.ts";
 import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
@@ -8,13 +19,26 @@ import { podSelector } from "./shared/label-selector.ts";
 import { podTemplate } from "./shared/pod-template.ts";
 import { statefulSetSpec } from "./statefulset.ts";
 
-const TEMPLATE_KINDS = ["statefulSetTemplate", "advancedStatefulSetTemplate", "cloneSetTemplate", "deploymentTemplate"] as const;
+const TEMPLATE_KINDS = [
+  "statefulSetTemplate",
+  "advancedStatefulSetTemplate",
+  "cloneSetTemplate",
+  "deploymentTemplate",
+] as const;
 
 /** A native workload spec kept schemaless, with the pod template declared so the selector rule can read its labels. */
 function nativeWorkloadSpec(description: string, tsExternal: { name: string; module: string }): ObjectNode {
   return object(
     description,
-    { template: shapeOnly(podTemplate("Template of the subset's pods.", { kindName: "subset", restartPolicies: ["Always"], forbidActiveDeadline: false })) },
+    {
+      template: shapeOnly(
+        podTemplate("Template of the subset's pods.", {
+          kindName: "subset",
+          restartPolicies: ["Always"],
+          forbidActiveDeadline: false,
+        }),
+      ),
+    },
     { preserveUnknownFields: true, tsExternal },
   );
 }
@@ -23,7 +47,9 @@ function subsetTemplate(description: string, tsName: string, spec: ObjectNode): 
   return object(
     description,
     {
-      metadata: freeform("Labels and annotations of each subset workload.", { tsExternal: { name: "ObjectMeta", module: "meta/v1" } }),
+      metadata: freeform("Labels and annotations of each subset workload.", {
+        tsExternal: { name: "ObjectMeta", module: "meta/v1" },
+      }),
       spec,
     },
     { required: ["spec"], tsName },
@@ -34,7 +60,11 @@ const labelsMatch = TEMPLATE_KINDS.map((t) => {
   const tpl = `self.template.${t}.spec.template`;
   return (
     `(!has(self.template.${t}) || ` +
-    selectorMatchesLabels("self.selector", `${tpl}.metadata.labels`, `(has(${tpl}.metadata) && has(${tpl}.metadata.labels))`) +
+    selectorMatchesLabels(
+      "self.selector",
+      `${tpl}.metadata.labels`,
+      `(has(${tpl}.metadata) && has(${tpl}.metadata.labels))`,
+    ) +
     ")"
   );
 }).join(" && ");
@@ -52,8 +82,16 @@ export const unitedDeploymentSpec = object(
           "StatefulSetTemplateSpec",
           nativeWorkloadSpec("An apps/v1 StatefulSetSpec.", { name: "StatefulSetSpec", module: "apps/v1" }),
         ),
-        advancedStatefulSetTemplate: subsetTemplate("An Advanced StatefulSet per subset.", "AdvancedStatefulSetTemplateSpec", shapeOnly(statefulSetSpec)),
-        cloneSetTemplate: subsetTemplate("A CloneSet per subset.", "CloneSetTemplateSpec", shapeOnly(cloneSetSpec)),
+        advancedStatefulSetTemplate: subsetTemplate(
+          "An Advanced StatefulSet per subset.",
+          "AdvancedStatefulSetTemplateSpec",
+          shapeOnly(statefulSetSpec),
+        ),
+        cloneSetTemplate: subsetTemplate(
+          "A CloneSet per subset.",
+          "CloneSetTemplateSpec",
+          shapeOnly(cloneSetSpec),
+        ),
         deploymentTemplate: subsetTemplate(
           "An apps/v1 Deployment per subset.",
           "DeploymentTemplateSpec",
@@ -82,16 +120,39 @@ export const unitedDeploymentSpec = object(
                 maxLength: 63,
                 pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
               }),
-              nodeSelectorTerm: freeform("Node selector term added to the subset's pods' required node affinity. Immutable.", {
-                tsExternal: { name: "NodeSelectorTerm", module: "core/v1" },
-              }),
+              nodeSelectorTerm: freeform(
+                "Node selector term added to the subset's pods' required node affinity. Immutable.",
+                {
+                  tsExternal: { name: "NodeSelectorTerm", module: "core/v1" },
+                  rules: [
+                    {
+                      rule: "self == oldSelf",
+                      message: "a subset's nodeSelectorTerm cannot change; add a new subset instead",
+                    },
+                  ],
+                },
+              ),
               tolerations: array(
                 "Tolerations added to the subset's pods. Immutable.",
                 freeform("A toleration.", { tsExternal: { name: "Toleration", module: "core/v1" } }),
+                {
+                  rules: [
+                    {
+                      rule: "self == oldSelf",
+                      message: "a subset's tolerations cannot change; add a new subset instead",
+                    },
+                  ],
+                },
               ),
-              replicas: intOrPercent('Pods in this subset: a number or a percentage of spec.replicas ("10%"). Unset shares the rest evenly.'),
-              minReplicas: intOrPercent("Lower bound of the subset's pods when replicas is not set. Defaults to 0."),
-              maxReplicas: intOrPercent("Upper bound of the subset's pods when replicas is not set. Unset means no limit."),
+              replicas: intOrPercent(
+                'Pods in this subset: a number or a percentage of spec.replicas ("10%"). Unset shares the rest evenly.',
+              ),
+              minReplicas: intOrPercent(
+                "Lower bound of the subset's pods when replicas is not set. Defaults to 0.",
+              ),
+              maxReplicas: intOrPercent(
+                "Upper bound of the subset's pods when replicas is not set. Unset means no limit.",
+              ),
               patch: freeform("A strategic-merge patch applied to the subset's workload template."),
             },
             {
@@ -111,16 +172,21 @@ export const unitedDeploymentSpec = object(
         scheduleStrategy: object(
           "How pods move between subsets when they cannot be scheduled.",
           {
-            type: enumOf("Fixed (default) keeps pods in their subset; Adaptive moves replicas away from subsets whose pods cannot be scheduled.", [
-              "Adaptive",
-              "Fixed",
-              "",
-            ]),
+            type: enumOf(
+              "Fixed (default) keeps pods in their subset; Adaptive moves replicas away from subsets whose pods cannot be scheduled.",
+              ["Adaptive", "Fixed", ""],
+            ),
             adaptive: object(
               "Parameters of the Adaptive strategy.",
               {
-                rescheduleCriticalSeconds: int32("Seconds a pod may stay unschedulable before its replica moves. Defaults to 30.", { minimum: 0 }),
-                unschedulableLastSeconds: int32("Seconds a subset stays marked unschedulable. Defaults to 300.", { minimum: 0 }),
+                rescheduleCriticalSeconds: int32(
+                  "Seconds a pod may stay unschedulable before its replica moves. Defaults to 30.",
+                  { minimum: 0 },
+                ),
+                unschedulableLastSeconds: int32(
+                  "Seconds a subset stays marked unschedulable. Defaults to 300.",
+                  { minimum: 0 },
+                ),
               },
               { tsName: "AdaptiveUnitedDeploymentStrategy" },
             ),
@@ -133,16 +199,26 @@ export const unitedDeploymentSpec = object(
     updateStrategy: object(
       "How subsets are updated when the template changes.",
       {
-        type: enumOf("Manual (default): partitions per subset control the rollout.", ["Manual"], { default: "Manual" }),
+        type: enumOf("Manual (default): partitions per subset control the rollout.", ["Manual"], {
+          default: "Manual",
+        }),
         manualUpdate: object(
           "Parameters of the Manual strategy.",
-          { partitions: map("Per subset name, pods kept at the old revision.", int32("A partition.", { minimum: 0 })) },
+          {
+            partitions: map(
+              "Per subset name, pods kept at the old revision.",
+              int32("A partition.", { minimum: 0 }),
+            ),
+          },
           { tsName: "ManualUpdate" },
         ),
       },
       { default: {}, tsName: "UnitedDeploymentUpdateStrategy" },
     ),
-    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", { default: 10, minimum: 0 }),
+    revisionHistoryLimit: int32("How many old revisions to keep. Defaults to 10.", {
+      default: 10,
+      minimum: 0,
+    }),
   },
   {
     required: ["selector"],
@@ -150,16 +226,21 @@ export const unitedDeploymentSpec = object(
     rules: [
       {
         rule: `!has(self.template) || (${labelsMatch})`,
-        message: "selector does not match template labels: the subset template's pod labels must be selected by spec.selector",
+        message:
+          "selector does not match template labels: the subset template's pod labels must be selected by spec.selector",
         fieldPath: ".selector",
       },
     ],
   },
 );
 
-const subsetCondition = conditionList("UnitedDeploymentSubsetCondition", "Conditions of the subset (Schedulable).", {
-  lastTransitionTime: "Last time the condition changed status.",
-});
+const subsetCondition = conditionList(
+  "UnitedDeploymentSubsetCondition",
+  "Conditions of the subset (Schedulable).",
+  {
+    lastTransitionTime: "Last time the condition changed status.",
+  },
+);
 
 export const unitedDeploymentStatus = object(
   "The observed state of the UnitedDeployment, written by the controller.",
@@ -188,9 +269,13 @@ export const unitedDeploymentStatus = object(
         { tsName: "UnitedDeploymentSubsetStatus" },
       ),
     ),
-    conditions: conditionList("UnitedDeploymentCondition", "Latest observations (SubsetProvisioned, SubsetUpdated, SubsetFailure).", {
-      lastTransitionTime: "Last time the condition changed status.",
-    }),
+    conditions: conditionList(
+      "UnitedDeploymentCondition",
+      "Latest observations (SubsetProvisioned, SubsetUpdated, SubsetFailure).",
+      {
+        lastTransitionTime: "Last time the condition changed status.",
+      },
+    ),
     updateStatus: object(
       "Progress of the update.",
       {
@@ -199,7 +284,9 @@ export const unitedDeploymentStatus = object(
       },
       { tsName: "UpdateStatus" },
     ),
-    labelSelector: string("The selector as a string, for the scale subresource and the HorizontalPodAutoscaler."),
+    labelSelector: string(
+      "The selector as a string, for the scale subresource and the HorizontalPodAutoscaler.",
+    ),
   },
   { tsName: "UnitedDeploymentStatus" },
 );
@@ -211,16 +298,36 @@ export const unitedDeployment: CrdSource = {
   shortNames: ["ud"],
   categories: [KRUISE_CATEGORY],
   scope: "Namespaced",
-  description: "UnitedDeployment runs one workload per subset (zone, node pool) and splits replicas between them.",
+  description:
+    "UnitedDeployment runs one workload per subset (zone, node pool) and splits replicas between them.",
   versions: V1ALPHA1_ONLY,
   spec: unitedDeploymentSpec,
   status: unitedDeploymentStatus,
-  scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.labelSelector" },
+  scale: {
+    specReplicasPath: ".spec.replicas",
+    statusReplicasPath: ".status.replicas",
+    labelSelectorPath: ".status.labelSelector",
+  },
   printerColumns: [
-    { name: "DESIRED", type: "integer", jsonPath: ".spec.replicas", description: "The desired number of pods." },
+    {
+      name: "DESIRED",
+      type: "integer",
+      jsonPath: ".spec.replicas",
+      description: "The desired number of pods.",
+    },
     { name: "CURRENT", type: "integer", jsonPath: ".status.replicas", description: "The number of pods." },
-    { name: "UPDATED", type: "integer", jsonPath: ".status.updatedReplicas", description: "The number of pods updated." },
-    { name: "READY", type: "integer", jsonPath: ".status.readyReplicas", description: "The number of pods ready." },
+    {
+      name: "UPDATED",
+      type: "integer",
+      jsonPath: ".status.updatedReplicas",
+      description: "The number of pods updated.",
+    },
+    {
+      name: "READY",
+      type: "integer",
+      jsonPath: ".status.readyReplicas",
+      description: "The number of pods ready.",
+    },
     AGE_COLUMN,
   ],
 };

@@ -37,7 +37,9 @@ export async function waitCrdsEstablished(timeoutMs = 60_000): Promise<void> {
       };
       const established = new Set(
         list.items
-          .filter((crd) => crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"))
+          .filter((crd) =>
+            crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"),
+          )
           .map((crd) => crd.metadata.name),
       );
       pending = names.filter((n) => !established.has(n));

@@ -12,7 +12,12 @@ export function cloneSet(name: string, spec: Json = {}): Json {
     apiVersion: "apps.kruise.io/v1alpha1",
     kind: "CloneSet",
     metadata: { name },
-    spec: { replicas: 3, selector: { matchLabels: { app: name } }, template: podTemplate({ app: name }), ...spec },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: name } },
+      template: podTemplate({ app: name }),
+      ...spec,
+    },
   };
 }
 
@@ -21,7 +26,13 @@ export function statefulSet(name: string, spec: Json = {}, apiVersion = "apps.kr
     apiVersion,
     kind: "StatefulSet",
     metadata: { name },
-    spec: { replicas: 3, serviceName: name, selector: { matchLabels: { app: name } }, template: podTemplate({ app: name }), ...spec },
+    spec: {
+      replicas: 3,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: podTemplate({ app: name }),
+      ...spec,
+    },
   };
 }
 
@@ -44,5 +55,23 @@ export function advancedCronJob(name: string, spec: Json = {}): Json {
       template: { jobTemplate: { spec: { template: podTemplate({}, { restartPolicy: "Never" }) } } },
       ...spec,
     },
+  };
+}
+
+export function daemonSet(name: string, spec: Json = {}): Json {
+  return {
+    apiVersion: "apps.kruise.io/v1alpha1",
+    kind: "DaemonSet",
+    metadata: { name },
+    spec: { selector: { matchLabels: { app: name } }, template: podTemplate({ app: name }), ...spec },
+  };
+}
+
+export function imagePullJob(name: string, spec: Json = {}): Json {
+  return {
+    apiVersion: "apps.kruise.io/v1alpha1",
+    kind: "ImagePullJob",
+    metadata: { name },
+    spec: { image: "nginx:1.25-alpine", ...spec },
   };
 }

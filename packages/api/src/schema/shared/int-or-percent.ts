@@ -12,7 +12,8 @@ export function intOrPercent(description: string, opts: { default?: number | str
     rules: [
       {
         rule: isIntOrPercent("self"),
-        message: 'must be a non-negative integer (5) or a percentage ("10%"); a numeric string like "5" is not accepted',
+        message:
+          'must be a non-negative integer (5) or a percentage ("10%"); a numeric string like "5" is not accepted',
       },
     ],
   });
@@ -23,6 +24,11 @@ export function intOnly(description: string, opts: { default?: number } = {}): I
   return intOrString(description, {
     ...opts,
     maxLength: 16,
-    rules: [{ rule: "type(self) == int && self >= 0", message: "must be a non-negative integer; percentages are not accepted here" }],
+    rules: [
+      {
+        rule: "type(self) == int && self >= 0",
+        message: "must be a non-negative integer; percentages are not accepted here",
+      },
+    ],
   });
 }

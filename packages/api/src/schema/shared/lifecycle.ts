@@ -26,9 +26,15 @@ export function lifecycle(description: string): ObjectNode {
   return object(
     description,
     {
-      preDelete: lifecycleHook("Hook run before a pod is deleted (scale-in, recreate update, specified delete): the pod stays PreparingDelete while hooked."),
-      inPlaceUpdate: lifecycleHook("Hook run before a pod is updated in place: the pod stays PreparingUpdate while hooked."),
-      preNormal: lifecycleHook("Hook run before a new pod becomes Normal: the pod stays PreparingNormal until all handlers are present."),
+      preDelete: lifecycleHook(
+        "Hook run before a pod is deleted (scale-in, recreate update, specified delete): the pod stays PreparingDelete while hooked.",
+      ),
+      inPlaceUpdate: lifecycleHook(
+        "Hook run before a pod is updated in place: the pod stays PreparingUpdate while hooked.",
+      ),
+      preNormal: lifecycleHook(
+        "Hook run before a new pod becomes Normal: the pod stays PreparingNormal until all handlers are present.",
+      ),
     },
     { tsName: "Lifecycle" },
   );

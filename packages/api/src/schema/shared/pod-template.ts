@@ -51,15 +51,20 @@ export function podTemplate(description: string, opts: PodTemplateOptions): Obje
       spec: object(
         "Specification of the desired behaviour of the pods. More info: https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec",
         {
-          restartPolicy: string(`Restart policy for all containers of the pod. Must be one of: ${opts.restartPolicies.join(", ")}.`, {
-            rules: [
-              {
-                rule: `self in [${policies}]`,
-                message: `a ${opts.kindName} pod template must use restartPolicy ${opts.restartPolicies.join(" or ")}`,
-              },
-            ],
-          }),
-          activeDeadlineSeconds: int64("Duration in seconds the pod may be active before the kubelet kills it."),
+          restartPolicy: string(
+            `Restart policy for all containers of the pod. Must be one of: ${opts.restartPolicies.join(", ")}.`,
+            {
+              rules: [
+                {
+                  rule: `self in [${policies}]`,
+                  message: `a ${opts.kindName} pod template must use restartPolicy ${opts.restartPolicies.join(" or ")}`,
+                },
+              ],
+            },
+          ),
+          activeDeadlineSeconds: int64(
+            "Duration in seconds the pod may be active before the kubelet kills it.",
+          ),
           containers: array(
             "The pod's containers.",
             object(
@@ -85,7 +90,11 @@ export function podTemplate(description: string, opts: PodTemplateOptions): Obje
         { preserveUnknownFields: true, rules: specRules, tsName: "PodTemplateSpecSubset" },
       ),
     },
-    { preserveUnknownFields: true, tsExternal: { name: "PodTemplateSpec", module: "core/v1" }, tsName: "PodTemplateSpec" },
+    {
+      preserveUnknownFields: true,
+      tsExternal: { name: "PodTemplateSpec", module: "core/v1" },
+      tsName: "PodTemplateSpec",
+    },
   );
 }
 

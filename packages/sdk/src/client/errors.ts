@@ -68,7 +68,7 @@ export function apiErrorFrom(code: number, body: string, verb: string, path: str
   let status: StatusBody = {};
   try {
     const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === "object") status = parsed as StatusBody;
+    if (parsed && typeof parsed === "object") status = parsed;
   } catch {
     // Not a Status (e.g. a proxy's HTML page): keep the text as the message.
   }

@@ -5,11 +5,12 @@ import type { Clock } from "../clock/clock.ts";
 import type { Cache } from "../informer/cache.ts";
 import type { EventHandler } from "../informer/informer.ts";
 import type { ReadOnly } from "../informer/read-only.ts";
+import type { CloudEvent } from "../eventbus/cloud-event.ts";
 import type { Kind } from "../kind.ts";
 import { apiVersionOf } from "../kind.ts";
 import type { RateLimiterOptions } from "../queue/rate-limiter.ts";
 import { Controller } from "./controller.ts";
-import type { BusEvent, EventSubscriber, MapFunc, Predicate, Reconciler, Recorder, Request, WatchEventInfo } from "./types.ts";
+import type { EventSubscriber, MapFunc, Predicate, Reconciler, Recorder, Request, WatchEventInfo } from "./types.ts";
 
 /** What the builder needs from the manager that owns it. */
 export interface ControllerHost {
@@ -39,7 +40,7 @@ export class ControllerBuilder {
   private readonly name: string;
   private forKind: Kind<KubeObject> | undefined;
   private readonly kindWatches: KindWatch[] = [];
-  private readonly busWatches: Array<{ subject: string; map: (e: BusEvent) => Request[] }> = [];
+  private readonly busWatches: Array<{ subject: string; map: (e: CloudEvent) => Request[] }> = [];
   private readonly predicates: Predicate[] = [];
   private workerCount = 1;
   private rateLimits: RateLimiterOptions = {};
@@ -55,15 +56,15 @@ export class ControllerBuilder {
   /** The kind this controller reconciles: its events enqueue the object's own key. */
   for<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
     if (this.forKind) throw new Error(`controller ${this.name}: for() was already called`);
-    this.forKind = kind as Kind<KubeObject>;
-    this.kindWatches.push({ kind: kind as Kind<KubeObject>, map: (e) => [requestOf(e.object)], predicates: predicates as Predicate[] });
+    this.forKind = kind;
+    this.kindWatches.push({ kind: kind, map: (e) => [requestOf(e.object)], predicates: predicates as Predicate[] });
     return this;
   }
 
   /** A kind this controller creates: its events enqueue the owner named by the controller ownerReference. */
   owns<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
     this.kindWatches.push({
-      kind: kind as Kind<KubeObject>,
+      kind: kind,
       map: (e) => {
         const owners = [...this.ownersOf(e.object)];
         if (e.oldObject) owners.push(...this.ownersOf(e.oldObject));
@@ -77,7 +78,7 @@ export class ControllerBuilder {
   /** Any kind, mapped to requests by mapFn. */
   watches<T extends KubeObject>(kind: Kind<T>, mapFn: MapFunc<T>, ...predicates: Predicate<T>[]): this {
     this.kindWatches.push({
-      kind: kind as Kind<KubeObject>,
+      kind: kind,
       map: (e) => dedup([...mapFn(e.object as ReadOnly<T>), ...(e.oldObject ? mapFn(e.oldObject as ReadOnly<T>) : [])]),
       predicates: predicates as Predicate[],
     });
@@ -88,7 +89,7 @@ export class ControllerBuilder {
    * EventBus subject (wildcards allowed) mapped to requests. A message only enqueues keys: the informer stays the
    * source of truth, so a lost message costs latency, never correctness. Without a bus this is a no-op.
    */
-  watchesEvents(subject: string, mapFn: (e: BusEvent) => Request[]): this {
+  watchesEvents(subject: string, mapFn: (e: CloudEvent) => Request[]): this {
     this.busWatches.push({ subject, map: mapFn });
     return this;
   }

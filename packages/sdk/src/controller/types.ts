@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { Client, KubeObject } from "../client/types.ts";
 import type { Clock } from "../clock/clock.ts";
+import type { CloudEvent } from "../eventbus/cloud-event.ts";
 import type { Cache } from "../informer/cache.ts";
 import type { ReadOnly } from "../informer/read-only.ts";
 
@@ -56,17 +57,7 @@ export type Predicate<T = KubeObject> = (event: WatchEventInfo<T>) => boolean;
 /** Maps a watched object to the requests it should trigger. */
 export type MapFunc<T = KubeObject> = (obj: ReadOnly<T>) => Request[];
 
-/** The CloudEvent shape delivered by the EventBus (see eventbus/). Only the fields controllers map from. */
-export interface BusEvent {
-  id: string;
-  source: string;
-  type: string;
-  subject?: string;
-  time?: string;
-  data?: unknown;
-}
-
 /** The part of the EventBus a controller uses: subscribe, and get an unsubscribe function back. */
 export interface EventSubscriber {
-  subscribe(subject: string, onEvent: (e: BusEvent) => void): () => void;
+  subscribe(subject: string, onEvent: (e: CloudEvent) => void): () => void;
 }

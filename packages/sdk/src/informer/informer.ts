@@ -74,9 +74,9 @@ export class Informer<T extends KubeObject> {
     this.transform = options.transform ?? trimObject;
     this.clock = options.clock ?? realClock;
     this.log = (options.log ?? pino({ level: "silent" })).child({ informer: kindKey(kind) });
-    this.store.addIndex(Indexes.namespace, byNamespace as IndexFunc<T>);
-    this.store.addIndex(Indexes.controllerUID, byControllerUID as IndexFunc<T>);
-    this.store.addIndex(Indexes.label, byLabel as IndexFunc<T>);
+    this.store.addIndex(Indexes.namespace, byNamespace);
+    this.store.addIndex(Indexes.controllerUID, byControllerUID);
+    this.store.addIndex(Indexes.label, byLabel);
     if (kind.group === "" && kind.kind === "Pod") this.store.addIndex(Indexes.nodeName, byNodeName as IndexFunc<T>);
   }
 
@@ -220,7 +220,7 @@ export class Informer<T extends KubeObject> {
 
   private async apply(event: WatchEvent<T>): Promise<void> {
     if (event.type === "ERROR") {
-      throw apiErrorFromStatus(event.object as never, "watch", kindKey(this.kind));
+      throw apiErrorFromStatus(event.object, "watch", kindKey(this.kind));
     }
     const rv = event.object.metadata?.resourceVersion;
     if (event.type === "BOOKMARK") {

@@ -16,7 +16,8 @@ import type { EventSubscriber, Recorder } from "../controller/types.ts";
 import { Cache } from "../informer/cache.ts";
 import { startLeaderElection } from "../leader/index.ts";
 import type { LeaderElection } from "../leader/index.ts";
-import type { ManagedEventBus, ManagedRecorder } from "./comms.ts";
+import type { EventBus } from "../eventbus/index.ts";
+import type { EventRecorder } from "../recorder/index.ts";
 import { createEventBus, createRecorder } from "./comms.ts";
 import type { Check, Endpoint } from "./http-server.ts";
 import { checkRoute, parseBindAddress, serveEndpoints } from "./http-server.ts";
@@ -78,12 +79,12 @@ export class Manager {
   private readonly options: ManagerOptions;
   private readonly controllers: Controller[] = [];
   private readonly cleanups: Array<() => void> = [];
-  private readonly recorders = new Map<string, ManagedRecorder>();
+  private readonly recorders = new Map<string, EventRecorder>();
   private readonly healthChecks = new Map<string, Check>();
   private readonly readyChecks = new Map<string, Check>();
   private readonly stopController = new AbortController();
   private readonly cacheAbort = new AbortController();
-  private bus: ManagedEventBus | undefined;
+  private bus: EventBus | undefined;
   private endpoints: Endpoint[] = [];
   private leader: LeaderElection | undefined;
   private running: Promise<void> | undefined;
@@ -148,6 +149,11 @@ export class Manager {
       this.recorders.set(component, recorder);
     }
     return recorder;
+  }
+
+  /** The EventBus (when nats was configured): publish domain events with it. */
+  get eventBus(): EventBus | undefined {
+    return this.bus;
   }
 
   /** True when this process may reconcile: leader election is off, or it holds the lease. */

@@ -3,6 +3,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../src/client/index.ts";
+import { FakeClock } from "../src/clock/index.ts";
 import { leaseKind, startLeaderElection, toMicroTime, type LeaderElection } from "../src/leader/index.ts";
 import { createTestClient } from "./support/comms-client.ts";
 import { startCommsControlPlane, stopProcess, type CommsControlPlane } from "./support/comms-control-plane.ts";
@@ -90,6 +91,29 @@ describe("startLeaderElection options", () => {
     expect(() =>
       startLeaderElection({ client: {} as Client, namespace: "n", name: "l", identity: "a", leaseDurationMs: 5_000, renewDeadlineMs: 5_000 }),
     ).toThrow(/renewDeadlineMs \(5000\) < leaseDurationMs \(5000\)/);
+  });
+});
+
+describe("renew deadline on an injected clock", () => {
+  it("aborts `lost` exactly renewDeadline after the last successful renewal was sent, even if a request hangs", async () => {
+    const clock = new FakeClock();
+    let hang = false;
+    const client = {
+      get: () => Promise.reject(Object.assign(new Error("not found"), { code: 404 })),
+      create: (_kind: unknown, lease: unknown) => Promise.resolve({ ...(lease as object), metadata: { resourceVersion: "1" } }),
+      update: (_kind: unknown, lease: unknown) =>
+        hang ? new Promise(() => {}) : Promise.resolve({ ...(lease as object), metadata: { resourceVersion: "2" } }),
+    } as unknown as Client;
+    const election = startLeaderElection({ client, namespace: "n", name: "l", identity: "me", clock });
+    await election.acquired;
+    await clock.advance(2_000); // one successful renewal, sent at t = 2 s
+    expect(election.isLeader()).toBe(true);
+    hang = true;
+    await clock.advance(9_999); // the renewal at t = 4 s never answers; the deadline is t = 2 s + 10 s
+    expect(election.lost.aborted).toBe(false);
+    await clock.advance(1);
+    expect(election.lost.aborted).toBe(true);
+    expect(election.isLeader()).toBe(false);
   });
 });
 

@@ -216,7 +216,7 @@ function desiredNodes(
 /** The pod the job would create on a node, as far as the eligibility predicates look at it. */
 function mockPod(job: ReadOnly<BroadcastJob>, nodeName: string): ReadOnly<Pod> {
   const template = job.spec?.template;
-  return { metadata: template?.metadata, spec: { ...(template?.spec ?? { containers: [] }), nodeName } } as ReadOnly<Pod>;
+  return { metadata: template?.metadata, spec: { ...(template?.spec ?? { containers: [] }), nodeName } };
 }
 
 /** Complete when every eligible node has a pod that is no longer active. A job with no eligible node never completes. */

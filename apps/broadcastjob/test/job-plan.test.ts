@@ -174,9 +174,11 @@ describe("planBroadcastJob", () => {
 
   it("restartLimit counts an OnFailure pod with too many restarts as failed", () => {
     const j = job({ failurePolicy: { type: "FailFast", restartLimit: 2 } }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
-    const p = podOn(j, "n1", "Running");
-    p.spec!.restartPolicy = "OnFailure";
-    p.status = { phase: "Running", containerStatuses: [{ name: "c", image: "i", imageID: "", ready: false, restartCount: 3 }] };
+    const base = podOn(j, "n1", "Running");
+    const p = podOn(j, "n1", "Running", {
+      spec: { ...base.spec!, restartPolicy: "OnFailure" },
+      status: { phase: "Running", containerStatuses: [{ name: "c", image: "i", imageID: "", ready: false, restartCount: 3 }] },
+    });
     expect(planBroadcastJob({ job: j, pods: [p], nodes, now: NOW }).status.phase).toBe("failed");
   });
 

@@ -1,0 +1,61 @@
+import type { AdvancedCronJob } from "@kruise/api";
+import type { ReadOnly } from "@kruise/sdk";
+import type { ChildInfo } from "./children.ts";
+
+/** The kind segment of this controller's NATS subjects: kruise.advancedcronjob.<namespace>.<name>.<event>. */
+export const BUS_KIND = "advancedcronjob";
+
+/** Lifecycle events AdvancedCronJob publishes on NATS. */
+export const CronBusEvent = {
+  /** A run was started: data.job names the child, data.scheduledTime the run time. */
+  ScheduleFired: "schedule-fired",
+  /** A child finished; data.result is "Complete" or "Failed". */
+  JobFinished: "job-finished",
+} as const;
+
+/** Subjects this controller listens to: children finishing. BroadcastJobs publish theirs; batch Jobs have no publisher
+ * (kube-controller-manager runs them), so for Jobs the subject is listened to for any bridge that adds one. */
+export const CHILD_FINISHED_SUBJECTS = ["kruise.broadcastjob.*.*.job-finished", "kruise.job.*.*.job-finished"] as const;
+
+/** What the EventBus publishes: the contract of the SDK's EventBus.publish. */
+export interface BusMessage {
+  kind: string;
+  namespace: string;
+  name: string;
+  event: string;
+  id: string;
+  data?: unknown;
+}
+
+/** Deterministic ids: one run time fires once; one child finishes once. Retries are dropped by JetStream's dedup window. */
+export function scheduleFiredMessage(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number, child: { kind: string; name: string }): BusMessage {
+  const uid = acj.metadata?.uid ?? "";
+  const seconds = Math.floor(scheduledTime / 1000);
+  return {
+    kind: BUS_KIND,
+    namespace: acj.metadata?.namespace ?? "",
+    name: acj.metadata?.name ?? "",
+    event: CronBusEvent.ScheduleFired,
+    id: `${uid}.${seconds}.${CronBusEvent.ScheduleFired}`,
+    data: { uid, scheduledTime: new Date(seconds * 1000).toISOString(), job: child },
+  };
+}
+
+export function jobFinishedMessage(acj: ReadOnly<AdvancedCronJob>, child: ChildInfo): BusMessage {
+  return {
+    kind: BUS_KIND,
+    namespace: acj.metadata?.namespace ?? "",
+    name: acj.metadata?.name ?? "",
+    event: CronBusEvent.JobFinished,
+    id: `${child.uid}.${CronBusEvent.JobFinished}`,
+    data: { job: { kind: child.kind, name: child.name, uid: child.uid }, result: child.state },
+  };
+}
+
+/** The cron job a child-finished message is about, from the owner in its data; undefined if not ours. */
+export function ownerOfFinishedMessage(subject: string, data: unknown): { namespace: string; name: string } | undefined {
+  const namespace = subject.split(".")[2];
+  const owner = (data as { owner?: { kind?: string; name?: string } } | undefined)?.owner;
+  if (!namespace || owner?.kind !== "AdvancedCronJob" || !owner.name) return undefined;
+  return { namespace, name: owner.name };
+}

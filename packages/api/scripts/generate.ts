@@ -1,11 +1,12 @@
-// Writes everything derived from src/schema: crds/<plural>.apps.kruise.io.yaml, src/generated/types.ts and
-// src/generated/kinds.ts. `--check` writes nothing and exits 1 when a file is out of date.
+// Writes everything derived from src/schema and src/policies: crds/<plural>.apps.kruise.io.yaml,
+// crds/policies/*.yaml, src/generated/types.ts and src/generated/kinds.ts. `--check` writes nothing and exits 1 when a file is out of date.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
+import { deletionProtectionBinding, deletionProtectionPolicy } from "../src/policies/deletion-protection.ts";
 import { crdSources } from "../src/schema/index.ts";
-import { crdFileName, crdYaml } from "./render/crd-manifest.ts";
+import { crdFileName, crdYaml, manifestsYaml } from "./render/crd-manifest.ts";
 import { renderKinds, renderTypes } from "./render/typescript.ts";
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,6 +22,11 @@ async function formatTypeScript(path: string, text: string): Promise<string> {
 export async function renderAll(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const source of crdSources) files.set(join(repoRoot, "crds", crdFileName(source)), crdYaml(source));
+  // Policies live in a subfolder: crds/ itself holds only CRDs (kubectl apply -f crds/ and testenv read it flat).
+  files.set(
+    join(repoRoot, "crds/policies/deletion-protection.yaml"),
+    manifestsYaml([deletionProtectionPolicy, deletionProtectionBinding]),
+  );
   const typesPath = join(packageDir, "src/generated/types.ts");
   const kindsPath = join(packageDir, "src/generated/kinds.ts");
   files.set(typesPath, await formatTypeScript(typesPath, renderTypes(crdSources)));

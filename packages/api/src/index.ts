@@ -5,3 +5,9 @@ export type { Kind } from "./kind.ts";
 export * from "./constants/index.ts";
 export { applyDefaults } from "./defaults/apply-defaults.ts";
 export { crdSources, GROUP, type CrdSource, type PrinterColumn } from "./schema/index.ts";
+export {
+  DeleteProtection,
+  DELETION_PROTECTION_POLICY_NAME,
+  deletionProtectionBinding,
+  deletionProtectionPolicy,
+} from "./policies/deletion-protection.ts";

@@ -1,6 +1,16 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
-import { planScale, prunePodsToDelete, runSlowStart, slowStartBatchSizes, type Lifecycle, type ScalePlanInput } from "../src/index.ts";
+import {
+  claimsForInstance,
+  inPlaceUpdateMetadata,
+  newInstancePod,
+  planScale,
+  prunePodsToDelete,
+  runSlowStart,
+  slowStartBatchSizes,
+  type Lifecycle,
+  type ScalePlanInput,
+} from "../src/index.ts";
 import { NOW, names, pod, pods } from "./helpers.ts";
 
 const OLD = "demo-old";
@@ -139,5 +149,35 @@ describe("prunePodsToDelete", () => {
     expect(prunePodsToDelete(["a", "gone"], [pod({ name: "a" })])).toEqual(["a"]);
     expect(prunePodsToDelete(["a"], [pod({ name: "a" })])).toBeUndefined();
     expect(prunePodsToDelete(undefined, [])).toBeUndefined();
+  });
+});
+
+describe("newInstancePod", () => {
+  // cloneset_core.go newVersionedPods + createPods: name, revision and instance labels, PreparingNormal, gate, PVC volumes.
+  it("builds the pod CloneSet would create", () => {
+    const owner = { apiVersion: "apps.kruise.io/v1alpha1", kind: "CloneSet", name: "demo", uid: "u1", controller: true, blockOwnerDeletion: true };
+    const claims = claimsForInstance({ templates: [{ metadata: { name: "data" } }], workloadName: "demo", namespace: "ns", instanceId: "x7k2p" });
+    const p = newInstancePod({
+      template: { metadata: { labels: { app: "demo" } }, spec: { containers: [{ name: "main", image: "nginx:1" }] } },
+      revision: "demo-abc",
+      workloadName: "demo",
+      namespace: "ns",
+      instanceId: "x7k2p",
+      owner,
+      claims,
+      now: NOW,
+    });
+    expect(p.metadata?.name).toBe("demo-x7k2p");
+    expect(p.metadata?.labels).toEqual({
+      app: "demo",
+      "controller-revision-hash": "demo-abc",
+      "pod-template-hash": "abc",
+      "apps.kruise.io/cloneset-instance-id": "x7k2p",
+      "lifecycle.apps.kruise.io/state": "PreparingNormal",
+    });
+    expect(p.spec?.readinessGates).toEqual([{ conditionType: "InPlaceUpdateReady" }]);
+    expect(p.spec?.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data-demo-x7k2p", readOnly: false } }]);
+    expect(p.metadata?.ownerReferences).toEqual([owner]);
+    expect(inPlaceUpdateMetadata("demo-def", NOW).labels).toEqual({ "controller-revision-hash": "demo-def", "pod-template-hash": "def", "lifecycle.apps.kruise.io/state": "Updating" });
   });
 });

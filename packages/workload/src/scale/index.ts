@@ -3,3 +3,4 @@ export * from "./specified-delete.ts";
 export * from "./expectation-diffs.ts";
 export * from "./scale-plan.ts";
 export * from "./slow-start.ts";
+export * from "./new-pod.ts";

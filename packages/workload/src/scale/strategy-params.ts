@@ -31,7 +31,10 @@ export interface ScaleStrategyParams {
   maxUnavailable?: IntOrString;
   /** Reuse PVCs (and so the instance id and pod name) of pods removed by someone else. */
   enablePVCReuse?: boolean;
-  /** Don't count PreparingDelete pods towards replicas, so replacements are created while they wait. */
+  /**
+   * Don't count PreparingDelete pods towards replicas, so replacements are created while they wait. CloneSet
+   * v1alpha1's label apps.kruise.io/cloneset-scaling-exclude-preparing-delete=true maps here too.
+   */
   excludePreparingDelete?: boolean;
 }
 

@@ -1,7 +1,7 @@
 import type { Lease } from "kubernetes-types/coordination/v1.js";
 import type { Logger } from "pino";
 import type { Client } from "../client/index.ts";
-import { realClock, type Clock } from "../clock/index.ts";
+import { RealClock, realClock, type Clock } from "../clock/index.ts";
 import { describeError, httpStatusOf } from "./api-status.ts";
 import { leaseKind, toMicroTime } from "./lease.ts";
 
@@ -20,9 +20,9 @@ export interface LeaderElectionOptions {
   /** Interval between acquire or renew attempts. Default 2 s. */
   retryPeriodMs?: number;
   /**
-   * Injected time. When given it is used for both timestamps and durations (tests pass a FakeClock);
-   * otherwise durations are measured on the monotonic clock (performance.now) so a wall-clock step
-   * can never stretch a leader's term.
+   * Injected time. A FakeClock is used for both timestamps and durations; with the RealClock (or none),
+   * durations are measured on the monotonic clock (performance.now) so a wall-clock step can never
+   * stretch a leader's term.
    */
   clock?: Clock;
   log?: Logger;
@@ -96,7 +96,9 @@ class LeaseElector {
     this.retryPeriodMs = opts.retryPeriodMs ?? defaults.retryPeriodMs;
     validateTimings(this.leaseDurationMs, this.renewDeadlineMs, this.retryPeriodMs);
     this.clock = opts.clock ?? realClock;
-    this.monotonicNow = opts.clock ? () => opts.clock!.now() : () => performance.now();
+    // Wall-clock time can step (NTP, a VM resumed); terms are timed on the monotonic clock unless a test injects time.
+    const injected = opts.clock && !(opts.clock instanceof RealClock) ? opts.clock : undefined;
+    this.monotonicNow = injected ? () => injected.now() : () => performance.now();
     this.log = opts.log?.child({ lease: `${this.namespace}/${this.name}`, identity: this.identity });
     this.lost = this.lostController.signal;
     this.acquired = new Promise<void>((resolve, reject) => {

@@ -11,10 +11,15 @@ command -v npm >/dev/null 2>&1 || fail "npm is not installed." "install Node.js 
 
 lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
 stamp="node_modules/.kruise-lock-hash"
-if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
+if [[ ! -d node_modules ]]; then
   echo "[setup] installing npm dependencies from package-lock.json (this brings Node 24 as well)"
   npm ci --no-audit --no-fund --loglevel=error || fail "npm ci failed." "read the npm error above; if the lockfile is out of date run 'npm install' and commit package-lock.json."
   echo "$lock_hash" >"$stamp"
+elif [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_hash" ]]; then
+  # An existing tree is updated in place: npm ci would delete node_modules under running processes.
+  echo "[setup] package-lock.json changed; updating node_modules"
+  npm install --no-audit --no-fund --loglevel=error || fail "npm install failed." "read the npm error above, fix it, and run this again."
+  echo "$(sha256sum package-lock.json | cut -d' ' -f1)" >"$stamp"
 fi
 
 node24="$root/node_modules/.bin/node"

@@ -94,7 +94,7 @@ describe("EventBus against a real NATS server", () => {
   };
 
   beforeAll(async () => {
-    cp = await startCommsControlPlane({ apiserver: false });
+    cp = await startCommsControlPlane();
     nc = await connect({ servers: cp.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
     jsm = await jetstreamManager(nc);
   });

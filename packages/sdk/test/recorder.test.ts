@@ -1,31 +1,23 @@
-import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../src/client/index.ts";
 import { FakeClock } from "../src/clock/index.ts";
 import type { Kind } from "../src/kind.ts";
 import { EventRecorder, eventKind } from "../src/recorder/index.ts";
+import { createTestNamespace, getTestEnv, kubectl } from "@kruise/testenv/vitest";
 import { createTestClient } from "./support/comms-client.ts";
-import { binDir, startCommsControlPlane, type CommsControlPlane } from "./support/comms-control-plane.ts";
-import { createTestNamespace } from "./support/comms-namespace.ts";
 
 const configMapKind: Kind<ConfigMap> = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
 
-describe("EventRecorder against a real apiserver", () => {
-  let cp: CommsControlPlane;
+describe("EventRecorder against the shared control plane", () => {
   let client: Client;
   let namespace: string;
 
   beforeAll(async () => {
-    cp = await startCommsControlPlane();
-    client = createTestClient(cp);
-    namespace = await createTestNamespace(client, "recorder");
-  });
-  afterAll(async () => {
-    await cp?.stop();
+    const env = getTestEnv();
+    client = createTestClient({ server: env.server, ca: env.caData, token: env.adminToken });
+    namespace = await createTestNamespace("recorder");
   });
 
   async function configMap(name: string): Promise<ConfigMap> {
@@ -74,22 +66,7 @@ describe("EventRecorder against a real apiserver", () => {
     recorder.event(obj, "Normal", "Scaled", "scaled up to 3");
     recorder.event(obj, "Normal", "Scaled", "scaled up to 3");
     await recorder.flush();
-    const kubeconfig = join(cp.dir, "kubeconfig");
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "c", cluster: { server: cp.server, "certificate-authority-data": Buffer.from(cp.ca).toString("base64") } }],
-        users: [{ name: "u", user: { token: cp.token } }],
-        contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
-        "current-context": "c",
-      }),
-    );
-    const described = spawnSync(join(binDir(), "kubectl"), ["--kubeconfig", kubeconfig, "-n", namespace, "describe", "configmap", "described"], {
-      encoding: "utf8",
-      timeout: 30_000,
-    });
+    const described = await kubectl(["-n", namespace, "describe", "configmap", "described"]);
     expect(described.stderr).toBe("");
     const eventLine = described.stdout.split("\n").find((line) => line.includes("Scaled"));
     expect(eventLine).toBeDefined();

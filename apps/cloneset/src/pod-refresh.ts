@@ -1,3 +1,5 @@
+import { IN_PLACE_UPDATE_READY } from "@kruise/api";
+import { ConflictError } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
   applyInPlaceRefresh,
@@ -9,6 +11,7 @@ import {
   type Lifecycle,
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
+import { PodKind } from "./kinds.ts";
 
 export interface RefreshResult {
   /** Pods written now; their cached copies are stale until the informer catches up. */
@@ -32,6 +35,14 @@ export async function refreshPods(deps: CloneSetDeps, pods: readonly Pod[], life
     const plan = planInPlaceRefresh(pod, now);
     if (plan.action === "wait") {
       if (plan.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, plan.requeueAfterMs);
+    } else if (plan.action === "writeConditions") {
+      // Only our condition, merged by type (strategic merge): no resourceVersion needed, so the kubelet's
+      // concurrent status writes cannot make this conflict, and its conditions are never overwritten.
+      const ours = plan.conditions.filter((c) => c.type === IN_PLACE_UPDATE_READY);
+      const result = await deps.client.patchStatus(PodKind, name, pod.metadata?.namespace, "strategic", { status: { conditions: ours } });
+      deps.podVersions.expect(result);
+      written.add(name);
+      return;
     } else if (plan.action !== "none") {
       const result = await applyInPlaceRefresh(deps.client, pod, plan);
       if (result !== undefined) {
@@ -51,7 +62,9 @@ export async function refreshPods(deps: CloneSetDeps, pods: readonly Pod[], life
     written.add(name);
   });
   const settled = await Promise.allSettled(work);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  // A conflict means the pod changed under us (usually the kubelet); its update event brings us back.
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof ConflictError));
   if (failed !== undefined) throw failed.reason;
+  if (settled.some((r) => r.status === "rejected")) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
   return { written, requeueAfterMs };
 }

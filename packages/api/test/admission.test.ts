@@ -295,6 +295,20 @@ describe("kubectl apply rejects invalid Kruise objects with a message naming the
       "CloneSet with 0 replicas and maxUnavailable 0",
       cloneSet("zero-replicas", { replicas: 0, updateStrategy: { maxUnavailable: 0 } }),
     ],
+    [
+      "CloneSet whose template carries 100 labels",
+      cloneSet("many-labels", {
+        template: {
+          metadata: {
+            labels: {
+              app: "many-labels",
+              ...Object.fromEntries(Array.from({ length: 99 }, (_, i) => [`l${i}`, "v"])),
+            },
+          },
+          spec: { containers: [{ name: "c", image: "i" }] },
+        },
+      }),
+    ],
   ])("accepts %s", (_name, manifest) => {
     const result = apply(manifest);
     expect(result.stderr).toBe("");

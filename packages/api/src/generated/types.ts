@@ -1118,6 +1118,10 @@ export interface AdaptiveUnitedDeploymentStrategy {
    * Seconds a subset stays marked unschedulable. Defaults to 300.
    */
   unschedulableLastSeconds?: number;
+  /**
+   * Keep unschedulable pods pending and create temporary substitutes in other subsets (CloneSet and Deployment templates only).
+   */
+  reserveUnschedulablePods?: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   array,
+  bool,
   enumOf,
   freeform,
   int32,
@@ -186,6 +187,9 @@ export const unitedDeploymentSpec = object(
                 unschedulableLastSeconds: int32(
                   "Seconds a subset stays marked unschedulable. Defaults to 300.",
                   { minimum: 0 },
+                ),
+                reserveUnschedulablePods: bool(
+                  "Keep unschedulable pods pending and create temporary substitutes in other subsets (CloneSet and Deployment templates only).",
                 ),
               },
               { tsName: "AdaptiveUnitedDeploymentStrategy" },

@@ -5,7 +5,7 @@ import { array, enumOf, map, object, string, type ObjectNode } from "../builder.
 const LABEL_KEY = string("A label key.", { maxLength: 317 });
 const LABEL_VALUE = string("A label value.", { maxLength: 63 });
 
-export const labelMap = (description: string) => map(description, LABEL_VALUE, { maxProperties: 64 });
+const labelMap = (description: string) => map(description, LABEL_VALUE, { maxProperties: 64 });
 
 /** metav1.LabelSelector. */
 export function labelSelector(description: string): ObjectNode {

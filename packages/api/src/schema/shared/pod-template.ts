@@ -1,6 +1,5 @@
-import { array, freeform, int64, object, string, type CelRule, type ObjectNode } from "../builder.ts";
+import { array, freeform, int64, map, object, string, type CelRule, type ObjectNode } from "../builder.ts";
 import { selectorMatchesLabels } from "../cel.ts";
-import { labelMap } from "./label-selector.ts";
 
 export interface PodTemplateOptions {
   readonly kindName: string;
@@ -43,7 +42,11 @@ export function podTemplate(description: string, opts: PodTemplateOptions): Obje
       metadata: object(
         "Standard object metadata of the pods created from this template.",
         {
-          labels: labelMap("Labels put on every pod. They must match the selector."),
+          // No maxProperties here: rules only look labels up by key, which costs the same for any number of labels.
+          labels: map(
+            "Labels put on every pod. They must match the selector.",
+            string("A label value.", { maxLength: 63 }),
+          ),
           annotations: freeform("Annotations put on every pod."),
         },
         { preserveUnknownFields: true, tsName: "PodTemplateMetadata" },

@@ -1,2 +1,3 @@
 export * from "./pod-conditions.ts";
 export * from "./pod-availability.ts";
+export * from "./replica-counts.ts";

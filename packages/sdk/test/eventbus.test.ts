@@ -200,6 +200,24 @@ describe("EventBus against a real NATS server", () => {
     expect(received).toEqual(["lost-1"]);
   });
 
+  it("a durable subscription resumes where it left off", async () => {
+    const bus = startBus("durable");
+    const first: string[] = [];
+    const unsubscribe = bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => first.push(e.id), { durable: "comms-test-durable" });
+    await waitUntil("consumer", 10_000, async () => {
+      for await (const c of jsm.consumers.list(streamName)) if (c.name === "comms-test-durable") return true;
+      return false;
+    });
+    bus.publish(event("durable", "d-1"));
+    await waitUntil("first delivery", 10_000, () => first.length === 1);
+    unsubscribe();
+    bus.publish(event("durable", "d-2")); // while nobody listens
+    const second: string[] = [];
+    bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => second.push(e.id), { durable: "comms-test-durable" });
+    await waitUntil("missed event", 10_000, () => second.length === 1);
+    expect(second).toEqual(["d-2"]);
+  });
+
   it("updates a stream whose limits differ", async () => {
     await jsm.streams.update(streamName, { max_age: nanos(10 * 60_000) });
     const bus = startBus("updater");

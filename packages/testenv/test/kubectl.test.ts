@@ -14,6 +14,15 @@ describe("kubectl against the control plane", () => {
     ]);
   });
 
+  it("keeps a fresh Lease for every simulated node", async () => {
+    const result = await kubectl(["get", "leases", "-n", "kube-node-lease", "-o", "json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const leases = (JSON.parse(result.stdout) as { items: Array<{ metadata: { name: string }; spec: { renewTime: string } }> }).items;
+    const ours = leases.filter((lease) => lease.metadata.name.startsWith("testenv-node-"));
+    expect(ours).toHaveLength(3);
+    for (const lease of ours) expect(Date.now() - Date.parse(lease.spec.renewTime)).toBeLessThan(30_000);
+  });
+
   it("serves the matching server version", async () => {
     const result = await kubectl(["version", "-o", "json"]);
     expect(result.code, result.stderr).toBe(0);

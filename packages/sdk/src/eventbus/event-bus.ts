@@ -221,7 +221,16 @@ export class EventBus {
     })().catch(() => {});
   }
 
+  /** Never rejects: a failure here must not end the connect loop, which has to run forever. */
   private async onConnected(nc: NatsConnection): Promise<void> {
+    try {
+      await this.useConnection(nc);
+    } catch (err) {
+      this.log?.warn({ err: describeError(err) }, "could not set up JetStream on the new connection");
+    }
+  }
+
+  private async useConnection(nc: NatsConnection): Promise<void> {
     const jsm = await jetstreamManager(nc, { timeout: publishTimeoutMs }).catch((err: unknown) => {
       this.log?.warn({ err: describeError(err) }, "JetStream not available yet");
       return undefined;

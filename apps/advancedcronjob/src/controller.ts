@@ -1,9 +1,8 @@
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { AdvancedCronJobKind, BroadcastJobKind } from "@kruise/api";
 import type { Controller, Manager, Predicate } from "@kruise/sdk";
-import { noBus, type LifecycleBus } from "./bus.ts";
 import { childInfo } from "./children.ts";
-import { CHILD_FINISHED_SUBJECTS, ownerOfFinishedMessage } from "./events.ts";
+import { CHILD_FINISHED_SUBJECTS, ownerOfFinishedEvent } from "./events.ts";
 import { JobKind } from "./kinds.ts";
 import { cronJobReconciler } from "./reconcile.ts";
 
@@ -11,8 +10,6 @@ export const CONTROLLER_NAME = "advancedcronjob-controller";
 
 export interface CronJobControllerOptions {
   workers?: number;
-  /** Where lifecycle events go and child-finished events come from; default none. */
-  bus?: LifecycleBus;
   /** Resync period while children are active (the no-NATS path to notice a BroadcastJob finished). Default 30 s. */
   activeResyncMs?: number;
 }
@@ -23,21 +20,20 @@ export interface CronJobControllerOptions {
  * on NATS, or, without NATS, at the next active resync: NATS buys latency, never correctness.
  */
 export function addCronJobController(mgr: Manager, options: CronJobControllerOptions = {}): Controller {
-  const bus = options.bus ?? noBus;
-  const controller = mgr
+  let builder = mgr
     .controller(CONTROLLER_NAME)
     .for(AdvancedCronJobKind)
     .owns(JobKind, existenceOrFinish)
     .owns(BroadcastJobKind, existenceOnly)
-    .workers(options.workers ?? 1)
-    .reconcile(cronJobReconciler({ publish: (m) => bus.publish(m), activeResyncMs: options.activeResyncMs ?? 30_000 }));
-  for (const subject of CHILD_FINISHED_SUBJECTS) {
-    bus.subscribe(subject, (msgSubject, data) => {
-      const owner = ownerOfFinishedMessage(msgSubject, data);
-      if (owner) controller.enqueue(owner);
-    });
-  }
-  return controller;
+    .workers(options.workers ?? 1);
+  // Without --nats-url the manager has no EventBus and these subscriptions are inactive.
+  for (const subject of CHILD_FINISHED_SUBJECTS) builder = builder.watchesEvents(subject, ownerOfFinishedEvent);
+  return builder.reconcile(
+    cronJobReconciler({
+      publish: (e) => mgr.eventBus?.publish(e),
+      activeResyncMs: options.activeResyncMs ?? 30_000,
+    }),
+  );
 }
 
 const existenceOnly: Predicate = (e) => e.type !== "update";

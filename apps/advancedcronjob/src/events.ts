@@ -1,9 +1,9 @@
 import type { AdvancedCronJob } from "@kruise/api";
-import type { ReadOnly } from "@kruise/sdk";
+import type { BusEvent, CloudEvent, ReadOnly, Request } from "@kruise/sdk";
 import type { ChildInfo } from "./children.ts";
 
-/** The kind segment of this controller's NATS subjects: kruise.advancedcronjob.<namespace>.<name>.<event>. */
-export const BUS_KIND = "advancedcronjob";
+/** The kind of this controller's events; the SDK makes the subject kruise.advancedcronjob.<namespace>.<name>.<event>. */
+export const BUS_KIND = "AdvancedCronJob";
 
 /** Lifecycle events AdvancedCronJob publishes on NATS. */
 export const CronBusEvent = {
@@ -17,18 +17,8 @@ export const CronBusEvent = {
  * (kube-controller-manager runs them), so for Jobs the subject is listened to for any bridge that adds one. */
 export const CHILD_FINISHED_SUBJECTS = ["kruise.broadcastjob.*.*.job-finished", "kruise.job.*.*.job-finished"] as const;
 
-/** What the EventBus publishes: the contract of the SDK's EventBus.publish. */
-export interface BusMessage {
-  kind: string;
-  namespace: string;
-  name: string;
-  event: string;
-  id: string;
-  data?: unknown;
-}
-
 /** Deterministic ids: one run time fires once; one child finishes once. Retries are dropped by JetStream's dedup window. */
-export function scheduleFiredMessage(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number, child: { kind: string; name: string }): BusMessage {
+export function scheduleFiredMessage(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number, child: { kind: string; name: string }): BusEvent {
   const uid = acj.metadata?.uid ?? "";
   const seconds = Math.floor(scheduledTime / 1000);
   return {
@@ -41,7 +31,7 @@ export function scheduleFiredMessage(acj: ReadOnly<AdvancedCronJob>, scheduledTi
   };
 }
 
-export function jobFinishedMessage(acj: ReadOnly<AdvancedCronJob>, child: ChildInfo): BusMessage {
+export function jobFinishedMessage(acj: ReadOnly<AdvancedCronJob>, child: ChildInfo): BusEvent {
   return {
     kind: BUS_KIND,
     namespace: acj.metadata?.namespace ?? "",
@@ -52,10 +42,9 @@ export function jobFinishedMessage(acj: ReadOnly<AdvancedCronJob>, child: ChildI
   };
 }
 
-/** The cron job a child-finished message is about, from the owner in its data; undefined if not ours. */
-export function ownerOfFinishedMessage(subject: string, data: unknown): { namespace: string; name: string } | undefined {
-  const namespace = subject.split(".")[2];
-  const owner = (data as { owner?: { kind?: string; name?: string } } | undefined)?.owner;
-  if (!namespace || owner?.kind !== "AdvancedCronJob" || !owner.name) return undefined;
-  return { namespace, name: owner.name };
+/** The cron job a child-finished event is about, from the owner in its data: nothing when it is not ours. */
+export function ownerOfFinishedEvent(e: CloudEvent): Request[] {
+  const owner = (e.data as { owner?: { kind?: string; name?: string } } | undefined)?.owner;
+  if (!e.namespace || owner?.kind !== "AdvancedCronJob" || !owner.name) return [];
+  return [{ namespace: e.namespace, name: owner.name }];
 }

@@ -1,7 +1,6 @@
 // The AdvancedCronJob controller binary: flags, then the manager. Everything else lives in controller.ts.
 import pino from "pino";
 import { parseControllerFlags, runManager } from "@kruise/sdk";
-import { startBus } from "./bus.ts";
 import { addCronJobController, CONTROLLER_NAME } from "./controller.ts";
 
 let flags: ReturnType<typeof parseControllerFlags>;
@@ -34,8 +33,7 @@ if (!Number.isFinite(resync) || resync <= 0) {
   process.exit(2);
 }
 const logger = pino({ level: flags.logLevel }).child({ app: CONTROLLER_NAME });
-const bus = flags.manager.nats ? startBus(flags.manager.nats.servers, CONTROLLER_NAME, logger) : undefined;
 
 await runManager({ name: CONTROLLER_NAME, ...flags.manager, logger }, (mgr) => {
-  addCronJobController(mgr, { workers, activeResyncMs: resync * 1000, ...(bus ? { bus } : {}) });
+  addCronJobController(mgr, { workers, activeResyncMs: resync * 1000 });
 });

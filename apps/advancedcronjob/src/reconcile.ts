@@ -1,6 +1,7 @@
 import { AdvancedCronJobKind, BroadcastJobKind, type AdvancedCronJob, type AdvancedCronJobStatus } from "@kruise/api";
 import {
   AlreadyExistsError,
+  type BusEvent,
   NotFoundError,
   type KubeObject,
   type ReadOnly,
@@ -12,12 +13,12 @@ import {
 import { buildChild } from "./child-builder.ts";
 import { childInfo, type ChildInfo } from "./children.ts";
 import { planCronJob } from "./cron-plan.ts";
-import { jobFinishedMessage, scheduleFiredMessage, type BusMessage } from "./events.ts";
+import { jobFinishedMessage, scheduleFiredMessage } from "./events.ts";
 import { JobKind } from "./kinds.ts";
 
 export interface CronReconcilerDeps {
   /** Publishes a lifecycle event on the EventBus; a no-op without NATS. Never throws. */
-  publish(message: BusMessage): void;
+  publish(message: BusEvent): void;
   /**
    * While a cron job has active children, look again after this long even without any event: the informer path
    * that stands in for the job-finished events when NATS is down. Child status changes do not wake the controller.

@@ -1,7 +1,6 @@
 import type { Node } from "kubernetes-types/core/v1.js";
 import { BroadcastJobKind } from "@kruise/api";
 import { ScaleExpectations, type Controller, type Manager, type Predicate, type ReadOnly, type Request } from "@kruise/sdk";
-import { noBus, type LifecycleBus } from "./bus.ts";
 import { isJobFinished } from "./job-spec.ts";
 import { NodeKind, PodKind } from "./kinds.ts";
 import { broadcastJobReconciler } from "./reconcile.ts";
@@ -13,8 +12,6 @@ export interface BroadcastJobControllerOptions {
   workers?: number;
   /** OpenKruise's --assign-bcj-pods-by-scheduler (default true). */
   assignByScheduler?: boolean;
-  /** Where lifecycle events go; default none. */
-  bus?: LifecycleBus;
 }
 
 /**
@@ -23,7 +20,6 @@ export interface BroadcastJobControllerOptions {
  */
 export function addBroadcastJobController(mgr: Manager, options: BroadcastJobControllerOptions = {}): Controller {
   const expectations = new ScaleExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log: mgr.log });
-  const bus = options.bus ?? noBus;
   return mgr
     .controller(CONTROLLER_NAME)
     .for(BroadcastJobKind)
@@ -34,7 +30,8 @@ export function addBroadcastJobController(mgr: Manager, options: BroadcastJobCon
       broadcastJobReconciler({
         assignByScheduler: options.assignByScheduler ?? true,
         expectations,
-        publish: (m) => bus.publish(m),
+        // The manager's EventBus exists when --nats-url is set; without it lifecycle events are simply not published.
+        publish: (e) => mgr.eventBus?.publish(e),
       }),
     );
 }

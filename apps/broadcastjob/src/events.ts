@@ -1,8 +1,8 @@
 import type { BroadcastJob } from "@kruise/api";
-import type { ReadOnly } from "@kruise/sdk";
+import type { BusEvent, ReadOnly } from "@kruise/sdk";
 
-/** The kind segment of this controller's NATS subjects: kruise.broadcastjob.<namespace>.<name>.<event>. */
-export const BUS_KIND = "broadcastjob";
+/** The kind of this controller's events; the SDK makes the subject kruise.broadcastjob.<namespace>.<name>.<event>. */
+export const BUS_KIND = "BroadcastJob";
 
 /** Lifecycle events BroadcastJob publishes on NATS. */
 export const BroadcastJobBusEvent = {
@@ -11,16 +11,6 @@ export const BroadcastJobBusEvent = {
   /** The job finished; data.result is "Complete" or "Failed". */
   Finished: "job-finished",
 } as const;
-
-/** What the EventBus publishes: the contract of the SDK's EventBus.publish. */
-export interface BusMessage {
-  kind: string;
-  namespace: string;
-  name: string;
-  event: string;
-  id: string;
-  data?: unknown;
-}
 
 /** Data of a job-finished event: enough for a subscriber to act without a read, though subscribers only enqueue. */
 export interface JobFinishedData {
@@ -38,7 +28,7 @@ export interface JobFinishedData {
  * Message ids are deterministic (job UID + event): a job starts once and finishes once, so a retry after a crash or
  * a failed status write publishes the same id and JetStream's duplicate window drops it.
  */
-export function startedMessage(job: ReadOnly<BroadcastJob>): BusMessage {
+export function startedMessage(job: ReadOnly<BroadcastJob>): BusEvent {
   const uid = job.metadata?.uid ?? "";
   return {
     kind: BUS_KIND,
@@ -50,7 +40,7 @@ export function startedMessage(job: ReadOnly<BroadcastJob>): BusMessage {
   };
 }
 
-export function finishedMessage(job: ReadOnly<BroadcastJob>, data: Omit<JobFinishedData, "uid" | "owner">): BusMessage {
+export function finishedMessage(job: ReadOnly<BroadcastJob>, data: Omit<JobFinishedData, "uid" | "owner">): BusEvent {
   const uid = job.metadata?.uid ?? "";
   const ownerRef = job.metadata?.ownerReferences?.find((r) => r.controller === true);
   const payload: JobFinishedData = { uid, ...data, ...(ownerRef ? { owner: { kind: ownerRef.kind, name: ownerRef.name, uid: ownerRef.uid } } : {}) };

@@ -1,7 +1,6 @@
 // The BroadcastJob controller binary: flags, then the manager. Everything else lives in controller.ts.
 import pino from "pino";
 import { parseControllerFlags, runManager } from "@kruise/sdk";
-import { startBus } from "./bus.ts";
 import { addBroadcastJobController, CONTROLLER_NAME } from "./controller.ts";
 
 let flags: ReturnType<typeof parseControllerFlags>;
@@ -29,12 +28,10 @@ if (!Number.isInteger(workers) || workers < 1) {
   process.exit(2);
 }
 const logger = pino({ level: flags.logLevel }).child({ app: CONTROLLER_NAME });
-const bus = flags.manager.nats ? startBus(flags.manager.nats.servers, CONTROLLER_NAME, logger) : undefined;
 
 await runManager({ name: CONTROLLER_NAME, ...flags.manager, logger }, (mgr) => {
   addBroadcastJobController(mgr, {
     workers,
     assignByScheduler: flags.extra["assign-bcj-pods-by-scheduler"] !== "false",
-    ...(bus ? { bus } : {}),
   });
 });

@@ -2,6 +2,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { BroadcastJobKind, type BroadcastJob, type BroadcastJobStatus } from "@kruise/api";
 import {
   AlreadyExistsError,
+  type BusEvent,
   type KubeObject,
   NotFoundError,
   type ReadOnly,
@@ -11,14 +12,14 @@ import {
   type Request,
   type ScaleExpectations,
 } from "@kruise/sdk";
-import { finishedMessage, startedMessage, type BusMessage } from "./events.ts";
+import { finishedMessage, startedMessage } from "./events.ts";
 import { planBroadcastJob, type BroadcastJobPlan } from "./job-plan.ts";
 import { NodeKind, PodKind } from "./kinds.ts";
 import { buildJobPod, type PodBuildOptions } from "./pod-builder.ts";
 
 export interface BroadcastJobReconcilerDeps extends PodBuildOptions {
   /** Publishes a lifecycle event on the EventBus; a no-op without NATS. Never throws. */
-  publish(message: BusMessage): void;
+  publish(message: BusEvent): void;
   /** Pod creates and deletes the cache has not shown yet, per job key. */
   expectations: ScaleExpectations;
 }

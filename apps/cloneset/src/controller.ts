@@ -14,6 +14,8 @@ export interface CloneSetControllerOptions {
   readonly gates: FeatureGates;
   readonly bus?: EventPublisher | undefined;
   readonly excludePreparingDeleteByDefault?: boolean;
+  /** Watch and reconcile one namespace only (tests, and clusters that give the controller a namespace). */
+  readonly namespace?: string | undefined;
 }
 
 /** The CloneSet owning an object through its controller reference, as an expectations key. */
@@ -31,6 +33,14 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
   const log = mgr.log.child({ controller: CONTROLLER_NAME });
   const scaleExpectations = new ScaleExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log });
   const podVersions = new ResourceVersionExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log });
+  if (options.namespace !== undefined && options.namespace !== "") {
+    // The first informerFor() call fixes an informer's options, so scoping them here scopes the whole controller.
+    const scoped = { namespace: options.namespace };
+    mgr.cache.informerFor(CloneSetKind, scoped);
+    mgr.cache.informerFor(PodKind, scoped);
+    mgr.cache.informerFor(PersistentVolumeClaimKind, scoped);
+    mgr.cache.informerFor(ControllerRevisionKind, scoped);
+  }
   // Registered before the builder's handlers, so the expectation is lowered before the owner is reconciled.
   mgr.cache.informerFor(PodKind).addEventHandler({
     onAdd: (pod: ReadOnly<Pod>) => {

@@ -14,6 +14,7 @@ function main(): void {
       summary: "reconciles apps.kruise.io CloneSets: scaling, in-place and recreate updates, lifecycle hooks, PVCs, revisions",
       extra: {
         "cloneset-workers": { type: "string", description: "Concurrent CloneSet reconciles.", default: "3" },
+        namespace: { type: "string", description: "Watch and reconcile only this namespace. Default: all namespaces.", default: "" },
         "cloneset-scaling-exclude-preparing-delete": {
           type: "boolean",
           description: "Do not count pods in PreparingDelete towards replicas (for every CloneSet).",
@@ -38,6 +39,7 @@ function main(): void {
       gates,
       bus,
       excludePreparingDeleteByDefault: flags.extra["cloneset-scaling-exclude-preparing-delete"] === true,
+      namespace: typeof flags.extra["namespace"] === "string" && flags.extra["namespace"] !== "" ? flags.extra["namespace"] : undefined,
     });
   });
 }

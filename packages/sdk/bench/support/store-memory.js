@@ -1,7 +1,7 @@
 // Child process for the store-memory bench, run with --expose-gc: heap and RSS before and after a real informer
 // has cached every pod in a namespace. Plain JavaScript importing the built SDK (dist/), so the figures are those
 // of a production controller and do not include Node's TypeScript stripper. Prints one JSON line.
-const [entry, kubeconfig, namespace, freeze] = process.argv.slice(2);
+const [entry, kubeconfig, namespace, freeze, pageSize] = process.argv.slice(2);
 const { createClient, loadRestConfig, Informer } = await import(entry);
 const PodKind = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
 const settle = async () => {
@@ -12,7 +12,7 @@ const settle = async () => {
   return process.memoryUsage();
 };
 const client = createClient(await loadRestConfig(kubeconfig), { qps: Infinity });
-const informer = new Informer(client, PodKind, { namespace, freeze: freeze !== "nofreeze" });
+const informer = new Informer(client, PodKind, { namespace, freeze: freeze !== "nofreeze", ...(pageSize ? { pageSize: Number(pageSize) } : {}) });
 await client.list(PodKind, { namespace, limit: 1 }); // warm the connection and code paths
 const before = await settle();
 const controller = new AbortController();

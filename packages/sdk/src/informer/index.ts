@@ -10,3 +10,4 @@ export { deepFreeze, thaw } from "./read-only.ts";
 export type { ReadOnly } from "./read-only.ts";
 export { objectKey, keyOf, splitKey } from "./keys.ts";
 export { backoffDelay } from "./backoff.ts";
+export { StringTable, internStrings } from "./string-table.ts";

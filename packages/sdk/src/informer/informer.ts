@@ -10,6 +10,7 @@ import { backoffDelay } from "./backoff.ts";
 import { objectKey } from "./keys.ts";
 import type { ReadOnly } from "./read-only.ts";
 import { deepFreeze } from "./read-only.ts";
+import { StringTable, internStrings } from "./string-table.ts";
 import { Indexes, Store, byControllerUID, byLabel, byNamespace, byNodeName } from "./store.ts";
 import type { IndexFunc } from "./store.ts";
 import type { Transform } from "./transform.ts";
@@ -32,6 +33,8 @@ export interface InformerOptions<T> {
   transform?: Transform<T>;
   /** Deep-freeze stored objects (default true). Types are ReadOnly either way. */
   freeze?: boolean;
+  /** Share equal string values between cached objects (default true); see StringTable. */
+  internStrings?: boolean;
   /** List page size. Default 500. */
   pageSize?: number;
   /** First relist backoff. Default 500 ms. */
@@ -58,6 +61,7 @@ export class Informer<T extends KubeObject> {
   private readonly transform: Transform<T>;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly strings: StringTable | undefined;
   private handlers: EventHandler<T>[] = [];
   private synced = false;
   private syncWaiters: Array<() => void> = [];
@@ -73,6 +77,7 @@ export class Informer<T extends KubeObject> {
     this.options = options;
     this.transform = options.transform ?? trimObject;
     this.clock = options.clock ?? realClock;
+    this.strings = options.internStrings === false ? undefined : new StringTable();
     this.log = (options.log ?? pino({ level: "silent" })).child({ informer: kindKey(kind) });
     this.store.addIndex(Indexes.namespace, byNamespace);
     this.store.addIndex(Indexes.controllerUID, byControllerUID);
@@ -244,6 +249,7 @@ export class Informer<T extends KubeObject> {
 
   private prepare(raw: T): ReadOnly<T> {
     const obj = this.transform(raw);
+    if (this.strings) internStrings(obj, this.strings);
     return this.options.freeze === false ? (obj as ReadOnly<T>) : deepFreeze(obj);
   }
 

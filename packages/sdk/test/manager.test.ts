@@ -43,14 +43,14 @@ function runChild(args: string[]): { child: ChildProcess; lines: Array<Record<st
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
   let buffered = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
+  child.stdout.on("data", (chunk: Buffer) => {
     buffered += chunk.toString();
     const parts = buffered.split("\n");
     buffered = parts.pop() ?? "";
     for (const p of parts) if (p.startsWith("{")) lines.push(JSON.parse(p) as Record<string, unknown>);
   });
   let stderr = "";
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => {
       if (code !== 0 && stderr) console.error(stderr);
@@ -143,6 +143,44 @@ describe("Manager and controllers", () => {
     const done = list.items.filter((c) => c.metadata?.annotations?.done === "yes").map((c) => c.metadata!.name);
     expect(done.sort()).toEqual(started.sort());
     expect(started.length).toBeLessThan(6); // and no new work was taken after the signal
+  });
+});
+
+describe("Manager with leader election", () => {
+  it("of two managers only the leader reconciles; when it stops, the other takes over", async () => {
+    const ns = await namespace();
+    const reconciled = { a: new Set<string>(), b: new Set<string>() };
+    const start = async (id: "a" | "b") => {
+      const mgr = await Manager.create({
+        name: "elected",
+        restConfig,
+        logger: silent,
+        metricsBindAddress: "0",
+        healthProbeBindAddress: "0",
+        leaderElection: { namespace: ns, identity: id, leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 250 },
+      });
+      mgr
+        .controller("elected")
+        .for(ConfigMapKind)
+        .reconcile(({ namespace: n, name }) => {
+          if (n === ns) reconciled[id].add(name);
+        });
+      return { mgr, running: mgr.start() };
+    };
+    const a = await start("a");
+    await eventually("a to lead", () => a.mgr.isLeader());
+    const b = await start("b");
+    await client.create(ConfigMapKind, { metadata: { name: "first", namespace: ns } });
+    await eventually("the leader to reconcile", () => reconciled.a.has("first"));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(reconciled.b.size).toBe(0);
+    expect(b.mgr.isLeader()).toBe(false);
+    await a.mgr.stop(); // releases the lease
+    await a.running;
+    await client.create(ConfigMapKind, { metadata: { name: "second", namespace: ns } });
+    await eventually("the follower to take over and reconcile", () => reconciled.b.has("second"), 20_000);
+    await b.mgr.stop();
+    await b.running;
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CloneSet } from "@kruise/api";
 import { LIFECYCLE_STATE_LABEL, LIFECYCLE_TIMESTAMP_ANNOTATION, LifecycleState, SPECIFIED_DELETE_LABEL } from "@kruise/api";
+import { ConflictError } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import {
   applyLifecycleTransition,
@@ -8,11 +9,11 @@ import {
   revisionLabels,
   rfc3339Seconds,
   templateFromRevision,
-  updatePodInPlace,
   type UpdatePlan,
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
 import { CLONESET_EVENT_KIND, CloneSetEvent, podUpdatedInPlaceId } from "./events.ts";
+import { updatePodInPlaceByPatch } from "./inplace-writer.ts";
 import { PodKind } from "./kinds.ts";
 import type { CloneSetParams } from "./strategy.ts";
 
@@ -60,7 +61,7 @@ export async function executeUpdate(deps: CloneSetDeps, cs: CloneSet, params: Cl
               labels[LIFECYCLE_STATE_LABEL] = LifecycleState.Updating;
               annotations[LIFECYCLE_TIMESTAMP_ANNOTATION] = rfc3339Seconds(now);
             }
-            const result = await updatePodInPlace(deps.client, structuredClone(pod), decision.spec, { now, labels, annotations });
+            const result = await updatePodInPlaceByPatch(deps.client, pod, decision.spec, { now, labels, annotations });
             deps.podVersions.expect(result.pod);
             if (result.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, result.requeueAfterMs);
             wrote = true;
@@ -99,6 +100,11 @@ export async function executeUpdate(deps: CloneSetDeps, cs: CloneSet, params: Cl
             return;
         }
       } catch (err) {
+        // The pod changed under us (its update event brings us back): a retry, not a failure to report.
+        if (err instanceof ConflictError) {
+          requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
+          return;
+        }
         const message = err instanceof Error ? err.message : String(err);
         const reason = decision.kind === "recreate" ? "FailedUpdatePodReCreate" : "FailedUpdatePodInPlace";
         deps.recorder.event(cs, "Warning", reason, `failed to update pod ${name}: ${message}`);

@@ -1,0 +1,75 @@
+// Assembles everything the generator owns into one plan; nothing here writes to disk.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parse } from "yaml";
+import { discoverControllerApps, type ControllerApp } from "./controller-apps.ts";
+import { copyTree, copyYamlFiles } from "./file-copies.ts";
+import { LIBRARY_NAME, UMBRELLA, subchartDir, type ChartPaths } from "./paths.ts";
+import type { ChartPlan, PlannedFile } from "./planned-file.ts";
+import { loadRbacRules } from "./rbac-rules.ts";
+import { scopeRules } from "./rule-scope.ts";
+import { rulesYaml } from "./rules-yaml.ts";
+import { SUBCHART_VERSION, subchartSkeleton } from "./subchart-skeleton.ts";
+import { umbrellaChartYaml, withControllersBlock } from "./umbrella-chart.ts";
+
+export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
+  const apps = discoverControllerApps(paths.appsDir);
+  const libraryVersion = chartVersion(join(paths.libraryChartDir, "Chart.yaml"), paths.root);
+  if (libraryVersion === undefined) throw new Error(`charts/${LIBRARY_NAME}/Chart.yaml is missing: the library chart is hand-written and must exist`);
+
+  const files: PlannedFile[] = [];
+  const ownedDirs = [`${UMBRELLA}/crds`, `${UMBRELLA}/files/policies`];
+  const subcharts: Array<{ app: ControllerApp; version: string }> = [];
+
+  for (const app of apps) {
+    const dir = subchartDir(app.name);
+    const existingVersion = chartVersion(join(paths.root, dir, "Chart.yaml"), paths.root);
+    if (existingVersion === undefined) files.push(...subchartSkeleton(app, libraryVersion));
+    subcharts.push({ app, version: existingVersion ?? SUBCHART_VERSION });
+
+    const source = relative(paths.root, app.rbacFile);
+    const scoped = scopeRules(await loadRbacRules(app.rbacFile, paths.root));
+    files.push(
+      { path: `${dir}/rbac/cluster-rules.yaml`, kind: "generated", content: rulesYaml(scoped.cluster, source, "ClusterRole rules: everything except the leader Lease.") },
+      {
+        path: `${dir}/rbac/namespace-rules.yaml`,
+        kind: "generated",
+        content: rulesYaml(scoped.releaseNamespace, source, "Role rules in the release namespace: the leader Lease lives only there."),
+      },
+    );
+    // A vendored copy of the library, so that each subchart installs on its own without `helm dependency build`.
+    files.push(...copyTree(paths.libraryChartDir, `${dir}/charts/${LIBRARY_NAME}`));
+    ownedDirs.push(`${dir}/rbac`, `${dir}/charts`);
+  }
+
+  files.push(...copyYamlFiles(paths.crdsDir, `${UMBRELLA}/crds`));
+  files.push(...copyYamlFiles(paths.policiesDir, `${UMBRELLA}/files/policies`));
+  files.push({ path: `${UMBRELLA}/Chart.yaml`, kind: "generated", content: umbrellaChartYaml(subcharts) });
+
+  const valuesPath = `${UMBRELLA}/values.yaml`;
+  const valuesFile = join(paths.root, valuesPath);
+  if (!existsSync(valuesFile)) throw new Error(`${valuesPath} is missing: it is hand-written apart from its controllers block; restore it from git`);
+  files.push({ path: valuesPath, kind: "generated", content: withControllersBlock(readFileSync(valuesFile, "utf8"), apps, valuesPath) });
+
+  return { files, ownedDirs, orphanSubcharts: orphanSubcharts(paths, apps) };
+}
+
+/** The `version` of a Chart.yaml, or undefined when the file does not exist. */
+function chartVersion(chartYaml: string, root: string): string | undefined {
+  if (!existsSync(chartYaml)) return undefined;
+  const chart = parse(readFileSync(chartYaml, "utf8")) as { version?: unknown } | null;
+  if (typeof chart?.version !== "string" || chart.version === "") {
+    throw new Error(`${relative(root, chartYaml)} has no version: set \`version: x.y.z\``);
+  }
+  return chart.version;
+}
+
+function orphanSubcharts(paths: ChartPaths, apps: readonly ControllerApp[]): string[] {
+  const dir = join(paths.umbrellaDir, "charts");
+  if (!existsSync(dir)) return [];
+  const names = new Set(apps.map((app) => app.name));
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !names.has(entry.name))
+    .map((entry) => subchartDir(entry.name))
+    .sort();
+}

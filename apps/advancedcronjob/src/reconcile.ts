@@ -94,10 +94,15 @@ async function deleteChild(ctx: ReconcileContext, child: ChildInfo, acj: ReadOnl
   }
 }
 
-/** Writes status only when it changed: an idle cron job costs no API writes between runs. */
+/**
+ * Writes status only when it changed: an idle cron job costs no API writes between runs. A merge patch rather than
+ * an update: one worker owns a key at a time and every field is recomputed from the children, so last-writer-wins
+ * is right, and a cache that has not caught up with our previous write costs no conflict-and-retry.
+ */
 async function writeStatus(ctx: ReconcileContext, acj: ReadOnly<AdvancedCronJob>, status: AdvancedCronJobStatus): Promise<void> {
   if (JSON.stringify(normalise(acj.status)) === JSON.stringify(normalise(status))) return;
-  await ctx.client.updateStatus(AdvancedCronJobKind, { ...(structuredClone(acj) as AdvancedCronJob), status });
+  const patch = { status: { type: status.type ?? null, active: status.active ?? null, lastScheduleTime: status.lastScheduleTime ?? null } };
+  await ctx.client.patchStatus(AdvancedCronJobKind, acj.metadata?.name ?? "", acj.metadata?.namespace, "merge", patch);
 }
 
 function normalise(status: ReadOnly<AdvancedCronJobStatus> | undefined): unknown {

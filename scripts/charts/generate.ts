@@ -1,6 +1,7 @@
 // `npm run charts:generate [-- --check]`: makes charts/ match its sources — RBAC rule files from each app's
 // src/rbac.ts, the CRD and policy copies from crds/, the vendored library chart, the umbrella's dependency list,
 // and a subchart skeleton for any controller app that has none. --check writes nothing and exits 1 on drift.
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { applyPlan, findDrift, type Drift } from "./apply-plan.ts";
 import { planCharts } from "./chart-plan.ts";
@@ -16,12 +17,19 @@ const EXPLAIN: Record<Drift["problem"], string> = {
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      check: { type: "boolean", default: false },
+      // Another checkout (tests generate into a scratch copy); default: the repository this script is in.
+      root: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) {
-    say("Usage: npm run charts:generate [-- --check]\n\nWrites the generated parts of charts/. --check only reports drift (exit 1).");
+    say("Usage: npm run charts:generate [-- --check] [--root <repo>]\n\nWrites the generated parts of charts/. --check only reports drift (exit 1).");
     return 0;
   }
-  const paths = chartPaths();
+  const paths = chartPaths(values.root === undefined ? undefined : resolve(values.root));
   const plan = await planCharts(paths);
   if (values.check) {
     const drift = findDrift(plan, paths.root);

@@ -16,7 +16,8 @@ export function findDrift(plan: ChartPlan, root: string): Drift[] {
   for (const file of plan.files) {
     const onDisk = join(root, file.path);
     if (!existsSync(onDisk)) drift.push({ path: file.path, problem: "missing" });
-    else if (file.kind === "generated" && readFileSync(onDisk, "utf8") !== file.content) drift.push({ path: file.path, problem: "changed" });
+    else if (file.kind === "generated" && readFileSync(onDisk, "utf8") !== file.content)
+      drift.push({ path: file.path, problem: "changed" });
   }
   for (const dir of plan.ownedDirs) {
     for (const file of listFiles(join(root, dir))) {

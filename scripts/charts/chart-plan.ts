@@ -15,7 +15,10 @@ import { umbrellaChartYaml, withControllersBlock } from "./umbrella-chart.ts";
 export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
   const apps = discoverControllerApps(paths.appsDir);
   const libraryVersion = chartVersion(join(paths.libraryChartDir, "Chart.yaml"), paths.root);
-  if (libraryVersion === undefined) throw new Error(`charts/${LIBRARY_NAME}/Chart.yaml is missing: the library chart is hand-written and must exist`);
+  if (libraryVersion === undefined)
+    throw new Error(
+      `charts/${LIBRARY_NAME}/Chart.yaml is missing: the library chart is hand-written and must exist`,
+    );
 
   const files: PlannedFile[] = [];
   const ownedDirs = [`${UMBRELLA}/crds`, `${UMBRELLA}/files/policies`];
@@ -30,11 +33,19 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
     const source = relative(paths.root, app.rbacFile);
     const scoped = scopeRules(await loadRbacRules(app.rbacFile, paths.root));
     files.push(
-      { path: `${dir}/rbac/cluster-rules.yaml`, kind: "generated", content: rulesYaml(scoped.cluster, source, "ClusterRole rules: everything except the leader Lease.") },
+      {
+        path: `${dir}/rbac/cluster-rules.yaml`,
+        kind: "generated",
+        content: rulesYaml(scoped.cluster, source, "ClusterRole rules: everything except the leader Lease."),
+      },
       {
         path: `${dir}/rbac/namespace-rules.yaml`,
         kind: "generated",
-        content: rulesYaml(scoped.releaseNamespace, source, "Role rules in the release namespace: the leader Lease lives only there."),
+        content: rulesYaml(
+          scoped.releaseNamespace,
+          source,
+          "Role rules in the release namespace: the leader Lease lives only there.",
+        ),
       },
     );
     // A vendored copy of the library, so that each subchart installs on its own without `helm dependency build`.
@@ -48,8 +59,15 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
 
   const valuesPath = `${UMBRELLA}/values.yaml`;
   const valuesFile = join(paths.root, valuesPath);
-  if (!existsSync(valuesFile)) throw new Error(`${valuesPath} is missing: it is hand-written apart from its controllers block; restore it from git`);
-  files.push({ path: valuesPath, kind: "generated", content: withControllersBlock(readFileSync(valuesFile, "utf8"), apps, valuesPath) });
+  if (!existsSync(valuesFile))
+    throw new Error(
+      `${valuesPath} is missing: it is hand-written apart from its controllers block; restore it from git`,
+    );
+  files.push({
+    path: valuesPath,
+    kind: "generated",
+    content: withControllersBlock(readFileSync(valuesFile, "utf8"), apps, valuesPath),
+  });
 
   return { files, ownedDirs, orphanSubcharts: orphanSubcharts(paths, apps) };
 }

@@ -31,13 +31,22 @@ export function discoverControllerApps(appsDir: string): ControllerApp[] {
     try {
       pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as AppPackageJson;
     } catch (error) {
-      throw new Error(`${pkgPath} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, then run the generator again`);
+      throw new Error(
+        `${pkgPath} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it, then run the generator again`,
+      );
     }
     if (pkg.kruise?.controller === undefined) continue;
     if (!CHART_NAME.test(name)) {
-      throw new Error(`apps/${name} declares a controller, but "${name}" cannot name a Helm chart: use lower-case letters, digits and dashes`);
+      throw new Error(
+        `apps/${name} declares a controller, but "${name}" cannot name a Helm chart: use lower-case letters, digits and dashes`,
+      );
     }
-    apps.push({ name, dir, description: pkg.description ?? `The ${name} controller`, rbacFile: join(dir, "src", "rbac.ts") });
+    apps.push({
+      name,
+      dir,
+      description: pkg.description ?? `The ${name} controller`,
+      rbacFile: join(dir, "src", "rbac.ts"),
+    });
   }
   return apps;
 }

@@ -18,13 +18,19 @@ export function copyYamlFiles(sourceDir: string, targetDir: string): PlannedFile
   return readdirSync(sourceDir)
     .filter((name) => name.endsWith(".yaml") && statSync(join(sourceDir, name)).isFile())
     .sort()
-    .map((name) => ({ path: `${targetDir}/${name}`, content: readFileSync(join(sourceDir, name), "utf8"), kind: "generated" }));
+    .map((name) => ({
+      path: `${targetDir}/${name}`,
+      content: readFileSync(join(sourceDir, name), "utf8"),
+      kind: "generated",
+    }));
 }
 
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) files.push(...listFiles(path));
     else if (entry.isFile()) files.push(path);

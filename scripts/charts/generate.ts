@@ -26,7 +26,9 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    say("Usage: npm run charts:generate [-- --check] [--root <repo>]\n\nWrites the generated parts of charts/. --check only reports drift (exit 1).");
+    say(
+      "Usage: npm run charts:generate [-- --check] [--root <repo>]\n\nWrites the generated parts of charts/. --check only reports drift (exit 1).",
+    );
     return 0;
   }
   const paths = chartPaths(values.root === undefined ? undefined : resolve(values.root));
@@ -42,8 +44,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const drift = applyPlan(plan, paths.root);
-  for (const { path, problem } of drift) say(`  ${problem === "orphan" ? "!" : problem === "stale" ? "-" : "+"} ${path}${problem === "orphan" ? `: ${EXPLAIN.orphan}` : ""}`);
-  say(drift.length === 0 ? "charts/ already up to date." : `charts/ updated (${drift.filter((d) => d.problem !== "orphan").length} files).`);
+  for (const { path, problem } of drift)
+    say(
+      `  ${problem === "orphan" ? "!" : problem === "stale" ? "-" : "+"} ${path}${problem === "orphan" ? `: ${EXPLAIN.orphan}` : ""}`,
+    );
+  say(
+    drift.length === 0
+      ? "charts/ already up to date."
+      : `charts/ updated (${drift.filter((d) => d.problem !== "orphan").length} files).`,
+  );
   return drift.some((d) => d.problem === "orphan") ? 1 : 0;
 }
 

@@ -6,7 +6,8 @@ export interface PolicyRule {
   verbs: string[];
 }
 
-const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === "string");
 
 /** True when `value` has string arrays for apiGroups, resources and verbs: how an exported rule list is recognised. */
 export function looksLikePolicyRule(value: unknown): boolean {

@@ -24,8 +24,13 @@ export function subchartSkeleton(app: ControllerApp, libraryVersion: string): Pl
     "values.yaml": valuesYaml(app),
     ".helmignore": "# Files helm package leaves out.\n.DS_Store\n*.swp\n*.bak\n*.tmp\n*.orig\n",
   };
-  for (const [file, helper] of Object.entries(TEMPLATES)) files[`templates/${file}`] = `{{- include "${helper}" . }}\n`;
-  return Object.entries(files).map(([file, content]) => ({ path: `${dir}/${file}`, content, kind: "skeleton" }));
+  for (const [file, helper] of Object.entries(TEMPLATES))
+    files[`templates/${file}`] = `{{- include "${helper}" . }}\n`;
+  return Object.entries(files).map(([file, content]) => ({
+    path: `${dir}/${file}`,
+    content,
+    kind: "skeleton",
+  }));
 }
 
 function chartYaml(app: ControllerApp, libraryVersion: string): string {

@@ -26,13 +26,23 @@ interface CommandResult {
 /** Runs a command to its end (killed after COMMAND_TIMEOUT_MS); resolves on any exit code. */
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
   return new Promise((done) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], timeout: COMMAND_TIMEOUT_MS });
+    const child = spawn(command, args, {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: COMMAND_TIMEOUT_MS,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.once("error", (error) => done({ code: 127, stdout, stderr: `${stderr}${error.message}` }));
-    child.once("close", (code, signal) => done({ code: code ?? (signal === null ? 1 : 128), stdout, stderr: signal === null ? stderr : `${stderr}killed by ${signal}` }));
+    child.once("close", (code, signal) =>
+      done({
+        code: code ?? (signal === null ? 1 : 128),
+        stdout,
+        stderr: signal === null ? stderr : `${stderr}killed by ${signal}`,
+      }),
+    );
   });
 }
 
@@ -55,7 +65,8 @@ async function helm(args: string[]): Promise<CommandResult> {
 
 async function helmOk(args: string[]): Promise<string> {
   const result = await helm(args);
-  if (result.code !== 0) throw new Error(`helm ${args.join(" ")} exited ${result.code}:\n${result.stderr}${result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`helm ${args.join(" ")} exited ${result.code}:\n${result.stderr}${result.stdout}`);
   return result.stdout;
 }
 
@@ -88,7 +99,10 @@ describe("generated parts", () => {
       { exports: { rbacRules: [rule], EXTRA: [other] }, picks: "rbacRules" },
       { exports: { CLONESET_RULES: [rule], READ: ["get"], build: () => 1 }, picks: "CLONESET_RULES" },
       { exports: { READ: ["get"] }, error: /src\/rbac\.ts exports no array of RBAC rules/ },
-      { exports: { A: [rule], B: [other] }, error: /src\/rbac\.ts exports several arrays of RBAC rules \(A, B\)/ },
+      {
+        exports: { A: [rule], B: [other] },
+        error: /src\/rbac\.ts exports several arrays of RBAC rules \(A, B\)/,
+      },
       { exports: { rbacRules: ["pods"] }, error: /"rbacRules" must be an array/ },
       { exports: { rbacRules: [{ ...rule, verbs: [] }] }, error: /rbacRules\[0\]\.verbs is empty/ },
     ];
@@ -99,7 +113,11 @@ describe("generated parts", () => {
   });
 
   it("keeps only the leader Lease rules out of the ClusterRole", () => {
-    const lease = { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] };
+    const lease = {
+      apiGroups: ["coordination.k8s.io"],
+      resources: ["leases"],
+      verbs: ["get", "create", "update"],
+    };
     const mixed = { apiGroups: ["coordination.k8s.io", ""], resources: ["leases", "pods"], verbs: ["get"] };
     const pods = { apiGroups: [""], resources: ["pods"], verbs: ["list"] };
     expect(scopeRules([pods, lease, mixed])).toEqual({ cluster: [pods, mixed], releaseNamespace: [lease] });
@@ -116,10 +134,20 @@ describe("the generator on a scratch repository", () => {
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), "kruise-charts-gen-"));
     mkdirSync(join(scratch, "apps/demo/src"), { recursive: true });
-    writeFileSync(join(scratch, "apps/demo/package.json"), JSON.stringify({ name: "demo", description: "The demo controller", kruise: { controller: "src/main.ts" } }));
+    writeFileSync(
+      join(scratch, "apps/demo/package.json"),
+      JSON.stringify({
+        name: "demo",
+        description: "The demo controller",
+        kruise: { controller: "src/main.ts" },
+      }),
+    );
     writeFileSync(join(scratch, "apps/demo/src/rbac.ts"), demoRules);
     mkdirSync(join(scratch, "crds"));
-    cpSync(join(root, "crds/clonesets.apps.kruise.io.yaml"), join(scratch, "crds/clonesets.apps.kruise.io.yaml"));
+    cpSync(
+      join(root, "crds/clonesets.apps.kruise.io.yaml"),
+      join(scratch, "crds/clonesets.apps.kruise.io.yaml"),
+    );
     cpSync(join(root, "charts/kruise-common"), join(scratch, "charts/kruise-common"), { recursive: true });
     mkdirSync(join(scratch, "charts/kruise"), { recursive: true });
     cpSync(join(umbrella, "values.yaml"), join(scratch, "charts/kruise/values.yaml"));
@@ -140,21 +168,30 @@ describe("the generator on a scratch repository", () => {
     const demoChart = join(scratch, "charts/kruise/charts/demo");
     await helmOk(["lint", "--strict", demoChart]);
     const rendered = manifests(await helmOk(["template", "d", demoChart, "--namespace", "ops"]));
-    expect(rendered.find((m) => m.kind === "ClusterRole")?.rules).toEqual([{ apiGroups: ["apps.kruise.io"], resources: ["demos"], verbs: ["get", "list", "watch"] }]);
+    expect(rendered.find((m) => m.kind === "ClusterRole")?.rules).toEqual([
+      { apiGroups: ["apps.kruise.io"], resources: ["demos"], verbs: ["get", "list", "watch"] },
+    ]);
     expect(rendered.find((m) => m.kind === "Role")?.metadata?.namespace).toBe("ops");
-    expect(readFileSync(join(scratch, "charts/kruise/Chart.yaml"), "utf8")).toContain("condition: demo.enabled");
+    expect(readFileSync(join(scratch, "charts/kruise/Chart.yaml"), "utf8")).toContain(
+      "condition: demo.enabled",
+    );
   });
 
   it("reports changed, stale and orphan files, and repairs all but the orphan", async () => {
     await generator(["--root", scratch]);
     const rulesFile = join(scratch, "charts/kruise/charts/demo/rbac/cluster-rules.yaml");
     writeFileSync(rulesFile, "[]\n");
-    writeFileSync(join(scratch, "charts/kruise/crds/gone.apps.kruise.io.yaml"), "kind: CustomResourceDefinition\n");
+    writeFileSync(
+      join(scratch, "charts/kruise/crds/gone.apps.kruise.io.yaml"),
+      "kind: CustomResourceDefinition\n",
+    );
     mkdirSync(join(scratch, "charts/kruise/charts/retired"));
 
     const check = await generator(["--check", "--root", scratch]);
     expect(check.code).toBe(1);
-    expect(check.stdout).toContain("charts/kruise/charts/demo/rbac/cluster-rules.yaml: differs from its source");
+    expect(check.stdout).toContain(
+      "charts/kruise/charts/demo/rbac/cluster-rules.yaml: differs from its source",
+    );
     expect(check.stdout).toContain("charts/kruise/crds/gone.apps.kruise.io.yaml: no longer has a source");
     expect(check.stdout).toContain("charts/kruise/charts/retired: is a subchart without a controller app");
 
@@ -165,7 +202,10 @@ describe("the generator on a scratch repository", () => {
   });
 
   it("names the rbac.ts file when it has no single rule list", async () => {
-    writeFileSync(join(scratch, "apps/demo/src/rbac.ts"), demoRules.replace("rbacRules", "A") + demoRules.replace("rbacRules", "B"));
+    writeFileSync(
+      join(scratch, "apps/demo/src/rbac.ts"),
+      demoRules.replace("rbacRules", "A") + demoRules.replace("rbacRules", "B"),
+    );
     const result = await generator(["--root", scratch]);
     writeFileSync(join(scratch, "apps/demo/src/rbac.ts"), demoRules);
     expect(result.code).toBe(2);
@@ -182,38 +222,65 @@ describe("helm lint and template", () => {
     }
   });
 
-  it.each(apps.map((app) => app.name))("renders %s's ClusterRole and Role from exactly its rbac.ts rules", async (name) => {
-    const app = apps.find((candidate) => candidate.name === name);
-    if (app === undefined) throw new Error(`no app ${name}`);
-    const appRules = await loadRbacRules(app.rbacFile, root);
-    const rendered = manifests(await helmOk(["template", "solo", join(umbrella, "charts", name), "--namespace", "kruise-system"]));
-    const clusterRules = rendered.find((m) => m.kind === "ClusterRole")?.rules ?? [];
-    const namespaceRules = rendered.find((m) => m.kind === "Role")?.rules ?? [];
-    // Together they grant exactly the app's rules: nothing more, nothing less.
-    expect(byJson([...clusterRules, ...namespaceRules])).toEqual(byJson(appRules));
-    expect(clusterRules).toEqual(scopeRules(appRules).cluster);
-    expect(clusterRules.some((rule) => rule.resources.includes("leases"))).toBe(false);
-  });
+  it.each(apps.map((app) => app.name))(
+    "renders %s's ClusterRole and Role from exactly its rbac.ts rules",
+    async (name) => {
+      const app = apps.find((candidate) => candidate.name === name);
+      if (app === undefined) throw new Error(`no app ${name}`);
+      const appRules = await loadRbacRules(app.rbacFile, root);
+      const rendered = manifests(
+        await helmOk(["template", "solo", join(umbrella, "charts", name), "--namespace", "kruise-system"]),
+      );
+      const clusterRules = rendered.find((m) => m.kind === "ClusterRole")?.rules ?? [];
+      const namespaceRules = rendered.find((m) => m.kind === "Role")?.rules ?? [];
+      // Together they grant exactly the app's rules: nothing more, nothing less.
+      expect(byJson([...clusterRules, ...namespaceRules])).toEqual(byJson(appRules));
+      expect(clusterRules).toEqual(scopeRules(appRules).cluster);
+      expect(clusterRules.some((rule) => rule.resources.includes("leases"))).toBe(false);
+    },
+  );
 
   it("renders every CRD of crds/ from the umbrella, and one controller per app", async () => {
     const crdNames = (dir: string): string[] => {
       const files = readdirYaml(dir);
-      return files.flatMap((file) => manifests(readFileSync(file, "utf8")).map((m) => m.metadata?.name ?? "")).sort();
+      return files
+        .flatMap((file) => manifests(readFileSync(file, "utf8")).map((m) => m.metadata?.name ?? ""))
+        .sort();
     };
-    const rendered = manifests(await helmOk(["template", "kr", umbrella, "--namespace", "kruise-system", "--include-crds"]));
-    const renderedCrds = rendered.filter((m) => m.kind === "CustomResourceDefinition").map((m) => m.metadata?.name ?? "").sort();
+    const rendered = manifests(
+      await helmOk(["template", "kr", umbrella, "--namespace", "kruise-system", "--include-crds"]),
+    );
+    const renderedCrds = rendered
+      .filter((m) => m.kind === "CustomResourceDefinition")
+      .map((m) => m.metadata?.name ?? "")
+      .sort();
     expect(renderedCrds).toEqual(crdNames(join(root, "crds")));
     expect(renderedCrds.length).toBeGreaterThan(0);
-    const deployments = rendered.filter((m) => m.kind === "Deployment").map((m) => m.metadata?.name).sort();
+    const deployments = rendered
+      .filter((m) => m.kind === "Deployment")
+      .map((m) => m.metadata?.name)
+      .sort();
     expect(deployments).toEqual(apps.map((app) => `kr-${app.name}`).sort());
   });
 
   it("wires the controller flags and the bundled NATS address", async () => {
     const rendered = manifests(
-      await helmOk(["template", "kr", umbrella, "-n", "ops", "--set", "nats.enabled=true", "--set", "cloneset.featureGates.CloneSetShortHash=true"]),
+      await helmOk([
+        "template",
+        "kr",
+        umbrella,
+        "-n",
+        "ops",
+        "--set",
+        "nats.enabled=true",
+        "--set",
+        "cloneset.featureGates.CloneSetShortHash=true",
+      ]),
     );
     const cloneset = rendered.find((m) => m.kind === "Deployment" && m.metadata?.name === "kr-cloneset");
-    const container = (cloneset?.spec as { template: { spec: { containers: Array<{ args: string[] }> } } } | undefined)?.template.spec.containers[0];
+    const container = (
+      cloneset?.spec as { template: { spec: { containers: Array<{ args: string[] }> } } } | undefined
+    )?.template.spec.containers[0];
     expect(container?.args).toEqual([
       "--metrics-bind-address=:8080",
       "--health-probe-bind-address=:8081",
@@ -223,9 +290,15 @@ describe("helm lint and template", () => {
       "--nats-url=$(NATS_URL)",
       "--feature-gates=CloneSetShortHash=true",
     ]);
-    const eventBus = rendered.find((m) => m.kind === "ConfigMap") as { data?: Record<string, string> } | undefined;
+    const eventBus = rendered.find((m) => m.kind === "ConfigMap") as
+      { data?: Record<string, string> } | undefined;
     expect(eventBus?.data?.["natsUrl"]).toBe("nats://kr-nats.ops.svc:4222");
-    expect(rendered.filter((m) => m.metadata?.name === "kr-nats").map((m) => m.kind).sort()).toEqual(["Service", "StatefulSet"]);
+    expect(
+      rendered
+        .filter((m) => m.metadata?.name === "kr-nats")
+        .map((m) => m.kind)
+        .sort(),
+    ).toEqual(["Service", "StatefulSet"]);
   });
 });
 
@@ -242,8 +315,19 @@ describe("on the real control plane", () => {
     // The CRDs are already on the shared plane, and the deletion-protection policy is cluster-wide and may be
     // owned by another test: both stay out of this install.
     const result = await helm([
-      "install", `kruise-${namespace.slice(-8)}`, umbrella, "--kubeconfig", kubeconfigPath, "--namespace", namespace,
-      "--dry-run=server", "--skip-crds", "--set", "deletionProtection.enabled=false", "--set", "nats.enabled=true",
+      "install",
+      `kruise-${namespace.slice(-8)}`,
+      umbrella,
+      "--kubeconfig",
+      kubeconfigPath,
+      "--namespace",
+      namespace,
+      "--dry-run=server",
+      "--skip-crds",
+      "--set",
+      "deletionProtection.enabled=false",
+      "--set",
+      "nats.enabled=true",
     ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("STATUS: pending-install");
@@ -257,20 +341,40 @@ describe("on the real control plane", () => {
     const target = ["--kubeconfig", kubeconfigPath, "--namespace", namespace];
     await helmOk(["install", release, join(umbrella, "charts/cloneset"), ...target]);
 
-    const namespaced = ["serviceaccount", "deployment", "service", "role", "rolebinding"].map((kind) => `${kind}/${kind === "service" ? `${name}-metrics` : name}`);
+    const namespaced = ["serviceaccount", "deployment", "service", "role", "rolebinding"].map(
+      (kind) => `${kind}/${kind === "service" ? `${name}-metrics` : name}`,
+    );
     const clusterScoped = [`clusterrole/${name}`, `clusterrolebinding/${name}`];
     const got = await kubectl(["get", "-n", namespace, ...namespaced, "-o", "name"]);
     expect(got.code, got.stderr).toBe(0);
     expect(got.stdout.trim().split("\n")).toHaveLength(namespaced.length);
     const clusterRole = await kubectl(["get", ...clusterScoped, "-o", "json"]);
     expect(clusterRole.code, clusterRole.stderr).toBe(0);
-    const items = (JSON.parse(clusterRole.stdout) as { items: Array<{ kind: string; rules?: PolicyRule[]; subjects?: Array<{ name: string; namespace: string }> }> }).items;
+    const items = (
+      JSON.parse(clusterRole.stdout) as {
+        items: Array<{
+          kind: string;
+          rules?: PolicyRule[];
+          subjects?: Array<{ name: string; namespace: string }>;
+        }>;
+      }
+    ).items;
     const appRules = await loadRbacRules(join(root, "apps/cloneset/src/rbac.ts"), root);
     expect(items.find((item) => item.kind === "ClusterRole")?.rules).toEqual(scopeRules(appRules).cluster);
-    expect(items.find((item) => item.kind === "ClusterRoleBinding")?.subjects).toEqual([{ kind: "ServiceAccount", name, namespace }]);
+    expect(items.find((item) => item.kind === "ClusterRoleBinding")?.subjects).toEqual([
+      { kind: "ServiceAccount", name, namespace },
+    ]);
 
     await helmOk(["uninstall", release, ...target, "--wait", "--timeout", "60s"]);
-    const afterNamespaced = await kubectl(["get", "-n", namespace, ...namespaced, "--ignore-not-found", "-o", "name"]);
+    const afterNamespaced = await kubectl([
+      "get",
+      "-n",
+      namespace,
+      ...namespaced,
+      "--ignore-not-found",
+      "-o",
+      "name",
+    ]);
     const afterCluster = await kubectl(["get", ...clusterScoped, "--ignore-not-found", "-o", "name"]);
     expect(afterNamespaced.code, afterNamespaced.stderr).toBe(0);
     expect(afterCluster.code, afterCluster.stderr).toBe(0);

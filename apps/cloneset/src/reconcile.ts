@@ -23,7 +23,7 @@ import { CLONESET_EVENT_KIND, CloneSetEvent, imagePredownloadRequestedId, type I
 import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
 import { refreshPods } from "./pod-refresh.ts";
 import { progressingCondition } from "./progress.ts";
-import { planOrphanPvcs } from "./pvc.ts";
+import { instanceIdOf, planOrphanPvcs, pvcsOfInstance } from "./pvc.ts";
 import { syncRevisions, type RevisionState } from "./revisions.ts";
 import { executeScale, type ScaleContext } from "./scale-executor.ts";
 import { calculateStatus, removeCondition, setCondition } from "./status.ts";
@@ -115,6 +115,8 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
       pods,
       pvcs,
       reusableIds: pvcPlan.reusableIds,
+      terminatingWithPvcs:
+        params.scale.enablePVCReuse === true ? allPods.filter((p) => !isPodActive(p) && pvcsOfInstance(pvcs, instanceIdOf(p)).length > 0).length : 0,
       currentRevision: { name: currentName, template: templateFromRevision(revisions.currentRevision) ?? structuredClone(cs.spec?.template ?? {}) },
       updateRevision: { name: updateName, template: templateFromRevision(revisions.updateRevision) ?? structuredClone(cs.spec?.template ?? {}) },
     };

@@ -16,6 +16,11 @@ export interface ScaleContext {
   readonly pvcs: readonly PersistentVolumeClaim[];
   /** Instance ids of orphan PVCs to hand to new pods first (PVC reuse). */
   readonly reusableIds: readonly string[];
+  /**
+   * Terminating pods whose PVCs a replacement will take over (PVC reuse): the replacement has the same name, so it
+   * can only be created once they are gone; their deletion event brings the reconcile back.
+   */
+  readonly terminatingWithPvcs: number;
   readonly currentRevision: { name: string; template: PodTemplateSpec };
   readonly updateRevision: { name: string; template: PodTemplateSpec };
 }
@@ -37,6 +42,10 @@ export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: 
       return false;
     case "create":
       if (step.count <= 0) return false;
+      if (ctx.terminatingWithPvcs > 0) {
+        deps.log.debug({ terminating: ctx.terminatingWithPvcs }, "scale-up waits for terminating pods whose PVCs will be reused");
+        return true;
+      }
       await createPods(deps, ctx, step.currentRevisionCount, step.updateRevisionCount);
       return true;
     case "cancelPreparingDelete":
@@ -83,6 +92,7 @@ async function createPods(deps: CloneSetDeps, ctx: ScaleContext, currentCount: n
     pods.push(newPod(cs, revision.template, { revision: revision.name, instanceId: id, now, shortHash: deps.gates.CloneSetShortHash }));
   }
   const names = pods.map((p) => p.metadata?.name ?? "");
+  deps.log.debug({ names, reusable: ctx.reusableIds }, "creating pods");
   // Expect before writing: an informer event for a pod may arrive before create() returns.
   deps.scaleExpectations.expectCreations(ctx.key, names);
   const owner = controllerRefOf(cs);

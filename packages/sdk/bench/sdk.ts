@@ -48,10 +48,17 @@ function buildSdk(): string {
   return join(pkg, "dist", "index.js");
 }
 
-function storeMemory(entry: string, kubeconfig: string, namespace: string, mode: "freeze" | "nofreeze", v8Flags: string[] = []) {
+function storeMemory(
+  entry: string,
+  kubeconfig: string,
+  namespace: string,
+  mode: "freeze" | "nofreeze",
+  v8Flags: string[] = [],
+  pageSize = 500,
+) {
   const res = spawnSync(
     process.execPath,
-    [...v8Flags, "--expose-gc", join(import.meta.dirname, "support", "store-memory.js"), entry, kubeconfig, namespace, mode],
+    [...v8Flags, "--expose-gc", join(import.meta.dirname, "support", "store-memory.js"), entry, kubeconfig, namespace, mode, String(pageSize)],
     { encoding: "utf8", maxBuffer: 1 << 20 },
   );
   if (res.status !== 0) throw new Error(`store-memory child failed: ${res.stderr}`);
@@ -68,6 +75,7 @@ function storeMemory(entry: string, kubeconfig: string, namespace: string, mode:
   return {
     pods: r.pods,
     v8Flags: v8Flags.join(" "),
+    pageSize,
     bytesPerPod: Math.round((r.heapAfter - r.heapBefore) / r.pods),
     rssMiB: mib(r.rss),
     rssBeforeListMiB: mib(r.rssBefore),
@@ -176,6 +184,7 @@ try {
   const frozen = storeMemory(entry, cp.kubeconfigPath, "pods", "freeze");
   const unfrozen = storeMemory(entry, cp.kubeconfigPath, "pods", "nofreeze");
   const smallYoung = storeMemory(entry, cp.kubeconfigPath, "pods", "freeze", ["--max-semi-space-size=2"]);
+  const smallPages = storeMemory(entry, cp.kubeconfigPath, "pods", "freeze", ["--max-semi-space-size=2"], 100);
   const queue = await queueThroughput();
   const latency20 = await reconcileLatency(cp.kubeconfigPath, client, 20, 10);
   const latency200 = await reconcileLatency(cp.kubeconfigPath, client, 200, 10);
@@ -186,7 +195,7 @@ try {
     date: new Date().toISOString(),
     loadAverage: loadavg(),
     cores: availableParallelism(),
-    storeMemory: { ...frozen, targetBytesPerPod: 6144, targetRssMiB: 160, withoutFreeze: unfrozen, withSmallYoungGeneration: smallYoung },
+    storeMemory: { ...frozen, targetBytesPerPod: 6144, targetRssMiB: 160, withoutFreeze: unfrozen, withSmallYoungGeneration: smallYoung, withSmallYoungGenerationAndPagesOf100: smallPages },
     queueThroughput: queue,
     reconcileLatency: [latency20, latency200],
   };
@@ -197,6 +206,7 @@ try {
       `store: ${frozen.bytesPerPod} B/pod marginal heap (${(frozen.bytesPerPod / 1024).toFixed(2)} KiB, target ≤ 6 KiB), RSS ${frozen.rssMiB} MiB (target ≤ 160; ${frozen.rssBeforeListMiB} MiB before the list), ${frozen.pods} pods synced in ${frozen.syncSeconds} s`,
       `store without deep freeze: ${unfrozen.bytesPerPod} B/pod, RSS ${unfrozen.rssMiB} MiB`,
       `store with --max-semi-space-size=2: ${smallYoung.bytesPerPod} B/pod, RSS ${smallYoung.rssMiB} MiB (heap total ${smallYoung.heapTotalMiB} MiB)`,
+      `store with --max-semi-space-size=2 and list pages of 100: RSS ${smallPages.rssMiB} MiB (heap total ${smallPages.heapTotalMiB} MiB)`,
       `queue: ${queue.keysPerSecond} keys/s (${queue.keys} keys, ${queue.workers} workers)`,
       ...[latency20, latency200].map(
         (l) =>

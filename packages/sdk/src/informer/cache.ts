@@ -25,11 +25,14 @@ export interface CacheListOptions {
 export class Cache {
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private readonly client: Client;
-  private readonly defaults: Pick<InformerOptions<KubeObject>, "clock" | "log" | "freeze" | "maxBackoffMs">;
+  private readonly defaults: Pick<InformerOptions<KubeObject>, "clock" | "log" | "freeze" | "maxBackoffMs" | "pageSize">;
   private signal: AbortSignal | undefined;
   private runs: Promise<void>[] = [];
 
-  constructor(client: Client, defaults: { clock?: Clock; log?: Logger; freeze?: boolean; maxBackoffMs?: number } = {}) {
+  constructor(
+    client: Client,
+    defaults: { clock?: Clock; log?: Logger; freeze?: boolean; maxBackoffMs?: number; pageSize?: number } = {},
+  ) {
     this.client = client;
     this.defaults = defaults;
   }

@@ -15,6 +15,16 @@ function renderRules(rules: readonly CelRule[] | undefined): JsonSchema {
   };
 }
 
+/** The keywords that are set: an optional keyword is left out rather than written empty. */
+function setOnly(keywords: JsonSchema): JsonSchema {
+  return Object.fromEntries(Object.entries(keywords).filter(([, value]) => value !== undefined));
+}
+
+/** A list keyword, copied; left out when absent (or, with `omitEmpty`, when empty). */
+function listOf(values: readonly string[] | undefined, omitEmpty = false): string[] | undefined {
+  return values && !(omitEmpty && values.length === 0) ? [...values] : undefined;
+}
+
 export function toOpenApi(node: SchemaNode): JsonSchema {
   const common: JsonSchema = { description: node.description };
   if (node.default !== undefined) common.default = node.default;
@@ -24,11 +34,13 @@ export function toOpenApi(node: SchemaNode): JsonSchema {
       return {
         ...common,
         type: "string",
-        ...(node.enum ? { enum: [...node.enum] } : {}),
-        ...(node.format ? { format: node.format } : {}),
-        ...(node.pattern ? { pattern: node.pattern } : {}),
-        ...(node.minLength !== undefined ? { minLength: node.minLength } : {}),
-        ...(node.maxLength !== undefined ? { maxLength: node.maxLength } : {}),
+        ...setOnly({
+          enum: listOf(node.enum),
+          format: node.format || undefined,
+          pattern: node.pattern || undefined,
+          minLength: node.minLength,
+          maxLength: node.maxLength,
+        }),
         ...renderRules(node.rules),
       };
     case "integer":
@@ -36,8 +48,7 @@ export function toOpenApi(node: SchemaNode): JsonSchema {
         ...common,
         type: "integer",
         format: node.format,
-        ...(node.minimum !== undefined ? { minimum: node.minimum } : {}),
-        ...(node.maximum !== undefined ? { maximum: node.maximum } : {}),
+        ...setOnly({ minimum: node.minimum, maximum: node.maximum }),
         ...renderRules(node.rules),
       };
     case "boolean":
@@ -46,7 +57,7 @@ export function toOpenApi(node: SchemaNode): JsonSchema {
       return {
         ...common,
         "x-kubernetes-int-or-string": true,
-        ...(node.maxLength !== undefined ? { maxLength: node.maxLength } : {}),
+        ...setOnly({ maxLength: node.maxLength }),
         ...renderRules(node.rules),
       };
     case "array":
@@ -54,10 +65,12 @@ export function toOpenApi(node: SchemaNode): JsonSchema {
         ...common,
         type: "array",
         items: toOpenApi(node.items),
-        ...(node.minItems !== undefined ? { minItems: node.minItems } : {}),
-        ...(node.maxItems !== undefined ? { maxItems: node.maxItems } : {}),
-        ...(node.listType ? { "x-kubernetes-list-type": node.listType } : {}),
-        ...(node.listMapKeys ? { "x-kubernetes-list-map-keys": [...node.listMapKeys] } : {}),
+        ...setOnly({
+          minItems: node.minItems,
+          maxItems: node.maxItems,
+          "x-kubernetes-list-type": node.listType,
+          "x-kubernetes-list-map-keys": listOf(node.listMapKeys),
+        }),
         ...renderRules(node.rules),
       };
     case "map":
@@ -65,7 +78,7 @@ export function toOpenApi(node: SchemaNode): JsonSchema {
         ...common,
         type: "object",
         additionalProperties: toOpenApi(node.values),
-        ...(node.maxProperties !== undefined ? { maxProperties: node.maxProperties } : {}),
+        ...setOnly({ maxProperties: node.maxProperties }),
         ...renderRules(node.rules),
       };
     case "object": {
@@ -74,11 +87,13 @@ export function toOpenApi(node: SchemaNode): JsonSchema {
       return {
         ...common,
         type: "object",
-        ...(Object.keys(properties).length > 0 ? { properties } : {}),
-        ...(node.required && node.required.length > 0 ? { required: [...node.required] } : {}),
-        ...(node.maxProperties !== undefined ? { maxProperties: node.maxProperties } : {}),
-        ...(node.preserveUnknownFields ? { "x-kubernetes-preserve-unknown-fields": true } : {}),
-        ...(node.embeddedResource ? { "x-kubernetes-embedded-resource": true } : {}),
+        ...setOnly({
+          properties: Object.keys(properties).length > 0 ? properties : undefined,
+          required: listOf(node.required, true),
+          maxProperties: node.maxProperties,
+          "x-kubernetes-preserve-unknown-fields": node.preserveUnknownFields || undefined,
+          "x-kubernetes-embedded-resource": node.embeddedResource || undefined,
+        }),
         ...renderRules(node.rules),
       };
     }

@@ -7,12 +7,18 @@ import { podSelector } from "./shared/label-selector.ts";
 import { lifecycle } from "./shared/lifecycle.ts";
 import { podTemplate, selectorMatchesTemplate } from "./shared/pod-template.ts";
 import {
+  DESIRED_REPLICAS_COLUMN,
+  POD_TEMPLATE_COLUMNS,
+  READY_REPLICAS_COLUMN,
+  UPDATED_REPLICAS_COLUMN,
+} from "./shared/printer-columns.ts";
+import { REPLICAS_SCALE } from "./shared/scale.ts";
+import {
   inPlaceUpdateStrategy,
   updatePriorityStrategy,
   updateScatterStrategy,
 } from "./shared/update-order.ts";
-
-export const CLONESET_UPDATE_TYPES = ["ReCreate", "InPlaceIfPossible", "InPlaceOnly"] as const;
+import { POD_UPDATE_TYPES } from "./shared/update-type.ts";
 
 const u = "self.updateStrategy";
 // Both limits are compared as absolute numbers of pods, as OpenKruise's webhook does once defaults are in.
@@ -65,7 +71,7 @@ export const cloneSetSpec = object(
           "How pods are updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the " +
             "container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. " +
             "InPlaceOnly always updates in place and refuses template changes that cannot be done in place.",
-          CLONESET_UPDATE_TYPES,
+          POD_UPDATE_TYPES,
           { default: "ReCreate" },
         ),
         partition: intOrPercent(
@@ -187,24 +193,10 @@ export const cloneSet: CrdSource = {
   versions: V1ALPHA1_ONLY,
   spec: cloneSetSpec,
   status: cloneSetStatus,
-  scale: {
-    specReplicasPath: ".spec.replicas",
-    statusReplicasPath: ".status.replicas",
-    labelSelectorPath: ".status.labelSelector",
-  },
+  scale: REPLICAS_SCALE,
   printerColumns: [
-    {
-      name: "DESIRED",
-      type: "integer",
-      jsonPath: ".spec.replicas",
-      description: "The desired number of pods.",
-    },
-    {
-      name: "UPDATED",
-      type: "integer",
-      jsonPath: ".status.updatedReplicas",
-      description: "The number of pods updated.",
-    },
+    DESIRED_REPLICAS_COLUMN,
+    UPDATED_REPLICAS_COLUMN,
     {
       name: "UPDATED_READY",
       type: "integer",
@@ -217,12 +209,7 @@ export const cloneSet: CrdSource = {
       jsonPath: ".status.updatedAvailableReplicas",
       description: "The number of pods updated and available.",
     },
-    {
-      name: "READY",
-      type: "integer",
-      jsonPath: ".status.readyReplicas",
-      description: "The number of pods ready.",
-    },
+    READY_REPLICAS_COLUMN,
     {
       name: "TOTAL",
       type: "integer",
@@ -230,20 +217,7 @@ export const cloneSet: CrdSource = {
       description: "The number of pods owned.",
     },
     AGE_COLUMN,
-    {
-      name: "CONTAINERS",
-      type: "string",
-      jsonPath: ".spec.template.spec.containers[*].name",
-      description: "The containers of the pods.",
-      priority: 1,
-    },
-    {
-      name: "IMAGES",
-      type: "string",
-      jsonPath: ".spec.template.spec.containers[*].image",
-      description: "The images of the pods.",
-      priority: 1,
-    },
+    ...POD_TEMPLATE_COLUMNS,
     {
       name: "SELECTOR",
       type: "string",

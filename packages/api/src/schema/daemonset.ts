@@ -6,6 +6,8 @@ import { intOrPercent } from "./shared/int-or-percent.ts";
 import { labelSelector, podSelector } from "./shared/label-selector.ts";
 import { lifecycle } from "./shared/lifecycle.ts";
 import { podTemplate, selectorMatchesTemplate } from "./shared/pod-template.ts";
+import { POD_TEMPLATE_COLUMNS } from "./shared/printer-columns.ts";
+import { rollingUpdateOrOnDelete } from "./shared/update-type.ts";
 
 export const ROLLING_UPDATE_TYPES = ["Standard", "InPlaceIfPossible", "Surging"] as const;
 
@@ -24,13 +26,7 @@ export const daemonSetSpec = object(
     updateStrategy: object(
       "How pods are replaced when the template changes.",
       {
-        type: enumOf(
-          "RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.",
-          ["RollingUpdate", "OnDelete"],
-          {
-            default: "RollingUpdate",
-          },
-        ),
+        type: rollingUpdateOrOnDelete(),
         rollingUpdate: object(
           "Parameters of the RollingUpdate strategy.",
           {
@@ -168,19 +164,6 @@ export const daemonSet: CrdSource = {
       description: "The number of available pods.",
     },
     AGE_COLUMN,
-    {
-      name: "CONTAINERS",
-      type: "string",
-      jsonPath: ".spec.template.spec.containers[*].name",
-      description: "The containers of the pods.",
-      priority: 1,
-    },
-    {
-      name: "IMAGES",
-      type: "string",
-      jsonPath: ".spec.template.spec.containers[*].image",
-      description: "The images of the pods.",
-      priority: 1,
-    },
+    ...POD_TEMPLATE_COLUMNS,
   ],
 };

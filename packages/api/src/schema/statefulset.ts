@@ -6,9 +6,15 @@ import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podSelector } from "./shared/label-selector.ts";
 import { lifecycle } from "./shared/lifecycle.ts";
 import { podTemplate, selectorMatchesTemplate } from "./shared/pod-template.ts";
+import {
+  DESIRED_REPLICAS_COLUMN,
+  POD_TEMPLATE_COLUMNS,
+  READY_REPLICAS_COLUMN,
+  UPDATED_REPLICAS_COLUMN,
+} from "./shared/printer-columns.ts";
+import { REPLICAS_SCALE } from "./shared/scale.ts";
 import { inPlaceUpdateStrategy, updatePriorityStrategy } from "./shared/update-order.ts";
-
-export const POD_UPDATE_POLICIES = ["ReCreate", "InPlaceIfPossible", "InPlaceOnly"] as const;
+import { POD_UPDATE_TYPES, rollingUpdateOrOnDelete } from "./shared/update-type.ts";
 
 const ru = "self.updateStrategy.rollingUpdate";
 const hasRollingUpdate = "has(self.updateStrategy) && has(self.updateStrategy.rollingUpdate)";
@@ -54,13 +60,7 @@ export const statefulSetSpec = object(
     updateStrategy: object(
       "How pods are replaced when the template changes.",
       {
-        type: enumOf(
-          "RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.",
-          ["RollingUpdate", "OnDelete"],
-          {
-            default: "RollingUpdate",
-          },
-        ),
+        type: rollingUpdateOrOnDelete(),
         rollingUpdate: object(
           "Parameters of the RollingUpdate strategy.",
           {
@@ -76,7 +76,7 @@ export const statefulSetSpec = object(
             podUpdatePolicy: enumOf(
               "How each pod is updated: ReCreate (default) deletes and recreates it; InPlaceIfPossible updates images in place when " +
                 "only images changed; InPlaceOnly always updates in place.",
-              POD_UPDATE_POLICIES,
+              POD_UPDATE_TYPES,
               { default: "ReCreate" },
             ),
             paused: bool("Stop updating pods. Defaults to false."),
@@ -270,50 +270,18 @@ export const statefulSet: CrdSource = {
   ],
   spec: statefulSetSpec,
   status: statefulSetStatus,
-  scale: {
-    specReplicasPath: ".spec.replicas",
-    statusReplicasPath: ".status.replicas",
-    labelSelectorPath: ".status.labelSelector",
-  },
+  scale: REPLICAS_SCALE,
   printerColumns: [
-    {
-      name: "DESIRED",
-      type: "integer",
-      jsonPath: ".spec.replicas",
-      description: "The desired number of pods.",
-    },
+    DESIRED_REPLICAS_COLUMN,
     {
       name: "CURRENT",
       type: "integer",
       jsonPath: ".status.replicas",
       description: "The number of pods owned.",
     },
-    {
-      name: "UPDATED",
-      type: "integer",
-      jsonPath: ".status.updatedReplicas",
-      description: "The number of pods updated.",
-    },
-    {
-      name: "READY",
-      type: "integer",
-      jsonPath: ".status.readyReplicas",
-      description: "The number of pods ready.",
-    },
+    UPDATED_REPLICAS_COLUMN,
+    READY_REPLICAS_COLUMN,
     AGE_COLUMN,
-    {
-      name: "CONTAINERS",
-      type: "string",
-      jsonPath: ".spec.template.spec.containers[*].name",
-      description: "The containers of the pods.",
-      priority: 1,
-    },
-    {
-      name: "IMAGES",
-      type: "string",
-      jsonPath: ".spec.template.spec.containers[*].image",
-      description: "The images of the pods.",
-      priority: 1,
-    },
+    ...POD_TEMPLATE_COLUMNS,
   ],
 };

@@ -18,6 +18,12 @@ import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podSelector } from "./shared/label-selector.ts";
 import { podTemplate } from "./shared/pod-template.ts";
+import {
+  DESIRED_REPLICAS_COLUMN,
+  READY_REPLICAS_COLUMN,
+  UPDATED_REPLICAS_COLUMN,
+} from "./shared/printer-columns.ts";
+import { REPLICAS_SCALE } from "./shared/scale.ts";
 import { statefulSetSpec } from "./statefulset.ts";
 
 const TEMPLATE_KINDS = [
@@ -307,31 +313,12 @@ export const unitedDeployment: CrdSource = {
   versions: V1ALPHA1_ONLY,
   spec: unitedDeploymentSpec,
   status: unitedDeploymentStatus,
-  scale: {
-    specReplicasPath: ".spec.replicas",
-    statusReplicasPath: ".status.replicas",
-    labelSelectorPath: ".status.labelSelector",
-  },
+  scale: REPLICAS_SCALE,
   printerColumns: [
-    {
-      name: "DESIRED",
-      type: "integer",
-      jsonPath: ".spec.replicas",
-      description: "The desired number of pods.",
-    },
+    DESIRED_REPLICAS_COLUMN,
     { name: "CURRENT", type: "integer", jsonPath: ".status.replicas", description: "The number of pods." },
-    {
-      name: "UPDATED",
-      type: "integer",
-      jsonPath: ".status.updatedReplicas",
-      description: "The number of pods updated.",
-    },
-    {
-      name: "READY",
-      type: "integer",
-      jsonPath: ".status.readyReplicas",
-      description: "The number of pods ready.",
-    },
+    UPDATED_REPLICAS_COLUMN,
+    READY_REPLICAS_COLUMN,
     AGE_COLUMN,
   ],
 };

@@ -1,6 +1,7 @@
 import type { Job } from "kubernetes-types/batch/v1.js";
-import { AdvancedCronJobKind, BroadcastJobKind } from "@kruise/api";
-import type { Controller, Manager, Predicate } from "@kruise/sdk";
+import { AdvancedCronJobKind, BroadcastJobKind, type BroadcastJob } from "@kruise/api";
+import type { CloudEvent, Controller, Manager, Predicate, Request } from "@kruise/sdk";
+import { AnnouncedFinishes } from "./announced-finishes.ts";
 import { childInfo } from "./children.ts";
 import { CHILD_FINISHED_SUBJECTS, ownerOfFinishedEvent } from "./events.ts";
 import { JobKind } from "./kinds.ts";
@@ -16,18 +17,25 @@ export interface CronJobControllerOptions {
 
 /**
  * Registers the AdvancedCronJob controller. Children wake their cron job when they appear or disappear; a batch
- * Job also when it finishes (nobody publishes Job events). A BroadcastJob's finish arrives as its job-finished event
- * on NATS, or, without NATS, at the next active resync: NATS buys latency, never correctness.
+ * Job also when it finishes (nobody publishes Job events). BroadcastJob status changes (every pod that starts or
+ * ends) do not: their finish arrives as the job-finished event on NATS, or, without NATS, at the next active
+ * resync. NATS buys latency, never correctness.
  */
 export function addCronJobController(mgr: Manager, options: CronJobControllerOptions = {}): Controller {
+  const announced = new AnnouncedFinishes();
   let builder = mgr
     .controller(CONTROLLER_NAME)
     .for(AdvancedCronJobKind)
     .owns(JobKind, existenceOrFinish)
-    .owns(BroadcastJobKind, existenceOnly)
+    .owns(BroadcastJobKind, existenceOrAnnouncedFinish(announced))
     .workers(options.workers ?? 1);
+  const onFinished = (e: CloudEvent): Request[] => {
+    const uid = (e.data as { uid?: unknown } | undefined)?.uid;
+    if (typeof uid === "string") announced.add(uid);
+    return ownerOfFinishedEvent(e);
+  };
   // Without --nats-url the manager has no EventBus and these subscriptions are inactive.
-  for (const subject of CHILD_FINISHED_SUBJECTS) builder = builder.watchesEvents(subject, ownerOfFinishedEvent);
+  for (const subject of CHILD_FINISHED_SUBJECTS) builder = builder.watchesEvents(subject, onFinished);
   return builder.reconcile(
     cronJobReconciler({
       publish: (e) => mgr.eventBus?.publish(e),
@@ -36,7 +44,14 @@ export function addCronJobController(mgr: Manager, options: CronJobControllerOpt
   );
 }
 
-const existenceOnly: Predicate = (e) => e.type !== "update";
+/** Adds and deletes; an update only when it shows a finish NATS already announced (the event overtook the cache). */
+function existenceOrAnnouncedFinish(announced: AnnouncedFinishes): Predicate<BroadcastJob> {
+  return (e) => {
+    if (e.type !== "update" || !e.oldObject) return true;
+    const nowFinished = childInfo("BroadcastJob", e.object).state !== "Active" && childInfo("BroadcastJob", e.oldObject).state === "Active";
+    return nowFinished && announced.take(e.object.metadata?.uid ?? "");
+  };
+}
 
 const existenceOrFinish: Predicate<Job> = (e) =>
   e.type !== "update" || !e.oldObject || childInfo("Job", e.oldObject).state !== childInfo("Job", e.object).state;

@@ -149,7 +149,7 @@ describe("BroadcastJob on a multi-zone cluster", () => {
     const ns = await namespace();
     await client.create(BroadcastJobKind, jobObject(ns, "ttl", { completionPolicy: { type: "Always", ttlSecondsAfterFinished: 3 } }, "0"));
     const done = await waitFor("completed", async () => ((await job(ns, "ttl"))?.status?.phase === "completed" ? job(ns, "ttl") : undefined));
-    const due = Date.parse(done!.status!.completionTime ?? "") + 3000;
+    const due = Date.parse(done.status!.completionTime ?? "") + 3000;
     await waitFor("deleted", async () => (await job(ns, "ttl")) === undefined, 15_000, 50);
     const lateness = Date.now() - due;
     console.log(`[bcj] TTL deletion lateness vs due time: ${lateness} ms`);

@@ -36,6 +36,24 @@ link_bin_dir() {
   ln -sf "$helm_dir/helm" "$bin_dir/helm"
 }
 
+case "${1:-}" in
+  -h | --help)
+    cat <<USAGE
+Usage: tools/build-binaries.sh [--print]
+
+Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd (Kubernetes v$KUBE_VERSION),
+nats-server v$NATS_SERVER_VERSION and helm v$HELM_VERSION from the Go module proxy into $cache_root,
+one folder per version, skipping whatever is already there. Prints the bin folder on the last line.
+
+  --print   print the bin folder without building (exit 3 if something is missing)
+
+Environment: KRUISE_CACHE_DIR (cache folder), KUBE_VERSION, NATS_SERVER_VERSION, HELM_VERSION (override tools/versions.env).
+USAGE
+    exit 0 ;;
+  "" | --print) ;;
+  *) fail "unknown argument '$1'." "run tools/build-binaries.sh --help." ;;
+esac
+
 if [[ "${1:-}" == "--print" ]]; then
   have_all || exit 3
   link_bin_dir

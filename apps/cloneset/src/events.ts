@@ -13,7 +13,8 @@ export const CloneSetEvent = {
 } as const;
 export type CloneSetEvent = (typeof CloneSetEvent)[keyof typeof CloneSetEvent];
 
-export const CLONESET_EVENT_KIND = "cloneset";
+/** The kind named in each event; subjects use it lower-cased: kruise.cloneset.<ns>.<name>.<event>. */
+export const CLONESET_EVENT_KIND = "CloneSet";
 
 /** A pod is created once, so its name identifies the step. */
 export function podCreatedId(cloneSetUid: string, podName: string): string {

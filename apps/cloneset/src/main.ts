@@ -2,7 +2,6 @@
 import { parseControllerFlags, runManager } from "@kruise/sdk";
 import { addCloneSetController, CONTROLLER_NAME } from "./controller.ts";
 import { parseFeatureGates } from "./feature-gates.ts";
-import { openEventBus } from "./event-bus.ts";
 
 function main(): void {
   let flags;
@@ -30,14 +29,13 @@ function main(): void {
     process.stderr.write(`cloneset-controller: ${err instanceof Error ? err.message : String(err)}\nRun with --help for the flags.\n`);
     process.exit(2);
   }
-  const natsServers = flags.manager.nats?.servers;
   const options = flags.manager;
-  void runManager({ ...options, name: CONTROLLER_NAME }, async (mgr) => {
-    const bus = natsServers !== undefined ? await openEventBus(natsServers, CONTROLLER_NAME, mgr.log) : undefined;
+  void runManager({ ...options, name: CONTROLLER_NAME }, (mgr) => {
     addCloneSetController(mgr, {
       workers,
       gates,
-      bus,
+      // The manager's EventBus (present with --nats-url): publishing never blocks or throws, NATS may be down.
+      bus: mgr.eventBus,
       excludePreparingDeleteByDefault: flags.extra["cloneset-scaling-exclude-preparing-delete"] === true,
       namespace: typeof flags.extra["namespace"] === "string" && flags.extra["namespace"] !== "" ? flags.extra["namespace"] : undefined,
     });

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
+import { EventBus } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { controllerKubeconfig } from "./support/controller-identity.ts";
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
@@ -16,17 +17,24 @@ const manifest = (file: string): string => readFileSync(resolve(EXAMPLES, file),
 describe("the first user's walkthrough", { timeout: 200_000 }, () => {
   let ns = "";
   let controller: ControllerProcess | undefined;
+  let bus: EventBus | undefined;
+  const natsEvents: Array<{ type: string; id: string }> = [];
   const identity = new Map<string, { uid: string; ip: string; node: string; restarts: number }>();
 
   beforeAll(async () => {
     const info = getTestEnv();
     ns = await createTestNamespace("cs-walkthrough");
     const kubeconfig = await controllerKubeconfig(info, ns);
+    if (info.natsUrl !== undefined) {
+      bus = EventBus.start({ servers: info.natsUrl, source: "walkthrough-test" });
+      bus.subscribe(`kruise.cloneset.${ns}.demo.>`, (e) => void natsEvents.push({ type: e.type, id: e.id }));
+    }
     controller = startControllerProcess({ kubeconfig, namespace: ns, natsUrl: info.natsUrl });
   });
 
   afterAll(async () => {
     await controller?.stop();
+    await bus?.close();
   });
 
   const readyPods = async (n: number): Promise<Pod[] | undefined> => {
@@ -131,5 +139,13 @@ describe("the first user's walkthrough", { timeout: 200_000 }, () => {
     const pods = await getPods(ns, "app=cs");
     expect(pods.filter((p) => p.spec?.containers[0]?.image === "nginx:latest")).toHaveLength(2);
     expect(pods.filter((p) => p.spec?.containers[0]?.image === "nginx:1.7.9")).toHaveLength(2);
+  });
+
+  it("published a NATS event for every step", async () => {
+    if (bus === undefined) return;
+    const want = ["pod-created", "pod-deleted", "pod-updated-in-place", "scaled", "rollout-progress", "rollout-complete", "image-predownload-requested"];
+    await waitFor("every step on NATS", () => want.every((w) => natsEvents.some((e) => e.type === `io.kruise.cloneset.${w}`)), 20_000);
+    // Deterministic ids: JetStream deduplicates retries, so no id arrives twice.
+    expect(new Set(natsEvents.map((e) => e.id)).size).toBe(natsEvents.length);
   });
 });

@@ -3,12 +3,14 @@ import type { ChildProcess } from "node:child_process";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, loadRestConfig } from "../src/client/index.ts";
-import type { HttpClient, RestConfig } from "../src/client/index.ts";
+import { LeadershipLostError } from "../src/client/index.ts";
+import type { HttpClient, RestConfig, WriteRecord } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
 import { HASH_ANNOTATION } from "../examples/configmap-hash/main.ts";
 import { startTestControlPlane } from "./support/control-plane.ts";
 import type { TestControlPlane } from "./support/control-plane.ts";
 import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
+import { startTcpProxy } from "./support/tcp-proxy.ts";
 import { eventually } from "./support/wait.ts";
 
 let cp: TestControlPlane;
@@ -181,6 +183,84 @@ describe("Manager with leader election", () => {
     await eventually("the follower to take over and reconcile", () => reconciled.b.has("second"), 20_000);
     await b.mgr.stop();
     await b.running;
+  });
+
+  it("a leader cut off from the apiserver closes its write gate before its lease could expire; the other takes over", async () => {
+    const ns = await namespace();
+    const lease = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
+    const apiserver = new URL(cp.server);
+    const proxy = await startTcpProxy({ host: apiserver.hostname, port: Number(apiserver.port) });
+    const writes = { a: [] as Array<WriteRecord & { at: number }>, b: [] as Array<WriteRecord & { at: number }> };
+    const start = async (id: "a" | "b", config: RestConfig) => {
+      const mgr = await Manager.create({
+        name: "cut-off",
+        restConfig: config,
+        logger: silent,
+        metricsBindAddress: "0",
+        healthProbeBindAddress: "0",
+        leaderElection: { namespace: ns, identity: id, ...lease },
+        onWrite: (w) => void writes[id].push({ ...w, at: Date.now() }),
+      });
+      // Writes all the time, so a leader that kept its gate open after the cut would be seen trying.
+      mgr
+        .controller("cut-off")
+        .for(ConfigMapKind)
+        .withRateLimits({ baseDelayMs: 20, maxDelayMs: 200 })
+        .reconcile(async ({ namespace: n, name }, { client: c }) => {
+          if (n !== ns) return;
+          await c.patch(ConfigMapKind, name, n, "merge", { metadata: { annotations: { writer: id } } });
+          return { requeueAfter: 100 };
+        });
+      const running = mgr.start();
+      running.catch(() => undefined);
+      return { mgr, running };
+    };
+    try {
+      const a = await start("a", { ...restConfig, server: `https://127.0.0.1:${proxy.port}` }); // only a goes through the proxy
+      await eventually("a to lead", () => a.mgr.isLeader());
+      const b = await start("b", restConfig);
+      await client.create(ConfigMapKind, { metadata: { name: "target", namespace: ns } });
+      await eventually("the leader to write", () => writes.a.some((w) => w.controller === "cut-off" && w.code === 200));
+      await new Promise((r) => setTimeout(r, lease.retryPeriodMs * 2));
+      expect(writes.b.filter((w) => w.controller !== undefined)).toHaveLength(0);
+
+      const cutAt = Date.now();
+      proxy.cut();
+      await eventually("a to close its write gate", () => !a.mgr.isLeader(), lease.leaseDurationMs + 2000);
+      const gateClosedAt = Date.now();
+      const outcome = await a.running.then(
+        () => "resolved",
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
+      const stoppedAt = Date.now();
+      expect(outcome).toBe("leader election lost");
+      expect(gateClosedAt - cutAt).toBeLessThan(lease.leaseDurationMs); // it gave up before its lease could expire for b
+
+      await eventually("b to take over and write", () => writes.b.some((w) => w.controller === "cut-off" && w.code === 200), 20_000);
+      const bFirstWrite = writes.b.find((w) => w.controller !== undefined && w.code === 200)!.at;
+      const aLastWrite = Math.max(...writes.a.filter((w) => w.controller !== undefined && w.code === 200).map((w) => w.at));
+      console.log(
+        `cut-off: a closed its gate ${gateClosedAt - cutAt} ms and stopped ${stoppedAt - cutAt} ms after the cut, b wrote first ${bFirstWrite - cutAt} ms after it; a's last write landed ${aLastWrite - cutAt} ms after it`,
+      );
+      expect(bFirstWrite).toBeGreaterThan(aLastWrite); // never two writers
+      // a is reachable again: its gate, not the network, keeps it from writing.
+      proxy.restore();
+      await expect(a.mgr.client.patch(ConfigMapKind, "target", ns, "merge", { metadata: { annotations: { writer: "a-late" } } })).rejects.toBeInstanceOf(
+        LeadershipLostError,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      // No gated write of a's (its controller's; the lease's own are ungated) reached, or even tried to reach, the
+      // server after its lease could have expired.
+      const aControllerWrites = writes.a.filter((w) => w.controller !== undefined);
+      expect(aControllerWrites.filter((w) => w.at > cutAt + lease.leaseDurationMs)).toEqual([]);
+      expect(aControllerWrites.filter((w) => w.at > gateClosedAt)).toEqual([]);
+      expect((await client.get(ConfigMapKind, "target", ns)).metadata?.annotations?.writer).toBe("b");
+      expect(b.mgr.isLeader()).toBe(true);
+      await b.mgr.stop();
+      await b.running;
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

@@ -5,7 +5,14 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createClient, Informer, loadRestConfig, Manager, type HttpClient, type WriteRecord } from "@kruise/sdk";
+import {
+  createClient,
+  Informer,
+  loadRestConfig,
+  Manager,
+  type HttpClient,
+  type WriteRecord,
+} from "@kruise/sdk";
 import { startControlPlane } from "@kruise/testenv";
 import { CloneSetKind, type CloneSet } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -22,7 +29,15 @@ const ROOT = resolve(import.meta.dirname, "../../..");
 const say = (s: string): void => void process.stdout.write(`[cloneset bench] ${s}\n`);
 const seconds = (ms: number): number => Math.round(ms / 10) / 100;
 
-const cp = await startControlPlane({ nodes: 4, nats: false, benchmarkMode: true, kubelet: { capacity: { cpu: "64", memory: "256Gi", "ephemeral-storage": "500Gi", pods: String(Math.ceil(N / 2)) } }, log: (l) => say(l) });
+const cp = await startControlPlane({
+  nodes: 4,
+  nats: false,
+  benchmarkMode: true,
+  kubelet: {
+    capacity: { cpu: "64", memory: "256Gi", "ephemeral-storage": "500Gi", pods: String(Math.ceil(N / 2)) },
+  },
+  log: (l) => say(l),
+});
 const admin = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: 1000, burst: 2000 });
 const kubectl = async (args: string[], input?: string): Promise<string> => {
   const r = await cp.kubectl(args, input !== undefined ? { input } : undefined);
@@ -31,7 +46,12 @@ const kubectl = async (args: string[], input?: string): Promise<string> => {
 };
 
 /** Resolves with the ms from `start` until `done(pods)` holds for the namespace's pods (watched, not polled). */
-async function podsUntil(namespace: string, start: number, done: (pods: readonly Pod[]) => boolean, timeoutMs = 900_000): Promise<number> {
+async function podsUntil(
+  namespace: string,
+  start: number,
+  done: (pods: readonly Pod[]) => boolean,
+  timeoutMs = 900_000,
+): Promise<number> {
   const abort = new AbortController();
   const informer = new Informer<Pod>(admin, PodKind, { namespace, freeze: false });
   const run = informer.run(abort.signal);
@@ -47,97 +67,164 @@ async function podsUntil(namespace: string, start: number, done: (pods: readonly
     await run.catch(() => undefined);
   }
 }
-const ready = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
-const allReady = (n: number, image?: string) => (pods: readonly Pod[]): boolean =>
-  pods.length === n && pods.every((p) => ready(p) && p.metadata?.deletionTimestamp === undefined && (image === undefined || p.status?.containerStatuses?.[0]?.image === image));
+const ready = (p: Pod): boolean =>
+  p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
+const allReady =
+  (n: number, image?: string) =>
+  (pods: readonly Pod[]): boolean =>
+    pods.length === n &&
+    pods.every(
+      (p) =>
+        ready(p) &&
+        p.metadata?.deletionTimestamp === undefined &&
+        (image === undefined || p.status?.containerStatuses?.[0]?.image === image),
+    );
 
 async function namespace(name: string): Promise<string> {
   await kubectl(["create", "namespace", name]);
   return name;
 }
 
-const template = (app: string, image = "nginx:1"): { metadata: { labels: Record<string, string> }; spec: { containers: Array<{ name: string; image: string }> } } => ({
+const template = (
+  app: string,
+  image = "nginx:1",
+): {
+  metadata: { labels: Record<string, string> };
+  spec: { containers: Array<{ name: string; image: string }> };
+} => ({
   metadata: { labels: { app } },
   spec: { containers: [{ name: "main", image }] },
 });
 
-// 1. Baseline: a Deployment, run by kube-controller-manager's ReplicaSet controller.
-say(`Deployment 0 → ${N}`);
-const depNs = await namespace("bench-deployment");
-let t = Date.now();
-await kubectl(["apply", "-f", "-"], JSON.stringify({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: depNs }, spec: { replicas: N, selector: { matchLabels: { app: "d" } }, template: template("d") } }));
-const deploymentMs = await podsUntil(depNs, t, allReady(N));
-await kubectl(["delete", "namespace", depNs, "--wait=false"]);
-
-// 2. Baseline: a bare client creating the same pods as fast as the same token bucket allows.
-say(`bare client 0 → ${N}`);
-const bareNs = await namespace("bench-bare");
-const bare: HttpClient = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: QPS, burst: BURST });
-t = Date.now();
-const bareDone = podsUntil(bareNs, t, allReady(N));
-await Promise.all(
-  Array.from({ length: N }, (_, i) =>
-    bare.create(PodKind, { apiVersion: "v1", kind: "Pod", metadata: { name: `bare-${i}`, namespace: bareNs, labels: { app: "bare" } }, spec: template("bare").spec }),
-  ),
-);
-const bareMs = await bareDone;
-await bare.close();
-await kubectl(["delete", "namespace", bareNs, "--wait=false"]);
+// CLONESET_BENCH_ONLY=rss runs only the memory phase (quick iteration on memory).
+const only = process.env.CLONESET_BENCH_ONLY;
+let t = 0;
+let deploymentMs = NaN,
+  bareMs = NaN,
+  scaleMs = NaN,
+  inPlaceMs = NaN,
+  recreateMs = NaN;
+let scaleWrites = 0,
+  inPlaceWrites = 0,
+  inPlaceEventWrites = 0,
+  recreateWrites = 0;
 const floorMs = (Math.max(N - BURST, 0) / QPS) * 1000;
+if (only !== "rss") {
+  // 1. Baseline: a Deployment, run by kube-controller-manager's ReplicaSet controller.
+  say(`Deployment 0 → ${N}`);
+  const depNs = await namespace("bench-deployment");
+  t = Date.now();
+  await kubectl(
+    ["apply", "-f", "-"],
+    JSON.stringify({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "d", namespace: depNs },
+      spec: { replicas: N, selector: { matchLabels: { app: "d" } }, template: template("d") },
+    }),
+  );
+  deploymentMs = await podsUntil(depNs, t, allReady(N));
+  await kubectl(["delete", "namespace", depNs, "--wait=false"]);
 
-// 3. The CloneSet controller, in this process so its writes can be counted.
-const writes: WriteRecord[] = [];
-const mgr = await Manager.create({
-  name: "cloneset-controller",
-  kubeconfig: cp.kubeconfigPath,
-  qps: QPS,
-  burst: BURST,
-  metricsBindAddress: "0",
-  healthProbeBindAddress: "0",
-  logger: pino({ level: "warn" }),
-  onWrite: (w) => writes.push(w),
-});
-const csNs = await namespace("bench-cloneset");
-addCloneSetController(mgr, { workers: 3, gates: KNOWN_FEATURE_GATES, namespace: csNs });
-const stop = new AbortController();
-const running = mgr.start(stop.signal);
-const cloneSet = (image: string, type: string): CloneSet => ({
-  apiVersion: "apps.kruise.io/v1alpha1",
-  kind: "CloneSet",
-  metadata: { name: "c", namespace: csNs },
-  spec: { replicas: N, selector: { matchLabels: { app: "c" } }, template: template("c", image), updateStrategy: { type: type as "ReCreate", maxUnavailable: "100%" } },
-});
-say(`CloneSet 0 → ${N}`);
-t = Date.now();
-await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(cloneSet("nginx:1", "InPlaceIfPossible")));
-const scaleMs = await podsUntil(csNs, t, allReady(N));
-const scaleWrites = writes.filter((w) => w.kind === "Pod").length;
+  // 2. Baseline: a bare client creating the same pods as fast as the same token bucket allows.
+  say(`bare client 0 → ${N}`);
+  const bareNs = await namespace("bench-bare");
+  const bare: HttpClient = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: QPS, burst: BURST });
+  t = Date.now();
+  const bareDone = podsUntil(bareNs, t, allReady(N));
+  await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      bare.create(PodKind, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `bare-${i}`, namespace: bareNs, labels: { app: "bare" } },
+        spec: template("bare").spec,
+      }),
+    ),
+  );
+  bareMs = await bareDone;
+  await bare.close();
+  await kubectl(["delete", "namespace", bareNs, "--wait=false"]);
 
-say(`in-place update of ${N}`);
-await new Promise((r) => setTimeout(r, 2_000));
-let mark = writes.length;
-t = Date.now();
-await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(cloneSet("nginx:2", "InPlaceIfPossible")));
-const inPlaceMs = await podsUntil(csNs, t, allReady(N, "nginx:2"));
-await new Promise((r) => setTimeout(r, 2_000));
-const inPlaceWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
-const inPlaceEventWrites = writes.slice(mark).filter((w) => w.kind === "Event").length;
+  // 3. The CloneSet controller, in this process so its writes can be counted.
+  const writes: WriteRecord[] = [];
+  const mgr = await Manager.create({
+    name: "cloneset-controller",
+    kubeconfig: cp.kubeconfigPath,
+    qps: QPS,
+    burst: BURST,
+    metricsBindAddress: "0",
+    healthProbeBindAddress: "0",
+    logger: pino({ level: "warn" }),
+    onWrite: (w) => writes.push(w),
+  });
+  const csNs = await namespace("bench-cloneset");
+  addCloneSetController(mgr, { workers: 3, gates: KNOWN_FEATURE_GATES, namespace: csNs });
+  const stop = new AbortController();
+  const running = mgr.start(stop.signal);
+  const cloneSet = (image: string, type: string): CloneSet => ({
+    apiVersion: "apps.kruise.io/v1alpha1",
+    kind: "CloneSet",
+    metadata: { name: "c", namespace: csNs },
+    spec: {
+      replicas: N,
+      selector: { matchLabels: { app: "c" } },
+      template: template("c", image),
+      updateStrategy: { type: type as "ReCreate", maxUnavailable: "100%" },
+    },
+  });
+  say(`CloneSet 0 → ${N}`);
+  t = Date.now();
+  await kubectl(
+    ["apply", "--server-side", "-f", "-"],
+    JSON.stringify(cloneSet("nginx:1", "InPlaceIfPossible")),
+  );
+  scaleMs = await podsUntil(csNs, t, allReady(N));
+  scaleWrites = writes.filter((w) => w.kind === "Pod").length;
 
-say(`ReCreate update of ${N}`);
-mark = writes.length;
-t = Date.now();
-await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(cloneSet("nginx:3", "ReCreate")));
-const recreateMs = await podsUntil(csNs, t, allReady(N, "nginx:3"));
-const recreateWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
-stop.abort();
-await running.catch(() => undefined);
-await kubectl(["delete", "namespace", csNs, "--wait=false"]);
+  say(`in-place update of ${N}`);
+  await new Promise((r) => setTimeout(r, 2_000));
+  let mark = writes.length;
+  t = Date.now();
+  await kubectl(
+    ["apply", "--server-side", "-f", "-"],
+    JSON.stringify(cloneSet("nginx:2", "InPlaceIfPossible")),
+  );
+  inPlaceMs = await podsUntil(csNs, t, allReady(N, "nginx:2"));
+  await new Promise((r) => setTimeout(r, 2_000));
+  inPlaceWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
+  inPlaceEventWrites = writes.slice(mark).filter((w) => w.kind === "Event").length;
+
+  say(`ReCreate update of ${N}`);
+  mark = writes.length;
+  t = Date.now();
+  await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(cloneSet("nginx:3", "ReCreate")));
+  recreateMs = await podsUntil(csNs, t, allReady(N, "nginx:3"));
+  recreateWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
+  stop.abort();
+  await running.catch(() => undefined);
+  await kubectl(["delete", "namespace", csNs, "--wait=false"]);
+}
 
 // 4. RSS of the controller (a child process) with RSS_PODS pods under management. The pods may stay Pending:
 // managing them is what costs memory, running them is the kubelet's business.
 say(`controller RSS with ${RSS_PODS} pods`);
 const rssNs = await namespace("bench-rss");
-const child = spawn(process.execPath, ["--conditions=@kruise/source", resolve(import.meta.dirname, "../src/main.ts"), `--kubeconfig=${cp.kubeconfigPath}`, `--namespace=${rssNs}`, `--kube-api-qps=${QPS * 4}`, `--kube-api-burst=${BURST * 4}`, "--metrics-bind-address=0", "--health-probe-bind-address=0", "--log-level=warn"], { stdio: "ignore" });
+const child = spawn(
+  process.execPath,
+  [
+    "--conditions=@kruise/source",
+    resolve(import.meta.dirname, "../src/main.ts"),
+    `--kubeconfig=${cp.kubeconfigPath}`,
+    `--namespace=${rssNs}`,
+    `--kube-api-qps=${QPS * 4}`,
+    `--kube-api-burst=${BURST * 4}`,
+    "--metrics-bind-address=0",
+    "--health-probe-bind-address=0",
+    "--log-level=warn",
+  ],
+  { stdio: "ignore" },
+);
 const big: CloneSet = {
   apiVersion: "apps.kruise.io/v1alpha1",
   kind: "CloneSet",
@@ -145,7 +232,13 @@ const big: CloneSet = {
   spec: {
     replicas: RSS_PODS,
     selector: { matchLabels: { app: "big" } },
-    template: { metadata: { labels: { app: "big" } }, spec: { nodeSelector: { "bench/none": "true" }, containers: [{ name: "main", image: "nginx:1", env: [{ name: "A", value: "x".repeat(64) }] }] } },
+    template: {
+      metadata: { labels: { app: "big" } },
+      spec: {
+        nodeSelector: { "bench/none": "true" },
+        containers: [{ name: "main", image: "nginx:1", env: [{ name: "A", value: "x".repeat(64) }] }],
+      },
+    },
   },
 };
 await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(big));
@@ -157,6 +250,14 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 2_000));
 }
 await new Promise((r) => setTimeout(r, 10_000));
+const rssSamples: number[] = [];
+for (let i = 0; i < 5; i++) {
+  rssSamples.push(
+    Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8"))?.[1]),
+  );
+  await new Promise((r) => setTimeout(r, 2_000));
+}
+say(`RSS samples (kB): ${rssSamples.join(", ")}`);
 const vmRss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8"))?.[1];
 const rssMiB = Math.round(Number(vmRss) / 1024);
 child.kill("SIGTERM");

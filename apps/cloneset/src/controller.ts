@@ -21,7 +21,8 @@ export interface CloneSetControllerOptions {
 /** The CloneSet owning an object through its controller reference, as an expectations key. */
 function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
   const ref = obj.metadata?.ownerReferences?.find((r) => r.controller === true);
-  if (ref?.kind !== CloneSetKind.kind || !ref.apiVersion.startsWith(`${CloneSetKind.group}/`)) return undefined;
+  if (ref?.kind !== CloneSetKind.kind || !ref.apiVersion.startsWith(`${CloneSetKind.group}/`))
+    return undefined;
   return `${obj.metadata?.namespace ?? ""}/${ref.name}`;
 }
 
@@ -31,8 +32,18 @@ function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
  */
 export function addCloneSetController(mgr: Manager, options: CloneSetControllerOptions): void {
   const log = mgr.log.child({ controller: CONTROLLER_NAME });
-  const scaleExpectations = new ScaleExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log });
-  const podVersions = new ResourceVersionExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log });
+  const scaleExpectations = new ScaleExpectations({
+    name: CONTROLLER_NAME,
+    clock: mgr.clock,
+    registry: mgr.registry,
+    log,
+  });
+  const podVersions = new ResourceVersionExpectations({
+    name: CONTROLLER_NAME,
+    clock: mgr.clock,
+    registry: mgr.registry,
+    log,
+  });
   if (options.namespace !== undefined && options.namespace !== "") {
     // The first informerFor() call fixes an informer's options, so scoping them here scopes the whole controller.
     const scoped = { namespace: options.namespace };
@@ -50,7 +61,11 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
     },
     onUpdate: (old: ReadOnly<Pod>, pod: ReadOnly<Pod>) => {
       const key = ownerKey(pod);
-      if (key !== undefined && old.metadata?.deletionTimestamp === undefined && pod.metadata?.deletionTimestamp !== undefined) {
+      if (
+        key !== undefined &&
+        old.metadata?.deletionTimestamp === undefined &&
+        pod.metadata?.deletionTimestamp !== undefined
+      ) {
         scaleExpectations.deletionObserved(key, pod.metadata.name ?? "");
       }
       podVersions.observe(pod as KubeObject);

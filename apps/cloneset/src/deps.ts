@@ -1,4 +1,11 @@
-import type { Cache, Client, Clock, KubeObject, ResourceVersionExpectations, ScaleExpectations } from "@kruise/sdk";
+import type {
+  Cache,
+  Client,
+  Clock,
+  KubeObject,
+  ResourceVersionExpectations,
+  ScaleExpectations,
+} from "@kruise/sdk";
 import type { Logger } from "pino";
 import type { FeatureGates } from "./feature-gates.ts";
 
@@ -9,7 +16,14 @@ export interface EventSink {
 
 /** What the reconciler needs from the NATS EventBus (the SDK's EventBus fits); publish never throws. */
 export interface EventPublisher {
-  publish(e: { kind: string; namespace: string; name: string; event: string; data?: unknown; id: string }): void;
+  publish(e: {
+    kind: string;
+    namespace: string;
+    name: string;
+    event: string;
+    data?: unknown;
+    id: string;
+  }): void;
 }
 
 /** Everything a CloneSet reconcile reads from and writes to. One instance per controller. */

@@ -37,7 +37,12 @@ export function scaledId(cloneSetUid: string, generation: number, from: number, 
 }
 
 /** One message per (revision, updated count, updated-available count) observed. */
-export function rolloutProgressId(cloneSetUid: string, revision: string, updated: number, updatedAvailable: number): string {
+export function rolloutProgressId(
+  cloneSetUid: string,
+  revision: string,
+  updated: number,
+  updatedAvailable: number,
+): string {
   return `${cloneSetUid}.${revision}.${updated}-${updatedAvailable}.${CloneSetEvent.RolloutProgress}`;
 }
 
@@ -55,6 +60,9 @@ export interface ImagePredownloadRequest {
   /** Container name → new image. */
   readonly images: Record<string, string>;
   /** Selects the pods still on other revisions (their nodes need the images). */
-  readonly podSelector: { matchLabels: Record<string, string>; matchExpressions: Array<{ key: string; operator: "NotIn"; values: string[] }> };
+  readonly podSelector: {
+    matchLabels: Record<string, string>;
+    matchExpressions: Array<{ key: string; operator: "NotIn"; values: string[] }>;
+  };
   readonly partition: number;
 }

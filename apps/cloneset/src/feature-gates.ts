@@ -23,9 +23,12 @@ export function parseFeatureGates(value: string | undefined): FeatureGates {
     const v = (rawValue ?? "").trim().toLowerCase();
     if (name === "") continue;
     if (!Object.hasOwn(KNOWN_FEATURE_GATES, name)) {
-      throw new Error(`--feature-gates: unknown gate "${name}"; known gates: ${Object.keys(KNOWN_FEATURE_GATES).join(", ")}`);
+      throw new Error(
+        `--feature-gates: unknown gate "${name}"; known gates: ${Object.keys(KNOWN_FEATURE_GATES).join(", ")}`,
+      );
     }
-    if (v !== "true" && v !== "false") throw new Error(`--feature-gates: ${name}=${rawValue ?? ""}: the value must be true or false`);
+    if (v !== "true" && v !== "false")
+      throw new Error(`--feature-gates: ${name}=${rawValue ?? ""}: the value must be true or false`);
     gates[name as FeatureGateName] = v === "true";
   }
   return gates;

@@ -17,7 +17,12 @@ import { PodKind } from "./kinds.ts";
  * Staleness is guarded by the caller's resourceVersion expectations: we only act on a pod whose cached copy already
  * shows our previous writes.
  */
-export async function updatePodInPlaceByPatch(client: Client, pod: Pod, spec: InPlaceUpdateSpec, options: StartInPlaceUpdateOptions): Promise<{ pod: Pod; requeueAfterMs?: number }> {
+export async function updatePodInPlaceByPatch(
+  client: Client,
+  pod: Pod,
+  spec: InPlaceUpdateSpec,
+  options: StartInPlaceUpdateOptions,
+): Promise<{ pod: Pod; requeueAfterMs?: number }> {
   const name = pod.metadata?.name ?? "";
   const namespace = pod.metadata?.namespace;
   let written: Pod | undefined;
@@ -25,7 +30,9 @@ export async function updatePodInPlaceByPatch(client: Client, pod: Pod, spec: In
     const conditions = conditionsWithInPlaceReady(pod, "False", options.now);
     if (conditions !== undefined) {
       const changed = conditions.filter((c) => c.type === "InPlaceUpdateReady" || c.type === "Ready");
-      written = await client.patchStatus(PodKind, name, namespace, "strategic", { status: { conditions: changed } });
+      written = await client.patchStatus(PodKind, name, namespace, "strategic", {
+        status: { conditions: changed },
+      });
     }
   }
   const next = startInPlaceUpdate(pod, spec, options);
@@ -46,7 +53,10 @@ export async function updatePodInPlaceByPatch(client: Client, pod: Pod, spec: In
 }
 
 /** Keys whose value is new or different, and removed keys as null (merge-patch deletion). */
-function changedEntries(before: Record<string, string> | undefined, after: Record<string, string> | undefined): Record<string, string | null> {
+function changedEntries(
+  before: Record<string, string> | undefined,
+  after: Record<string, string> | undefined,
+): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   const a = before ?? {};
   const b = after ?? {};

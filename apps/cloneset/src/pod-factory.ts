@@ -2,7 +2,12 @@ import type { CloneSet } from "@kruise/api";
 import { CLONESET_INSTANCE_ID_LABEL, LifecycleState } from "@kruise/api";
 import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { OwnerReference } from "kubernetes-types/meta/v1.js";
-import { instancePodName, lifecycleStateMetadata, revisionLabels, withInPlaceReadinessGate } from "@kruise/workload";
+import {
+  instancePodName,
+  lifecycleStateMetadata,
+  revisionLabels,
+  withInPlaceReadinessGate,
+} from "@kruise/workload";
 import { pvcVolumes } from "./pvc.ts";
 
 export function controllerRefOf(cs: CloneSet): OwnerReference {
@@ -31,7 +36,8 @@ export interface NewPodOptions {
  */
 export function newPod(cs: CloneSet, template: PodTemplateSpec, options: NewPodOptions): Pod {
   const tpl = structuredClone(template);
-  const state = cs.spec?.lifecycle?.preNormal !== undefined ? LifecycleState.PreparingNormal : LifecycleState.Normal;
+  const state =
+    cs.spec?.lifecycle?.preNormal !== undefined ? LifecycleState.PreparingNormal : LifecycleState.Normal;
   const lifecycle = lifecycleStateMetadata(state, options.now);
   const spec = tpl.spec ?? { containers: [] };
   spec.readinessGates = withInPlaceReadinessGate(spec.readinessGates);

@@ -12,6 +12,8 @@ import {
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
 import { PodKind } from "./kinds.ts";
+import { settleWithLimit } from "./concurrency.ts";
+import { MAX_IN_FLIGHT } from "./limits.ts";
 
 export interface RefreshResult {
   /** Pods written now; their cached copies are stale until the informer catches up. */
@@ -26,20 +28,28 @@ export interface RefreshResult {
  * new pod), and advance the lifecycle state. At most one write per pod per reconcile: the second would carry a
  * stale resourceVersion.
  */
-export async function refreshPods(deps: CloneSetDeps, pods: readonly Pod[], lifecycle: Lifecycle | undefined, updateRevision: string): Promise<RefreshResult> {
+export async function refreshPods(
+  deps: CloneSetDeps,
+  pods: readonly Pod[],
+  lifecycle: Lifecycle | undefined,
+  updateRevision: string,
+): Promise<RefreshResult> {
   const written = new Set<string>();
   let requeueAfterMs: number | undefined;
   const now = deps.clock.now();
-  const work = pods.map(async (pod) => {
+  const settled = await settleWithLimit(pods, MAX_IN_FLIGHT, async (pod) => {
     const name = pod.metadata?.name ?? "";
     const plan = planInPlaceRefresh(pod, now);
     if (plan.action === "wait") {
-      if (plan.requeueAfterMs !== undefined) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, plan.requeueAfterMs);
+      if (plan.requeueAfterMs !== undefined)
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, plan.requeueAfterMs);
     } else if (plan.action === "writeConditions") {
       // Only our condition, merged by type (strategic merge): no resourceVersion needed, so the kubelet's
       // concurrent status writes cannot make this conflict, and its conditions are never overwritten.
       const ours = plan.conditions.filter((c) => c.type === IN_PLACE_UPDATE_READY);
-      const result = await deps.client.patchStatus(PodKind, name, pod.metadata?.namespace, "strategic", { status: { conditions: ours } });
+      const result = await deps.client.patchStatus(PodKind, name, pod.metadata?.namespace, "strategic", {
+        status: { conditions: ours },
+      });
       deps.podVersions.expect(result);
       written.add(name);
       return;
@@ -61,10 +71,12 @@ export async function refreshPods(deps: CloneSetDeps, pods: readonly Pod[], life
     deps.podVersions.expect(result.pod);
     written.add(name);
   });
-  const settled = await Promise.allSettled(work);
   // A conflict means the pod changed under us (usually the kubelet); its update event brings us back.
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof ConflictError));
+  const failed = settled.find(
+    (r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof ConflictError),
+  );
   if (failed !== undefined) throw failed.reason;
-  if (settled.some((r) => r.status === "rejected")) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
+  if (settled.some((r) => r.status === "rejected"))
+    requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
   return { written, requeueAfterMs };
 }

@@ -32,15 +32,24 @@ export function progressingCondition(input: ProgressInput): ProgressResult {
   if (input.progressDeadlineSeconds === undefined) return { condition: undefined };
   const existing = previous?.conditions?.find((c) => c.type === CloneSetConditionType.Progressing);
   const stamp = rfc3339Seconds(now);
-  const make = (status: "True" | "False", reason: string, message: string, lastUpdateTime: string): CloneSetCondition => ({
+  const make = (
+    status: "True" | "False",
+    reason: string,
+    message: string,
+    lastUpdateTime: string,
+  ): CloneSetCondition => ({
     type: CloneSetConditionType.Progressing,
     status,
     reason,
     message,
     lastUpdateTime,
-    lastTransitionTime: existing !== undefined && existing.status === status && existing.lastTransitionTime !== undefined ? existing.lastTransitionTime : stamp,
+    lastTransitionTime:
+      existing !== undefined && existing.status === status && existing.lastTransitionTime !== undefined
+        ? existing.lastTransitionTime
+        : stamp,
   });
-  const keepOrNow = (reason: string): string => (existing?.reason === reason && existing.lastUpdateTime !== undefined ? existing.lastUpdateTime : stamp);
+  const keepOrNow = (reason: string): string =>
+    existing?.reason === reason && existing.lastUpdateTime !== undefined ? existing.lastUpdateTime : stamp;
 
   const replicas = next.replicas ?? 0;
   const allAvailable =
@@ -48,11 +57,34 @@ export function progressingCondition(input: ProgressInput): ProgressResult {
     replicas === input.specReplicas &&
     (next.updatedAvailableReplicas ?? 0) >= input.specReplicas &&
     next.currentRevision === next.updateRevision;
-  if (allAvailable) return { condition: make("True", CloneSetProgressReason.Available, "CloneSet is available", keepOrNow(CloneSetProgressReason.Available)) };
-  if (input.paused) return { condition: make("True", CloneSetProgressReason.Paused, "CloneSet is paused", keepOrNow(CloneSetProgressReason.Paused)) };
+  if (allAvailable)
+    return {
+      condition: make(
+        "True",
+        CloneSetProgressReason.Available,
+        "CloneSet is available",
+        keepOrNow(CloneSetProgressReason.Available),
+      ),
+    };
+  if (input.paused)
+    return {
+      condition: make(
+        "True",
+        CloneSetProgressReason.Paused,
+        "CloneSet is paused",
+        keepOrNow(CloneSetProgressReason.Paused),
+      ),
+    };
   const expected = next.expectedUpdatedReplicas ?? input.specReplicas;
   if (expected < input.specReplicas && (next.updatedAvailableReplicas ?? 0) >= expected) {
-    return { condition: make("True", CloneSetProgressReason.PartitionAvailable, "CloneSet has been paused due to partition ready", keepOrNow(CloneSetProgressReason.PartitionAvailable)) };
+    return {
+      condition: make(
+        "True",
+        CloneSetProgressReason.PartitionAvailable,
+        "CloneSet has been paused due to partition ready",
+        keepOrNow(CloneSetProgressReason.PartitionAvailable),
+      ),
+    };
   }
 
   const progressed =
@@ -61,17 +93,26 @@ export function progressingCondition(input: ProgressInput): ProgressResult {
     (next.updatedReplicas ?? 0) > (previous?.updatedReplicas ?? 0) ||
     (next.updatedReadyReplicas ?? 0) > (previous?.updatedReadyReplicas ?? 0) ||
     (next.updatedAvailableReplicas ?? 0) > (previous?.updatedAvailableReplicas ?? 0) ||
-    existing.reason !== CloneSetProgressReason.Updated && existing.reason !== CloneSetProgressReason.DeadlineExceeded;
+    (existing.reason !== CloneSetProgressReason.Updated &&
+      existing.reason !== CloneSetProgressReason.DeadlineExceeded);
   const deadlineMs = input.progressDeadlineSeconds * 1000;
   if (progressed) {
-    return { condition: make("True", CloneSetProgressReason.Updated, "CloneSet is progressing", stamp), requeueAfterMs: deadlineMs + 1000 };
+    return {
+      condition: make("True", CloneSetProgressReason.Updated, "CloneSet is progressing", stamp),
+      requeueAfterMs: deadlineMs + 1000,
+    };
   }
   if (existing.reason === CloneSetProgressReason.DeadlineExceeded) return { condition: { ...existing } };
   const since = Date.parse(existing.lastUpdateTime ?? "") || now;
   const dueAt = since + deadlineMs;
   if (now > dueAt) {
     return {
-      condition: make("False", CloneSetProgressReason.DeadlineExceeded, `CloneSet revision ${next.updateRevision ?? ""} has timed out progressing`, stamp),
+      condition: make(
+        "False",
+        CloneSetProgressReason.DeadlineExceeded,
+        `CloneSet revision ${next.updateRevision ?? ""} has timed out progressing`,
+        stamp,
+      ),
     };
   }
   return { condition: { ...existing }, requeueAfterMs: dueAt - now + 1000 };

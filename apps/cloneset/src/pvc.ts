@@ -11,7 +11,11 @@ export function pvcName(templateName: string, cloneSetName: string, instanceId: 
 }
 
 /** The PVCs a pod with this instance id needs, owned by the CloneSet and labelled with the selector and id. */
-export function pvcsForInstance(cs: CloneSet, instanceId: string, owner: OwnerReference): PersistentVolumeClaim[] {
+export function pvcsForInstance(
+  cs: CloneSet,
+  instanceId: string,
+  owner: OwnerReference,
+): PersistentVolumeClaim[] {
   const name = cs.metadata?.name ?? "";
   return (cs.spec?.volumeClaimTemplates ?? []).map((vct) => {
     const templateName = vct.metadata?.name ?? "";
@@ -21,7 +25,11 @@ export function pvcsForInstance(cs: CloneSet, instanceId: string, owner: OwnerRe
       metadata: {
         name: pvcName(templateName, name, instanceId),
         namespace: cs.metadata?.namespace ?? "",
-        labels: { ...(vct.metadata?.labels ?? {}), ...(cs.spec?.selector.matchLabels ?? {}), [CLONESET_INSTANCE_ID_LABEL]: instanceId },
+        labels: {
+          ...(vct.metadata?.labels ?? {}),
+          ...(cs.spec?.selector.matchLabels ?? {}),
+          [CLONESET_INSTANCE_ID_LABEL]: instanceId,
+        },
         ...(vct.metadata?.annotations !== undefined ? { annotations: { ...vct.metadata.annotations } } : {}),
         ownerReferences: [owner],
       },
@@ -36,7 +44,10 @@ export function pvcVolumes(cs: CloneSet, instanceId: string, existing: readonly 
   const name = cs.metadata?.name ?? "";
   return (cs.spec?.volumeClaimTemplates ?? [])
     .filter((vct) => !taken.has(vct.metadata?.name ?? ""))
-    .map((vct) => ({ name: vct.metadata?.name ?? "", persistentVolumeClaim: { claimName: pvcName(vct.metadata?.name ?? "", name, instanceId) } }));
+    .map((vct) => ({
+      name: vct.metadata?.name ?? "",
+      persistentVolumeClaim: { claimName: pvcName(vct.metadata?.name ?? "", name, instanceId) },
+    }));
 }
 
 export function instanceIdOf(obj: { metadata?: { labels?: Record<string, string> } }): string | undefined {
@@ -55,7 +66,11 @@ export interface PvcPlan {
  * over the instance id (so the same pod name comes back, with its data); with reuse off they are deleted.
  * PVCs of a pod that still exists (even terminating) are left alone until it is gone.
  */
-export function planOrphanPvcs(pvcs: readonly PersistentVolumeClaim[], pods: readonly Pod[], reuse: boolean): PvcPlan {
+export function planOrphanPvcs(
+  pvcs: readonly PersistentVolumeClaim[],
+  pods: readonly Pod[],
+  reuse: boolean,
+): PvcPlan {
   const usedIds = new Set<string>();
   for (const pod of pods) {
     const id = instanceIdOf(pod);
@@ -74,7 +89,10 @@ export function planOrphanPvcs(pvcs: readonly PersistentVolumeClaim[], pods: rea
 }
 
 /** The PVCs of one pod (by instance id). */
-export function pvcsOfInstance(pvcs: readonly PersistentVolumeClaim[], instanceId: string | undefined): PersistentVolumeClaim[] {
+export function pvcsOfInstance(
+  pvcs: readonly PersistentVolumeClaim[],
+  instanceId: string | undefined,
+): PersistentVolumeClaim[] {
   if (instanceId === undefined) return [];
   return pvcs.filter((p) => instanceIdOf(p) === instanceId && p.metadata?.deletionTimestamp === undefined);
 }

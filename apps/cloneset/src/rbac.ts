@@ -21,18 +21,37 @@ export const CLONESET_CONTROLLER_RULES: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets/status"], verbs: ["get", "update", "patch"] },
   { apiGroups: [""], resources: ["pods"], verbs: [...READ, "create", "update", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: [...READ, "create", "update", "patch", "delete"] },
-  { apiGroups: ["apps"], resources: ["controllerrevisions"], verbs: [...READ, "create", "update", "patch", "delete"] },
+  {
+    apiGroups: [""],
+    resources: ["persistentvolumeclaims"],
+    verbs: [...READ, "create", "update", "patch", "delete"],
+  },
+  {
+    apiGroups: ["apps"],
+    resources: ["controllerrevisions"],
+    verbs: [...READ, "create", "update", "patch", "delete"],
+  },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "update", "patch"] },
   // Leader election.
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "list", "watch", "create", "update", "patch"] },
+  {
+    apiGroups: ["coordination.k8s.io"],
+    resources: ["leases"],
+    verbs: ["get", "list", "watch", "create", "update", "patch"],
+  },
 ];
 
 export function cloneSetControllerClusterRole(name = "kruise-cloneset-controller"): ClusterRole {
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",
-    metadata: { name, labels: { "app.kubernetes.io/name": "kruise", "app.kubernetes.io/component": "cloneset-controller" } },
-    rules: CLONESET_CONTROLLER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+    metadata: {
+      name,
+      labels: { "app.kubernetes.io/name": "kruise", "app.kubernetes.io/component": "cloneset-controller" },
+    },
+    rules: CLONESET_CONTROLLER_RULES.map((r) => ({
+      apiGroups: [...r.apiGroups],
+      resources: [...r.resources],
+      verbs: [...r.verbs],
+    })),
   };
 }

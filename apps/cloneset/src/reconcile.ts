@@ -19,7 +19,12 @@ import {
   templateFromRevision,
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
-import { CLONESET_EVENT_KIND, CloneSetEvent, imagePredownloadRequestedId, type ImagePredownloadRequest } from "./events.ts";
+import {
+  CLONESET_EVENT_KIND,
+  CloneSetEvent,
+  imagePredownloadRequestedId,
+  type ImagePredownloadRequest,
+} from "./events.ts";
 import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
 import { refreshPods } from "./pod-refresh.ts";
 import { progressingCondition } from "./progress.ts";
@@ -39,11 +44,16 @@ const CACHE_LAG_REQUEUE_MS = 2_000;
  * while the cache lags our own writes (expectations); then refresh pods in flight, take at most one scaling step
  * or, when scaling has nothing to do, one update wave; and write status if it changed.
  */
-export function createCloneSetReconciler(deps: CloneSetDeps): (request: Request) => Promise<ReconcileResult | void> {
+export function createCloneSetReconciler(
+  deps: CloneSetDeps,
+): (request: Request) => Promise<ReconcileResult | void> {
   return (request) => reconcileCloneSet(deps, request);
 }
 
-export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): Promise<ReconcileResult | void> {
+export async function reconcileCloneSet(
+  deps: CloneSetDeps,
+  request: Request,
+): Promise<ReconcileResult | void> {
   const key = `${request.namespace}/${request.name}`;
   const cached = deps.cache.get(CloneSetKind, request.namespace, request.name);
   if (cached === undefined) {
@@ -54,7 +64,10 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
   const cs = cached as CloneSet;
   if (cs.metadata?.deletionTimestamp !== undefined) return;
   if (!deps.scaleExpectations.satisfied(key)) {
-    deps.log.debug({ outstanding: deps.scaleExpectations.outstanding(key) }, "waiting for the cache to show our creates and deletes");
+    deps.log.debug(
+      { outstanding: deps.scaleExpectations.outstanding(key) },
+      "waiting for the cache to show our creates and deletes",
+    );
     return { requeueAfter: CACHE_LAG_REQUEUE_MS };
   }
   const uid = cs.metadata?.uid ?? "";
@@ -65,15 +78,25 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
   const pvcs = deps.cache.list(PersistentVolumeClaimKind, owned) as PersistentVolumeClaim[];
   const history = deps.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
 
-  const params = cloneSetParams(cs, { excludePreparingDeleteByDefault: deps.excludePreparingDeleteByDefault === true });
+  const params = cloneSetParams(cs, {
+    excludePreparingDeleteByDefault: deps.excludePreparingDeleteByDefault === true,
+  });
   let conditions = cs.status?.conditions;
   try {
     resolveStrategy(params.replicas, params.update, params.scale);
   } catch (err) {
     // Bad strategy values can only come from objects stored before validation: report, don't loop.
     const message = err instanceof Error ? err.message : String(err);
-    conditions = setCondition(conditions, failedCondition(CloneSetConditionType.FailedUpdate, message, deps.clock.now()));
-    await writeStatus(deps, cs, { ...(cs.status ?? {}), observedGeneration: cs.metadata?.generation ?? 0, conditions }, params.replicas);
+    conditions = setCondition(
+      conditions,
+      failedCondition(CloneSetConditionType.FailedUpdate, message, deps.clock.now()),
+    );
+    await writeStatus(
+      deps,
+      cs,
+      { ...(cs.status ?? {}), observedGeneration: cs.metadata?.generation ?? 0, conditions },
+      params.replicas,
+    );
     return;
   }
 
@@ -103,12 +126,18 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
     now,
     partitionRollback: deps.gates.CloneSetPartitionRollback,
     ...(deps.gates.PreparingUpdateAsUpdate
-      ? { isPodUpdated: (p: Pod, rev: string) => isPodAtRevision(p, rev) || getLifecycleState(p) === LifecycleState.PreparingUpdate }
+      ? {
+          isPodUpdated: (p: Pod, rev: string) =>
+            isPodAtRevision(p, rev) || getLifecycleState(p) === LifecycleState.PreparingUpdate,
+        }
       : {}),
   };
   let scaled = false;
   try {
-    const scalePlan = planScale({ ...diffsInput, ...(params.lifecycle !== undefined ? { lifecycle: params.lifecycle } : {}) });
+    const scalePlan = planScale({
+      ...diffsInput,
+      ...(params.lifecycle !== undefined ? { lifecycle: params.lifecycle } : {}),
+    });
     const ctx: ScaleContext = {
       key,
       cloneSet: cs,
@@ -116,9 +145,17 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
       pvcs,
       reusableIds: pvcPlan.reusableIds,
       terminatingWithPvcs:
-        params.scale.enablePVCReuse === true ? allPods.filter((p) => !isPodActive(p) && pvcsOfInstance(pvcs, instanceIdOf(p)).length > 0).length : 0,
-      currentRevision: { name: currentName, template: templateFromRevision(revisions.currentRevision) ?? structuredClone(cs.spec?.template ?? {}) },
-      updateRevision: { name: updateName, template: templateFromRevision(revisions.updateRevision) ?? structuredClone(cs.spec?.template ?? {}) },
+        params.scale.enablePVCReuse === true
+          ? allPods.filter((p) => !isPodActive(p) && pvcsOfInstance(pvcs, instanceIdOf(p)).length > 0).length
+          : 0,
+      currentRevision: {
+        name: currentName,
+        template: templateFromRevision(revisions.currentRevision) ?? structuredClone(cs.spec?.template ?? {}),
+      },
+      updateRevision: {
+        name: updateName,
+        template: templateFromRevision(revisions.updateRevision) ?? structuredClone(cs.spec?.template ?? {}),
+      },
     };
     scaled = await executeScale(deps, ctx, scalePlan);
     conditions = removeCondition(conditions, CloneSetConditionType.FailedScale);
@@ -136,7 +173,10 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
     requeues.push(outcome.requeueAfterMs);
     conditions =
       outcome.errors.length > 0
-        ? setCondition(conditions, failedCondition(CloneSetConditionType.FailedUpdate, outcome.errors.join("; "), now))
+        ? setCondition(
+            conditions,
+            failedCondition(CloneSetConditionType.FailedUpdate, outcome.errors.join("; "), now),
+          )
         : removeCondition(conditions, CloneSetConditionType.FailedUpdate);
   }
 
@@ -160,7 +200,10 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
     progressDeadlineSeconds: params.progressDeadlineSeconds,
     now,
   });
-  conditions = progress.condition === undefined ? removeCondition(conditions, CloneSetConditionType.Progressing) : setCondition(conditions, progress.condition);
+  conditions =
+    progress.condition === undefined
+      ? removeCondition(conditions, CloneSetConditionType.Progressing)
+      : setCondition(conditions, progress.condition);
   requeues.push(progress.requeueAfterMs);
   const next: CloneSetStatus = { ...status };
   if (conditions !== undefined && conditions.length > 0) next.conditions = conditions;
@@ -172,13 +215,21 @@ export async function reconcileCloneSet(deps: CloneSetDeps, request: Request): P
   return due.length > 0 ? { requeueAfter: Math.max(Math.min(...due), 1) } : undefined;
 }
 
-function failedCondition(type: string, message: string, now: number): NonNullable<CloneSetStatus["conditions"]>[number] {
+function failedCondition(
+  type: string,
+  message: string,
+  now: number,
+): NonNullable<CloneSetStatus["conditions"]>[number] {
   const at = new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
   return { type, status: "True", message, lastTransitionTime: at, lastUpdateTime: at };
 }
 
 /** OpenKruise removes podsToDelete entries naming pods that no longer exist. */
-async function prunePodsToDeleteList(deps: CloneSetDeps, cs: CloneSet, allPods: readonly Pod[]): Promise<void> {
+async function prunePodsToDeleteList(
+  deps: CloneSetDeps,
+  cs: CloneSet,
+  allPods: readonly Pod[],
+): Promise<void> {
   const kept = prunePodsToDelete(cs.spec?.scaleStrategy?.podsToDelete, allPods);
   if (kept === undefined) return;
   try {
@@ -195,14 +246,21 @@ async function prunePodsToDeleteList(deps: CloneSetDeps, cs: CloneSet, allPods: 
 async function deleteOrphanPvcs(deps: CloneSetDeps, pvcs: readonly PersistentVolumeClaim[]): Promise<void> {
   for (const pvc of pvcs) {
     try {
-      await deps.client.delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, { preconditions: { uid: pvc.metadata?.uid ?? "" } });
+      await deps.client.delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, {
+        preconditions: { uid: pvc.metadata?.uid ?? "" },
+      });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
   }
 }
 
-async function truncateHistory(deps: CloneSetDeps, revisions: RevisionState, pods: readonly Pod[], params: CloneSetParams): Promise<void> {
+async function truncateHistory(
+  deps: CloneSetDeps,
+  revisions: RevisionState,
+  pods: readonly Pod[],
+  params: CloneSetParams,
+): Promise<void> {
   const doomed = revisionsToTruncate({
     history: revisions.history,
     currentRevision: revisions.currentRevision.metadata?.name ?? "",
@@ -212,7 +270,9 @@ async function truncateHistory(deps: CloneSetDeps, revisions: RevisionState, pod
   });
   for (const r of doomed) {
     try {
-      await deps.client.delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, { preconditions: { uid: r.metadata?.uid ?? "" } });
+      await deps.client.delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, {
+        preconditions: { uid: r.metadata?.uid ?? "" },
+      });
     } catch (err) {
       if (!(err instanceof NotFoundError)) throw err;
     }
@@ -223,7 +283,12 @@ async function truncateHistory(deps: CloneSetDeps, revisions: RevisionState, pod
  * A new revision that can roll out in place but stops at a partition leaves pods on the old images: ask the
  * ImagePullJob controller (over NATS) to pull the new images on their nodes ahead of time.
  */
-function publishImagePredownload(deps: CloneSetDeps, cs: CloneSet, params: CloneSetParams, revisions: RevisionState): void {
+function publishImagePredownload(
+  deps: CloneSetDeps,
+  cs: CloneSet,
+  params: CloneSetParams,
+  revisions: RevisionState,
+): void {
   if (deps.bus === undefined || !deps.gates.PreDownloadImageForInPlaceUpdate) return;
   const policy = params.update.podUpdatePolicy;
   if (policy !== "InPlaceIfPossible" && policy !== "InPlaceOnly") return;
@@ -235,7 +300,11 @@ function publishImagePredownload(deps: CloneSetDeps, cs: CloneSet, params: Clone
   }
   if (partition <= 0 || revisions.currentRevision === revisions.updateRevision) return;
   const revision = revisions.updateRevision.metadata?.name ?? "";
-  const diff = calculateInPlaceUpdate(templateFromRevision(revisions.currentRevision), templateFromRevision(revisions.updateRevision), { revision });
+  const diff = calculateInPlaceUpdate(
+    templateFromRevision(revisions.currentRevision),
+    templateFromRevision(revisions.updateRevision),
+    { revision },
+  );
   if (!diff.inPlace || Object.keys(diff.spec.containerImages).length === 0) return;
   const data: ImagePredownloadRequest = {
     revision,

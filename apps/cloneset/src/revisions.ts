@@ -33,7 +33,11 @@ function ownerOf(cs: CloneSet): RevisionOwner {
 }
 
 /** The revision a CloneSet's template would be recorded as, for a collision count. */
-export function candidateRevision(cs: CloneSet, history: readonly ControllerRevision[], collisionCount: number): ControllerRevision {
+export function candidateRevision(
+  cs: CloneSet,
+  history: readonly ControllerRevision[],
+  collisionCount: number,
+): ControllerRevision {
   return newControllerRevision({
     owner: ownerOf(cs),
     data: templateRevisionData(structuredClone(cs.spec?.template ?? {})),
@@ -47,7 +51,11 @@ export function candidateRevision(cs: CloneSet, history: readonly ControllerRevi
  * Finds or records the update revision (reuse the newest equal one, bump an older equal one on rollback,
  * or create one, stepping the collision count past a name taken by different data) and resolves the current one.
  */
-export async function syncRevisions(client: Client, cs: CloneSet, history: readonly ControllerRevision[]): Promise<RevisionState> {
+export async function syncRevisions(
+  client: Client,
+  cs: CloneSet,
+  history: readonly ControllerRevision[],
+): Promise<RevisionState> {
   let collisionCount = cs.status?.collisionCount ?? 0;
   const plan = planUpdateRevision(history, candidateRevision(cs, history, collisionCount));
   let update: ControllerRevision;
@@ -63,7 +71,11 @@ export async function syncRevisions(client: Client, cs: CloneSet, history: reado
       changed = "bump";
       break;
     case "create": {
-      const created = await createRevisionAvoidingCollisions(client, (count) => candidateRevision(cs, history, count), collisionCount);
+      const created = await createRevisionAvoidingCollisions(
+        client,
+        (count) => candidateRevision(cs, history, count),
+        collisionCount,
+      );
       update = created.revision;
       collisionCount = created.collisionCount;
       if (!all.some((r) => r.metadata?.name === update.metadata?.name)) all.push(update);

@@ -2,7 +2,9 @@ import type { CloneSet } from "@kruise/api";
 import { LifecycleState } from "@kruise/api";
 import { AlreadyExistsError, NotFoundError } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import { applyLifecycleTransition, generateInstanceId, runSlowStart, type ScalePlan } from "@kruise/workload";
+import { applyLifecycleTransition, generateInstanceId, type ScalePlan } from "@kruise/workload";
+import { MAX_IN_FLIGHT } from "./limits.ts";
+import { settleWithLimit, slowStartWindow } from "./concurrency.ts";
 import type { CloneSetDeps } from "./deps.ts";
 import { CLONESET_EVENT_KIND, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
 import { PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
@@ -43,7 +45,10 @@ export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: 
     case "create":
       if (step.count <= 0) return false;
       if (ctx.terminatingWithPvcs > 0) {
-        deps.log.debug({ terminating: ctx.terminatingWithPvcs }, "scale-up waits for terminating pods whose PVCs will be reused");
+        deps.log.debug(
+          { terminating: ctx.terminatingWithPvcs },
+          "scale-up waits for terminating pods whose PVCs will be reused",
+        );
         return true;
       }
       await createPods(deps, ctx, step.currentRevisionCount, step.updateRevisionCount);
@@ -51,7 +56,12 @@ export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: 
     case "cancelPreparingDelete":
       await Promise.all(
         step.pods.map(async (pod) => {
-          const r = await applyLifecycleTransition(deps.client, structuredClone(pod), { to: LifecycleState.PreparingNormal, markPodNotReady: false }, deps.clock.now());
+          const r = await applyLifecycleTransition(
+            deps.client,
+            structuredClone(pod),
+            { to: LifecycleState.PreparingNormal, markPodNotReady: false },
+            deps.clock.now(),
+          );
           deps.podVersions.expect(r.pod);
         }),
       );
@@ -70,7 +80,12 @@ export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: 
   }
 }
 
-async function createPods(deps: CloneSetDeps, ctx: ScaleContext, currentCount: number, updateCount: number): Promise<void> {
+async function createPods(
+  deps: CloneSetDeps,
+  ctx: ScaleContext,
+  currentCount: number,
+  updateCount: number,
+): Promise<void> {
   const cs = ctx.cloneSet;
   const now = deps.clock.now();
   const taken = new Set<string>();
@@ -89,7 +104,14 @@ async function createPods(deps: CloneSetDeps, ctx: ScaleContext, currentCount: n
     const id = reusable.shift() ?? generateInstanceId(taken);
     taken.add(id);
     const revision = i < currentCount ? ctx.currentRevision : ctx.updateRevision;
-    pods.push(newPod(cs, revision.template, { revision: revision.name, instanceId: id, now, shortHash: deps.gates.CloneSetShortHash }));
+    pods.push(
+      newPod(cs, revision.template, {
+        revision: revision.name,
+        instanceId: id,
+        now,
+        shortHash: deps.gates.CloneSetShortHash,
+      }),
+    );
   }
   const names = pods.map((p) => p.metadata?.name ?? "");
   deps.log.debug({ names, reusable: ctx.reusableIds }, "creating pods");
@@ -97,9 +119,7 @@ async function createPods(deps: CloneSetDeps, ctx: ScaleContext, currentCount: n
   deps.scaleExpectations.expectCreations(ctx.key, names);
   const owner = controllerRefOf(cs);
   const existingPvcs = new Set(ctx.pvcs.map((p) => p.metadata?.name));
-  const attempted = new Set<number>();
-  const result = await runSlowStart(pods.length, async (i) => {
-    attempted.add(i);
+  const result = await slowStartWindow(pods.length, MAX_IN_FLIGHT, async (i) => {
     const pod = pods[i] as Pod;
     const name = pod.metadata?.name ?? "";
     try {
@@ -131,46 +151,56 @@ async function createPods(deps: CloneSetDeps, ctx: ScaleContext, currentCount: n
     });
   });
   // Pods a failed batch never attempted were never written: they are not coming.
-  for (let i = 0; i < pods.length; i++) if (!attempted.has(i)) deps.scaleExpectations.creationObserved(ctx.key, names[i] ?? "");
-  if (result.error !== undefined) throw result.error instanceof Error ? result.error : new Error(`pod creation failed: ${JSON.stringify(result.error)}`);
+  for (let i = 0; i < pods.length; i++)
+    if (!result.attempted.has(i)) deps.scaleExpectations.creationObserved(ctx.key, names[i] ?? "");
+  if (result.error !== undefined)
+    throw result.error instanceof Error
+      ? result.error
+      : new Error(`pod creation failed: ${JSON.stringify(result.error)}`);
 }
 
 /** Deletes pods (UID precondition: never a same-named successor) and the PVCs the controller made for them. */
 export async function deletePods(deps: CloneSetDeps, ctx: ScaleContext, pods: readonly Pod[]): Promise<void> {
   if (pods.length === 0) return;
   const cs = ctx.cloneSet;
-  deps.scaleExpectations.expectDeletions(ctx.key, pods.map((p) => p.metadata?.name ?? ""));
-  const results = await Promise.allSettled(
-    pods.map(async (pod) => {
-      const name = pod.metadata?.name ?? "";
-      const uid = pod.metadata?.uid ?? "";
-      try {
-        await deps.client.delete(PodKind, name, pod.metadata?.namespace, { preconditions: { uid } });
-      } catch (err) {
-        deps.scaleExpectations.deletionObserved(ctx.key, name);
-        if (err instanceof NotFoundError) return;
-        const message = err instanceof Error ? err.message : String(err);
-        deps.recorder.event(cs, "Warning", "FailedDelete", `failed to delete pod ${name}: ${message}`);
-        throw err;
-      }
-      for (const pvc of pvcsOfInstance(ctx.pvcs, instanceIdOf(pod))) {
-        try {
-          await deps.client.delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, { preconditions: { uid: pvc.metadata?.uid ?? "" } });
-        } catch (err) {
-          if (!(err instanceof NotFoundError)) throw err;
-        }
-      }
-      deps.recorder.event(cs, "Normal", "SuccessfulDelete", `succeed to delete pod ${name}`);
-      deps.bus?.publish({
-        kind: CLONESET_EVENT_KIND,
-        namespace: cs.metadata?.namespace ?? "",
-        name: cs.metadata?.name ?? "",
-        event: CloneSetEvent.PodDeleted,
-        id: podDeletedId(cs.metadata?.uid ?? "", uid),
-        data: { pod: name },
-      });
-    }),
+  deps.scaleExpectations.expectDeletions(
+    ctx.key,
+    pods.map((p) => p.metadata?.name ?? ""),
   );
+  const results = await settleWithLimit(pods, MAX_IN_FLIGHT, async (pod) => {
+    const name = pod.metadata?.name ?? "";
+    const uid = pod.metadata?.uid ?? "";
+    try {
+      await deps.client.delete(PodKind, name, pod.metadata?.namespace, { preconditions: { uid } });
+    } catch (err) {
+      deps.scaleExpectations.deletionObserved(ctx.key, name);
+      if (err instanceof NotFoundError) return;
+      const message = err instanceof Error ? err.message : String(err);
+      deps.recorder.event(cs, "Warning", "FailedDelete", `failed to delete pod ${name}: ${message}`);
+      throw err;
+    }
+    for (const pvc of pvcsOfInstance(ctx.pvcs, instanceIdOf(pod))) {
+      try {
+        await deps.client.delete(
+          PersistentVolumeClaimKind,
+          pvc.metadata?.name ?? "",
+          pvc.metadata?.namespace,
+          { preconditions: { uid: pvc.metadata?.uid ?? "" } },
+        );
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+      }
+    }
+    deps.recorder.event(cs, "Normal", "SuccessfulDelete", `succeed to delete pod ${name}`);
+    deps.bus?.publish({
+      kind: CLONESET_EVENT_KIND,
+      namespace: cs.metadata?.namespace ?? "",
+      name: cs.metadata?.name ?? "",
+      event: CloneSetEvent.PodDeleted,
+      id: podDeletedId(cs.metadata?.uid ?? "", uid),
+      data: { pod: name },
+    });
+  });
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed !== undefined) throw failed.reason;
 }

@@ -1,7 +1,13 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetKind } from "@kruise/api";
 import type { CloneSetDeps } from "./deps.ts";
-import { CLONESET_EVENT_KIND, CloneSetEvent, rolloutCompleteId, rolloutProgressId, scaledId } from "./events.ts";
+import {
+  CLONESET_EVENT_KIND,
+  CloneSetEvent,
+  rolloutCompleteId,
+  rolloutProgressId,
+  scaledId,
+} from "./events.ts";
 import { statusEqual } from "./status.ts";
 
 /**
@@ -9,21 +15,38 @@ import { statusEqual } from "./status.ts";
  * writes. A merge patch cannot conflict with a concurrent spec change; conditions are sent whole (or null) so a
  * removed condition really goes. Publishes the NATS steps a status change reveals.
  */
-export async function writeStatus(deps: CloneSetDeps, cs: CloneSet, next: CloneSetStatus, specReplicas: number): Promise<boolean> {
+export async function writeStatus(
+  deps: CloneSetDeps,
+  cs: CloneSet,
+  next: CloneSetStatus,
+  specReplicas: number,
+): Promise<boolean> {
   const previous = cs.status;
   if (statusEqual(previous, next)) return false;
   const patch: Record<string, unknown> = { ...next };
   if (next.conditions === undefined || next.conditions.length === 0) patch["conditions"] = null;
-  await deps.client.patchStatus(CloneSetKind, cs.metadata?.name ?? "", cs.metadata?.namespace, "merge", { status: patch });
+  await deps.client.patchStatus(CloneSetKind, cs.metadata?.name ?? "", cs.metadata?.namespace, "merge", {
+    status: patch,
+  });
   publishStatusSteps(deps, cs, previous, next, specReplicas);
   return true;
 }
 
-function publishStatusSteps(deps: CloneSetDeps, cs: CloneSet, previous: CloneSetStatus | undefined, next: CloneSetStatus, specReplicas: number): void {
+function publishStatusSteps(
+  deps: CloneSetDeps,
+  cs: CloneSet,
+  previous: CloneSetStatus | undefined,
+  next: CloneSetStatus,
+  specReplicas: number,
+): void {
   const bus = deps.bus;
   if (bus === undefined) return;
   const uid = cs.metadata?.uid ?? "";
-  const base = { kind: CLONESET_EVENT_KIND, namespace: cs.metadata?.namespace ?? "", name: cs.metadata?.name ?? "" };
+  const base = {
+    kind: CLONESET_EVENT_KIND,
+    namespace: cs.metadata?.namespace ?? "",
+    name: cs.metadata?.name ?? "",
+  };
   const prevReplicas = previous?.replicas ?? 0;
   const replicas = next.replicas ?? 0;
   if (prevReplicas !== replicas) {
@@ -38,18 +61,35 @@ function publishStatusSteps(deps: CloneSetDeps, cs: CloneSet, previous: CloneSet
   const updated = next.updatedReplicas ?? 0;
   const updatedAvailable = next.updatedAvailableReplicas ?? 0;
   const progressed =
-    previous?.updateRevision !== revision || (previous.updatedReplicas ?? 0) !== updated || (previous.updatedAvailableReplicas ?? 0) !== updatedAvailable;
+    previous?.updateRevision !== revision ||
+    (previous.updatedReplicas ?? 0) !== updated ||
+    (previous.updatedAvailableReplicas ?? 0) !== updatedAvailable;
   if (progressed && previous?.updateRevision !== undefined) {
     bus.publish({
       ...base,
       event: CloneSetEvent.RolloutProgress,
       id: rolloutProgressId(uid, revision, updated, updatedAvailable),
-      data: { revision, updatedReplicas: updated, updatedReadyReplicas: next.updatedReadyReplicas ?? 0, updatedAvailableReplicas: updatedAvailable, expectedUpdatedReplicas: next.expectedUpdatedReplicas ?? 0, replicas: specReplicas },
+      data: {
+        revision,
+        updatedReplicas: updated,
+        updatedReadyReplicas: next.updatedReadyReplicas ?? 0,
+        updatedAvailableReplicas: updatedAvailable,
+        expectedUpdatedReplicas: next.expectedUpdatedReplicas ?? 0,
+        replicas: specReplicas,
+      },
     });
   }
   const complete = (s: CloneSetStatus | undefined): boolean =>
-    s !== undefined && s.updateRevision === s.currentRevision && (s.updatedAvailableReplicas ?? 0) >= specReplicas && (s.replicas ?? 0) === specReplicas;
+    s !== undefined &&
+    s.updateRevision === s.currentRevision &&
+    (s.updatedAvailableReplicas ?? 0) >= specReplicas &&
+    (s.replicas ?? 0) === specReplicas;
   if (complete(next) && !(complete(previous) && previous?.updateRevision === revision)) {
-    bus.publish({ ...base, event: CloneSetEvent.RolloutComplete, id: rolloutCompleteId(uid, revision), data: { revision, replicas: specReplicas } });
+    bus.publish({
+      ...base,
+      event: CloneSetEvent.RolloutComplete,
+      id: rolloutCompleteId(uid, revision),
+      data: { revision, replicas: specReplicas },
+    });
   }
 }

@@ -1,7 +1,12 @@
 import type { CloneSet, CloneSetCondition, CloneSetStatus } from "@kruise/api";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { isPodAtRevision, isPodUpdateReady, isWorkloadPodAvailable, partitionReplicas } from "@kruise/workload";
+import {
+  isPodAtRevision,
+  isPodUpdateReady,
+  isWorkloadPodAvailable,
+  partitionReplicas,
+} from "@kruise/workload";
 import type { CloneSetParams } from "./strategy.ts";
 
 export interface StatusInput {
@@ -47,7 +52,8 @@ export function calculateStatus(input: StatusInput): CloneSetStatus {
   } catch {
     // A malformed partition is reported through the FailedUpdate condition; the counts still go out.
   }
-  const currentRevision = updated === replicas && replicas === params.replicas ? updateRevision : input.currentRevision;
+  const currentRevision =
+    updated === replicas && replicas === params.replicas ? updateRevision : input.currentRevision;
   const status: CloneSetStatus = {
     observedGeneration: cloneSet.metadata?.generation ?? 0,
     replicas,
@@ -63,7 +69,8 @@ export function calculateStatus(input: StatusInput): CloneSetStatus {
     labelSelector: selectorString(cloneSet.spec?.selector),
   };
   const conditions = cloneSet.status?.conditions;
-  if (conditions !== undefined && conditions.length > 0) status.conditions = conditions.map((c) => ({ ...c }));
+  if (conditions !== undefined && conditions.length > 0)
+    status.conditions = conditions.map((c) => ({ ...c }));
   return status;
 }
 
@@ -71,7 +78,10 @@ export function calculateStatus(input: StatusInput): CloneSetStatus {
 export function selectorString(selector: LabelSelector | undefined): string {
   if (selector === undefined) return "";
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) parts.push(`${k}=${v}`);
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {}).sort(([a], [b]) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  ))
+    parts.push(`${k}=${v}`);
   for (const req of selector.matchExpressions ?? []) {
     const values = [...(req.values ?? [])].sort();
     switch (req.operator) {
@@ -95,21 +105,35 @@ export function selectorString(selector: LabelSelector | undefined): string {
 }
 
 /** Sets (or replaces) a condition, keeping lastTransitionTime when the status did not change. */
-export function setCondition(conditions: readonly CloneSetCondition[] | undefined, next: CloneSetCondition): CloneSetCondition[] {
+export function setCondition(
+  conditions: readonly CloneSetCondition[] | undefined,
+  next: CloneSetCondition,
+): CloneSetCondition[] {
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === next.type);
   const existing = i >= 0 ? list[i] : undefined;
-  if (existing !== undefined && existing.status === next.status && existing.reason === next.reason && existing.message === next.message) return list;
+  if (
+    existing !== undefined &&
+    existing.status === next.status &&
+    existing.reason === next.reason &&
+    existing.message === next.message
+  )
+    return list;
   const merged: CloneSetCondition = {
     ...next,
-    ...(existing !== undefined && existing.status === next.status && existing.lastTransitionTime !== undefined ? { lastTransitionTime: existing.lastTransitionTime } : {}),
+    ...(existing !== undefined && existing.status === next.status && existing.lastTransitionTime !== undefined
+      ? { lastTransitionTime: existing.lastTransitionTime }
+      : {}),
   };
   if (i >= 0) list[i] = merged;
   else list.push(merged);
   return list;
 }
 
-export function removeCondition(conditions: readonly CloneSetCondition[] | undefined, type: string): CloneSetCondition[] | undefined {
+export function removeCondition(
+  conditions: readonly CloneSetCondition[] | undefined,
+  type: string,
+): CloneSetCondition[] | undefined {
   if (conditions === undefined) return undefined;
   const list = conditions.filter((c) => c.type !== type);
   return list.length === conditions.length ? [...conditions] : list;

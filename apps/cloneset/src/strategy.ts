@@ -20,7 +20,10 @@ export interface CloneSetParams {
 
 export const MAX_INT32 = 2147483647;
 
-export function cloneSetParams(cs: CloneSet, options: { excludePreparingDeleteByDefault?: boolean } = {}): CloneSetParams {
+export function cloneSetParams(
+  cs: CloneSet,
+  options: { excludePreparingDeleteByDefault?: boolean } = {},
+): CloneSetParams {
   const spec = cs.spec;
   const u = spec?.updateStrategy ?? {};
   const s = spec?.scaleStrategy ?? {};
@@ -40,7 +43,9 @@ export function cloneSetParams(cs: CloneSet, options: { excludePreparingDeleteBy
     ...(s.podsToDelete !== undefined ? { podsToDelete: [...s.podsToDelete] } : {}),
     ...(s.maxUnavailable !== undefined ? { maxUnavailable: s.maxUnavailable } : {}),
     enablePVCReuse: s.disablePVCReuse !== true,
-    excludePreparingDelete: excludeLabel === "true" || (excludeLabel === undefined && options.excludePreparingDeleteByDefault === true),
+    excludePreparingDelete:
+      excludeLabel === "true" ||
+      (excludeLabel === undefined && options.excludePreparingDeleteByDefault === true),
   };
   const deadline = spec?.progressDeadlineSeconds;
   return {

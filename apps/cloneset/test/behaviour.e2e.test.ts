@@ -182,6 +182,30 @@ describe("maxSurge and paused", () => {
   });
 });
 
+describe("deletion", () => {
+  it("the specified-delete label deletes and replaces exactly that pod", async () => {
+    await applyCs(cloneSet("spec", { replicas: 3 }));
+    const ps = await settled("spec", 3);
+    const victim = ps[1]?.metadata?.name ?? "";
+    await k(["label", "pod", "-n", ns, victim, "apps.kruise.io/specified-delete=true"]);
+    const after = await settled("spec", 3, (now) => !now.some((p) => p.metadata?.name === victim));
+    expect(after.filter((p) => ps.some((b) => b.metadata?.uid === p.metadata?.uid))).toHaveLength(2);
+  });
+
+  it("scale-down deletes the pod with the lowest pod-deletion-cost first", async () => {
+    await applyCs(cloneSet("cost", { replicas: 3 }));
+    const ps = await settled("cost", 3);
+    const cheap = ps[2]?.metadata?.name ?? "";
+    for (const p of ps) {
+      const cost = p.metadata?.name === cheap ? "-100" : "100";
+      await k(["annotate", "pod", "-n", ns, p.metadata?.name ?? "", `controller.kubernetes.io/pod-deletion-cost=${cost}`]);
+    }
+    await applyCs(cloneSet("cost", { replicas: 2 }));
+    const after = await settled("cost", 2);
+    expect(after.map((p) => p.metadata?.name)).not.toContain(cheap);
+  });
+});
+
 describe("update order", () => {
   it("priorityStrategy picks the heaviest pod first, scatterStrategy spreads labelled pods", async () => {
     await applyCs(cloneSet("prio", { replicas: 3 }));

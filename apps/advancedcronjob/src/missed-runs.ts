@@ -22,14 +22,18 @@ export function runTimes(schedule: Schedule, input: { lastScheduleTime?: number;
   const { now } = input;
   let earliest = input.lastScheduleTime ?? input.creationTime;
   if (input.startingDeadlineSeconds !== undefined) earliest = Math.max(earliest, now - input.startingDeadlineSeconds * 1000);
-  if (earliest > now) return { next: schedule.next(now) };
+  if (earliest > now) return { next: schedule.next(earliest) };
   let lastMissed: number | undefined;
   let count = 0;
-  for (let t = schedule.next(earliest); t <= now; t = schedule.next(t)) {
+  let t = schedule.next(earliest);
+  for (; t <= now; t = schedule.next(t)) {
     lastMissed = t;
     if (++count > MAX_MISSED_RUNS) return { next: schedule.next(now), tooManyMissed: true };
   }
-  return { ...(lastMissed !== undefined ? { lastMissed } : {}), next: schedule.next(now) };
+  // The next run continues the walk rather than being schedule.next(now): the same for a cron expression, but an
+  // "@every" schedule counts from its previous run, and a timer that fires a millisecond early must not skip to a
+  // run one period later.
+  return { ...(lastMissed !== undefined ? { lastMissed } : {}), next: t };
 }
 
 /** A missed run is too late to start once startingDeadlineSeconds have passed since its time. */

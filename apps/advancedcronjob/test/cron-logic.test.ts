@@ -61,6 +61,16 @@ describe("runTimes (missed schedules)", () => {
     expect(r.tooManyMissed).toBeUndefined();
     expect(r.lastMissed).toBe(T("2025-01-01T03:00:00Z"));
   });
+  it("@every counts from the previous run, even when the timer fires a millisecond early", () => {
+    const every3s = parseSchedule("@every 3s");
+    const r = runTimes(every3s, { lastScheduleTime: T("2025-01-01T00:00:10Z"), creationTime: 0, now: T("2025-01-01T00:00:12.999Z") });
+    expect(r.lastMissed).toBeUndefined();
+    expect(r.next).toBe(T("2025-01-01T00:00:13Z"));
+    expect(runTimes(every3s, { lastScheduleTime: T("2025-01-01T00:00:10Z"), creationTime: 0, now: T("2025-01-01T00:00:13.004Z") })).toEqual({
+      lastMissed: T("2025-01-01T00:00:13Z"),
+      next: T("2025-01-01T00:00:16Z"),
+    });
+  });
   it("a run older than startingDeadlineSeconds is too late", () => {
     expect(tooLateToStart(T("2025-01-01T00:00:00Z"), T("2025-01-01T00:00:31Z"), 30)).toBe(true);
     expect(tooLateToStart(T("2025-01-01T00:00:00Z"), T("2025-01-01T00:00:30Z"), 30)).toBe(false);

@@ -118,4 +118,18 @@ describe("HttpClient against the shared control plane", () => {
     await view.delete(ConfigMapKind, "g", ns);
     client.setWriteGate(undefined);
   });
+
+  it("a write that passed the gate while waiting for a rate-limit token is refused if the gate closed meanwhile", async () => {
+    const seen: WriteRecord[] = [];
+    const slow = createClient(await loadRestConfig(getTestEnv().kubeconfigPath), { qps: 2, burst: 1, onWrite: (w) => void seen.push(w) });
+    let leader = true;
+    slow.setWriteGate(() => leader);
+    await slow.create(ConfigMapKind, { metadata: { name: "waiting", namespace: ns } }); // takes the only token
+    const waiting = slow.patch(ConfigMapKind, "waiting", ns, "merge", { data: { x: "1" } }); // waits ~500 ms for one
+    leader = false;
+    await expect(waiting).rejects.toBeInstanceOf(LeadershipLostError);
+    expect(seen.map((w) => w.verb)).toEqual(["create"]); // the patch never went out
+    expect((await client.get(ConfigMapKind, "waiting", ns)).data).toBeUndefined();
+    await slow.close();
+  });
 });

@@ -294,14 +294,15 @@ export class HttpClient implements Client {
   /** Rate limits, gates, sends, records metrics, retries 429s, and turns failures into typed errors. */
   private async dispatch(options: SendOptions, streaming: boolean): Promise<Dispatcher.ResponseData> {
     const t = this.transport;
-    if (options.write && this.scope.gated && t.writeGate && !t.writeGate()) {
-      throw new LeadershipLostError(options.verb, options.path);
-    }
+    const gated = options.write !== undefined && this.scope.gated;
+    if (gated && t.writeGate && !t.writeGate()) throw new LeadershipLostError(options.verb, options.path);
     for (let attempt = 0; ; attempt++) {
       await t.limiter.wait(options.signal);
       const headers: Record<string, string> = { accept: "application/json", "user-agent": this.scope.userAgent };
       const authorization = await t.config.authorization?.();
       if (authorization) headers.authorization = authorization;
+      // Again after every wait (token bucket, credentials, Retry-After): leadership may have been lost meanwhile.
+      if (gated && t.writeGate && !t.writeGate()) throw new LeadershipLostError(options.verb, options.path);
       let body: string | undefined;
       if (options.body !== undefined) {
         headers["content-type"] = options.contentType ?? "application/json";

@@ -11,8 +11,8 @@ import { createClient, loadRestConfig } from "../src/client/index.ts";
 import type { HttpClient } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
 import { WorkQueue } from "../src/queue/index.ts";
-import { startTestControlPlane } from "../test/support/control-plane.ts";
-import { ConfigMapKind, NamespaceKind, PodKind } from "../test/support/kinds.ts";
+import { startControlPlane } from "@kruise/testenv";
+import { ConfigMapKind, NamespaceKind, PodKind } from "./support/kinds.ts";
 import { realisticPod, runningStatus } from "./support/realistic-pod.ts";
 
 const PODS = Number(process.env.SDK_BENCH_PODS ?? 10_000);
@@ -174,7 +174,16 @@ async function reconcileLatency(kubeconfig: string, client: HttpClient, rate: nu
   };
 }
 
-const cp = await startTestControlPlane();
+// Only etcd and kube-apiserver: no nodes (the pods stay unscheduled with the status the bench writes), no CRDs.
+const cp = await startControlPlane({
+  nodes: 0,
+  controllerManager: false,
+  scheduler: false,
+  crdsDir: false,
+  nats: false,
+  benchmarkMode: true,
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 try {
   const client = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: Infinity });
   process.stdout.write(`seeding ${PODS} realistic pods…\n`);

@@ -4,7 +4,9 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventBus, subjectFor, cloudEventTypeFor, streamName, type CloudEvent } from "../src/eventbus/index.ts";
 import { Outbox } from "../src/eventbus/outbox.ts";
-import { freePort, startCommsControlPlane, type CommsControlPlane } from "./support/comms-control-plane.ts";
+import type { ControlPlane } from "@kruise/testenv";
+import { freePort } from "./support/free-port.ts";
+import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 
 async function metric(registry: Registry, name: string): Promise<number> {
   const found = registry.getSingleMetric(name);
@@ -83,19 +85,22 @@ describe("EventBus without NATS", () => {
 });
 
 describe("EventBus against a real NATS server", () => {
-  let cp: CommsControlPlane;
+  let cp: ControlPlane;
+  let natsUrl: string;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   const buses: EventBus[] = [];
   const startBus = (source: string, registry = new Registry()) => {
-    const bus = EventBus.start({ servers: cp.natsUrl, source, registry });
+    const bus = EventBus.start({ servers: natsUrl, source, registry });
     buses.push(bus);
     return bus;
   };
 
   beforeAll(async () => {
-    cp = await startCommsControlPlane();
-    nc = await connect({ servers: cp.natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    cp = await startPrivateControlPlane({ nats: true });
+    if (!cp.natsUrl) throw new Error("the control plane started without NATS");
+    natsUrl = cp.natsUrl;
+    nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
     jsm = await jetstreamManager(nc);
   });
   afterAll(async () => {

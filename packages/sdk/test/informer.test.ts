@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, loadRestConfig } from "../src/client/index.ts";
 import type { Client, HttpClient, WatchEvent } from "../src/client/index.ts";
 import { Informer } from "../src/informer/index.ts";
-import { startTestControlPlane } from "./support/control-plane.ts";
-import type { TestControlPlane } from "./support/control-plane.ts";
+import type { ControlPlane } from "@kruise/testenv";
+import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
 import { eventually } from "./support/wait.ts";
 
-let cp: TestControlPlane;
+let cp: ControlPlane;
 let client: HttpClient;
 let nsCounter = 0;
 
 beforeAll(async () => {
-  cp = await startTestControlPlane();
+  // Without the watch cache, a watch from a compacted resourceVersion is answered 410 by etcd at once.
+  cp = await startPrivateControlPlane({ watchCache: false });
   client = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: Infinity });
 });
 afterAll(async () => {
@@ -130,7 +131,7 @@ describe("Informer against a real apiserver", () => {
     await client.delete(ConfigMapKind, "cm-1", ns);
     for (let i = 0; i < 20; i++) await client.patch(ConfigMapKind, "cm-2", ns, "merge", { data: { value: String(i) } });
     await cp.compactEtcd();
-    await cp.restartApiserver(); // the watch cache restarts at the current revision
+    await cp.restartApiserver(); // and the informer reconnects from a compacted resourceVersion
     release();
     await eventually("store to match after a 410", () => storeMatchesServer(informer, ns), 40_000);
     expect(gone).toBeGreaterThanOrEqual(1);

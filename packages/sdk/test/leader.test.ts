@@ -8,7 +8,9 @@ import type { Kind } from "../src/kind.ts";
 import { FakeClock } from "../src/clock/index.ts";
 import { leaseKind, startLeaderElection, toMicroTime, type LeaderElection } from "../src/leader/index.ts";
 import { createTestClient } from "./support/comms-client.ts";
-import { startCommsControlPlane, stopProcess, type CommsControlPlane } from "./support/comms-control-plane.ts";
+import type { ControlPlane } from "@kruise/testenv";
+import { startPrivateControlPlane } from "./support/private-control-plane.ts";
+import { stopProcess } from "./support/stop-process.ts";
 
 const namespaceKind: Kind<Namespace> = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false };
 
@@ -18,14 +20,14 @@ const timings = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs:
 const slackMs = 750;
 const microTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-let cp: CommsControlPlane;
+let cp: ControlPlane;
 let client: Client;
 let namespace: string;
 const elections: LeaderElection[] = [];
 
 beforeAll(async () => {
-  cp = await startCommsControlPlane();
-  client = createTestClient(cp);
+  cp = await startPrivateControlPlane();
+  client = createTestClient({ server: cp.server, token: cp.adminToken, ca: cp.caData });
   // A private control plane, so a fixed namespace cannot collide with other tests.
   namespace = "leader-election";
   await client.create(namespaceKind, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
@@ -63,8 +65,8 @@ function spawnChildElector(name: string, identity: string): ChildElector {
     env: {
       ...process.env,
       LEADER_SERVER: cp.server,
-      LEADER_TOKEN: cp.token,
-      LEADER_CA: cp.ca,
+      LEADER_TOKEN: cp.adminToken,
+      LEADER_CA: cp.caData,
       LEADER_NAMESPACE: namespace,
       LEADER_NAME: name,
       LEADER_IDENTITY: identity,

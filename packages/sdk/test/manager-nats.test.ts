@@ -1,7 +1,5 @@
 // A controller must not need NATS: it starts, becomes ready and reconciles with NATS absent, keeps reconciling
 // while NATS is stopped mid-run, and its watchesEvents subscription resumes once NATS is back.
-import { createServer } from "node:net";
-import { startControlPlane } from "@kruise/testenv";
 import type { ControlPlane } from "@kruise/testenv";
 import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
 import pino from "pino";
@@ -9,23 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, loadRestConfig } from "../src/client/index.ts";
 import type { HttpClient } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
+import { freePort } from "./support/free-port.ts";
 import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
+import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 import { eventually } from "./support/wait.ts";
 
 const silent = pino({ level: "silent" });
-
-/** A port nothing listens on. */
-async function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe("a controller with NATS absent", () => {
   it("starts, becomes ready and reconciles", async () => {
@@ -39,7 +26,7 @@ describe("a controller with NATS absent", () => {
       logger: silent,
       metricsBindAddress: "0",
       healthProbeBindAddress: "127.0.0.1:0",
-      nats: { servers: `nats://127.0.0.1:${await deadPort()}` },
+      nats: { servers: `nats://127.0.0.1:${await freePort()}` },
     });
     const reconciled = new Set<string>();
     const fromEvents: string[] = [];
@@ -76,7 +63,7 @@ describe("a controller while NATS stops and restarts (private control plane)", (
   let client: HttpClient;
 
   beforeAll(async () => {
-    plane = await startControlPlane({ nodes: 0, controllerManager: false, scheduler: false, crdsDir: false, nats: true });
+    plane = await startPrivateControlPlane({ nats: true });
     client = createClient(await loadRestConfig(plane.kubeconfigPath), { qps: Infinity });
   });
   afterAll(async () => {

@@ -30,14 +30,20 @@ export interface CronReconcilerDeps {
 export function cronJobReconciler(deps: CronReconcilerDeps): Reconciler {
   // The newest run started per cron job (by UID). A freshly listed cache is up to date after a restart; during a run
   // this covers the moment when our status write is not in the cache yet but a trimmed child is already gone.
-  const lastStarted = new Map<string, number>();
+  // Keyed by namespace/name and tagged with the UID, so a re-created cron job of the same name starts afresh.
+  const lastStarted = new Map<string, { uid: string; run: number }>();
 
   return async (request: Request, ctx: ReconcileContext): Promise<ReconcileResult | void> => {
+    const key = `${request.namespace}/${request.name}`;
     const acj = ctx.cache.get(AdvancedCronJobKind, request.namespace, request.name);
-    if (!acj) return;
+    if (!acj) {
+      lastStarted.delete(key);
+      return;
+    }
     const uid = acj.metadata?.uid ?? "";
     const children = listChildren(ctx, acj);
-    const previous = lastStarted.get(uid);
+    const remembered = lastStarted.get(key);
+    const previous = remembered?.uid === uid ? remembered.run : undefined;
     const plan = planCronJob({ acj, children, now: ctx.clock.now(), ...(previous !== undefined ? { lastStartedRun: previous } : {}) });
 
     for (const child of plan.replace) await deleteChild(ctx, child, acj, "replaced by a new run (concurrencyPolicy Replace)");
@@ -57,7 +63,7 @@ export function cronJobReconciler(deps: CronReconcilerDeps): Reconciler {
           throw err;
         }
       }
-      lastStarted.set(uid, Math.max(previous ?? 0, plan.startRun));
+      lastStarted.set(key, { uid, run: Math.max(previous ?? 0, plan.startRun) });
       if (createdUid) {
         const ref = { apiVersion: built.object.apiVersion ?? "", kind: built.kind, name, namespace: request.namespace, uid: createdUid };
         plan.status.active = [...(plan.status.active ?? []), ref];

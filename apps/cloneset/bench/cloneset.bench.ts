@@ -101,6 +101,7 @@ const only = process.env.CLONESET_BENCH_ONLY;
 let t = 0;
 let deploymentMs = NaN,
   bareMs = NaN,
+  bareSamePodsMs = NaN,
   scaleMs = NaN,
   inPlaceMs = NaN,
   recreateMs = NaN;
@@ -143,8 +144,31 @@ if (only !== "rss") {
     ),
   );
   bareMs = await bareDone;
-  await bare.close();
   await kubectl(["delete", "namespace", bareNs, "--wait=false"]);
+
+  // 2b. The same baseline with the pods a CloneSet makes: they carry the InPlaceUpdateReady readiness gate, so
+  // getting them Ready takes the create plus one status patch per pod, for the bare client as for the controller.
+  say(`bare client 0 → ${N}, CloneSet-shaped pods (readiness gate)`);
+  const gateNs = await namespace("bench-bare-gate");
+  t = Date.now();
+  const gateDone = podsUntil(gateNs, t, allReady(N));
+  await Promise.all(
+    Array.from({ length: N }, async (_, i) => {
+      const name = `gate-${i}`;
+      await bare.create(PodKind, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name, namespace: gateNs, labels: { app: "gate" } },
+        spec: { ...template("gate").spec, readinessGates: [{ conditionType: "InPlaceUpdateReady" }] },
+      });
+      await bare.patchStatus(PodKind, name, gateNs, "strategic", {
+        status: { conditions: [{ type: "InPlaceUpdateReady", status: "True" }] },
+      });
+    }),
+  );
+  bareSamePodsMs = await gateDone;
+  await bare.close();
+  await kubectl(["delete", "namespace", gateNs, "--wait=false"]);
 
   // 3. The CloneSet controller, in this process so its writes can be counted.
   const writes: WriteRecord[] = [];
@@ -213,6 +237,7 @@ const rssNs = await namespace("bench-rss");
 const child = spawn(
   process.execPath,
   [
+    ...(process.env.CLONESET_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
     "--conditions=@kruise/source",
     resolve(import.meta.dirname, "../src/main.ts"),
     `--kubeconfig=${cp.kubeconfigPath}`,
@@ -223,7 +248,7 @@ const child = spawn(
     "--health-probe-bind-address=0",
     "--log-level=warn",
   ],
-  { stdio: "ignore" },
+  { stdio: ["ignore", "ignore", process.env.CLONESET_BENCH_NODE_ARGS !== undefined ? "inherit" : "ignore"] },
 );
 const big: CloneSet = {
   apiVersion: "apps.kruise.io/v1alpha1",
@@ -271,6 +296,8 @@ const results = {
   scaleUp: {
     clonesetSeconds: seconds(scaleMs),
     bareClientSeconds: seconds(bareMs),
+    bareClientSamePodsSeconds: seconds(bareSamePodsMs),
+    ratioToBareClientSamePods: Math.round((scaleMs / bareSamePodsMs) * 100) / 100,
     deploymentSeconds: seconds(deploymentMs),
     tokenBucketFloorSeconds: seconds(floorMs),
     ratioToBareClient: Math.round((scaleMs / bareMs) * 100) / 100,

@@ -5,6 +5,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import type { CloneSetDeps, EventPublisher } from "./deps.ts";
 import type { FeatureGates } from "./feature-gates.ts";
 import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
+import { trimPodForCloneSet } from "./pod-transform.ts";
 import { createCloneSetReconciler } from "./reconcile.ts";
 
 export const CONTROLLER_NAME = "cloneset-controller";
@@ -44,14 +45,14 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
     registry: mgr.registry,
     log,
   });
-  if (options.namespace !== undefined && options.namespace !== "") {
-    // The first informerFor() call fixes an informer's options, so scoping them here scopes the whole controller.
-    const scoped = { namespace: options.namespace };
-    mgr.cache.informerFor(CloneSetKind, scoped);
-    mgr.cache.informerFor(PodKind, scoped);
-    mgr.cache.informerFor(PersistentVolumeClaimKind, scoped);
-    mgr.cache.informerFor(ControllerRevisionKind, scoped);
-  }
+  // The first informerFor() call fixes an informer's options: scope (one namespace, or all) and the pod transform
+  // are set here, before the builder asks for the same informers.
+  const scoped =
+    options.namespace !== undefined && options.namespace !== "" ? { namespace: options.namespace } : {};
+  mgr.cache.informerFor(CloneSetKind, scoped);
+  mgr.cache.informerFor(PodKind, { ...scoped, transform: trimPodForCloneSet });
+  mgr.cache.informerFor(PersistentVolumeClaimKind, scoped);
+  mgr.cache.informerFor(ControllerRevisionKind, scoped);
   // Registered before the builder's handlers, so the expectation is lowered before the owner is reconciled.
   mgr.cache.informerFor(PodKind).addEventHandler({
     onAdd: (pod: ReadOnly<Pod>) => {

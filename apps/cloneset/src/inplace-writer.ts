@@ -35,21 +35,29 @@ export async function updatePodInPlaceByPatch(
       });
     }
   }
-  const next = startInPlaceUpdate(pod, spec, options);
+  written = await patchPodChanges(client, pod, startInPlaceUpdate(pod, spec, options));
+  const grace = spec.graceSeconds ?? 0;
+  return grace > 0 ? { pod: written, requeueAfterMs: grace * 1000 } : { pod: written };
+}
+
+/**
+ * Writes what differs between a pod and its intended next state, as one strategic-merge patch: labels,
+ * annotations (null removes) and container images (merged by name). The cached pod is trimmed (see
+ * pod-transform.ts), so a whole-object update from it would be wrong; a patch names only what changes.
+ */
+export async function patchPodChanges(client: Client, before: Pod, after: Pod): Promise<Pod> {
   const patch = {
     metadata: {
-      labels: changedEntries(pod.metadata?.labels, next.metadata?.labels),
-      annotations: changedEntries(pod.metadata?.annotations, next.metadata?.annotations),
+      labels: changedEntries(before.metadata?.labels, after.metadata?.labels),
+      annotations: changedEntries(before.metadata?.annotations, after.metadata?.annotations),
     },
     spec: {
-      containers: (next.spec?.containers ?? [])
-        .filter((c, i) => c.image !== pod.spec?.containers[i]?.image)
+      containers: (after.spec?.containers ?? [])
+        .filter((c, i) => c.image !== before.spec?.containers[i]?.image)
         .map((c) => ({ name: c.name, image: c.image })),
     },
   };
-  written = await client.patch(PodKind, name, namespace, "strategic", patch);
-  const grace = spec.graceSeconds ?? 0;
-  return grace > 0 ? { pod: written, requeueAfterMs: grace * 1000 } : { pod: written };
+  return client.patch(PodKind, before.metadata?.name ?? "", before.metadata?.namespace, "strategic", patch);
 }
 
 /** Keys whose value is new or different, and removed keys as null (merge-patch deletion). */

@@ -2,7 +2,6 @@ import { IN_PLACE_UPDATE_READY } from "@kruise/api";
 import { ConflictError } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
-  applyInPlaceRefresh,
   applyLifecycleTransition,
   checkInPlaceUpdateCompleted,
   isPodAtRevision,
@@ -11,6 +10,7 @@ import {
   type Lifecycle,
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
+import { patchPodChanges } from "./inplace-writer.ts";
 import { PodKind } from "./kinds.ts";
 import { settleWithLimit } from "./concurrency.ts";
 import { MAX_IN_FLIGHT } from "./limits.ts";
@@ -54,7 +54,9 @@ export async function refreshPods(
       written.add(name);
       return;
     } else if (plan.action !== "none") {
-      const result = await applyInPlaceRefresh(deps.client, pod, plan);
+      // writePod: the grace period ended, the next container batch starts, or a stale grace is dropped.
+      const result =
+        plan.action === "writePod" ? await patchPodChanges(deps.client, pod, plan.pod) : undefined;
       if (result !== undefined) {
         deps.podVersions.expect(result);
         written.add(name);

@@ -157,6 +157,7 @@ export async function reconcileCloneSet(
         template: templateFromRevision(revisions.updateRevision) ?? structuredClone(cs.spec?.template ?? {}),
       },
     };
+    deps.log.debug({ step: scalePlan.step.kind, diffs: scalePlan.diffs, current: currentName, update: updateName }, "scale plan");
     scaled = await executeScale(deps, ctx, scalePlan);
     conditions = removeCondition(conditions, CloneSetConditionType.FailedScale);
   } catch (err) {

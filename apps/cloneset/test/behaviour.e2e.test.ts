@@ -153,9 +153,9 @@ describe("maxSurge and paused", () => {
     await applyCs(cloneSet("surge", { replicas: 3, updateStrategy: strategy }));
     const old = await settled("surge", 3);
     const oldNames = new Set(old.map((p) => p.metadata?.name));
+    const writesBefore = controller?.writes.length ?? 0;
     await applyCs(cloneSet("surge", { replicas: 3, images: { main: "nginx:2" }, updateStrategy: strategy }));
     let max = 0;
-    const writesBefore = controller?.writes.length ?? 0;
     await waitFor("all 3 replaced", async () => {
       const all = await getPods(ns, "app=surge");
       const live = active(all);
@@ -167,7 +167,7 @@ describe("maxSurge and paused", () => {
     const firstCreate = writes.findIndex((w) => w.verb === "create");
     const firstDelete = writes.findIndex((w) => w.verb === "delete");
     expect(firstCreate).toBeGreaterThanOrEqual(0);
-    expect(firstCreate).toBeLessThan(firstDelete);
+    expect(firstCreate, JSON.stringify(writes.map((w) => [w.verb, w.name, w.subresource]))).toBeLessThan(firstDelete);
     expect(max).toBeLessThanOrEqual(4);
   });
 

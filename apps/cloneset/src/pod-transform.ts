@@ -1,0 +1,63 @@
+import { trimObject } from "@kruise/sdk";
+import type { Container, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1.js";
+
+// Only this env var matters to the controller (in-place update batches by container priority).
+const KEPT_ENV = "KRUISE_CONTAINER_PRIORITY";
+
+/**
+ * What the controller keeps of each pod in its cache: identity, labels, annotations, owners, finalizers, node,
+ * container names/images, readiness gates, and the status fields the scale, update and availability maths read.
+ * Everything else (volumes, env, probes, resources, condition messages …) is dropped before storing, which more than
+ * halves the cache with thousands of pods. Safe because the controller never writes a cached pod back whole: its pod
+ * writes are patches naming only the fields they change.
+ */
+export function trimPodForCloneSet(pod: Pod): Pod {
+  trimObject(pod);
+  const spec = pod.spec;
+  if (spec !== undefined) {
+    pod.spec = {
+      ...(spec.nodeName !== undefined ? { nodeName: spec.nodeName } : {}),
+      ...(spec.readinessGates !== undefined ? { readinessGates: spec.readinessGates } : {}),
+      containers: spec.containers.map(trimContainer),
+    };
+  }
+  const status = pod.status;
+  if (status !== undefined) {
+    (pod as { status?: PodStatus }).status = {
+      ...(status.phase !== undefined ? { phase: status.phase } : {}),
+      ...(status.conditions !== undefined ? { conditions: status.conditions.map(trimCondition) } : {}),
+      ...(status.containerStatuses !== undefined
+        ? {
+            containerStatuses: status.containerStatuses.map((c) => ({
+              name: c.name,
+              image: c.image,
+              imageID: c.imageID,
+              ready: c.ready,
+              restartCount: c.restartCount,
+            })),
+          }
+        : {}),
+    };
+  }
+  return pod;
+}
+
+function trimContainer(c: Container): Container {
+  const env = c.env?.filter((e) => e.name === KEPT_ENV);
+  return {
+    name: c.name,
+    ...(c.image !== undefined ? { image: c.image } : {}),
+    ...(env !== undefined && env.length > 0 ? { env } : {}),
+  };
+}
+
+function trimCondition(c: PodCondition): PodCondition {
+  // KruisePodReady's message carries the not-ready entries the lifecycle code reads; other messages are prose.
+  const keepMessage = c.type === "KruisePodReady" && c.message !== undefined;
+  return {
+    type: c.type,
+    status: c.status,
+    ...(c.lastTransitionTime !== undefined ? { lastTransitionTime: c.lastTransitionTime } : {}),
+    ...(keepMessage ? { message: c.message } : {}),
+  };
+}

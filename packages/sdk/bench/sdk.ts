@@ -48,17 +48,31 @@ function buildSdk(): string {
   return join(pkg, "dist", "index.js");
 }
 
-function storeMemory(
-  entry: string,
-  kubeconfig: string,
-  namespace: string,
-  mode: "freeze" | "nofreeze",
-  v8Flags: string[] = [],
-  pageSize = 500,
-) {
+interface StoreMemoryVariant {
+  /** Deep-freeze cached objects (the default). */
+  freeze?: boolean;
+  pageSize?: number;
+  /** "stream": item by item (HttpClient.listEach, the default); "whole": each page parsed whole (the previous way). */
+  list?: "stream" | "whole";
+  /** "shipped": with the V8 flags runManager re-executes with; "node-defaults": V8 as Node starts it. */
+  runtime?: "shipped" | "node-defaults";
+}
+
+function storeMemory(entry: string, kubeconfig: string, namespace: string, variant: StoreMemoryVariant = {}) {
+  const { freeze = true, pageSize = 500, list = "stream", runtime = "shipped" } = variant;
   const res = spawnSync(
     process.execPath,
-    [...v8Flags, "--expose-gc", join(import.meta.dirname, "support", "store-memory.js"), entry, kubeconfig, namespace, mode, String(pageSize)],
+    [
+      "--expose-gc",
+      join(import.meta.dirname, "support", "store-memory.js"),
+      entry,
+      kubeconfig,
+      namespace,
+      freeze ? "freeze" : "nofreeze",
+      String(pageSize),
+      list,
+      runtime,
+    ],
     { encoding: "utf8", maxBuffer: 1 << 20 },
   );
   if (res.status !== 0) throw new Error(`store-memory child failed: ${res.stderr}`);
@@ -68,16 +82,22 @@ function storeMemory(
     heapAfter: number;
     rssBefore: number;
     rss: number;
+    maxRss: number;
     heapTotal: number;
     syncMs: number;
+    execArgv: string[];
   };
   const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
   return {
     pods: r.pods,
-    v8Flags: v8Flags.join(" "),
+    list,
+    runtime,
+    v8Flags: r.execArgv.filter((a) => a !== "--expose-gc").join(" "),
     pageSize,
+    freeze,
     bytesPerPod: Math.round((r.heapAfter - r.heapBefore) / r.pods),
     rssMiB: mib(r.rss),
+    peakRssMiB: mib(r.maxRss),
     rssBeforeListMiB: mib(r.rssBefore),
     heapTotalMiB: mib(r.heapTotal),
     syncSeconds: Math.round(r.syncMs) / 1000,
@@ -190,10 +210,12 @@ try {
   const seedSeconds = await seedPods(client, "pods");
   process.stdout.write(`seeded in ${seedSeconds.toFixed(1)} s\n`);
   const entry = buildSdk();
-  const frozen = storeMemory(entry, cp.kubeconfigPath, "pods", "freeze");
-  const unfrozen = storeMemory(entry, cp.kubeconfigPath, "pods", "nofreeze");
-  const smallYoung = storeMemory(entry, cp.kubeconfigPath, "pods", "freeze", ["--max-semi-space-size=2"]);
-  const smallPages = storeMemory(entry, cp.kubeconfigPath, "pods", "freeze", ["--max-semi-space-size=2"], 100);
+  // As shipped (item-by-item list, runManager's V8 flags), then what each of the two changes is worth on its own.
+  const frozen = storeMemory(entry, cp.kubeconfigPath, "pods");
+  const unfrozen = storeMemory(entry, cp.kubeconfigPath, "pods", { freeze: false });
+  const nodeDefaults = storeMemory(entry, cp.kubeconfigPath, "pods", { runtime: "node-defaults" });
+  const wholePages = storeMemory(entry, cp.kubeconfigPath, "pods", { list: "whole" });
+  const before = storeMemory(entry, cp.kubeconfigPath, "pods", { list: "whole", runtime: "node-defaults" });
   const queue = await queueThroughput();
   const latency20 = await reconcileLatency(cp.kubeconfigPath, client, 20, 10);
   const latency200 = await reconcileLatency(cp.kubeconfigPath, client, 200, 10);
@@ -204,7 +226,15 @@ try {
     date: new Date().toISOString(),
     loadAverage: loadavg(),
     cores: availableParallelism(),
-    storeMemory: { ...frozen, targetBytesPerPod: 6144, targetRssMiB: 160, withoutFreeze: unfrozen, withSmallYoungGeneration: smallYoung, withSmallYoungGenerationAndPagesOf100: smallPages },
+    storeMemory: {
+      ...frozen,
+      targetBytesPerPod: 6144,
+      targetRssMiB: 160,
+      withoutFreeze: unfrozen,
+      withNodeV8Defaults: nodeDefaults,
+      withWholePages: wholePages,
+      previousMechanism: before,
+    },
     queueThroughput: queue,
     reconcileLatency: [latency20, latency200],
   };
@@ -212,10 +242,11 @@ try {
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(
     [
-      `store: ${frozen.bytesPerPod} B/pod marginal heap (${(frozen.bytesPerPod / 1024).toFixed(2)} KiB, target ≤ 6 KiB), RSS ${frozen.rssMiB} MiB (target ≤ 160; ${frozen.rssBeforeListMiB} MiB before the list), ${frozen.pods} pods synced in ${frozen.syncSeconds} s`,
+      `store: ${frozen.bytesPerPod} B/pod marginal heap (${(frozen.bytesPerPod / 1024).toFixed(2)} KiB, target ≤ 6 KiB), RSS ${frozen.rssMiB} MiB (target ≤ 160; peak ${frozen.peakRssMiB}, ${frozen.rssBeforeListMiB} MiB before the list), ${frozen.pods} pods synced in ${frozen.syncSeconds} s [item-by-item list, ${frozen.v8Flags}]`,
       `store without deep freeze: ${unfrozen.bytesPerPod} B/pod, RSS ${unfrozen.rssMiB} MiB`,
-      `store with --max-semi-space-size=2: ${smallYoung.bytesPerPod} B/pod, RSS ${smallYoung.rssMiB} MiB (heap total ${smallYoung.heapTotalMiB} MiB)`,
-      `store with --max-semi-space-size=2 and list pages of 100: RSS ${smallPages.rssMiB} MiB (heap total ${smallPages.heapTotalMiB} MiB)`,
+      `store with V8's default young generation (no re-exec): RSS ${nodeDefaults.rssMiB} MiB (peak ${nodeDefaults.peakRssMiB}, heap total ${nodeDefaults.heapTotalMiB} MiB)`,
+      `store with whole-page parsing and runManager's V8 flags: RSS ${wholePages.rssMiB} MiB (peak ${wholePages.peakRssMiB}, heap total ${wholePages.heapTotalMiB} MiB)`,
+      `store before (whole-page parsing, V8 defaults): RSS ${before.rssMiB} MiB (peak ${before.peakRssMiB}, heap total ${before.heapTotalMiB} MiB), synced in ${before.syncSeconds} s`,
       `queue: ${queue.keysPerSecond} keys/s (${queue.keys} keys, ${queue.workers} workers)`,
       ...[latency20, latency200].map(
         (l) =>

@@ -145,6 +145,10 @@ describe("Manager and controllers", () => {
     const done = list.items.filter((c) => c.metadata?.annotations?.done === "yes").map((c) => c.metadata!.name);
     expect(done.sort()).toEqual(started.sort());
     expect(started.length).toBeLessThan(6); // and no new work was taken after the signal
+    // runManager re-executed the process in place with its V8 flags: same pid, so the signal reached the manager.
+    const setup = lines.find((l) => l.event === "setup")!;
+    expect(setup.pid).toBe(child.pid);
+    expect(setup.execArgv).toContain("--max-semi-space-size=2");
   });
 });
 

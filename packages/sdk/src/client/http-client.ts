@@ -8,6 +8,7 @@ import { defaultRegistry } from "../metrics/registry.ts";
 import type { RestConfig } from "./config.ts";
 import { LeadershipLostError, TooManyRequestsError, apiErrorFrom } from "./errors.ts";
 import { resourcePath, withQuery } from "./paths.ts";
+import { ListSplitter } from "./list-splitter.ts";
 import type { RestMetrics } from "./rest-metrics.ts";
 import { restMetrics } from "./rest-metrics.ts";
 import { TokenBucket } from "./token-bucket.ts";
@@ -191,6 +192,32 @@ export class HttpClient implements Client {
     };
     const result: ListResult<T> = { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? "" };
     if (body.metadata?.continue) result.continue = body.metadata.continue;
+    return result;
+  }
+
+  /**
+   * One list page, handing each item to onItem as soon as its bytes have arrived, parsed on its own: the page is
+   * never held whole (as text or as an array), which keeps a large initial list's garbage small.
+   */
+  async listEach<T>(kind: Kind<T>, options: ListOptions, onItem: (item: T) => void): Promise<Omit<ListResult<T>, "items">> {
+    const path = withQuery(resourcePath(kind, options.namespace), {
+      labelSelector: options.labelSelector,
+      fieldSelector: options.fieldSelector,
+      limit: options.limit,
+      continue: options.continue,
+      resourceVersion: options.resourceVersion,
+      resourceVersionMatch: options.resourceVersionMatch,
+    });
+    const response = await this.dispatch({ verb: "list", method: "GET", path }, false);
+    const splitter = new ListSplitter((json) => onItem(JSON.parse(json) as T));
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) splitter.write(chunk);
+    } finally {
+      if (!response.body.destroyed) response.body.destroy();
+    }
+    const envelope = splitter.end() as { metadata?: { resourceVersion?: string; continue?: string } };
+    const result: Omit<ListResult<T>, "items"> = { resourceVersion: envelope.metadata?.resourceVersion ?? "" };
+    if (envelope.metadata?.continue) result.continue = envelope.metadata.continue;
     return result;
   }
 

@@ -49,6 +49,8 @@ export interface PatchOptions extends WriteOptions {
 export interface Client {
   get<T>(kind: Kind<T>, name: string, namespace?: string): Promise<T>;
   list<T>(kind: Kind<T>, options?: ListOptions): Promise<ListResult<T>>;
+  /** Optional: one list page with each item handed over as it is parsed (HttpClient has it; the informer uses it). */
+  listEach?<T>(kind: Kind<T>, options: ListOptions, onItem: (item: T) => void): Promise<Omit<ListResult<T>, "items">>;
   create<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
   update<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
   updateStatus<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;

@@ -169,14 +169,19 @@ export class Informer<T extends KubeObject> {
     let resourceVersion = "";
     do {
       signal.throwIfAborted();
-      const page = await this.client.list(this.kind, {
-        ...this.selectors(),
-        limit: this.options.pageSize ?? 500,
-        ...(continueToken ? { continue: continueToken } : {}),
-      });
-      for (const item of page.items) {
+      const options = { ...this.selectors(), limit: this.options.pageSize ?? 500, ...(continueToken ? { continue: continueToken } : {}) };
+      const keep = (item: T): void => {
         const obj = this.prepare(item);
         fresh.set(objectKey(obj as KubeObject), obj);
+      };
+      let page: { resourceVersion: string; continue?: string };
+      if (this.client.listEach) {
+        // Item by item: only the trimmed objects outlive the page (see HttpClient.listEach).
+        page = await this.client.listEach(this.kind, options, keep);
+      } else {
+        const whole = await this.client.list(this.kind, options);
+        whole.items.forEach(keep);
+        page = whole;
       }
       continueToken = page.continue;
       resourceVersion = page.resourceVersion;

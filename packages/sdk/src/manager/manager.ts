@@ -62,7 +62,7 @@ export interface ManagerOptions {
   onWrite?: (write: WriteRecord) => void;
   /** Relist backoff cap for informers. Default 30 s. */
   informerMaxBackoffMs?: number;
-  /** Informer list page size. Default 500; 100 lowers peak memory of a large initial list (see README, Memory). */
+  /** Informer list page size. Default 500 (pages are parsed item by item, so their size barely changes memory). */
   informerPageSize?: number;
 }
 

@@ -17,6 +17,8 @@ await runManager(
     shutdownTimeoutMs: 10_000,
   },
   (mgr) => {
+    // runManager has re-executed this process (same pid) with its default V8 flags by now.
+    mgr.log.info({ event: "setup", pid: process.pid, execArgv: process.execArgv }, "setup");
     mgr
       .controller("busy")
       .for(ConfigMapKind)

@@ -7,7 +7,8 @@ export interface RunOptions {
   /**
    * V8 flags the process must run with; runManager re-executes it in place (same pid) to add the missing ones before
    * anything starts. Default DEFAULT_V8_FLAGS (a 2 MiB semi-space cap, for RSS with large caches); `false` or `[]`
-   * keeps V8's defaults. A flag already on the command line or in NODE_OPTIONS is left as the user set it.
+   * keeps V8's defaults. A flag already on the command line or in NODE_OPTIONS is left as the user set it. After a
+   * re-exec the entry module runs again from the top, so code before runManager must have no side effects.
    */
   v8Flags?: readonly string[] | false;
 }

@@ -15,7 +15,8 @@ interface KubeObject {
   spec?: unknown;
 }
 
-const seedDir = "/work/shared/scenarios/seed-walkthrough";
+// The first user's manifests, copied unchanged from shared/scenarios/seed-walkthrough.
+const seedDir = join(repoRoot, "examples", "walkthrough");
 const examplesDir = join(repoRoot, "examples");
 const seedFiles = readdirSync(seedDir)
   .filter((f) => f.endsWith(".yaml"))

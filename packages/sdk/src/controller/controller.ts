@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { isConflict } from "../client/errors.ts";
 import type { Client } from "../client/types.ts";
 import type { Clock } from "../clock/clock.ts";
 import type { Cache } from "../informer/cache.ts";
@@ -119,7 +120,10 @@ export class Controller {
       this.queue.addRateLimited(key);
       this.metrics.reconcileErrors.inc(labels);
       this.metrics.reconcileTotal.inc({ ...labels, result: "error" });
-      log.error({ err, retries: this.queue.numRequeues(key) }, "reconcile failed; retrying with backoff");
+      const retries = this.queue.numRequeues(key);
+      // A conflict only means the cache was behind a write; the retry reads the newer object. No stack needed.
+      if (isConflict(err)) log.info({ retries, reason: err.message }, "conflict; retrying with a fresh read");
+      else log.error({ err, retries }, "reconcile failed; retrying with backoff");
     } finally {
       this.metrics.activeWorkers.dec(labels);
       this.metrics.reconcileTime.observe(labels, (performance.now() - started) / 1000);

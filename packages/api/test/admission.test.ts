@@ -51,6 +51,12 @@ const rejections: readonly Rejection[] = [
     says: "empty selector",
   },
   {
+    name: "CloneSet progressDeadlineSeconds not above minReadySeconds",
+    manifest: cloneSet("short-deadline", { minReadySeconds: 30, progressDeadlineSeconds: 10 }),
+    field: "spec.progressDeadlineSeconds",
+    says: "must be greater than minReadySeconds",
+  },
+  {
     name: "negative replicas",
     manifest: cloneSet("neg-replicas", { replicas: -1 }),
     field: "spec.replicas",
@@ -290,6 +296,10 @@ describe("kubectl apply rejects invalid Kruise objects with a message naming the
         podManagementPolicy: "Parallel",
         updateStrategy: { rollingUpdate: { maxUnavailable: "50%" } },
       }),
+    ],
+    [
+      "CloneSet with progressDeadlineSeconds and no minReadySeconds",
+      cloneSet("deadline-only", { progressDeadlineSeconds: 60 }),
     ],
     [
       "CloneSet with 0 replicas and maxUnavailable 0",

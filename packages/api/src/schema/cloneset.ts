@@ -142,7 +142,7 @@ export const cloneSetSpec = object(
         fieldPath: ".updateStrategy",
       },
       {
-        rule: "!has(self.progressDeadlineSeconds) || self.progressDeadlineSeconds == 2147483647 || self.progressDeadlineSeconds > self.minReadySeconds",
+        rule: "!has(self.progressDeadlineSeconds) || self.progressDeadlineSeconds == 2147483647 || self.progressDeadlineSeconds > (has(self.minReadySeconds) ? self.minReadySeconds : 0)",
         message: "progressDeadlineSeconds must be greater than minReadySeconds",
         fieldPath: ".progressDeadlineSeconds",
       },

@@ -2,7 +2,7 @@
 // scheduler, simulated nodes), NATS, and every controller app in apps/, then stays in the foreground
 // with a short live status until Ctrl-C.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
@@ -13,15 +13,19 @@ const stateDir = join(root, ".kruise");
 const { values: flags } = parseArgs({
   options: {
     nodes: { type: "string", default: "3" },
+    fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (flags.help) {
-  process.stdout.write(`npm start [-- --nodes N]
+  process.stdout.write(`npm start [-- --nodes N] [-- --fresh]
 
 Starts a local Kubernetes control plane built from the pinned Kubernetes version, N simulated nodes
 (default 3), a NATS JetStream server and every controller in apps/. Writes the admin kubeconfig to
 ${relative(process.cwd(), join(stateDir, "kubeconfig"))} and stays in the foreground; Ctrl-C stops everything.
+
+The cluster's state (etcd) is kept in .kruise/controlplane between runs, like a kind cluster;
+--fresh deletes it first and starts from an empty cluster.
 `);
   process.exit(0);
 }
@@ -69,11 +73,16 @@ async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   const logDir = join(stateDir, "logs");
   mkdirSync(logDir, { recursive: true });
+  const controlPlaneDir = join(stateDir, "controlplane");
+  if (flags.fresh) rmSync(controlPlaneDir, { recursive: true, force: true });
+  else if (existsSync(join(controlPlaneDir, "etcd-data"))) {
+    say("Reusing the cluster state in .kruise/controlplane (npm start -- --fresh starts from an empty cluster).");
+  }
   const started = Date.now();
   say("Starting the local control plane (etcd, kube-apiserver, CRDs, controller-manager, scheduler, nodes, NATS)…");
   const cp = await startControlPlane({
     nodes: Number(flags.nodes),
-    workDir: join(stateDir, "controlplane"),
+    workDir: controlPlaneDir,
     log: (line) => say(`  ${line}`),
   });
   const kubeconfigPath = join(stateDir, "kubeconfig");

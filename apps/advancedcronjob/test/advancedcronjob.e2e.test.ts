@@ -9,7 +9,7 @@ import { createClient, FakeClock, loadRestConfig, Manager, type HttpClient } fro
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { addCronJobController } from "../src/controller.ts";
 import { JobKind } from "../src/kinds.ts";
-import { waitFor } from "./support/wait.ts";
+import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";
 const NamespaceKind = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false } as const;

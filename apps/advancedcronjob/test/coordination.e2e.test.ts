@@ -10,7 +10,7 @@ import { createClient, Informer, loadRestConfig, type HttpClient, type Kind } fr
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { JobKind } from "../src/kinds.ts";
 import { ControllerProcess } from "./support/controllers.ts";
-import { waitFor } from "./support/wait.ts";
+import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";
 const PodKind: Kind<Pod> = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };

@@ -10,7 +10,7 @@ import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { addBroadcastJobController } from "../src/controller.ts";
 import { NodeKind, PodKind } from "../src/kinds.ts";
 import { assignedNode } from "../src/pod-placement.ts";
-import { waitFor } from "./support/wait.ts";
+import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";
 let cp: ControlPlane;

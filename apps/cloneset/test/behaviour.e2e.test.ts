@@ -1,13 +1,12 @@
 // What OpenKruise users rely on, against the real control plane, with the controller in-process (so writes
 // can be counted) under exactly its RBAC rules. Each test uses its own CloneSet in one namespace.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
+import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import type { CloneSet } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { controllerKubeconfig } from "./support/controller-identity.ts";
 import { startInProcessController, type InProcessController } from "./support/in-process.ts";
 import { active, getCloneSet, getPods, isReady, k } from "./support/kube.ts";
-import { waitFor } from "./support/wait.ts";
 
 let ns = "";
 let controller: InProcessController | undefined;

@@ -12,7 +12,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { PodKind } from "../src/kinds.ts";
 import { cloneSetControllerClusterRole } from "../src/rbac.ts";
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
-import { waitFor } from "./support/wait.ts";
+import { waitFor } from "@kruise/testenv/vitest";
 
 const NS = "crash";
 const REPLICAS = 200;

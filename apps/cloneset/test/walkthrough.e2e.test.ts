@@ -3,13 +3,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
+import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import { EventBus } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { controllerKubeconfig } from "./support/controller-identity.ts";
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
 import { active, apply, getCloneSet, getPods, isReady, k, readySince } from "./support/kube.ts";
-import { waitFor } from "./support/wait.ts";
 
 const EXAMPLES = resolve(import.meta.dirname, "../../../examples/walkthrough");
 const manifest = (file: string): string => readFileSync(resolve(EXAMPLES, file), "utf8");

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventBus, subjectFor, cloudEventTypeFor, streamName, type CloudEvent } from "../src/eventbus/index.ts";
 import { Outbox } from "../src/eventbus/outbox.ts";
 import type { ControlPlane } from "@kruise/testenv";
+import { waitFor } from "@kruise/testenv/vitest";
 import { freePort } from "./support/free-port.ts";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 
@@ -15,14 +16,6 @@ async function metric(registry: Registry, name: string): Promise<number> {
   return values.reduce((sum, v) => sum + v.value, 0);
 }
 
-async function waitUntil(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 const event = (name: string, id: string, data?: unknown) => ({ kind: "CloneSet", namespace: "ns1", name, event: "scaled", id, data });
 
@@ -111,7 +104,7 @@ describe("EventBus against a real NATS server", () => {
 
   it("creates the KRUISE stream and delivers CloudEvents with the dedup id header", async () => {
     const bus = startBus("cloneset-controller");
-    await waitUntil("connected", 10_000, () => bus.connected);
+    await waitFor("connected", () => bus.connected, 10_000);
     const info = await jsm.streams.info(streamName);
     expect(info.config.subjects).toEqual(["kruise.>"]);
     expect(info.config.max_age).toBe(nanos(24 * 60 * 60_000));
@@ -121,9 +114,9 @@ describe("EventBus against a real NATS server", () => {
     const received: CloudEvent[] = [];
     const unsubscribe = bus.subscribe("kruise.cloneset.ns1.>", (e) => received.push(e));
     // The consumer only sees what is published after it exists.
-    await waitUntil("consumer", 10_000, async () => (await jsm.consumers.list(streamName).next()).length > 0);
+    await waitFor("consumer", async () => (await jsm.consumers.list(streamName).next()).length > 0, 10_000);
     bus.publish(event("web", "uid-1.gen-2.scaled", { replicas: 3 }));
-    await waitUntil("delivery", 10_000, () => received.length === 1);
+    await waitFor("delivery", () => received.length === 1, 10_000);
     expect(received[0]).toMatchObject({
       specversion: "1.0",
       id: "uid-1.gen-2.scaled",
@@ -141,13 +134,13 @@ describe("EventBus against a real NATS server", () => {
 
   it("deduplicates a re-published id in JetStream", async () => {
     const bus = startBus("dedup");
-    await waitUntil("connected", 10_000, () => bus.connected);
+    await waitFor("connected", () => bus.connected, 10_000);
     const before = (await jsm.streams.info(streamName)).state.messages;
     bus.publish(event("dup", "same-id"));
     bus.publish(event("dup", "same-id"));
     const other = startBus("dedup-2");
     other.publish(event("dup", "same-id"));
-    await waitUntil("acks", 10_000, async () => (await jsm.streams.info(streamName)).state.messages > before);
+    await waitFor("acks", async () => (await jsm.streams.info(streamName)).state.messages > before, 10_000);
     await Promise.all([bus.close(), other.close()]);
     expect((await jsm.streams.info(streamName)).state.messages).toBe(before + 1);
   });
@@ -162,25 +155,25 @@ describe("EventBus against a real NATS server", () => {
       seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
       order.push(e.id);
     });
-    await waitUntil("connected", 10_000, () => publisher.connected && subscriber.connected);
-    await waitUntil("consumer", 10_000, async () => {
+    await waitFor("connected", () => publisher.connected && subscriber.connected, 10_000);
+    await waitFor("consumer", async () => {
       for await (const c of jsm.consumers.list(streamName)) if (c.config.filter_subject?.includes("outage")) return true;
       return false;
-    });
+    }, 10_000);
     // Some events before, many during, some after the outage.
     const ids = Array.from({ length: 600 }, (_, i) => `outage-${String(i).padStart(4, "0")}`);
     for (const id of ids.slice(0, 50)) publisher.publish(event("outage", id));
-    await waitUntil("first events", 10_000, () => seen.size === 50);
+    await waitFor("first events", () => seen.size === 50, 10_000);
 
     await cp.stopNats();
-    await waitUntil("disconnect noticed", 10_000, () => !publisher.connected);
+    await waitFor("disconnect noticed", () => !publisher.connected, 10_000);
     for (const id of ids.slice(50, 550)) publisher.publish(event("outage", id));
     expect(await metric(registry, "kruise_eventbus_outbox_depth")).toBe(500);
     const restartedAt = performance.now();
     await cp.startNats();
     for (const id of ids.slice(550)) publisher.publish(event("outage", id));
 
-    await waitUntil("all events", 30_000, () => seen.size === ids.length);
+    await waitFor("all events", () => seen.size === ids.length, 30_000);
     console.log(`eventbus: 550 events delivered ${Math.round(performance.now() - restartedAt)} ms after nats-server was started again`);
     await new Promise((r) => setTimeout(r, 500)); // room for any late duplicate
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
@@ -195,13 +188,13 @@ describe("EventBus against a real NATS server", () => {
     const received: string[] = [];
     bus.subscribe("kruise.cloneset.ns1.lost.>", (e) => received.push(e.id));
     let consumerName = "";
-    await waitUntil("consumer", 10_000, async () => {
+    await waitFor("consumer", async () => {
       for await (const c of jsm.consumers.list(streamName)) if (c.config.filter_subject?.includes("lost")) consumerName = c.name;
       return consumerName !== "";
-    });
+    }, 10_000);
     await jsm.consumers.delete(streamName, consumerName);
     bus.publish(event("lost", "lost-1"));
-    await waitUntil("delivery after re-creation", 30_000, () => received.includes("lost-1"));
+    await waitFor("delivery after re-creation", () => received.includes("lost-1"), 30_000);
     expect(received).toEqual(["lost-1"]);
   });
 
@@ -209,24 +202,24 @@ describe("EventBus against a real NATS server", () => {
     const bus = startBus("durable");
     const first: string[] = [];
     const unsubscribe = bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => first.push(e.id), { durable: "comms-test-durable" });
-    await waitUntil("consumer", 10_000, async () => {
+    await waitFor("consumer", async () => {
       for await (const c of jsm.consumers.list(streamName)) if (c.name === "comms-test-durable") return true;
       return false;
-    });
+    }, 10_000);
     bus.publish(event("durable", "d-1"));
-    await waitUntil("first delivery", 10_000, () => first.length === 1);
+    await waitFor("first delivery", () => first.length === 1, 10_000);
     unsubscribe();
     bus.publish(event("durable", "d-2")); // while nobody listens
     const second: string[] = [];
     bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => second.push(e.id), { durable: "comms-test-durable" });
-    await waitUntil("missed event", 10_000, () => second.length === 1);
+    await waitFor("missed event", () => second.length === 1, 10_000);
     expect(second).toEqual(["d-2"]);
   });
 
   it("updates a stream whose limits differ", async () => {
     await jsm.streams.update(streamName, { max_age: nanos(10 * 60_000) });
     const bus = startBus("updater");
-    await waitUntil("connected", 10_000, () => bus.connected);
+    await waitFor("connected", () => bus.connected, 10_000);
     expect((await jsm.streams.info(streamName)).config.max_age).toBe(nanos(24 * 60 * 60_000));
   });
 });

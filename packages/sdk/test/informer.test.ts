@@ -5,12 +5,12 @@ import type { Client, HttpClient, WatchEvent } from "../src/client/index.ts";
 import { Informer } from "../src/informer/index.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
-import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
-import { eventually } from "./support/wait.ts";
+import { ConfigMapKind } from "./support/kinds.ts";
+import { createNamespace } from "./support/namespace.ts";
+import { waitFor } from "@kruise/testenv/vitest";
 
 let cp: ControlPlane;
 let client: HttpClient;
-let nsCounter = 0;
 
 beforeAll(async () => {
   // Without the watch cache, a watch from a compacted resourceVersion is answered 410 by etcd at once.
@@ -22,11 +22,7 @@ afterAll(async () => {
   await cp?.stop();
 });
 
-async function namespace(): Promise<string> {
-  const name = `informer-${process.pid}-${++nsCounter}`;
-  await client.create(NamespaceKind, { metadata: { name } });
-  return name;
-}
+const namespace = (): Promise<string> => createNamespace(client, "informer");
 
 const configMap = (namespace: string, name: string, value = "1"): ConfigMap => ({ metadata: { name, namespace }, data: { value } });
 
@@ -66,7 +62,7 @@ describe("Informer against a real apiserver", () => {
     await client.patch(ConfigMapKind, "cm-1", ns, "merge", { data: { value: "2" } });
     await client.delete(ConfigMapKind, "cm-2", ns);
     await client.create(ConfigMapKind, configMap(ns, "late"));
-    await eventually("store to follow the changes", () => storeMatchesServer(informer, ns));
+    await waitFor("store to follow the changes", () => storeMatchesServer(informer, ns));
     expect(informer.store.get(`${ns}/cm-1`)?.data?.value).toBe("2");
     expect(seen).toContain("delete:cm-2");
     expect(seen).toContain("add:late:false");
@@ -82,7 +78,7 @@ describe("Informer against a real apiserver", () => {
       if (round > 1) await client.delete(ConfigMapKind, `cm-${round - 2}`, ns);
       await new Promise((r) => setTimeout(r, 700));
     }
-    await eventually("store to match after several server-closed watches", () => storeMatchesServer(informer, ns));
+    await waitFor("store to match after several server-closed watches", () => storeMatchesServer(informer, ns));
     expect(informer.relists).toBe(1);
     await stop();
   });
@@ -98,7 +94,7 @@ describe("Informer against a real apiserver", () => {
     await client.delete(ConfigMapKind, "cm-0", ns);
     await client.patch(ConfigMapKind, "cm-1", ns, "merge", { data: { value: "after-restart" } });
     await client.create(ConfigMapKind, configMap(ns, "new"));
-    await eventually("store to match after the restart", () => storeMatchesServer(informer, ns), 40_000);
+    await waitFor("store to match after the restart", () => storeMatchesServer(informer, ns), 40_000);
     expect(informer.relists).toBeGreaterThanOrEqual(2);
     await stop();
   });
@@ -133,7 +129,7 @@ describe("Informer against a real apiserver", () => {
     await cp.compactEtcd();
     await cp.restartApiserver(); // and the informer reconnects from a compacted resourceVersion
     release();
-    await eventually("store to match after a 410", () => storeMatchesServer(informer, ns), 40_000);
+    await waitFor("store to match after a 410", () => storeMatchesServer(informer, ns), 40_000);
     expect(gone).toBeGreaterThanOrEqual(1);
     expect(deleted.sort()).toEqual(["cm-0", "cm-1"]);
     expect(informer.store.get(`${ns}/cm-2`)?.data?.value).toBe("19");

@@ -9,6 +9,7 @@ import { FakeClock } from "../src/clock/index.ts";
 import { leaseKind, startLeaderElection, toMicroTime, type LeaderElection } from "../src/leader/index.ts";
 import { createTestClient } from "./support/comms-client.ts";
 import type { ControlPlane } from "@kruise/testenv";
+import { waitFor } from "@kruise/testenv/vitest";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 import { stopProcess } from "./support/stop-process.ts";
 
@@ -44,14 +45,6 @@ function elect(name: string, identity: string, c: Client = client): LeaderElecti
   return election;
 }
 
-async function waitUntil(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 interface ChildElector {
   process: ChildProcess;
@@ -178,7 +171,7 @@ describe("leader election against a real apiserver", () => {
     const stoppedAt = Date.now();
     try {
       await cp.stopApiserver();
-      await waitUntil("the isolated leader to give up", timings.leaseDurationMs + slackMs, () => isolated.lost.aborted);
+      await waitFor("the isolated leader to give up", () => isolated.lost.aborted, timings.leaseDurationMs + slackMs, 25);
     } finally {
       await cp.startApiserver();
     }
@@ -220,6 +213,6 @@ describe("leader election against a real apiserver", () => {
     const waiting = elect("early-release", "waiting");
     await waiting.release();
     await expect(waiting.acquired).rejects.toThrow(/released before/);
-    await waitUntil("holder still leading", 2_000, () => holder.isLeader());
+    await waitFor("holder still leading", () => holder.isLeader(), 2_000, 25);
   });
 });

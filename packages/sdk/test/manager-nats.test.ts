@@ -1,7 +1,7 @@
 // A controller must not need NATS: it starts, becomes ready and reconciles with NATS absent, keeps reconciling
 // while NATS is stopped mid-run, and its watchesEvents subscription resumes once NATS is back.
 import type { ControlPlane } from "@kruise/testenv";
-import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
+import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, loadRestConfig } from "../src/client/index.ts";
@@ -10,7 +10,6 @@ import { Manager } from "../src/manager/index.ts";
 import { freePort } from "./support/free-port.ts";
 import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
-import { eventually } from "./support/wait.ts";
 
 const silent = pino({ level: "silent" });
 
@@ -42,13 +41,13 @@ describe("a controller with NATS absent", () => {
     const startedAt = performance.now();
     const running = mgr.start();
     try {
-      await eventually("the health server to listen", () => mgr.healthPort !== undefined);
-      await eventually("/readyz to pass without NATS", async () => (await fetch(`http://127.0.0.1:${mgr.healthPort}/readyz`)).status === 200);
+      await waitFor("the health server to listen", () => mgr.healthPort !== undefined);
+      await waitFor("/readyz to pass without NATS", async () => (await fetch(`http://127.0.0.1:${mgr.healthPort}/readyz`)).status === 200);
       console.log(`no-nats: ready ${Math.round(performance.now() - startedAt)} ms after start()`);
       expect(mgr.eventBus?.connected).toBe(false);
       expect(() => mgr.eventBus!.publish({ kind: "Widget", namespace: ns, name: "w", event: "poked", id: `${ns}-w` })).not.toThrow();
       for (let i = 0; i < 3; i++) await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
-      await eventually("every ConfigMap reconciled", () => [0, 1, 2].every((i) => reconciled.has(`cm-${i}`)));
+      await waitFor("every ConfigMap reconciled", () => [0, 1, 2].every((i) => reconciled.has(`cm-${i}`)));
       expect(fromEvents).toEqual([]);
     } finally {
       await mgr.stop();
@@ -97,7 +96,7 @@ describe("a controller while NATS stops and restarts (private control plane)", (
     let attempt = 0;
     // Publish until the subscription has seen one; fresh ids, or JetStream dedups them.
     const pokeUntilSeen = (name: string, timeoutMs: number) =>
-      eventually(
+      waitFor(
         `the event for ${name} to enqueue its key`,
         () => {
           if (bus().connected) bus().publish({ kind: "Widget", namespace: ns, name, event: "poked", id: `${ns}-${name}-${++attempt}` });
@@ -110,17 +109,17 @@ describe("a controller while NATS stops and restarts (private control plane)", (
       await pokeUntilSeen("before", 20_000);
 
       await plane.stopNats();
-      await eventually("the EventBus to notice the outage", () => !bus().connected, 15_000);
+      await waitFor("the EventBus to notice the outage", () => !bus().connected, 15_000);
       for (let i = 0; i < 3; i++) await client.create(ConfigMapKind, { metadata: { name: `during-${i}`, namespace: ns } });
-      await eventually("ConfigMaps reconciled while NATS is stopped", () => [0, 1, 2].every((i) => reconciled.has(`during-${i}`)));
+      await waitFor("ConfigMaps reconciled while NATS is stopped", () => [0, 1, 2].every((i) => reconciled.has(`during-${i}`)));
       const ready = await fetch(`http://127.0.0.1:${mgr.healthPort}/readyz`);
       expect(ready.status).toBe(200);
 
       await plane.startNats();
-      await eventually("the EventBus to reconnect", () => bus().connected, 30_000);
+      await waitFor("the EventBus to reconnect", () => bus().connected, 30_000);
       await pokeUntilSeen("after", 30_000);
       await client.create(ConfigMapKind, { metadata: { name: "after-restart", namespace: ns } });
-      await eventually("reconciles after NATS restarted", () => reconciled.has("after-restart"));
+      await waitFor("reconciles after NATS restarted", () => reconciled.has("after-restart"));
     } finally {
       await mgr.stop();
       await running;

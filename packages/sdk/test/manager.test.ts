@@ -9,14 +9,14 @@ import { Manager } from "../src/manager/index.ts";
 import { HASH_ANNOTATION } from "../examples/configmap-hash/main.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
-import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
+import { ConfigMapKind } from "./support/kinds.ts";
+import { createNamespace } from "./support/namespace.ts";
 import { startTcpProxy } from "./support/tcp-proxy.ts";
-import { eventually } from "./support/wait.ts";
+import { waitFor } from "@kruise/testenv/vitest";
 
 let cp: ControlPlane;
 let client: HttpClient;
 let restConfig: RestConfig;
-let nsCounter = 0;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
@@ -30,11 +30,7 @@ afterAll(async () => {
   await cp?.stop();
 });
 
-async function namespace(): Promise<string> {
-  const name = `mgr-${process.pid}-${++nsCounter}`;
-  await client.create(NamespaceKind, { metadata: { name } });
-  return name;
-}
+const namespace = (): Promise<string> => createNamespace(client, "mgr");
 
 const silent = pino({ level: "silent" });
 const node = process.execPath;
@@ -81,9 +77,9 @@ describe("Manager and controllers", () => {
       });
     const running = mgr.start();
     await client.create(ConfigMapKind, { metadata: { name: "bad", namespace: ns } });
-    await eventually("the bad key to be retried 4 times", () => (attempts.get("bad")?.length ?? 0) >= 4);
+    await waitFor("the bad key to be retried 4 times", () => (attempts.get("bad")?.length ?? 0) >= 4);
     for (let i = 0; i < 5; i++) await client.create(ConfigMapKind, { metadata: { name: `good-${i}`, namespace: ns } });
-    await eventually("good keys reconciled while bad keeps failing", () => [0, 1, 2, 3, 4].every((i) => attempts.has(`good-${i}`)));
+    await waitFor("good keys reconciled while bad keeps failing", () => [0, 1, 2, 3, 4].every((i) => attempts.has(`good-${i}`)));
     const times = attempts.get("bad")!;
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(gaps[2]!).toBeGreaterThan(gaps[0]!); // backoff grows
@@ -114,7 +110,7 @@ describe("Manager and controllers", () => {
     mgr.controller("ready").for(ConfigMapKind).reconcile(() => undefined);
     const running = mgr.start();
     try {
-      await eventually("the health server to listen", () => mgr.healthPort !== undefined);
+      await waitFor("the health server to listen", () => mgr.healthPort !== undefined);
       const url = `http://127.0.0.1:${mgr.healthPort}`;
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       await new Promise((r) => setTimeout(r, 1000));
@@ -122,7 +118,7 @@ describe("Manager and controllers", () => {
       expect(notReady.status).toBe(500);
       expect(await notReady.text()).toContain("[-]informers-synced");
       await cp.startApiserver();
-      await eventually("/readyz to pass after the cache synced", async () => (await fetch(`${url}/readyz`)).status === 200, 40_000);
+      await waitFor("/readyz to pass after the cache synced", async () => (await fetch(`${url}/readyz`)).status === 200, 40_000);
     } finally {
       if (cp) await cp.startApiserver().catch(() => undefined);
       await mgr.stop();
@@ -134,7 +130,7 @@ describe("Manager and controllers", () => {
     const ns = await namespace();
     const { child, lines, exit } = runChild([new URL("./support/busy-manager.ts", import.meta.url).pathname, cp.kubeconfigPath, ns]);
     for (let i = 0; i < 6; i++) await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
-    await eventually("three reconciles in flight", () => lines.filter((l) => l.event === "reconcile-start").length >= 3);
+    await waitFor("three reconciles in flight", () => lines.filter((l) => l.event === "reconcile-start").length >= 3);
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
     const started = lines.filter((l) => l.event === "reconcile-start").map((l) => l.name);
@@ -174,17 +170,17 @@ describe("Manager with leader election", () => {
       return { mgr, running: mgr.start() };
     };
     const a = await start("a");
-    await eventually("a to lead", () => a.mgr.isLeader());
+    await waitFor("a to lead", () => a.mgr.isLeader());
     const b = await start("b");
     await client.create(ConfigMapKind, { metadata: { name: "first", namespace: ns } });
-    await eventually("the leader to reconcile", () => reconciled.a.has("first"));
+    await waitFor("the leader to reconcile", () => reconciled.a.has("first"));
     await new Promise((r) => setTimeout(r, 500));
     expect(reconciled.b.size).toBe(0);
     expect(b.mgr.isLeader()).toBe(false);
     await a.mgr.stop(); // releases the lease
     await a.running;
     await client.create(ConfigMapKind, { metadata: { name: "second", namespace: ns } });
-    await eventually("the follower to take over and reconcile", () => reconciled.b.has("second"), 20_000);
+    await waitFor("the follower to take over and reconcile", () => reconciled.b.has("second"), 20_000);
     await b.mgr.stop();
     await b.running;
   });
@@ -223,16 +219,16 @@ describe("Manager with leader election", () => {
     };
     try {
       const a = await start("a", { ...restConfig, server: `https://127.0.0.1:${proxy.port}` }); // only a goes through the proxy
-      await eventually("a to lead", () => a.mgr.isLeader());
+      await waitFor("a to lead", () => a.mgr.isLeader());
       const b = await start("b", restConfig);
       await client.create(ConfigMapKind, { metadata: { name: "target", namespace: ns } });
-      await eventually("the leader to write", () => writes.a.some((w) => w.controller === "cut-off" && w.code === 200));
+      await waitFor("the leader to write", () => writes.a.some((w) => w.controller === "cut-off" && w.code === 200));
       await new Promise((r) => setTimeout(r, lease.retryPeriodMs * 2));
       expect(writes.b.filter((w) => w.controller !== undefined)).toHaveLength(0);
 
       const cutAt = Date.now();
       proxy.cut();
-      await eventually("a to close its write gate", () => lostAt > 0 && !a.mgr.isLeader(), lease.leaseDurationMs + 2000);
+      await waitFor("a to close its write gate", () => lostAt > 0 && !a.mgr.isLeader(), lease.leaseDurationMs + 2000);
       const gateClosedAt = lostAt;
       const outcome = await a.running.then(
         () => "resolved",
@@ -242,7 +238,7 @@ describe("Manager with leader election", () => {
       expect(outcome).toBe("leader election lost");
       expect(gateClosedAt - cutAt).toBeLessThan(lease.leaseDurationMs); // it gave up before its lease could expire for b
 
-      await eventually("b to take over and write", () => writes.b.some((w) => w.controller === "cut-off" && w.code === 200), 20_000);
+      await waitFor("b to take over and write", () => writes.b.some((w) => w.controller === "cut-off" && w.code === 200), 20_000);
       const bFirstWrite = writes.b.find((w) => w.controller !== undefined && w.code === 200)!.at;
       const aLastWrite = Math.max(...writes.a.filter((w) => w.controller !== undefined && w.code === 200).map((w) => w.at));
       console.log(
@@ -278,10 +274,10 @@ describe("examples/configmap-hash (the README controller)", () => {
     const { child, exit } = runChild([main, `--kubeconfig=${cp.kubeconfigPath}`, "--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0", "--log-level=warn"]);
     await client.create(ConfigMapKind, { metadata: { name: "app", namespace: ns }, data: { a: "1" } });
     const hashOf = async () => (await client.get(ConfigMapKind, "app", ns)).metadata?.annotations?.[HASH_ANNOTATION];
-    await eventually("the hash annotation", async () => (await hashOf()) !== undefined);
+    await waitFor("the hash annotation", async () => (await hashOf()) !== undefined);
     const first = await hashOf();
     await client.patch(ConfigMapKind, "app", ns, "merge", { data: { a: "2" } });
-    await eventually("a new hash after a data change", async () => (await hashOf()) !== first);
+    await waitFor("a new hash after a data change", async () => (await hashOf()) !== first);
     const rv = (await client.get(ConfigMapKind, "app", ns)).metadata?.resourceVersion;
     await new Promise((r) => setTimeout(r, 1500));
     expect((await client.get(ConfigMapKind, "app", ns)).metadata?.resourceVersion).toBe(rv); // idle: no writes

@@ -1,10 +1,9 @@
-import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
+import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadRestConfig } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
 import { ConfigMapKind } from "./support/kinds.ts";
-import { eventually } from "./support/wait.ts";
 
 describe("watchesEvents", () => {
   it("enqueues the key a NATS event names, through the manager's EventBus", async () => {
@@ -32,7 +31,7 @@ describe("watchesEvents", () => {
       await mgr.cache.waitForSync(AbortSignal.timeout(20_000));
       // Publish until the subscription (which starts asynchronously) has seen one; fresh ids, or JetStream dedups them.
       let attempt = 0;
-      await eventually(
+      await waitFor(
         "the event to enqueue its key",
         () => {
           mgr.eventBus!.publish({ kind: "Widget", namespace: ns, name: "w1", event: "poked", id: `${ns}-w1-poked-${++attempt}` });

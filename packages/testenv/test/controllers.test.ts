@@ -3,8 +3,8 @@ import type { ConfigMap, PodList } from "kubernetes-types/core/v1.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isNotFound } from "../src/kube/api-error.ts";
 import type { KubeHttpClient } from "../src/kube/http-client.ts";
-import { createTestNamespace, getTestEnv } from "../src/vitest/index.ts";
-import { adminClient, eventually, isPodReady } from "./support.ts";
+import { createTestNamespace, getTestEnv, waitFor } from "../src/vitest/index.ts";
+import { adminClient, isPodReady } from "./support.ts";
 
 describe("kube-controller-manager", () => {
   let client: KubeHttpClient;
@@ -25,7 +25,7 @@ describe("kube-controller-manager", () => {
       metadata: { name: "dependent", ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: owner.metadata?.uid ?? "" }] },
     });
     await client.delete(`/api/v1/namespaces/${ns}/configmaps/owner`);
-    await eventually("dependent ConfigMap collected", gone(`/api/v1/namespaces/${ns}/configmaps/dependent`), 45_000);
+    await waitFor("dependent ConfigMap collected", gone(`/api/v1/namespaces/${ns}/configmaps/dependent`), 45_000);
   });
 
   it("runs a Deployment to Ready pods, and deleting it removes its ReplicaSet and pods", async () => {
@@ -36,7 +36,7 @@ describe("kube-controller-manager", () => {
       metadata: { name: "web" },
       spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "nginx:1.25" }] } } },
     });
-    await eventually("2 available replicas", async () => {
+    await waitFor("2 available replicas", async () => {
       const deployment = await client.get<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/web`);
       return deployment.status?.availableReplicas === 2;
     }, 45_000);
@@ -44,7 +44,7 @@ describe("kube-controller-manager", () => {
     expect(pods.items.filter(isPodReady)).toHaveLength(2);
 
     await client.delete(`/apis/apps/v1/namespaces/${ns}/deployments/web`, { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" });
-    await eventually("pods of the Deployment gone", async () => {
+    await waitFor("pods of the Deployment gone", async () => {
       const list = await client.get<{ items: unknown[] }>(`/api/v1/namespaces/${ns}/pods`, { labelSelector: "app=web" });
       const sets = await client.get<{ items: unknown[] }>(`/apis/apps/v1/namespaces/${ns}/replicasets`, { labelSelector: "app=web" });
       return list.items.length === 0 && sets.items.length === 0;
@@ -56,8 +56,8 @@ describe("kube-controller-manager", () => {
     await client.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
     await client.create(`/api/v1/namespaces/${name}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "data" } });
     await client.create(`/api/v1/namespaces/${name}/pods`, { apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: { containers: [{ name: "app", image: "nginx" }] } });
-    await eventually("pod running", async () => (await client.get<{ status?: { phase?: string } }>(`/api/v1/namespaces/${name}/pods/p`)).status?.phase === "Running");
+    await waitFor("pod running", async () => (await client.get<{ status?: { phase?: string } }>(`/api/v1/namespaces/${name}/pods/p`)).status?.phase === "Running");
     await client.delete(`/api/v1/namespaces/${name}`);
-    await eventually("namespace gone", gone(`/api/v1/namespaces/${name}`), 50_000);
+    await waitFor("namespace gone", gone(`/api/v1/namespaces/${name}`), 50_000);
   });
 });

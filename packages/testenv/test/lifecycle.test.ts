@@ -8,7 +8,8 @@ import { NOT_READY_ANNOTATION } from "../src/kubelet/annotations.ts";
 import { KubeApiError } from "../src/kube/api-error.ts";
 import { MERGE_PATCH, type KubeHttpClient } from "../src/kube/http-client.ts";
 import { runKubectl } from "../src/kubectl.ts";
-import { adminClient, eventually, isPodReady, pod, podPath } from "./support.ts";
+import { adminClient, isPodReady, pod, podPath } from "./support.ts";
+import { waitFor } from "../src/vitest/index.ts";
 
 // A control plane of its own: these tests restart and disturb it.
 describe("control plane lifecycle", () => {
@@ -28,7 +29,7 @@ describe("control plane lifecycle", () => {
   });
 
   const readyPod = (name: string) =>
-    eventually(`pod ${name} Ready`, async () => {
+    waitFor(`pod ${name} Ready`, async () => {
       const current = await client.get<Pod>(podPath(ns, name));
       return isPodReady(current) ? current : undefined;
     }, 40_000);
@@ -105,11 +106,11 @@ describe("control plane lifecycle", () => {
       }));
 
     plane.kubelet.setNodeReady("testenv-node-0", false);
-    await eventually("node-0 NotReady and tainted", async () => {
+    await waitFor("node-0 NotReady and tainted", async () => {
       const state = await nodeState("testenv-node-0");
       return state.ready === "False" && state.tainted;
     });
-    await eventually("pod follows its node", async () => {
+    await waitFor("pod follows its node", async () => {
       const current = await client.get<Pod>(podPath(ns, "on-node-0"));
       return current.status?.conditions?.find((c) => c.type === "Ready")?.reason === "NodeNotReady";
     });
@@ -118,16 +119,16 @@ describe("control plane lifecycle", () => {
     expect(await nodeState("testenv-node-0")).toEqual({ ready: "True", tainted: false });
 
     await client.patch(`/api/v1/nodes/testenv-node-1`, { metadata: { annotations: { [NOT_READY_ANNOTATION]: "true" } } }, MERGE_PATCH);
-    await eventually("node-1 NotReady by annotation", async () => (await nodeState("testenv-node-1")).ready === "False");
+    await waitFor("node-1 NotReady by annotation", async () => (await nodeState("testenv-node-1")).ready === "False");
     await client.patch(`/api/v1/nodes/testenv-node-1`, { metadata: { annotations: { [NOT_READY_ANNOTATION]: null } } }, MERGE_PATCH);
-    await eventually("node-1 Ready again", async () => (await nodeState("testenv-node-1")).ready === "True");
+    await waitFor("node-1 Ready again", async () => (await nodeState("testenv-node-1")).ready === "True");
   });
 
   it("controls pods from the in-process handle", async () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "handled"));
     await readyPod("handled");
     plane.kubelet.setPodFaults(ns, "handled", { notReady: true });
-    await eventually("not ready by override", async () => !isPodReady(await client.get<Pod>(podPath(ns, "handled"))));
+    await waitFor("not ready by override", async () => !isPodReady(await client.get<Pod>(podPath(ns, "handled"))));
     plane.kubelet.setPodFaults(ns, "handled", undefined);
     await readyPod("handled");
   });

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually } from "./support.ts";
+import { waitFor } from "../src/vitest/index.ts";
 
 const alive = (pid: number): boolean => {
   try {
@@ -34,7 +34,7 @@ describe("a crashed owner leaves nothing behind", () => {
     const owner = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
     let output = "";
     owner.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    const started = await eventually("owner started its control plane", async () => {
+    const started = await waitFor("owner started its control plane", async () => {
       const line = output.split("\n").find((l) => l.startsWith("{"));
       return line === undefined ? undefined : (JSON.parse(line) as { workDir: string; pids: number[] });
     }, 90_000);
@@ -42,6 +42,6 @@ describe("a crashed owner leaves nothing behind", () => {
     expect(started.pids.every(alive)).toBe(true);
 
     owner.kill("SIGKILL");
-    await eventually("children ended and work dir removed", async () => !started.pids.some(alive) && !existsSync(started.workDir), 15_000);
+    await waitFor("children ended and work dir removed", async () => !started.pids.some(alive) && !existsSync(started.workDir), 15_000);
   });
 });

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EXIT_CODE_ANNOTATION, HOLD_ANNOTATION } from "../src/kubelet/annotations.ts";
 import { isNotFound } from "../src/kube/api-error.ts";
 import { MERGE_PATCH, STRATEGIC_MERGE_PATCH, type KubeHttpClient } from "../src/kube/http-client.ts";
-import { createTestNamespace, getTestEnv } from "../src/vitest/index.ts";
-import { adminClient, containerStatus, eventually, isPodReady, pod, podPath } from "./support.ts";
+import { createTestNamespace, getTestEnv, waitFor } from "../src/vitest/index.ts";
+import { adminClient, containerStatus, isPodReady, pod, podPath } from "./support.ts";
 
 describe("simulated kubelet with the real scheduler", () => {
   let client: KubeHttpClient;
@@ -17,7 +17,7 @@ describe("simulated kubelet with the real scheduler", () => {
 
   const get = (name: string): Promise<Pod> => client.get<Pod>(podPath(ns, name));
   const waitReady = (name: string): Promise<Pod> =>
-    eventually(`pod ${name} Running and Ready`, async () => {
+    waitFor(`pod ${name} Running and Ready`, async () => {
       const current = await get(name);
       return current.status?.phase === "Running" && isPodReady(current) ? current : undefined;
     });
@@ -48,7 +48,7 @@ describe("simulated kubelet with the real scheduler", () => {
     const sidecarBefore = containerStatus(before, "sidecar");
 
     await client.patch(podPath(ns, "inplace"), { spec: { containers: [{ name: "main", image: "nginx:1.26" }] } }, STRATEGIC_MERGE_PATCH);
-    const after = await eventually("main container restarted on nginx:1.26", async () => {
+    const after = await waitFor("main container restarted on nginx:1.26", async () => {
       const current = await get("inplace");
       const main = containerStatus(current, "main");
       return main?.image === "nginx:1.26" && main.restartCount === 1 && isPodReady(current) ? current : undefined;
@@ -73,7 +73,7 @@ describe("simulated kubelet with the real scheduler", () => {
 
     await client.patch(podPath(ns, "stepwise"), { metadata: { annotations: { [HOLD_ANNOTATION]: null } } }, MERGE_PATCH);
     // During the 1.5 s pull the container is down: not ready, still reporting the old imageID.
-    const pulling = await eventually("container pulling the new image", async () => {
+    const pulling = await waitFor("container pulling the new image", async () => {
       const current = await get("stepwise");
       return containerStatus(current, "app")?.state?.waiting?.reason === "ContainerCreating" ? current : undefined;
     }, 5_000);
@@ -85,7 +85,7 @@ describe("simulated kubelet with the real scheduler", () => {
 
   it("keeps a pod with a readiness gate not Ready until the gate's condition is True, preserving that condition", async () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "gated", { readinessGates: [{ conditionType: "InPlaceUpdateReady" }] }));
-    const waiting = await eventually("containers ready, pod held by its gate", async () => {
+    const waiting = await waitFor("containers ready, pod held by its gate", async () => {
       const current = await get("gated");
       const ready = current.status?.conditions?.find((c) => c.type === "Ready");
       return current.status?.conditions?.some((c) => c.type === "ContainersReady" && c.status === "True") && ready?.reason === "ReadinessGatesNotReady" ? current : undefined;
@@ -107,7 +107,7 @@ describe("simulated kubelet with the real scheduler", () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "doomed"));
     const running = await waitReady("doomed");
     await client.delete(podPath(ns, "doomed"));
-    await eventually("pod gone", async () => {
+    await waitFor("pod gone", async () => {
       try {
         const current = await get("doomed");
         return current.metadata?.uid !== running.metadata?.uid;
@@ -124,13 +124,13 @@ describe("simulated kubelet with the real scheduler", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await get("held")).metadata?.deletionTimestamp).toBeTruthy();
     await client.patch(podPath(ns, "held"), { metadata: { annotations: { [HOLD_ANNOTATION]: null } } }, MERGE_PATCH);
-    await eventually("held pod gone after release", async () => get("held").then(() => false, (error: unknown) => isNotFound(error)), 15_000);
+    await waitFor("held pod gone after release", async () => get("held").then(() => false, (error: unknown) => isNotFound(error)), 15_000);
   });
 
   it("runs pods to completion on command: exit 0 -> Succeeded, non-zero -> Failed", async () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "job-ok", { restartPolicy: "Never" }, { [EXIT_CODE_ANNOTATION]: "0" }));
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "job-later", { restartPolicy: "OnFailure" }));
-    const ok = await eventually("job-ok Succeeded", async () => {
+    const ok = await waitFor("job-ok Succeeded", async () => {
       const current = await get("job-ok");
       return current.status?.phase === "Succeeded" ? current : undefined;
     });
@@ -139,7 +139,7 @@ describe("simulated kubelet with the real scheduler", () => {
 
     await waitReady("job-later");
     await client.patch(podPath(ns, "job-later"), { metadata: { annotations: { [EXIT_CODE_ANNOTATION]: "3" } } }, MERGE_PATCH);
-    const failed = await eventually("job-later Failed", async () => {
+    const failed = await waitFor("job-later Failed", async () => {
       const current = await get("job-later");
       return current.status?.phase === "Failed" ? current : undefined;
     });
@@ -151,13 +151,13 @@ describe("simulated kubelet with the real scheduler", () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "crashy", {}, { "testenv.kruise.io/crash-loop": "true" }));
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "unready", {}, { "testenv.kruise.io/not-ready": "true" }));
 
-    const pullFail = await eventually("ErrImagePull", async () => {
+    const pullFail = await waitFor("ErrImagePull", async () => {
       const current = await get("pull-fail");
       return containerStatus(current, "app")?.state?.waiting?.reason === "ErrImagePull" ? current : undefined;
     });
     expect(pullFail.status?.phase).toBe("Pending");
 
-    const crashy = await eventually("CrashLoopBackOff with restarts rising", async () => {
+    const crashy = await waitFor("CrashLoopBackOff with restarts rising", async () => {
       const current = await get("crashy");
       const app = containerStatus(current, "app");
       return app?.state?.waiting?.reason === "CrashLoopBackOff" && app.restartCount >= 2 ? current : undefined;
@@ -165,7 +165,7 @@ describe("simulated kubelet with the real scheduler", () => {
     expect(isPodReady(crashy)).toBe(false);
     expect(containerStatus(crashy, "app")?.lastState?.terminated?.exitCode).toBe(1);
 
-    const unready = await eventually("running but not ready", async () => {
+    const unready = await waitFor("running but not ready", async () => {
       const current = await get("unready");
       return current.status?.phase === "Running" ? current : undefined;
     });

@@ -1,28 +1,9 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { messageOf } from "../src/errors.ts";
 import { KubeHttpClient } from "../src/kube/http-client.ts";
 import type { TestEnvInfo } from "../src/vitest/index.ts";
 
 export function adminClient(info: Pick<TestEnvInfo, "server" | "caData" | "adminToken">): KubeHttpClient {
   return new KubeHttpClient({ server: info.server, caData: info.caData, token: info.adminToken }, 8);
-}
-
-/** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs` with the last value seen. */
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? "" : `: ${messageOf(lastError)}`}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 export function podPath(namespace: string, name: string): string {

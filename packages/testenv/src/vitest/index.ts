@@ -7,6 +7,7 @@ import type { KubectlResult } from "../types.ts";
 import { TEST_ENV_KEY, type TestEnvInfo } from "./test-env-info.ts";
 
 export type { TestEnvInfo } from "./test-env-info.ts";
+export { waitFor } from "./wait-for.ts";
 
 /** The shared control plane of this vitest run. Throws a clear error when it was not started. */
 export function getTestEnv(): TestEnvInfo {

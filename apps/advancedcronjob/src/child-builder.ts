@@ -1,7 +1,7 @@
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { AdvancedCronJobKind, BroadcastJobKind, SCHEDULED_AT_ANNOTATION, type AdvancedCronJob, type BroadcastJob } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-import { formatTime } from "./time-format.ts";
+import { formatKubeTime } from "@kruise/sdk";
 
 /** Which template the cron job uses; status.type reports it. */
 export function templateKind(acj: ReadOnly<AdvancedCronJob>): "Job" | "BroadcastJob" | undefined {
@@ -32,7 +32,7 @@ export function buildChild(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number
     name: childName(name, scheduledTime),
     namespace: acj.metadata?.namespace ?? "",
     labels: { ...source.metadata?.labels },
-    annotations: { ...source.metadata?.annotations, [SCHEDULED_AT_ANNOTATION]: formatTime(scheduledTime) },
+    annotations: { ...source.metadata?.annotations, [SCHEDULED_AT_ANNOTATION]: formatKubeTime(scheduledTime) },
     ownerReferences: [
       {
         apiVersion: `${AdvancedCronJobKind.group}/${AdvancedCronJobKind.version}`,

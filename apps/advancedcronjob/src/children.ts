@@ -1,7 +1,7 @@
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { SCHEDULED_AT_ANNOTATION, type BroadcastJob } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-import { parseTime } from "./time-format.ts";
+import { parseKubeTime } from "@kruise/sdk";
 
 /** What the cron controller needs to know about one child, whatever its kind. */
 export interface ChildInfo {
@@ -26,8 +26,8 @@ export function childInfo(kind: "Job" | "BroadcastJob", obj: ReadOnly<Job> | Rea
   for (const c of obj.status?.conditions ?? []) {
     if ((c.type === "Complete" || c.type === "Failed") && c.status === "True") state = c.type;
   }
-  const scheduled = parseTime(obj.metadata?.annotations?.[SCHEDULED_AT_ANNOTATION]);
-  const started = parseTime(obj.status?.startTime);
+  const scheduled = parseKubeTime(obj.metadata?.annotations?.[SCHEDULED_AT_ANNOTATION]);
+  const started = parseKubeTime(obj.status?.startTime);
   return {
     kind,
     apiVersion: kind === "Job" ? "batch/v1" : "apps.kruise.io/v1alpha1",

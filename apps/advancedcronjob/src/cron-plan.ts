@@ -6,7 +6,7 @@ import type { ChildInfo } from "./children.ts";
 import { childrenBeyondHistory } from "./history.ts";
 import { runTimes, tooLateToStart } from "./missed-runs.ts";
 import { parseSchedule, ScheduleError } from "./schedule.ts";
-import { formatTime, parseTime } from "./time-format.ts";
+import { formatKubeTime, parseKubeTime } from "@kruise/sdk";
 
 export interface CronEvent {
   type: "Normal" | "Warning";
@@ -56,8 +56,8 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
   };
   // lastScheduleTime never moves back: it is the newest of the stored value, the children's scheduled-at, and what
   // this process started. (OpenKruise recomputes it from the children alone, so trimming history can rewind it.)
-  const lastScheduled = maxDefined([parseTime(acj.status?.lastScheduleTime), lastStartedRun, ...children.map((c) => c.scheduledTime)]);
-  if (lastScheduled !== undefined) plan.status.lastScheduleTime = formatTime(lastScheduled);
+  const lastScheduled = maxDefined([parseKubeTime(acj.status?.lastScheduleTime), lastStartedRun, ...children.map((c) => c.scheduledTime)]);
+  if (lastScheduled !== undefined) plan.status.lastScheduleTime = formatKubeTime(lastScheduled);
 
   if (!type || !spec || spec.paused) return plan;
 
@@ -66,7 +66,7 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
     const schedule = parseSchedule(spec.schedule, spec.timeZone);
     times = runTimes(schedule, {
       ...(lastScheduled !== undefined ? { lastScheduleTime: lastScheduled } : {}),
-      creationTime: parseTime(acj.metadata?.creationTimestamp) ?? now,
+      creationTime: parseKubeTime(acj.metadata?.creationTimestamp) ?? now,
       now,
       ...(spec.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: spec.startingDeadlineSeconds } : {}),
     });
@@ -88,7 +88,7 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
   const run = times.lastMissed;
   if (run === undefined) return plan;
   if (tooLateToStart(run, now, spec.startingDeadlineSeconds)) {
-    plan.events.push({ type: "Warning", reason: "MissSchedule", message: `Missed scheduled time to start a job: ${formatTime(run)}` });
+    plan.events.push({ type: "Warning", reason: "MissSchedule", message: `Missed scheduled time to start a job: ${formatKubeTime(run)}` });
     return plan;
   }
   const policy = spec.concurrencyPolicy ?? "Allow";
@@ -98,7 +98,7 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
     delete plan.status.active;
   }
   plan.startRun = run;
-  plan.status.lastScheduleTime = formatTime(run);
+  plan.status.lastScheduleTime = formatKubeTime(run);
   return plan;
 }
 

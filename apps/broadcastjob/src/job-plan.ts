@@ -6,7 +6,7 @@ import { checkNodeEligibility } from "./eligibility.ts";
 import { effectiveSpec, finishedCondition, type EffectiveSpec } from "./job-spec.ts";
 import { classifyPods, isPodActive } from "./pod-classification.ts";
 import { assignedNode } from "./pod-placement.ts";
-import { formatTime, parseTime } from "./time-format.ts";
+import { formatKubeTime, parseKubeTime } from "@kruise/sdk";
 
 export interface JobEvent {
   type: "Normal" | "Warning";
@@ -50,7 +50,7 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
   if (finishedCondition(job)) return planFinished(plan, spec, now);
 
   if (!status.startTime) {
-    status.startTime = formatTime(now);
+    status.startTime = formatKubeTime(now);
     plan.started = true;
   }
   plan.requeueAfterMs = deadlineRemaining(spec, status, now);
@@ -133,7 +133,7 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
 
 /** A finished job only waits for its TTL, then asks to be deleted. */
 function planFinished(plan: BroadcastJobPlan, spec: EffectiveSpec, now: number): BroadcastJobPlan {
-  const finishedAt = parseTime(plan.status.completionTime);
+  const finishedAt = parseKubeTime(plan.status.completionTime);
   if (spec.ttlSecondsAfterFinished === undefined || finishedAt === undefined) return plan;
   const remaining = finishedAt + spec.ttlSecondsAfterFinished * 1000 - now;
   if (remaining <= 0) plan.deleteJob = true;
@@ -145,25 +145,25 @@ function finish(plan: BroadcastJobPlan, spec: EffectiveSpec, type: "Complete" | 
   const condition: JobCondition = {
     type,
     status: "True",
-    lastProbeTime: formatTime(now),
-    lastTransitionTime: formatTime(now),
+    lastProbeTime: formatKubeTime(now),
+    lastTransitionTime: formatKubeTime(now),
     reason: type,
     message,
   };
   plan.status.conditions = [...(plan.status.conditions ?? []), condition];
-  plan.status.completionTime = formatTime(now);
+  plan.status.completionTime = formatKubeTime(now);
   // The TTL timer replaces the deadline timer; measured from the stored (whole-second) completion time.
   plan.requeueAfterMs = spec.ttlSecondsAfterFinished === undefined ? undefined : Math.max(0, Math.floor(now / 1000) * 1000 + spec.ttlSecondsAfterFinished * 1000 - now);
 }
 
 function deadlineRemaining(spec: EffectiveSpec, status: BroadcastJobStatus, now: number): number | undefined {
-  const start = parseTime(status.startTime);
+  const start = parseKubeTime(status.startTime);
   if (spec.activeDeadlineSeconds === undefined || start === undefined) return undefined;
   return Math.max(0, start + spec.activeDeadlineSeconds * 1000 - now);
 }
 
 function pastDeadline(spec: EffectiveSpec, status: BroadcastJobStatus, now: number): boolean {
-  const start = parseTime(status.startTime);
+  const start = parseKubeTime(status.startTime);
   if (spec.activeDeadlineSeconds === undefined || start === undefined) return false;
   return now - start >= spec.activeDeadlineSeconds * 1000;
 }

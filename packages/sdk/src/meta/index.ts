@@ -1,0 +1,1 @@
+export { formatKubeTime, parseKubeTime } from "./time.ts";

@@ -3,6 +3,7 @@
 // ratio against its baseline. Writes bench/results/cloneset.json. Sizes: CLONESET_BENCH_PODS (1000),
 // CLONESET_BENCH_RSS_PODS (10000), CLONESET_BENCH_QPS (100), CLONESET_BENCH_BURST (200).
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
@@ -13,7 +14,7 @@ import {
   type HttpClient,
   type WriteRecord,
 } from "@kruise/sdk";
-import { startControlPlane } from "@kruise/testenv";
+import { findBinaries, startControlPlane } from "@kruise/testenv";
 import { CloneSetKind, type CloneSet } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import pino from "pino";
@@ -25,13 +26,6 @@ const N = Number(process.env.CLONESET_BENCH_PODS ?? 1000);
 const RSS_PODS = Number(process.env.CLONESET_BENCH_RSS_PODS ?? 10_000);
 const QPS = Number(process.env.CLONESET_BENCH_QPS ?? 100);
 const BURST = Number(process.env.CLONESET_BENCH_BURST ?? 200);
-// The controller's V8 heap settings for the memory phase, as a deployment would set them (NODE_OPTIONS next to a
-// container memory limit); without them V8 grows its heap far beyond the live set under allocation churn.
-const RSS_NODE_ARGS = (
-  process.env.CLONESET_BENCH_NODE_ARGS ?? "--max-old-space-size=128 --max-semi-space-size=4"
-)
-  .split(" ")
-  .filter(Boolean);
 const ROOT = resolve(import.meta.dirname, "../../..");
 const say = (s: string): void => void process.stdout.write(`[cloneset bench] ${s}\n`);
 const seconds = (ms: number): number => Math.round(ms / 10) / 100;
@@ -39,12 +33,16 @@ const seconds = (ms: number): number => Math.round(ms / 10) / 100;
 const cp = await startControlPlane({
   nodes: 4,
   nats: false,
+  // Started below with our client QPS/burst: testenv runs it at its defaults (20/30), which would make the
+  // Deployment baseline five times slower than the limiter allows.
+  controllerManager: false,
   benchmarkMode: true,
   kubelet: {
     capacity: { cpu: "64", memory: "256Gi", "ephemeral-storage": "500Gi", pods: String(Math.ceil(N / 2)) },
   },
   log: (l) => say(l),
 });
+const kcm = await startControllerManager(cp.kubeconfigPath);
 const admin = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: 1000, burst: 2000 });
 const kubectl = async (args: string[], input?: string): Promise<string> => {
   const r = await cp.kubectl(args, input !== undefined ? { input } : undefined);
@@ -86,6 +84,70 @@ const allReady =
         p.metadata?.deletionTimestamp === undefined &&
         (image === undefined || p.status?.containerStatuses?.[0]?.image === image),
     );
+
+/**
+ * kube-controller-manager as testenv runs it (same controllers), plus the bench's client QPS/burst: the ReplicaSet
+ * baseline must write at the same pace as the CloneSet controller. Stand-in until testenv takes extra kcm flags.
+ */
+async function startControllerManager(kubeconfig: string): Promise<ReturnType<typeof spawn>> {
+  const binDir = await findBinaries();
+  const port = await freePort();
+  const proc = spawn(
+    resolve(binDir, "kube-controller-manager"),
+    [
+      `--kubeconfig=${kubeconfig}`,
+      `--authentication-kubeconfig=${kubeconfig}`,
+      `--authorization-kubeconfig=${kubeconfig}`,
+      "--controllers=garbage-collector-controller,namespace-controller,deployment-controller,replicaset-controller",
+      "--use-service-account-credentials=false",
+      "--leader-elect=false",
+      "--bind-address=127.0.0.1",
+      `--secure-port=${port}`,
+      `--kube-api-qps=${QPS}`,
+      `--kube-api-burst=${BURST}`,
+      "--v=1",
+    ],
+    { stdio: "ignore" },
+  );
+  process.once("exit", () => proc.kill("SIGTERM"));
+  return proc;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => done(typeof addr === "object" && addr !== null ? addr.port : 0));
+    });
+  });
+}
+
+/** Where the controller's RSS goes: V8 heap and off-heap figures from its /metrics, mappings from smaps_rollup. */
+async function memoryBreakdown(pid: number, port: number): Promise<Record<string, number>> {
+  const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
+  const out: Record<string, number> = {};
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+    out["heapUsed"] = mib(metric("nodejs_heap_size_used_bytes"));
+    out["heapTotal"] = mib(metric("nodejs_heap_size_total_bytes"));
+    out["external"] = mib(metric("nodejs_external_memory_bytes"));
+  } catch {
+    // metrics are diagnostic only
+  }
+  try {
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    for (const key of ["Rss", "Anonymous", "Shared_Clean", "Private_Clean", "Private_Dirty"]) {
+      const kb = Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(rollup)?.[1] ?? NaN);
+      out[`smaps${key}`] = mib(kb * 1024);
+    }
+  } catch {
+    // smaps_rollup may be unreadable
+  }
+  return out;
+}
 
 async function namespace(name: string): Promise<string> {
   await kubectl(["create", "namespace", name]);
@@ -241,21 +303,24 @@ if (only !== "rss") {
 // managing them is what costs memory, running them is the kubelet's business.
 say(`controller RSS with ${RSS_PODS} pods`);
 const rssNs = await namespace("bench-rss");
+const metricsPort = await freePort();
+// Exactly as `npm start` and the chart run it: no node flags and no allocator settings of the bench's own (the
+// controller's runManager adds its V8 flags itself).
+const { MALLOC_ARENA_MAX: _arenas, NODE_OPTIONS: _nodeOptions, ...childEnv } = process.env;
 const child = spawn(
   process.execPath,
   [
-    ...RSS_NODE_ARGS,
     "--conditions=@kruise/source",
     resolve(import.meta.dirname, "../src/main.ts"),
     `--kubeconfig=${cp.kubeconfigPath}`,
     `--namespace=${rssNs}`,
     `--kube-api-qps=${QPS * 4}`,
     `--kube-api-burst=${BURST * 4}`,
-    "--metrics-bind-address=0",
+    `--metrics-bind-address=127.0.0.1:${metricsPort}`,
     "--health-probe-bind-address=0",
     "--log-level=warn",
   ],
-  { stdio: "ignore" },
+  { stdio: "ignore", env: childEnv },
 );
 const big: CloneSet = {
   apiVersion: "apps.kruise.io/v1alpha1",
@@ -292,7 +357,10 @@ for (let i = 0; i < 5; i++) {
 say(`RSS samples (kB): ${rssSamples.join(", ")}`);
 const vmRss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8"))?.[1];
 const rssMiB = Math.round(Number(vmRss) / 1024);
+const breakdown = await memoryBreakdown(child.pid ?? 0, metricsPort);
+say(`memory breakdown (MiB): ${JSON.stringify(breakdown)}`);
 child.kill("SIGTERM");
+kcm.kill("SIGTERM");
 await admin.close();
 await cp.stop();
 
@@ -306,6 +374,8 @@ const results = {
     bareClientSamePodsSeconds: seconds(bareSamePodsMs),
     ratioToBareClientSamePods: Math.round((scaleMs / bareSamePodsMs) * 100) / 100,
     deploymentSeconds: seconds(deploymentMs),
+    deploymentControllerQps: QPS,
+    deploymentControllerBurst: BURST,
     tokenBucketFloorSeconds: seconds(floorMs),
     ratioToBareClient: Math.round((scaleMs / bareMs) * 100) / 100,
     ratioToDeployment: Math.round((scaleMs / deploymentMs) * 100) / 100,
@@ -325,8 +395,7 @@ const results = {
   memory: {
     pods: RSS_PODS,
     controllerRssMiB: rssMiB,
-    nodeArgs: RSS_NODE_ARGS.join(" "),
-    mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
+    breakdownMiB: breakdown,
     targetMiB: 160,
   },
 };

@@ -1,14 +1,8 @@
 import type { CloneSet } from "@kruise/api";
-import { CLONESET_INSTANCE_ID_LABEL, LifecycleState } from "@kruise/api";
-import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { LifecycleState } from "@kruise/api";
+import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { OwnerReference } from "kubernetes-types/meta/v1.js";
-import {
-  instancePodName,
-  lifecycleStateMetadata,
-  revisionLabels,
-  withInPlaceReadinessGate,
-} from "@kruise/workload";
-import { pvcVolumes } from "./pvc.ts";
+import { claimsForInstance, newInstancePod } from "@kruise/workload";
 
 export function controllerRefOf(cs: CloneSet): OwnerReference {
   return {
@@ -28,37 +22,35 @@ export interface NewPodOptions {
   readonly shortHash?: boolean;
 }
 
+/** The PVCs of one CloneSet instance (one per volumeClaimTemplate), keyed by template name. */
+export function instanceClaims(cs: CloneSet, instanceId: string): Map<string, PersistentVolumeClaim> {
+  return claimsForInstance({
+    templates: cs.spec?.volumeClaimTemplates ?? [],
+    workloadName: cs.metadata?.name ?? "",
+    namespace: cs.metadata?.namespace ?? "",
+    instanceId,
+    selectorLabels: cs.spec?.selector.matchLabels ?? {},
+    owner: controllerRefOf(cs),
+  });
+}
+
 /**
- * A pod for one CloneSet instance from a revision's template: named `<cloneset>-<id>`, with the revision and
- * instance-id labels, the InPlaceUpdateReady readiness gate OpenKruise always injects, the volumes of its PVCs,
- * and its first lifecycle state. Without a preNormal hook the pod starts Normal (rather than PreparingNormal and
- * a second write once scheduled): there is nothing to wait for, and it saves one API write per pod.
+ * A pod for one CloneSet instance from a revision's template (@kruise/workload's newInstancePod). Without a
+ * preNormal hook the pod starts Normal (rather than PreparingNormal and a second write once scheduled): there is
+ * nothing to wait for, and it saves one API write per pod.
  */
 export function newPod(cs: CloneSet, template: PodTemplateSpec, options: NewPodOptions): Pod {
-  const tpl = structuredClone(template);
-  const state =
-    cs.spec?.lifecycle?.preNormal !== undefined ? LifecycleState.PreparingNormal : LifecycleState.Normal;
-  const lifecycle = lifecycleStateMetadata(state, options.now);
-  const spec = tpl.spec ?? { containers: [] };
-  spec.readinessGates = withInPlaceReadinessGate(spec.readinessGates);
-  const volumes = pvcVolumes(cs, options.instanceId, spec.volumes ?? []);
-  if (volumes.length > 0) spec.volumes = [...(spec.volumes ?? []), ...volumes];
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      ...(tpl.metadata ?? {}),
-      name: instancePodName(cs.metadata?.name ?? "", options.instanceId),
-      namespace: cs.metadata?.namespace ?? "",
-      labels: {
-        ...(tpl.metadata?.labels ?? {}),
-        ...revisionLabels(options.revision, options.shortHash === true),
-        [CLONESET_INSTANCE_ID_LABEL]: options.instanceId,
-        ...lifecycle.labels,
-      },
-      annotations: { ...(tpl.metadata?.annotations ?? {}), ...lifecycle.annotations },
-      ownerReferences: [controllerRefOf(cs)],
-    },
-    spec,
-  };
+  return newInstancePod({
+    template,
+    revision: options.revision,
+    workloadName: cs.metadata?.name ?? "",
+    namespace: cs.metadata?.namespace ?? "",
+    instanceId: options.instanceId,
+    owner: controllerRefOf(cs),
+    claims: instanceClaims(cs, options.instanceId),
+    now: options.now,
+    useShortHash: options.shortHash === true,
+    lifecycleState:
+      cs.spec?.lifecycle?.preNormal !== undefined ? LifecycleState.PreparingNormal : LifecycleState.Normal,
+  });
 }

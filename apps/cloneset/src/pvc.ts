@@ -1,58 +1,9 @@
-// PVCs for volumeClaimTemplates, as OpenKruise's CloneSet names, creates, reuses and deletes them.
-// STAND-IN: @kruise/workload's src/pvc/ was still empty when this was written; move it there once it lands.
-import type { CloneSet } from "@kruise/api";
-import { CLONESET_INSTANCE_ID_LABEL } from "@kruise/api";
-import type { PersistentVolumeClaim, Pod, Volume } from "kubernetes-types/core/v1.js";
-import type { OwnerReference } from "kubernetes-types/meta/v1.js";
+// What the CloneSet controller decides about PVCs left behind by pods; naming, building and volumes come from
+// @kruise/workload's pvc module.
+import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
+import { instanceIdOf } from "@kruise/workload";
 
-/** `<template>-<cloneset>-<instance id>`: the pod name with the template name in front. */
-export function pvcName(templateName: string, cloneSetName: string, instanceId: string): string {
-  return `${templateName}-${cloneSetName}-${instanceId}`;
-}
-
-/** The PVCs a pod with this instance id needs, owned by the CloneSet and labelled with the selector and id. */
-export function pvcsForInstance(
-  cs: CloneSet,
-  instanceId: string,
-  owner: OwnerReference,
-): PersistentVolumeClaim[] {
-  const name = cs.metadata?.name ?? "";
-  return (cs.spec?.volumeClaimTemplates ?? []).map((vct) => {
-    const templateName = vct.metadata?.name ?? "";
-    return {
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      metadata: {
-        name: pvcName(templateName, name, instanceId),
-        namespace: cs.metadata?.namespace ?? "",
-        labels: {
-          ...(vct.metadata?.labels ?? {}),
-          ...(cs.spec?.selector.matchLabels ?? {}),
-          [CLONESET_INSTANCE_ID_LABEL]: instanceId,
-        },
-        ...(vct.metadata?.annotations !== undefined ? { annotations: { ...vct.metadata.annotations } } : {}),
-        ownerReferences: [owner],
-      },
-      spec: structuredClone(vct.spec ?? {}),
-    };
-  });
-}
-
-/** Pod volumes pointing at the instance's PVCs; a template volume of the same name wins, as in OpenKruise. */
-export function pvcVolumes(cs: CloneSet, instanceId: string, existing: readonly Volume[]): Volume[] {
-  const taken = new Set(existing.map((v) => v.name));
-  const name = cs.metadata?.name ?? "";
-  return (cs.spec?.volumeClaimTemplates ?? [])
-    .filter((vct) => !taken.has(vct.metadata?.name ?? ""))
-    .map((vct) => ({
-      name: vct.metadata?.name ?? "",
-      persistentVolumeClaim: { claimName: pvcName(vct.metadata?.name ?? "", name, instanceId) },
-    }));
-}
-
-export function instanceIdOf(obj: { metadata?: { labels?: Record<string, string> } }): string | undefined {
-  return obj.metadata?.labels?.[CLONESET_INSTANCE_ID_LABEL];
-}
+export { instanceIdOf };
 
 export interface PvcPlan {
   /** Instance ids whose PVCs no active pod uses; with reuse on they are handed to new pods first. */

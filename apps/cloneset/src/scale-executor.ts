@@ -8,8 +8,8 @@ import { settleWithLimit, slowStartWindow } from "./concurrency.ts";
 import type { CloneSetDeps } from "./deps.ts";
 import { CLONESET_EVENT_KIND, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
 import { PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
-import { controllerRefOf, newPod } from "./pod-factory.ts";
-import { instanceIdOf, pvcsForInstance, pvcsOfInstance } from "./pvc.ts";
+import { instanceClaims, newPod } from "./pod-factory.ts";
+import { instanceIdOf, pvcsOfInstance } from "./pvc.ts";
 
 export interface ScaleContext {
   readonly key: string;
@@ -117,14 +117,13 @@ async function createPods(
   deps.log.debug({ names, reusable: ctx.reusableIds }, "creating pods");
   // Expect before writing: an informer event for a pod may arrive before create() returns.
   deps.scaleExpectations.expectCreations(ctx.key, names);
-  const owner = controllerRefOf(cs);
   const existingPvcs = new Set(ctx.pvcs.map((p) => p.metadata?.name));
   const result = await slowStartWindow(pods.length, MAX_IN_FLIGHT, async (i) => {
     const pod = pods[i] as Pod;
     const name = pod.metadata?.name ?? "";
     try {
       const id = instanceIdOf(pod) ?? "";
-      for (const pvc of pvcsForInstance(cs, id, owner)) {
+      for (const pvc of instanceClaims(cs, id).values()) {
         if (existingPvcs.has(pvc.metadata?.name)) continue;
         try {
           await deps.client.create(PersistentVolumeClaimKind, pvc);

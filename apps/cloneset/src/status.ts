@@ -5,6 +5,7 @@ import {
   isPodAtRevision,
   isPodUpdateReady,
   isWorkloadPodAvailable,
+  jsonEqual,
   partitionReplicas,
 } from "@kruise/workload";
 import type { CloneSetParams } from "./strategy.ts";
@@ -141,22 +142,5 @@ export function removeCondition(
 
 /** Structural equality that ignores key order, to write status only when it changed. */
 export function statusEqual(a: CloneSetStatus | undefined, b: CloneSetStatus | undefined): boolean {
-  return canonical(a ?? {}) === canonical(b ?? {});
-}
-
-function canonical(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = sortKeys(member);
-    }
-    return out;
-  }
-  return value;
+  return jsonEqual(a ?? {}, b ?? {});
 }

@@ -5,7 +5,8 @@ import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import { podCreatedId, podDeletedId, scaledId } from "../src/events.ts";
 import { parseFeatureGates } from "../src/feature-gates.ts";
 import { newPod } from "../src/pod-factory.ts";
-import { planOrphanPvcs, pvcName } from "../src/pvc.ts";
+import { claimName } from "@kruise/workload";
+import { planOrphanPvcs } from "../src/pvc.ts";
 import { cloneSetParams } from "../src/strategy.ts";
 
 const base = (spec: Partial<NonNullable<CloneSet["spec"]>> = {}, labels?: Record<string, string>): CloneSet => ({
@@ -45,7 +46,7 @@ describe("newPod", () => {
     expect(pod.metadata?.name).toBe("cs-x2b4z");
     expect(pod.metadata?.labels).toMatchObject({ app: "x", "controller-revision-hash": "cs-abc", "pod-template-hash": "abc", "apps.kruise.io/cloneset-instance-id": "x2b4z", "lifecycle.apps.kruise.io/state": "Normal" });
     expect(pod.spec?.readinessGates).toEqual([{ conditionType: "InPlaceUpdateReady" }]);
-    expect(pod.spec?.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data-cs-x2b4z" } }]);
+    expect(pod.spec?.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data-cs-x2b4z", readOnly: false } }]);
     expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "CloneSet", uid: "u1", controller: true });
     const hooked = newPod(base({ lifecycle: { preNormal: { labelsHandler: { a: "b" } } } }), {}, { revision: "r", instanceId: "i", now: 0 });
     expect(hooked.metadata?.labels?.["lifecycle.apps.kruise.io/state"]).toBe("PreparingNormal");
@@ -53,7 +54,7 @@ describe("newPod", () => {
 });
 
 describe("planOrphanPvcs", () => {
-  const pvc = (id: string): PersistentVolumeClaim => ({ metadata: { name: pvcName("data", "cs", id), labels: { "apps.kruise.io/cloneset-instance-id": id } } });
+  const pvc = (id: string): PersistentVolumeClaim => ({ metadata: { name: claimName("data", "cs", id), labels: { "apps.kruise.io/cloneset-instance-id": id } } });
   const pod = (id: string): Pod => ({ metadata: { name: `cs-${id}`, labels: { "apps.kruise.io/cloneset-instance-id": id } } });
   it.each([
     ["reuse on: orphan ids are handed out", true, { reusableIds: ["bbbbb"], toDelete: [] as string[] }],

@@ -23,6 +23,11 @@ export interface NewInstancePodInput {
   readonly now: number;
   /** Gate CloneSetShortHash: write only the short hash into controller-revision-hash. */
   readonly useShortHash?: boolean;
+  /**
+   * The first lifecycle state; default PreparingNormal. A controller may start a pod without a preNormal hook at
+   * Normal instead: nothing waits on PreparingNormal then, and it saves one write per pod.
+   */
+  readonly lifecycleState?: LifecycleState;
   /** CloneSet always adds the InPlaceUpdateReady readiness gate; default true. */
   readonly injectInPlaceReadinessGate?: boolean;
 }
@@ -34,7 +39,7 @@ export interface NewInstancePodInput {
  */
 export function newInstancePod(input: NewInstancePodInput): Pod {
   const template = cloneJson(input.template);
-  const lifecycle = lifecycleStateMetadata(LifecycleState.PreparingNormal, input.now);
+  const lifecycle = lifecycleStateMetadata(input.lifecycleState ?? LifecycleState.PreparingNormal, input.now);
   const spec = template.spec ?? { containers: [] };
   if (input.injectInPlaceReadinessGate !== false) spec.readinessGates = withInPlaceReadinessGate(spec.readinessGates);
   if (input.claims !== undefined && input.claims.size > 0) spec.volumes = volumesWithClaims(spec.volumes, input.claims);

@@ -1,9 +1,4 @@
-/** A ClusterRole rule, as in rbac.authorization.k8s.io/v1. */
-export interface PolicyRule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-}
+import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 
 /**
  * Everything the AdvancedCronJob controller may touch, in one place: it owns AdvancedCronJob status, creates and

@@ -1,18 +1,8 @@
 // The CloneSet controller's permissions, in one place: the Helm chart renders this ClusterRole, and the
 // end-to-end tests bind exactly these rules to the identity the controller runs as.
 
-export interface PolicyRule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-}
-
-export interface ClusterRole {
-  apiVersion: "rbac.authorization.k8s.io/v1";
-  kind: "ClusterRole";
-  metadata: { name: string; labels?: Record<string, string> };
-  rules: PolicyRule[];
-}
+import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { clusterRole, type NamedClusterRole } from "@kruise/sdk";
 
 const READ = ["get", "list", "watch"];
 
@@ -40,18 +30,9 @@ export const CLONESET_CONTROLLER_RULES: readonly PolicyRule[] = [
   },
 ];
 
-export function cloneSetControllerClusterRole(name = "kruise-cloneset-controller"): ClusterRole {
-  return {
-    apiVersion: "rbac.authorization.k8s.io/v1",
-    kind: "ClusterRole",
-    metadata: {
-      name,
-      labels: { "app.kubernetes.io/name": "kruise", "app.kubernetes.io/component": "cloneset-controller" },
-    },
-    rules: CLONESET_CONTROLLER_RULES.map((r) => ({
-      apiGroups: [...r.apiGroups],
-      resources: [...r.resources],
-      verbs: [...r.verbs],
-    })),
-  };
+export function cloneSetControllerClusterRole(name = "kruise-cloneset-controller"): NamedClusterRole {
+  return clusterRole(name, CLONESET_CONTROLLER_RULES, {
+    "app.kubernetes.io/name": "kruise",
+    "app.kubernetes.io/component": "cloneset-controller",
+  });
 }

@@ -10,5 +10,6 @@ export * from "./controller/index.ts";
 export * from "./metrics/index.ts";
 export * from "./leader/index.ts";
 export * from "./recorder/index.ts";
+export * from "./rbac/index.ts";
 export * from "./eventbus/index.ts";
 export * from "./manager/index.ts";

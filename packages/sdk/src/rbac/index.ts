@@ -1,0 +1,1 @@
+export { clusterRole, type NamedClusterRole } from "./cluster-role.ts";

@@ -145,6 +145,7 @@ describe("Manager and controllers", () => {
     const setup = lines.find((l) => l.event === "setup")!;
     expect(setup.pid).toBe(child.pid);
     expect(setup.execArgv).toContain("--max-semi-space-size=2");
+    expect(setup.execArgv).toContain("--optimize-for-size");
   });
 });
 

@@ -29,6 +29,7 @@ import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./ki
 import { refreshPods } from "./pod-refresh.ts";
 import { progressingCondition } from "./progress.ts";
 import { instanceIdOf, planOrphanPvcs, pvcsOfInstance } from "./pvc.ts";
+import { podsToRelease, releasePods } from "./release.ts";
 import { syncRevisions, type RevisionState } from "./revisions.ts";
 import { executeScale, type ScaleContext } from "./scale-executor.ts";
 import { calculateStatus, removeCondition, setCondition } from "./status.ts";
@@ -74,7 +75,16 @@ export async function reconcileCloneSet(
   const owned = { namespace: request.namespace, controllerUID: uid };
   const allPods = deps.cache.list(PodKind, owned) as Pod[];
   if (allPods.some((p) => !deps.podVersions.satisfied(p))) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
-  const pods = allPods.filter(isPodActive);
+  // Kubernetes' ClaimPods: a pod relabelled out of the selector is released and no longer counts as ours, so this
+  // same reconcile scales up a replacement. Level-triggered: after a crash the cache still shows it, and we retry.
+  const released = new Set(
+    podsToRelease(cs.spec?.selector, uid, allPods.filter(isPodActive)).map((p) => p.metadata?.uid),
+  );
+  if (released.size > 0) {
+    await releasePods(deps, cs, allPods.filter((p) => released.has(p.metadata?.uid)));
+  }
+  const ownedPods = allPods.filter((p) => !released.has(p.metadata?.uid));
+  const pods = ownedPods.filter(isPodActive);
   const pvcs = deps.cache.list(PersistentVolumeClaimKind, owned) as PersistentVolumeClaim[];
   const history = deps.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
 
@@ -109,8 +119,9 @@ export async function reconcileCloneSet(
   const refreshed = await refreshPods(deps, pods, params.lifecycle, updateName);
   requeues.push(refreshed.requeueAfterMs);
 
-  await prunePodsToDeleteList(deps, cs, allPods);
+  await prunePodsToDeleteList(deps, cs, ownedPods);
 
+  // Released pods still count here: their PVCs stay while they run (the claims remain ours).
   const pvcPlan = planOrphanPvcs(pvcs, allPods, params.scale.enablePVCReuse === true);
   await deleteOrphanPvcs(deps, pvcPlan.toDelete);
 
@@ -181,7 +192,7 @@ export async function reconcileCloneSet(
         : removeCondition(conditions, CloneSetConditionType.FailedUpdate);
   }
 
-  await truncateHistory(deps, revisions, allPods, params);
+  await truncateHistory(deps, revisions, ownedPods, params);
   if (revisions.changed !== undefined) publishImagePredownload(deps, cs, params, revisions);
 
   const status = calculateStatus({

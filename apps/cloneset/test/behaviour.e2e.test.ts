@@ -205,6 +205,44 @@ describe("deletion", () => {
   });
 });
 
+describe("release", () => {
+  it("a pod relabelled out of the selector is released, kept running, and replaced", async () => {
+    await applyCs(cloneSet("rel", { replicas: 3 }));
+    const ps = await settled("rel", 3);
+    const victim = ps[0] as Pod;
+    const name = victim.metadata?.name ?? "";
+    const csUid = (await getCloneSet(ns, "rel")).metadata?.uid;
+    const start = controller?.writes.length ?? 0;
+    await k(["label", "pod", "-n", ns, name, "app=rel-out", "--overwrite"]);
+    const released = await waitFor(`${name} released`, async () => {
+      const [p] = await getPods(ns, "app=rel-out");
+      return p !== undefined && !(p.metadata?.ownerReferences ?? []).some((r) => r.uid === csUid) ? p : undefined;
+    });
+    expect(released.metadata?.uid).toBe(victim.metadata?.uid);
+    const replaced = await settled("rel", 3, (now) => now.every((p) => p.metadata?.uid !== victim.metadata?.uid));
+    expect(replaced.filter((p) => ps.some((b) => b.metadata?.uid === p.metadata?.uid))).toHaveLength(2);
+    await waitFor("status reports 3 replicas", async () => {
+      const st = (await getCloneSet(ns, "rel")).status;
+      return st?.replicas === 3 && st.readyReplicas === 3 ? st : undefined;
+    });
+    await waitFor("SuccessfulRelease event", async () => {
+      const out = await k(["get", "events", "-n", ns, "--field-selector", "reason=SuccessfulRelease", "-o", "json"]);
+      const items = (JSON.parse(out) as { items: Array<{ message?: string }> }).items;
+      return items.find((e) => e.message?.includes(name));
+    });
+    // Settled: the released pod is never deleted and keeps running.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const [still] = await getPods(ns, "app=rel-out");
+    expect(still?.metadata?.uid).toBe(victim.metadata?.uid);
+    expect(still?.metadata?.deletionTimestamp).toBeUndefined();
+    expect(still?.status?.phase).toBe("Running");
+    expect(await pods("rel")).toHaveLength(3);
+    // One release patch, no retries and no delete of the released pod.
+    const onVictim = (controller?.writes ?? []).slice(start).filter((w) => w.namespace === ns && w.name === name && w.subresource === undefined);
+    expect(onVictim.map((w) => `${w.verb}:${w.code}`)).toEqual(["patch:200"]);
+  });
+});
+
 describe("update order", () => {
   it("priorityStrategy picks the heaviest pod first, scatterStrategy spreads labelled pods", async () => {
     await applyCs(cloneSet("prio", { replicas: 3 }));

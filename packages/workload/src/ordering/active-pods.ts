@@ -45,7 +45,15 @@ export const activePodsLess: PodLess = (a, b) => {
   const readyA = isPodReady(a);
   const readyB = isPodReady(b);
   if (readyA !== readyB) return !readyA;
-  if (readyA && readyB) {
+  return lessByReadyTimeRestartsAge(a, b, readyA && readyB);
+};
+
+/**
+ * The tail both Kubernetes orders share, once everything before it ties: ready more recently < longer (only when
+ * both are ready); more restarts < fewer; created more recently < earlier.
+ */
+export function lessByReadyTimeRestartsAge(a: Pod, b: Pod, bothReady: boolean): boolean {
+  if (bothReady) {
     const ta = podReadySince(a);
     const tb = podReadySince(b);
     if (ta !== tb) return afterOrZero(ta, tb);
@@ -57,7 +65,7 @@ export const activePodsLess: PodLess = (a, b) => {
   const cb = parseTime(b.metadata?.creationTimestamp);
   if (ca !== cb) return afterOrZero(ca, cb);
   return false;
-};
+}
 
 export function sortActivePods(pods: readonly Pod[]): Pod[] {
   return [...pods].sort(toComparator(activePodsLess));

@@ -1,7 +1,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { isPodReady, parseTime, podReadySince } from "../availability/pod-conditions.ts";
+import { isPodReady } from "../availability/pod-conditions.ts";
 import { POD_DELETION_COST_ANNOTATION } from "../keys.ts";
-import { afterOrZero, isAssigned, maxContainerRestarts, phaseOrdinal, toComparator, type PodLess } from "./active-pods.ts";
+import { isAssigned, lessByReadyTimeRestartsAge, phaseOrdinal, toComparator, type PodLess } from "./active-pods.ts";
 
 /** Extra ranking: a higher rank means more crowded (same node, or an over-full topology domain) → deleted first. */
 export type PodRanker = (pod: Pod) => number;
@@ -46,18 +46,7 @@ export function deletionLess(options: DeletionOrderOptions = {}): PodLess {
     const rankA = ranker?.(a) ?? 0;
     const rankB = ranker?.(b) ?? 0;
     if (rankA !== rankB) return rankA > rankB;
-    if (readyA && readyB) {
-      const ta = podReadySince(a);
-      const tb = podReadySince(b);
-      if (ta !== tb) return afterOrZero(ta, tb);
-    }
-    const ra = maxContainerRestarts(a);
-    const rb = maxContainerRestarts(b);
-    if (ra !== rb) return ra > rb;
-    const ca = parseTime(a.metadata?.creationTimestamp);
-    const cb = parseTime(b.metadata?.creationTimestamp);
-    if (ca !== cb) return afterOrZero(ca, cb);
-    return false;
+    return lessByReadyTimeRestartsAge(a, b, readyA && readyB);
   };
 }
 

@@ -37,7 +37,11 @@ for (const file of files) {
   });
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   if (res.status !== 0) failed += 1;
-  process.stdout.write(`=== ${relative(root, file)}: ${res.status === 0 ? "ok" : `FAILED (${res.status})`} in ${secs}s ===\n`);
+  process.stdout.write(
+    `=== ${relative(root, file)}: ${res.status === 0 ? "ok" : `FAILED (${res.status})`} in ${secs}s ===\n`,
+  );
 }
-process.stdout.write(`\nresults in ${relative(process.cwd(), join(root, "bench", "results")) || "bench/results"}/\n`);
+process.stdout.write(
+  `\nresults in ${relative(process.cwd(), join(root, "bench", "results")) || "bench/results"}/\n`,
+);
 process.exit(failed === 0 ? 0 : 1);

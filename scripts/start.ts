@@ -2,7 +2,15 @@
 // scheduler, simulated nodes), NATS, and every controller app in apps/, then stays in the foreground
 // with a short live status until Ctrl-C.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
@@ -45,7 +53,8 @@ function discoverControllers(): ControllerApp[] {
     if (!existsSync(pkgPath)) continue;
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { kruise?: { controller?: string } };
     const main = pkg.kruise?.controller;
-    if (main && existsSync(join(appsDir, dir, main))) found.push({ name: dir, main: join(appsDir, dir, main) });
+    if (main && existsSync(join(appsDir, dir, main)))
+      found.push({ name: dir, main: join(appsDir, dir, main) });
   }
   return found;
 }
@@ -76,10 +85,14 @@ async function main(): Promise<void> {
   const controlPlaneDir = join(stateDir, "controlplane");
   if (flags.fresh) rmSync(controlPlaneDir, { recursive: true, force: true });
   else if (existsSync(join(controlPlaneDir, "etcd-data"))) {
-    say("Reusing the cluster state in .kruise/controlplane (npm start -- --fresh starts from an empty cluster).");
+    say(
+      "Reusing the cluster state in .kruise/controlplane (npm start -- --fresh starts from an empty cluster).",
+    );
   }
   const started = Date.now();
-  say("Starting the local control plane (etcd, kube-apiserver, CRDs, controller-manager, scheduler, nodes, NATS)…");
+  say(
+    "Starting the local control plane (etcd, kube-apiserver, CRDs, controller-manager, scheduler, nodes, NATS)…",
+  );
   const cp = await startControlPlane({
     nodes: Number(flags.nodes),
     workDir: controlPlaneDir,
@@ -120,7 +133,9 @@ Press Ctrl-C to stop everything.
         countOf(cp, "pods"),
         countOf(cp, "clonesets.apps.kruise.io"),
       ]);
-      const ctl = [...children].map(([n, c]) => `${n}:${c.exitCode === null ? "up" : `exited(${c.exitCode})`}`);
+      const ctl = [...children].map(
+        ([n, c]) => `${n}:${c.exitCode === null ? "up" : `exited(${c.exitCode})`}`,
+      );
       say(
         `[${new Date().toISOString().slice(11, 19)}] nodes ${nodes}  pods ${pods}  clonesets ${clonesets}  controllers ${ctl.join(" ") || "none"}`,
       );

@@ -1,4 +1,4 @@
-// `npm test`: typecheck and lint every workspace and the root scripts, then run every test in one vitest run (one control plane).
+// `npm test`: typecheck, lint and format-check every workspace and the root scripts, then run every test in one vitest run (one control plane).
 // Extra arguments go to vitest, e.g. `npm test -- packages/sdk`.
 import { spawnSync } from "node:child_process";
 
@@ -11,7 +11,8 @@ if (args.length === 0) {
   const checks =
     run("turbo", ["run", "typecheck", "lint", "--output-logs=errors-only", "--log-prefix=task"]) ||
     run("tsc", ["-p", "tsconfig.json"]) ||
-    run("eslint", ["scripts", "vitest.config.ts"]);
+    run("eslint", ["scripts", "vitest.config.ts"]) ||
+    run("prettier", ["--check", ".", "--log-level=warn"]);
   if (checks !== 0) {
     process.stdout.write("\ntypecheck or lint failed (see above)\n0 passed, 1 failed\n");
     process.exit(checks);

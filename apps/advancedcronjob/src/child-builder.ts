@@ -1,5 +1,11 @@
 import type { Job } from "kubernetes-types/batch/v1.js";
-import { AdvancedCronJobKind, BroadcastJobKind, SCHEDULED_AT_ANNOTATION, type AdvancedCronJob, type BroadcastJob } from "@kruise/api";
+import {
+  AdvancedCronJobKind,
+  BroadcastJobKind,
+  SCHEDULED_AT_ANNOTATION,
+  type AdvancedCronJob,
+  type BroadcastJob,
+} from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
 import { formatKubeTime } from "@kruise/sdk";
 
@@ -20,11 +26,16 @@ export function childName(acjName: string, scheduledTime: number): string {
 }
 
 /** The Job or BroadcastJob for one run: template labels and annotations, the scheduled-at annotation, a controller reference. */
-export function buildChild(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number): { kind: "Job"; object: Job } | { kind: "BroadcastJob"; object: BroadcastJob } {
+export function buildChild(
+  acj: ReadOnly<AdvancedCronJob>,
+  scheduledTime: number,
+): { kind: "Job"; object: Job } | { kind: "BroadcastJob"; object: BroadcastJob } {
   const name = acj.metadata?.name ?? "";
   const template = acj.spec?.template;
   const kind = templateKind(acj);
-  const source = structuredClone((kind === "Job" ? template?.jobTemplate : template?.broadcastJobTemplate) ?? {}) as {
+  const source = structuredClone(
+    (kind === "Job" ? template?.jobTemplate : template?.broadcastJobTemplate) ?? {},
+  ) as {
     metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
     spec?: unknown;
   };
@@ -32,7 +43,10 @@ export function buildChild(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number
     name: childName(name, scheduledTime),
     namespace: acj.metadata?.namespace ?? "",
     labels: { ...source.metadata?.labels },
-    annotations: { ...source.metadata?.annotations, [SCHEDULED_AT_ANNOTATION]: formatKubeTime(scheduledTime) },
+    annotations: {
+      ...source.metadata?.annotations,
+      [SCHEDULED_AT_ANNOTATION]: formatKubeTime(scheduledTime),
+    },
     ownerReferences: [
       {
         apiVersion: `${AdvancedCronJobKind.group}/${AdvancedCronJobKind.version}`,
@@ -45,10 +59,18 @@ export function buildChild(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number
     ],
   };
   if (kind === "Job") {
-    return { kind, object: { apiVersion: "batch/v1", kind: "Job", metadata, spec: source.spec as Job["spec"] } };
+    return {
+      kind,
+      object: { apiVersion: "batch/v1", kind: "Job", metadata, spec: source.spec as Job["spec"] },
+    };
   }
   return {
     kind: "BroadcastJob",
-    object: { apiVersion: `${BroadcastJobKind.group}/${BroadcastJobKind.version}` as "apps.kruise.io/v1alpha1", kind: "BroadcastJob", metadata, spec: source.spec as BroadcastJob["spec"] },
+    object: {
+      apiVersion: `${BroadcastJobKind.group}/${BroadcastJobKind.version}` as "apps.kruise.io/v1alpha1",
+      kind: "BroadcastJob",
+      metadata,
+      spec: source.spec as BroadcastJob["spec"],
+    },
   };
 }

@@ -21,7 +21,10 @@ export interface ChildInfo {
  * A child is finished when it carries a true Complete or Failed condition, for batch Jobs (run by
  * kube-controller-manager) and BroadcastJobs alike.
  */
-export function childInfo(kind: "Job" | "BroadcastJob", obj: ReadOnly<Job> | ReadOnly<BroadcastJob>): ChildInfo {
+export function childInfo(
+  kind: "Job" | "BroadcastJob",
+  obj: ReadOnly<Job> | ReadOnly<BroadcastJob>,
+): ChildInfo {
   let state: ChildInfo["state"] = "Active";
   for (const c of obj.status?.conditions ?? []) {
     if ((c.type === "Complete" || c.type === "Failed") && c.status === "True") state = c.type;

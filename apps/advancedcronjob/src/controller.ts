@@ -48,10 +48,14 @@ export function addCronJobController(mgr: Manager, options: CronJobControllerOpt
 function existenceOrAnnouncedFinish(announced: AnnouncedFinishes): Predicate<BroadcastJob> {
   return (e) => {
     if (e.type !== "update" || !e.oldObject) return true;
-    const nowFinished = childInfo("BroadcastJob", e.object).state !== "Active" && childInfo("BroadcastJob", e.oldObject).state === "Active";
+    const nowFinished =
+      childInfo("BroadcastJob", e.object).state !== "Active" &&
+      childInfo("BroadcastJob", e.oldObject).state === "Active";
     return nowFinished && announced.take(e.object.metadata?.uid ?? "");
   };
 }
 
 const existenceOrFinish: Predicate<Job> = (e) =>
-  e.type !== "update" || !e.oldObject || childInfo("Job", e.oldObject).state !== childInfo("Job", e.object).state;
+  e.type !== "update" ||
+  !e.oldObject ||
+  childInfo("Job", e.oldObject).state !== childInfo("Job", e.object).state;

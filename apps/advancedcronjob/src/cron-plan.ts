@@ -50,13 +50,20 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
       ...(active.length > 0 ? { active: active.map(reference).sort(byName) } : {}),
     },
     replace: [],
-    trimHistory: childrenBeyondHistory(children, { successful: spec?.successfulJobsHistoryLimit ?? 3, failed: spec?.failedJobsHistoryLimit ?? 1 }),
+    trimHistory: childrenBeyondHistory(children, {
+      successful: spec?.successfulJobsHistoryLimit ?? 3,
+      failed: spec?.failedJobsHistoryLimit ?? 1,
+    }),
     newlyFinished: children.filter((c) => c.state !== "Active" && previousActive.has(c.uid)),
     events: [],
   };
   // lastScheduleTime never moves back: it is the newest of the stored value, the children's scheduled-at, and what
   // this process started. (OpenKruise recomputes it from the children alone, so trimming history can rewind it.)
-  const lastScheduled = maxDefined([parseKubeTime(acj.status?.lastScheduleTime), lastStartedRun, ...children.map((c) => c.scheduledTime)]);
+  const lastScheduled = maxDefined([
+    parseKubeTime(acj.status?.lastScheduleTime),
+    lastStartedRun,
+    ...children.map((c) => c.scheduledTime),
+  ]);
   if (lastScheduled !== undefined) plan.status.lastScheduleTime = formatKubeTime(lastScheduled);
 
   if (!type || !spec || spec.paused) return plan;
@@ -68,7 +75,9 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
       ...(lastScheduled !== undefined ? { lastScheduleTime: lastScheduled } : {}),
       creationTime: parseKubeTime(acj.metadata?.creationTimestamp) ?? now,
       now,
-      ...(spec.startingDeadlineSeconds !== undefined ? { startingDeadlineSeconds: spec.startingDeadlineSeconds } : {}),
+      ...(spec.startingDeadlineSeconds !== undefined
+        ? { startingDeadlineSeconds: spec.startingDeadlineSeconds }
+        : {}),
     });
   } catch (err) {
     if (!(err instanceof ScheduleError)) throw err;
@@ -81,14 +90,19 @@ export function planCronJob({ acj, children, now, lastStartedRun }: CronPlanInpu
     plan.events.push({
       type: "Warning",
       reason: "TooManyMissedTimes",
-      message: "too many missed start times (> 100); set or decrease .spec.startingDeadlineSeconds or check clock skew",
+      message:
+        "too many missed start times (> 100); set or decrease .spec.startingDeadlineSeconds or check clock skew",
     });
     return plan;
   }
   const run = times.lastMissed;
   if (run === undefined) return plan;
   if (tooLateToStart(run, now, spec.startingDeadlineSeconds)) {
-    plan.events.push({ type: "Warning", reason: "MissSchedule", message: `Missed scheduled time to start a job: ${formatKubeTime(run)}` });
+    plan.events.push({
+      type: "Warning",
+      reason: "MissSchedule",
+      message: `Missed scheduled time to start a job: ${formatKubeTime(run)}`,
+    });
     return plan;
   }
   const policy = spec.concurrencyPolicy ?? "Allow";

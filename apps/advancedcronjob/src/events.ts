@@ -15,10 +15,17 @@ export const CronBusEvent = {
 
 /** Subjects this controller listens to: children finishing. BroadcastJobs publish theirs; batch Jobs have no publisher
  * (kube-controller-manager runs them), so for Jobs the subject is listened to for any bridge that adds one. */
-export const CHILD_FINISHED_SUBJECTS = ["kruise.broadcastjob.*.*.job-finished", "kruise.job.*.*.job-finished"] as const;
+export const CHILD_FINISHED_SUBJECTS = [
+  "kruise.broadcastjob.*.*.job-finished",
+  "kruise.job.*.*.job-finished",
+] as const;
 
 /** Deterministic ids: one run time fires once; one child finishes once. Retries are dropped by JetStream's dedup window. */
-export function scheduleFiredMessage(acj: ReadOnly<AdvancedCronJob>, scheduledTime: number, child: { kind: string; name: string }): BusEvent {
+export function scheduleFiredMessage(
+  acj: ReadOnly<AdvancedCronJob>,
+  scheduledTime: number,
+  child: { kind: string; name: string },
+): BusEvent {
   const uid = acj.metadata?.uid ?? "";
   const seconds = Math.floor(scheduledTime / 1000);
   return {

@@ -12,7 +12,8 @@ try {
       workers: { type: "string", description: "Concurrent AdvancedCronJob reconciles.", default: "1" },
       "active-resync-period": {
         type: "string",
-        description: "Seconds between looks at a cron job with active runs, the path that replaces job-finished events without NATS.",
+        description:
+          "Seconds between looks at a cron job with active runs, the path that replaces job-finished events without NATS.",
         default: "30",
       },
     },
@@ -25,11 +26,15 @@ try {
 const workers = Number(flags.extra["workers"]);
 const resync = Number(flags.extra["active-resync-period"]);
 if (!Number.isInteger(workers) || workers < 1) {
-  process.stderr.write(`${CONTROLLER_NAME}: --workers must be a positive integer, got ${String(flags.extra["workers"])}\n`);
+  process.stderr.write(
+    `${CONTROLLER_NAME}: --workers must be a positive integer, got ${String(flags.extra["workers"])}\n`,
+  );
   process.exit(2);
 }
 if (!Number.isFinite(resync) || resync <= 0) {
-  process.stderr.write(`${CONTROLLER_NAME}: --active-resync-period must be a positive number of seconds, got ${String(flags.extra["active-resync-period"])}\n`);
+  process.stderr.write(
+    `${CONTROLLER_NAME}: --active-resync-period must be a positive number of seconds, got ${String(flags.extra["active-resync-period"])}\n`,
+  );
   process.exit(2);
 }
 const logger = pino({ level: flags.logLevel }).child({ app: CONTROLLER_NAME });

@@ -18,10 +18,14 @@ export interface RunTimes {
  * now - startingDeadlineSeconds; of all runs missed up to now, only the most recent is started. Over 100 missed
  * runs is an error (fix the clock or set startingDeadlineSeconds), and no run starts.
  */
-export function runTimes(schedule: Schedule, input: { lastScheduleTime?: number; creationTime: number; now: number; startingDeadlineSeconds?: number }): RunTimes {
+export function runTimes(
+  schedule: Schedule,
+  input: { lastScheduleTime?: number; creationTime: number; now: number; startingDeadlineSeconds?: number },
+): RunTimes {
   const { now } = input;
   let earliest = input.lastScheduleTime ?? input.creationTime;
-  if (input.startingDeadlineSeconds !== undefined) earliest = Math.max(earliest, now - input.startingDeadlineSeconds * 1000);
+  if (input.startingDeadlineSeconds !== undefined)
+    earliest = Math.max(earliest, now - input.startingDeadlineSeconds * 1000);
   if (earliest > now) return { next: schedule.next(earliest) };
   let lastMissed: number | undefined;
   let count = 0;
@@ -37,6 +41,10 @@ export function runTimes(schedule: Schedule, input: { lastScheduleTime?: number;
 }
 
 /** A missed run is too late to start once startingDeadlineSeconds have passed since its time. */
-export function tooLateToStart(runTime: number, now: number, startingDeadlineSeconds: number | undefined): boolean {
+export function tooLateToStart(
+  runTime: number,
+  now: number,
+  startingDeadlineSeconds: number | undefined,
+): boolean {
   return startingDeadlineSeconds !== undefined && runTime + startingDeadlineSeconds * 1000 < now;
 }

@@ -6,8 +6,16 @@ import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
  */
 export const ADVANCEDCRONJOB_RBAC_RULES: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["advancedcronjobs"], verbs: ["get", "list", "watch"] },
-  { apiGroups: ["apps.kruise.io"], resources: ["advancedcronjobs/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs"], verbs: ["get", "list", "watch", "create", "delete"] },
+  {
+    apiGroups: ["apps.kruise.io"],
+    resources: ["advancedcronjobs/status"],
+    verbs: ["get", "update", "patch"],
+  },
+  {
+    apiGroups: ["apps.kruise.io"],
+    resources: ["broadcastjobs"],
+    verbs: ["get", "list", "watch", "create", "delete"],
+  },
   { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "create", "delete"] },
   { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
   { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },

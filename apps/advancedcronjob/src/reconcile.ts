@@ -1,4 +1,9 @@
-import { AdvancedCronJobKind, BroadcastJobKind, type AdvancedCronJob, type AdvancedCronJobStatus } from "@kruise/api";
+import {
+  AdvancedCronJobKind,
+  BroadcastJobKind,
+  type AdvancedCronJob,
+  type AdvancedCronJobStatus,
+} from "@kruise/api";
 import {
   AlreadyExistsError,
   type BusEvent,
@@ -44,28 +49,48 @@ export function cronJobReconciler(deps: CronReconcilerDeps): Reconciler {
     const children = listChildren(ctx, acj);
     const remembered = lastStarted.get(key);
     const previous = remembered?.uid === uid ? remembered.run : undefined;
-    const plan = planCronJob({ acj, children, now: ctx.clock.now(), ...(previous !== undefined ? { lastStartedRun: previous } : {}) });
+    const plan = planCronJob({
+      acj,
+      children,
+      now: ctx.clock.now(),
+      ...(previous !== undefined ? { lastStartedRun: previous } : {}),
+    });
 
-    for (const child of plan.replace) await deleteChild(ctx, child, acj, "replaced by a new run (concurrencyPolicy Replace)");
+    for (const child of plan.replace)
+      await deleteChild(ctx, child, acj, "replaced by a new run (concurrencyPolicy Replace)");
 
     if (plan.startRun !== undefined) {
       const built = buildChild(acj, plan.startRun);
       const name = built.object.metadata?.name ?? "";
       let createdUid: string | undefined;
       try {
-        const created = built.kind === "Job" ? await ctx.client.create(JobKind, built.object) : await ctx.client.create(BroadcastJobKind, built.object);
+        const created =
+          built.kind === "Job"
+            ? await ctx.client.create(JobKind, built.object)
+            : await ctx.client.create(BroadcastJobKind, built.object);
         createdUid = created.metadata?.uid;
         ctx.recorder.event(target(acj), "Normal", "SuccessfulCreate", `Created ${built.kind} ${name}`);
       } catch (err) {
         // Deterministic name: this run was already started (a retry, or a process that crashed after creating it).
         if (!(err instanceof AlreadyExistsError)) {
-          ctx.recorder.event(target(acj), "Warning", "FailedCreate", `Error creating ${built.kind} ${name}: ${(err as Error).message}`);
+          ctx.recorder.event(
+            target(acj),
+            "Warning",
+            "FailedCreate",
+            `Error creating ${built.kind} ${name}: ${(err as Error).message}`,
+          );
           throw err;
         }
       }
       lastStarted.set(key, { uid, run: Math.max(previous ?? 0, plan.startRun) });
       if (createdUid) {
-        const ref = { apiVersion: built.object.apiVersion ?? "", kind: built.kind, name, namespace: request.namespace, uid: createdUid };
+        const ref = {
+          apiVersion: built.object.apiVersion ?? "",
+          kind: built.kind,
+          name,
+          namespace: request.namespace,
+          uid: createdUid,
+        };
         plan.status.active = [...(plan.status.active ?? []), ref];
       }
       deps.publish(scheduleFiredMessage(acj, plan.startRun, { kind: built.kind, name }));
@@ -77,7 +102,9 @@ export function cronJobReconciler(deps: CronReconcilerDeps): Reconciler {
     for (const child of plan.trimHistory) await deleteChild(ctx, child, acj, "beyond the history limit");
 
     const hasActive = (plan.status.active?.length ?? 0) > 0;
-    const waits = [plan.requeueAfterMs, hasActive ? deps.activeResyncMs : undefined].filter((v): v is number => v !== undefined);
+    const waits = [plan.requeueAfterMs, hasActive ? deps.activeResyncMs : undefined].filter(
+      (v): v is number => v !== undefined,
+    );
     return waits.length > 0 ? { requeueAfter: Math.min(...waits) } : undefined;
   };
 }
@@ -90,11 +117,24 @@ function listChildren(ctx: ReconcileContext, acj: ReadOnly<AdvancedCronJob>): Ch
   ];
 }
 
-async function deleteChild(ctx: ReconcileContext, child: ChildInfo, acj: ReadOnly<AdvancedCronJob>, why: string): Promise<void> {
+async function deleteChild(
+  ctx: ReconcileContext,
+  child: ChildInfo,
+  acj: ReadOnly<AdvancedCronJob>,
+  why: string,
+): Promise<void> {
   const kind = child.kind === "Job" ? JobKind : BroadcastJobKind;
   try {
-    await ctx.client.delete(kind, child.name, child.namespace, { propagationPolicy: "Background", preconditions: { uid: child.uid } });
-    ctx.recorder.event(target(acj), "Normal", "SuccessfulDelete", `Deleted ${child.kind} ${child.name}: ${why}`);
+    await ctx.client.delete(kind, child.name, child.namespace, {
+      propagationPolicy: "Background",
+      preconditions: { uid: child.uid },
+    });
+    ctx.recorder.event(
+      target(acj),
+      "Normal",
+      "SuccessfulDelete",
+      `Deleted ${child.kind} ${child.name}: ${why}`,
+    );
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
@@ -105,10 +145,26 @@ async function deleteChild(ctx: ReconcileContext, child: ChildInfo, acj: ReadOnl
  * an update: one worker owns a key at a time and every field is recomputed from the children, so last-writer-wins
  * is right, and a cache that has not caught up with our previous write costs no conflict-and-retry.
  */
-async function writeStatus(ctx: ReconcileContext, acj: ReadOnly<AdvancedCronJob>, status: AdvancedCronJobStatus): Promise<void> {
+async function writeStatus(
+  ctx: ReconcileContext,
+  acj: ReadOnly<AdvancedCronJob>,
+  status: AdvancedCronJobStatus,
+): Promise<void> {
   if (JSON.stringify(normalise(acj.status)) === JSON.stringify(normalise(status))) return;
-  const patch = { status: { type: status.type ?? null, active: status.active ?? null, lastScheduleTime: status.lastScheduleTime ?? null } };
-  await ctx.client.patchStatus(AdvancedCronJobKind, acj.metadata?.name ?? "", acj.metadata?.namespace, "merge", patch);
+  const patch = {
+    status: {
+      type: status.type ?? null,
+      active: status.active ?? null,
+      lastScheduleTime: status.lastScheduleTime ?? null,
+    },
+  };
+  await ctx.client.patchStatus(
+    AdvancedCronJobKind,
+    acj.metadata?.name ?? "",
+    acj.metadata?.namespace,
+    "merge",
+    patch,
+  );
 }
 
 function normalise(status: ReadOnly<AdvancedCronJobStatus> | undefined): unknown {

@@ -23,7 +23,15 @@ const DESCRIPTORS: Record<string, string> = {
   "@hourly": "0 * * * *",
 };
 
-const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /**
  * Parses spec.schedule (+ spec.timeZone) the way OpenKruise does with robfig/cron's ParseStandard: five fields,
@@ -37,7 +45,10 @@ export function parseSchedule(schedule: string, timeZone?: string): Schedule {
   let zone = timeZone;
   const prefix = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(text);
   if (prefix) {
-    if (timeZone) throw new ScheduleError("spec.timeZone: set the time zone either in timeZone or as a TZ= prefix of spec.schedule, not both");
+    if (timeZone)
+      throw new ScheduleError(
+        "spec.timeZone: set the time zone either in timeZone or as a TZ= prefix of spec.schedule, not both",
+      );
     zone = prefix[1];
     text = prefix[2] ?? "";
   }
@@ -47,9 +58,16 @@ export function parseSchedule(schedule: string, timeZone?: string): Schedule {
   const pattern = DESCRIPTORS[text] ?? text;
   let cron: Cron;
   try {
-    cron = new Cron(pattern, { mode: "5-part", paused: true, legacyMode: true, ...(zone ? { timezone: zone } : {}) });
+    cron = new Cron(pattern, {
+      mode: "5-part",
+      paused: true,
+      legacyMode: true,
+      ...(zone ? { timezone: zone } : {}),
+    });
   } catch (err) {
-    throw new ScheduleError(`spec.schedule: ${JSON.stringify(schedule)} is not a valid cron schedule (${(err as Error).message})`);
+    throw new ScheduleError(
+      `spec.schedule: ${JSON.stringify(schedule)} is not a valid cron schedule (${(err as Error).message})`,
+    );
   }
   return {
     next(afterMs) {
@@ -63,7 +81,10 @@ export function parseSchedule(schedule: string, timeZone?: string): Schedule {
 function everySchedule(text: string): Schedule {
   const match = /^@every\s+(\S+)$/.exec(text);
   const delayMs = match?.[1] ? parseGoDuration(match[1]) : undefined;
-  if (delayMs === undefined) throw new ScheduleError(`spec.schedule: ${JSON.stringify(text)} must look like "@every 1h30m" (units h, m, s, ms)`);
+  if (delayMs === undefined)
+    throw new ScheduleError(
+      `spec.schedule: ${JSON.stringify(text)} must look like "@every 1h30m" (units h, m, s, ms)`,
+    );
   const delay = Math.max(1000, Math.floor(delayMs / 1000) * 1000);
   // robfig: the next run is `delay` after the previous one, with the sub-second part dropped.
   return { next: (afterMs) => Math.floor(afterMs / 1000) * 1000 + delay };
@@ -71,7 +92,9 @@ function everySchedule(text: string): Schedule {
 
 /** Go's time.ParseDuration for positive durations ("90s", "1h30m", "1.5h"), in milliseconds. */
 export function parseGoDuration(text: string): number | undefined {
-  const parts = /^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h))+$/.test(text) ? text.match(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g) : null;
+  const parts = /^(?:(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h))+$/.test(text)
+    ? text.match(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)
+    : null;
   if (!parts) return undefined;
   let total = 0;
   for (const part of parts) {
@@ -83,10 +106,15 @@ export function parseGoDuration(text: string): number | undefined {
 }
 
 function checkZone(zone: string, field: string): void {
-  if (zone === "Local") throw new ScheduleError(`${field}: time zone "Local" is not allowed; name an IANA zone such as "Europe/Paris"`);
+  if (zone === "Local")
+    throw new ScheduleError(
+      `${field}: time zone "Local" is not allowed; name an IANA zone such as "Europe/Paris"`,
+    );
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
   } catch {
-    throw new ScheduleError(`${field}: unknown time zone ${JSON.stringify(zone)}; use an IANA name such as "Europe/Paris"`);
+    throw new ScheduleError(
+      `${field}: unknown time zone ${JSON.stringify(zone)}; use an IANA name such as "Europe/Paris"`,
+    );
   }
 }

@@ -12,7 +12,13 @@ import { JobKind } from "../src/kinds.ts";
 import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";
-const NamespaceKind = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false } as const;
+const NamespaceKind = {
+  group: "",
+  version: "v1",
+  kind: "Namespace",
+  plural: "namespaces",
+  namespaced: false,
+} as const;
 let cp: ControlPlane;
 let client: HttpClient;
 let mgr: Manager;
@@ -34,7 +40,16 @@ beforeAll(async () => {
   ns = "acj-fake-clock";
   await client.create(NamespaceKind, { metadata: { name: ns } });
   clock = new FakeClock(Math.floor(Date.now() / 1000) * 1000 + 1000);
-  mgr = await Manager.create({ name: "acj-test", kubeconfig: cp.kubeconfigPath, metricsBindAddress: "0", healthProbeBindAddress: "0", qps: 1000, burst: 1000, clock, logger: pino({ level: "warn" }) });
+  mgr = await Manager.create({
+    name: "acj-test",
+    kubeconfig: cp.kubeconfigPath,
+    metricsBindAddress: "0",
+    healthProbeBindAddress: "0",
+    qps: 1000,
+    burst: 1000,
+    clock,
+    logger: pino({ level: "warn" }),
+  });
   addCronJobController(mgr, { activeResyncMs: 5_000 });
   running = mgr.start();
   // Let retries and client back-offs (on the fake clock) make progress between explicit jumps: 10 ms per 50 ms.
@@ -73,7 +88,11 @@ async function toMidMinute(): Promise<void> {
   await moveClock(() => (Math.floor(clock.now() / 60_000) + 1) * 60_000 + 30_000);
 }
 
-function cronJob(name: string, spec: Partial<NonNullable<AdvancedCronJob["spec"]>>, exitCode?: string): AdvancedCronJob {
+function cronJob(
+  name: string,
+  spec: Partial<NonNullable<AdvancedCronJob["spec"]>>,
+  exitCode?: string,
+): AdvancedCronJob {
   return {
     apiVersion: "apps.kruise.io/v1alpha1",
     kind: "AdvancedCronJob",
@@ -100,17 +119,20 @@ function cronJob(name: string, spec: Partial<NonNullable<AdvancedCronJob["spec"]
 }
 
 async function jobsOf(name: string): Promise<Job[]> {
-  return (await client.list(JobKind, { namespace: ns, labelSelector: `cron=${name}` })).items.filter((j) => !j.metadata?.deletionTimestamp);
+  return (await client.list(JobKind, { namespace: ns, labelSelector: `cron=${name}` })).items.filter(
+    (j) => !j.metadata?.deletionTimestamp,
+  );
 }
 
 function finished(j: Job): "Complete" | "Failed" | undefined {
-  return j.status?.conditions?.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")?.type as "Complete" | "Failed" | undefined;
+  return j.status?.conditions?.find(
+    (c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
+  )?.type as "Complete" | "Failed" | undefined;
 }
 
 async function cron(name: string): Promise<AdvancedCronJob> {
   return client.get(AdvancedCronJobKind, name, ns);
 }
-
 
 describe("AdvancedCronJob on a fake clock", () => {
   it("creates a Job named <name>-<unix seconds> on schedule, and reports type, active and lastScheduleTime", async () => {
@@ -119,9 +141,17 @@ describe("AdvancedCronJob on a fake clock", () => {
     await waitFor("status.type", async () => (await cron("every-minute")).status?.type === "Job");
     expect(await jobsOf("every-minute")).toHaveLength(0);
     const minute = await toNextMinute();
-    const job = await waitFor("the first run", async () => (await jobsOf("every-minute")).find((j) => j.metadata?.name === `every-minute-${minute}`));
-    expect(job.metadata?.annotations?.["apps.kruise.io/scheduled-at"]).toBe(new Date(minute * 1000).toISOString().replace(".000Z", "Z"));
-    expect(job.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "AdvancedCronJob", name: "every-minute", controller: true });
+    const job = await waitFor("the first run", async () =>
+      (await jobsOf("every-minute")).find((j) => j.metadata?.name === `every-minute-${minute}`),
+    );
+    expect(job.metadata?.annotations?.["apps.kruise.io/scheduled-at"]).toBe(
+      new Date(minute * 1000).toISOString().replace(".000Z", "Z"),
+    );
+    expect(job.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: "AdvancedCronJob",
+      name: "every-minute",
+      controller: true,
+    });
     const status = (await cron("every-minute")).status;
     expect(status?.lastScheduleTime).toBe(new Date(minute * 1000).toISOString().replace(".000Z", "Z"));
     expect(status?.active?.map((r) => r.name)).toEqual([`every-minute-${minute}`]);
@@ -136,12 +166,26 @@ describe("AdvancedCronJob on a fake clock", () => {
         schedule: "*/1 * * * *",
         timeZone: "UTC",
         startingDeadlineSeconds: 20,
-        template: { broadcastJobTemplate: { metadata: { labels: { cron: "bcj-cron" } }, spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } } } } },
+        template: {
+          broadcastJobTemplate: {
+            metadata: { labels: { cron: "bcj-cron" } },
+            spec: {
+              template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } },
+            },
+          },
+        },
       },
     });
     const minute = await toNextMinute();
-    await waitFor("a BroadcastJob", async () => (await client.list(BroadcastJobKind, { namespace: ns })).items.some((b) => b.metadata?.name === `bcj-cron-${minute}`));
-    await waitFor("status.type BroadcastJob", async () => (await cron("bcj-cron")).status?.type === "BroadcastJob");
+    await waitFor("a BroadcastJob", async () =>
+      (await client.list(BroadcastJobKind, { namespace: ns })).items.some(
+        (b) => b.metadata?.name === `bcj-cron-${minute}`,
+      ),
+    );
+    await waitFor(
+      "status.type BroadcastJob",
+      async () => (await cron("bcj-cron")).status?.type === "BroadcastJob",
+    );
     await client.delete(AdvancedCronJobKind, "bcj-cron", ns);
   });
 
@@ -149,43 +193,61 @@ describe("AdvancedCronJob on a fake clock", () => {
     ["Allow", 2],
     ["Forbid", 1],
     ["Replace", 1],
-  ] as const)("concurrencyPolicy %s with runs that never finish leaves %i job(s)", async (policy, expected) => {
-    const name = `conc-${policy.toLowerCase()}`;
-    await toMidMinute();
-    await client.create(AdvancedCronJobKind, cronJob(name, { concurrencyPolicy: policy }));
-    await waitFor("status.type", async () => (await cron(name)).status?.type === "Job");
-    const first = await toNextMinute();
-    await waitFor("first run", async () => (await jobsOf(name)).some((j) => j.metadata?.name === `${name}-${first}`));
-    await waitFor("first run seen as active", async () => (await cron(name)).status?.active?.length === 1);
-    const second = await toNextMinute();
-    if (policy === "Forbid") {
-      await new Promise((r) => setTimeout(r, 1500));
-      expect((await jobsOf(name)).map((j) => j.metadata?.name)).toEqual([`${name}-${first}`]);
-    } else {
-      await waitFor(`${expected} job(s) incl. the second run`, async () => {
-        const names = (await jobsOf(name)).map((j) => j.metadata?.name);
-        return names.includes(`${name}-${second}`) && names.length === expected;
-      });
-      if (policy === "Replace") expect((await jobsOf(name)).map((j) => j.metadata?.name)).toEqual([`${name}-${second}`]);
-    }
-    await client.delete(AdvancedCronJobKind, name, ns);
-  });
+  ] as const)(
+    "concurrencyPolicy %s with runs that never finish leaves %i job(s)",
+    async (policy, expected) => {
+      const name = `conc-${policy.toLowerCase()}`;
+      await toMidMinute();
+      await client.create(AdvancedCronJobKind, cronJob(name, { concurrencyPolicy: policy }));
+      await waitFor("status.type", async () => (await cron(name)).status?.type === "Job");
+      const first = await toNextMinute();
+      await waitFor("first run", async () =>
+        (await jobsOf(name)).some((j) => j.metadata?.name === `${name}-${first}`),
+      );
+      await waitFor("first run seen as active", async () => (await cron(name)).status?.active?.length === 1);
+      const second = await toNextMinute();
+      if (policy === "Forbid") {
+        await new Promise((r) => setTimeout(r, 1500));
+        expect((await jobsOf(name)).map((j) => j.metadata?.name)).toEqual([`${name}-${first}`]);
+      } else {
+        await waitFor(`${expected} job(s) incl. the second run`, async () => {
+          const names = (await jobsOf(name)).map((j) => j.metadata?.name);
+          return names.includes(`${name}-${second}`) && names.length === expected;
+        });
+        if (policy === "Replace")
+          expect((await jobsOf(name)).map((j) => j.metadata?.name)).toEqual([`${name}-${second}`]);
+      }
+      await client.delete(AdvancedCronJobKind, name, ns);
+    },
+  );
 
   it("keeps exactly successfulJobsHistoryLimit and failedJobsHistoryLimit finished runs", async () => {
     await toMidMinute();
     await client.create(AdvancedCronJobKind, cronJob("hist-ok", { successfulJobsHistoryLimit: 2 }, "0"));
     await client.create(AdvancedCronJobKind, cronJob("hist-fail", { failedJobsHistoryLimit: 1 }, "1"));
-    await waitFor("status", async () => (await cron("hist-ok")).status?.type === "Job" && (await cron("hist-fail")).status?.type === "Job");
+    await waitFor(
+      "status",
+      async () =>
+        (await cron("hist-ok")).status?.type === "Job" && (await cron("hist-fail")).status?.type === "Job",
+    );
     for (let run = 0; run < 4; run++) {
       const minute = await toNextMinute();
       for (const name of ["hist-ok", "hist-fail"]) {
-        await waitFor(`${name} run ${run} finished`, async () => {
-          const j = (await jobsOf(name)).find((x) => x.metadata?.name === `${name}-${minute}`);
-          return j !== undefined && finished(j) !== undefined;
-        }, 60_000);
+        await waitFor(
+          `${name} run ${run} finished`,
+          async () => {
+            const j = (await jobsOf(name)).find((x) => x.metadata?.name === `${name}-${minute}`);
+            return j !== undefined && finished(j) !== undefined;
+          },
+          60_000,
+        );
       }
     }
-    await waitFor("history trimmed", async () => (await jobsOf("hist-ok")).length === 2 && (await jobsOf("hist-fail")).length === 1, 30_000);
+    await waitFor(
+      "history trimmed",
+      async () => (await jobsOf("hist-ok")).length === 2 && (await jobsOf("hist-fail")).length === 1,
+      30_000,
+    );
     expect((await jobsOf("hist-ok")).every((j) => finished(j) === "Complete")).toBe(true);
     expect((await jobsOf("hist-fail")).every((j) => finished(j) === "Failed")).toBe(true);
     await new Promise((r) => setTimeout(r, 1000));
@@ -205,23 +267,34 @@ describe("AdvancedCronJob on a fake clock", () => {
     expect(await jobsOf("paused")).toHaveLength(0);
     await client.patch(AdvancedCronJobKind, "paused", ns, "merge", { spec: { paused: false } });
     const minute = await toNextMinute();
-    await waitFor("a run after unpausing", async () => (await jobsOf("paused")).some((j) => j.metadata?.name === `paused-${minute}`));
+    await waitFor("a run after unpausing", async () =>
+      (await jobsOf("paused")).some((j) => j.metadata?.name === `paused-${minute}`),
+    );
     await client.delete(AdvancedCronJobKind, "paused", ns);
   });
 
   it("respects timeZone: 09:00 in Asia/Tokyo is 00:00 UTC", async () => {
-    await client.create(AdvancedCronJobKind, cronJob("tokyo", { schedule: "0 9 * * *", timeZone: "Asia/Tokyo" }));
+    await client.create(
+      AdvancedCronJobKind,
+      cronJob("tokyo", { schedule: "0 9 * * *", timeZone: "Asia/Tokyo" }),
+    );
     await client.create(AdvancedCronJobKind, cronJob("utc", { schedule: "0 9 * * *", timeZone: "UTC" }));
-    await waitFor("status", async () => (await cron("tokyo")).status?.type === "Job" && (await cron("utc")).status?.type === "Job");
+    await waitFor(
+      "status",
+      async () => (await cron("tokyo")).status?.type === "Job" && (await cron("utc")).status?.type === "Job",
+    );
     let midnight = 0;
     await moveClock(() => {
       midnight = (Math.floor(clock.now() / 86_400_000) + 1) * 86_400_000;
       return midnight + 1000;
     });
-    await waitFor("tokyo's run at 00:00 UTC", async () => (await jobsOf("tokyo")).some((j) => j.metadata?.name === `tokyo-${midnight / 1000}`));
+    await waitFor("tokyo's run at 00:00 UTC", async () =>
+      (await jobsOf("tokyo")).some((j) => j.metadata?.name === `tokyo-${midnight / 1000}`),
+    );
     await new Promise((r) => setTimeout(r, 1000));
     // Jumping to midnight passes 09:00 UTC on the way, so the UTC twin may have run then; never at midnight.
-    const secondsOfDay = async (name: string): Promise<number[]> => (await jobsOf(name)).map((j) => Number(j.metadata!.name!.split("-").pop()) % 86_400);
+    const secondsOfDay = async (name: string): Promise<number[]> =>
+      (await jobsOf(name)).map((j) => Number(j.metadata!.name!.split("-").pop()) % 86_400);
     expect(await secondsOfDay("tokyo")).toEqual([0]);
     for (const s of await secondsOfDay("utc")) expect(s).toBe(9 * 3600);
     await client.delete(AdvancedCronJobKind, "tokyo", ns);

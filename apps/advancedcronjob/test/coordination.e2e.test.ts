@@ -14,7 +14,13 @@ import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";
 const PodKind: Kind<Pod> = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
-const NamespaceKind = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false } as const;
+const NamespaceKind = {
+  group: "",
+  version: "v1",
+  kind: "Namespace",
+  plural: "namespaces",
+  namespaced: false,
+} as const;
 const RESYNC_SECONDS = 4;
 
 let cp: ControlPlane;
@@ -28,7 +34,11 @@ beforeAll(async () => {
   client = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: 1000, burst: 1000 });
   const common = [`--kubeconfig=${cp.kubeconfigPath}`, `--nats-url=${cp.natsUrl ?? ""}`];
   bcj = new ControllerProcess("broadcastjob", common, join(cp.workDir, "broadcastjob-controller.log"));
-  acj = new ControllerProcess("advancedcronjob", [...common, `--active-resync-period=${RESYNC_SECONDS}`], join(cp.workDir, "advancedcronjob-controller.log"));
+  acj = new ControllerProcess(
+    "advancedcronjob",
+    [...common, `--active-resync-period=${RESYNC_SECONDS}`],
+    join(cp.workDir, "advancedcronjob-controller.log"),
+  );
   bcj.start();
   acj.start();
 }, 180_000);
@@ -46,7 +56,12 @@ async function namespace(): Promise<string> {
   return name;
 }
 
-function broadcastCron(ns: string, name: string, schedule: string, concurrencyPolicy: "Allow" | "Forbid"): AdvancedCronJob {
+function broadcastCron(
+  ns: string,
+  name: string,
+  schedule: string,
+  concurrencyPolicy: "Allow" | "Forbid",
+): AdvancedCronJob {
   return {
     apiVersion: "apps.kruise.io/v1alpha1",
     kind: "AdvancedCronJob",
@@ -56,14 +71,20 @@ function broadcastCron(ns: string, name: string, schedule: string, concurrencyPo
       concurrencyPolicy,
       template: {
         broadcastJobTemplate: {
-          spec: { template: { metadata: { annotations: { [EXIT_CODE]: "0" } }, spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36" }] } } },
+          spec: {
+            template: {
+              metadata: { annotations: { [EXIT_CODE]: "0" } },
+              spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox:1.36" }] },
+            },
+          },
         },
       },
     },
   };
 }
 
-const finished = (b: BroadcastJob): boolean => (b.status?.conditions ?? []).some((c) => c.type === "Complete" && c.status === "True");
+const finished = (b: BroadcastJob): boolean =>
+  (b.status?.conditions ?? []).some((c) => c.type === "Complete" && c.status === "True");
 
 /**
  * A cron job running every 8 s; its BroadcastJob pods finish at once. The cron job's next timer is seconds away, so
@@ -74,18 +95,23 @@ async function finishToStatus(ns: string, name: string, runs: number): Promise<n
   await client.create(AdvancedCronJobKind, broadcastCron(ns, name, "@every 8s", "Allow"));
   const completedAt = new Map<string, number>();
   const followedAt = new Map<string, number>();
-  await waitFor(`${runs} runs of ${name} reflected in status`, async () => {
-    const now = Date.now();
-    const status = (await client.get(AdvancedCronJobKind, name, ns)).status;
-    const active = new Set((status?.active ?? []).map((r) => r.name));
-    for (const b of (await client.list(BroadcastJobKind, { namespace: ns })).items) {
-      const n = b.metadata!.name!;
-      if (b.metadata?.ownerReferences?.[0]?.name !== name) continue;
-      if (finished(b) && !completedAt.has(n)) completedAt.set(n, now);
-      if (completedAt.has(n) && !active.has(n) && !followedAt.has(n)) followedAt.set(n, now);
-    }
-    return followedAt.size >= runs;
-  }, 90_000, 20);
+  await waitFor(
+    `${runs} runs of ${name} reflected in status`,
+    async () => {
+      const now = Date.now();
+      const status = (await client.get(AdvancedCronJobKind, name, ns)).status;
+      const active = new Set((status?.active ?? []).map((r) => r.name));
+      for (const b of (await client.list(BroadcastJobKind, { namespace: ns })).items) {
+        const n = b.metadata!.name!;
+        if (b.metadata?.ownerReferences?.[0]?.name !== name) continue;
+        if (finished(b) && !completedAt.has(n)) completedAt.set(n, now);
+        if (completedAt.has(n) && !active.has(n) && !followedAt.has(n)) followedAt.set(n, now);
+      }
+      return followedAt.size >= runs;
+    },
+    90_000,
+    20,
+  );
   await client.patch(AdvancedCronJobKind, name, ns, "merge", { spec: { paused: true } });
   return [...followedAt.entries()].map(([n, at]) => at - (completedAt.get(n) ?? at));
 }
@@ -101,7 +127,16 @@ describe("AdvancedCronJob and BroadcastJob together", () => {
       metadata: { name: "tick", namespace: ns },
       spec: {
         schedule: "@every 3s",
-        template: { jobTemplate: { spec: { template: { metadata: { annotations: { [EXIT_CODE]: "0" } }, spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } } } } },
+        template: {
+          jobTemplate: {
+            spec: {
+              template: {
+                metadata: { annotations: { [EXIT_CODE]: "0" } },
+                spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] },
+              },
+            },
+          },
+        },
       },
     });
     // Observe creations through a watch (no polling delay). The first run is left out: it can fall due while the
@@ -109,7 +144,9 @@ describe("AdvancedCronJob and BroadcastJob together", () => {
     const seen = new Map<string, number>();
     const stop = new AbortController();
     const jobs = new Informer<Job>(client, JobKind, { namespace: ns });
-    jobs.addEventHandler({ onAdd: (j) => void (seen.has(j.metadata!.name!) || seen.set(j.metadata!.name!, Date.now())) });
+    jobs.addEventHandler({
+      onAdd: (j) => void (seen.has(j.metadata!.name!) || seen.set(j.metadata!.name!, Date.now())),
+    });
     void jobs.run(stop.signal);
     try {
       await waitFor("4 runs", () => seen.size >= 4, 30_000, 20);
@@ -121,7 +158,9 @@ describe("AdvancedCronJob and BroadcastJob together", () => {
       .sort((a, b) => a[1] - b[1])
       .slice(1)
       .map(([name, at]) => at - Number(name.split("-").pop()) * 1000);
-    console.log(`[acj] real-clock schedule lateness, due time -> Job seen by a watch (ms): ${lateness.join(", ")}`);
+    console.log(
+      `[acj] real-clock schedule lateness, due time -> Job seen by a watch (ms): ${lateness.join(", ")}`,
+    );
     for (const l of lateness) expect(l).toBeLessThan(1000);
   });
 
@@ -135,19 +174,34 @@ describe("AdvancedCronJob and BroadcastJob together", () => {
     } finally {
       await cp.startNats();
     }
-    console.log(`[coordination] run finished -> cron status follows, ms: with NATS ${median(withNats)} (${withNats.join(", ")}), without NATS ${median(withoutNats)} (${withoutNats.join(", ")}); active resync ${RESYNC_SECONDS}s`);
+    console.log(
+      `[coordination] run finished -> cron status follows, ms: with NATS ${median(withNats)} (${withNats.join(", ")}), without NATS ${median(withoutNats)} (${withoutNats.join(", ")}); active resync ${RESYNC_SECONDS}s`,
+    );
     // Behaviour, not timing: without NATS the status still followed every finished run (through the resync); with
     // NATS it followed before any resync could have fired.
     expect(withoutNats).toHaveLength(2);
     for (const ms of withNats) expect(ms).toBeLessThan(RESYNC_SECONDS * 1000);
     // Nothing lost: every run of both cron jobs completed and the status shows no stale active run.
     for (const name of ["with-nats", "without-nats"]) {
-      await waitFor(`${name} status settles`, async () => {
-        const children = (await client.list(BroadcastJobKind, { namespace: ns })).items.filter((b) => b.metadata?.ownerReferences?.[0]?.name === name);
-        const status = (await client.get(AdvancedCronJobKind, name, ns)).status;
-        const newest = children.map((b) => b.metadata!.annotations!["apps.kruise.io/scheduled-at"]!).sort().pop();
-        return children.every(finished) && (status?.active ?? []).length === 0 && status?.lastScheduleTime === newest;
-      }, 30_000);
+      await waitFor(
+        `${name} status settles`,
+        async () => {
+          const children = (await client.list(BroadcastJobKind, { namespace: ns })).items.filter(
+            (b) => b.metadata?.ownerReferences?.[0]?.name === name,
+          );
+          const status = (await client.get(AdvancedCronJobKind, name, ns)).status;
+          const newest = children
+            .map((b) => b.metadata!.annotations!["apps.kruise.io/scheduled-at"]!)
+            .sort()
+            .pop();
+          return (
+            children.every(finished) &&
+            (status?.active ?? []).length === 0 &&
+            status?.lastScheduleTime === newest
+          );
+        },
+        30_000,
+      );
     }
   }, 240_000);
 
@@ -166,7 +220,11 @@ describe("AdvancedCronJob and BroadcastJob together", () => {
     });
     const pods = new Informer<Pod>(client, PodKind, { namespace: ns });
     const recordPod = (p: Pod): void => {
-      const node = p.spec?.nodeName ?? p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] ?? "";
+      const node =
+        p.spec?.nodeName ??
+        p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]
+          ?.matchFields?.[0]?.values?.[0] ??
+        "";
       const key = `${p.metadata?.labels?.["broadcastjob-controller-uid"] ?? ""}/${node}`;
       const set = podsPerJobNode.get(key) ?? new Set<string>();
       set.add(p.metadata!.uid!);
@@ -189,8 +247,14 @@ describe("AdvancedCronJob and BroadcastJob together", () => {
         victim.start();
       }
       await client.patch(AdvancedCronJobKind, "crashy", ns, "merge", { spec: { paused: true } });
-      await waitFor("all runs finished", async () => (await client.list(BroadcastJobKind, { namespace: ns })).items.every(finished), 60_000);
-      console.log(`[crash] ${kills} SIGKILLs; ${jobUids.size} runs seen; ${podsPerJobNode.size} (job, node) pod slots`);
+      await waitFor(
+        "all runs finished",
+        async () => (await client.list(BroadcastJobKind, { namespace: ns })).items.every(finished),
+        60_000,
+      );
+      console.log(
+        `[crash] ${kills} SIGKILLs; ${jobUids.size} runs seen; ${podsPerJobNode.size} (job, node) pod slots`,
+      );
       expect(jobUids.size).toBeGreaterThan(3);
       for (const [name, uids] of jobUids) expect({ name, uids: uids.size }).toEqual({ name, uids: 1 });
       for (const [slot, uids] of podsPerJobNode) expect({ slot, pods: uids.size }).toEqual({ slot, pods: 1 });

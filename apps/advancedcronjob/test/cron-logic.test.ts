@@ -21,7 +21,9 @@ describe("parseSchedule", () => {
     ["@every 90s", undefined, "2025-01-01T00:00:00.400Z", "2025-01-01T00:01:30Z"],
     ["0 0 1 * MON", "UTC", "2025-01-27T00:00:00Z", "2025-02-01T00:00:00Z"], // day-of-month OR day-of-week
   ])("%s (tz %s) after %s is %s", (schedule, tz, after, expected) => {
-    expect(new Date(parseSchedule(schedule, tz).next(T(after))).toISOString()).toBe(new Date(T(expected)).toISOString());
+    expect(new Date(parseSchedule(schedule, tz).next(T(after))).toISOString()).toBe(
+      new Date(T(expected)).toISOString(),
+    );
   });
 
   it.each([
@@ -46,27 +48,54 @@ describe("parseSchedule", () => {
 describe("runTimes (missed schedules)", () => {
   const everyMinute = parseSchedule("* * * * *", "UTC");
   it("nothing missed yet", () => {
-    expect(runTimes(everyMinute, { creationTime: T("2025-01-01T00:00:10Z"), now: T("2025-01-01T00:00:50Z") })).toEqual({ next: T("2025-01-01T00:01:00Z") });
+    expect(
+      runTimes(everyMinute, { creationTime: T("2025-01-01T00:00:10Z"), now: T("2025-01-01T00:00:50Z") }),
+    ).toEqual({ next: T("2025-01-01T00:01:00Z") });
   });
   it("only the most recent missed run is started", () => {
-    const r = runTimes(everyMinute, { lastScheduleTime: T("2025-01-01T00:00:00Z"), creationTime: 0, now: T("2025-01-01T00:10:30Z") });
+    const r = runTimes(everyMinute, {
+      lastScheduleTime: T("2025-01-01T00:00:00Z"),
+      creationTime: 0,
+      now: T("2025-01-01T00:10:30Z"),
+    });
     expect(r.lastMissed).toBe(T("2025-01-01T00:10:00Z"));
     expect(r.next).toBe(T("2025-01-01T00:11:00Z"));
   });
   it("more than 100 missed runs starts nothing", () => {
-    expect(runTimes(everyMinute, { lastScheduleTime: T("2025-01-01T00:00:00Z"), creationTime: 0, now: T("2025-01-01T03:00:00Z") }).tooManyMissed).toBe(true);
+    expect(
+      runTimes(everyMinute, {
+        lastScheduleTime: T("2025-01-01T00:00:00Z"),
+        creationTime: 0,
+        now: T("2025-01-01T03:00:00Z"),
+      }).tooManyMissed,
+    ).toBe(true);
   });
   it("startingDeadlineSeconds bounds the look-back, so a long outage is not 'too many'", () => {
-    const r = runTimes(everyMinute, { lastScheduleTime: T("2025-01-01T00:00:00Z"), creationTime: 0, now: T("2025-01-01T03:00:30Z"), startingDeadlineSeconds: 60 });
+    const r = runTimes(everyMinute, {
+      lastScheduleTime: T("2025-01-01T00:00:00Z"),
+      creationTime: 0,
+      now: T("2025-01-01T03:00:30Z"),
+      startingDeadlineSeconds: 60,
+    });
     expect(r.tooManyMissed).toBeUndefined();
     expect(r.lastMissed).toBe(T("2025-01-01T03:00:00Z"));
   });
   it("@every counts from the previous run, even when the timer fires a millisecond early", () => {
     const every3s = parseSchedule("@every 3s");
-    const r = runTimes(every3s, { lastScheduleTime: T("2025-01-01T00:00:10Z"), creationTime: 0, now: T("2025-01-01T00:00:12.999Z") });
+    const r = runTimes(every3s, {
+      lastScheduleTime: T("2025-01-01T00:00:10Z"),
+      creationTime: 0,
+      now: T("2025-01-01T00:00:12.999Z"),
+    });
     expect(r.lastMissed).toBeUndefined();
     expect(r.next).toBe(T("2025-01-01T00:00:13Z"));
-    expect(runTimes(every3s, { lastScheduleTime: T("2025-01-01T00:00:10Z"), creationTime: 0, now: T("2025-01-01T00:00:13.004Z") })).toEqual({
+    expect(
+      runTimes(every3s, {
+        lastScheduleTime: T("2025-01-01T00:00:10Z"),
+        creationTime: 0,
+        now: T("2025-01-01T00:00:13.004Z"),
+      }),
+    ).toEqual({
       lastMissed: T("2025-01-01T00:00:13Z"),
       next: T("2025-01-01T00:00:16Z"),
     });
@@ -79,7 +108,16 @@ describe("runTimes (missed schedules)", () => {
 });
 
 function child(name: string, state: ChildInfo["state"], start: number, scheduled = start): ChildInfo {
-  return { kind: "Job", apiVersion: "batch/v1", name, namespace: "ns", uid: `uid-${name}`, state, startTime: start, scheduledTime: scheduled };
+  return {
+    kind: "Job",
+    apiVersion: "batch/v1",
+    name,
+    namespace: "ns",
+    uid: `uid-${name}`,
+    state,
+    startTime: start,
+    scheduledTime: scheduled,
+  };
 }
 
 describe("history", () => {
@@ -88,15 +126,33 @@ describe("history", () => {
     [0, 0, ["s1", "s2", "s3", "s4", "f1", "f2"]],
     [10, 10, []],
   ])("successful=%i failed=%i trims %j", (successful, failed, expected) => {
-    const children = [child("s2", "Complete", 2), child("s1", "Complete", 1), child("s4", "Complete", 4), child("s3", "Complete", 3), child("f1", "Failed", 1), child("f2", "Failed", 2), child("a", "Active", 5)];
+    const children = [
+      child("s2", "Complete", 2),
+      child("s1", "Complete", 1),
+      child("s4", "Complete", 4),
+      child("s3", "Complete", 3),
+      child("f1", "Failed", 1),
+      child("f2", "Failed", 2),
+      child("a", "Active", 5),
+    ];
     expect(childrenBeyondHistory(children, { successful, failed }).map((c) => c.name)).toEqual(expected);
   });
 });
 
-function acj(spec: Partial<NonNullable<AdvancedCronJob["spec"]>> = {}, status: AdvancedCronJob["status"] = {}): AdvancedCronJob {
+function acj(
+  spec: Partial<NonNullable<AdvancedCronJob["spec"]>> = {},
+  status: AdvancedCronJob["status"] = {},
+): AdvancedCronJob {
   return {
     metadata: { name: "cron", namespace: "ns", uid: "acj-uid", creationTimestamp: "2025-01-01T00:00:00Z" },
-    spec: { schedule: "* * * * *", timeZone: "UTC", template: { jobTemplate: { metadata: { labels: { a: "b" } }, spec: { template: { spec: { containers: [] } } } } }, ...spec },
+    spec: {
+      schedule: "* * * * *",
+      timeZone: "UTC",
+      template: {
+        jobTemplate: { metadata: { labels: { a: "b" } }, spec: { template: { spec: { containers: [] } } } },
+      },
+      ...spec,
+    },
     status,
   };
 }
@@ -113,7 +169,10 @@ describe("planCronJob", () => {
     expect(built.object.metadata?.name).toBe("cron-1735689660");
     expect(built.object.metadata?.annotations?.["apps.kruise.io/scheduled-at"]).toBe("2025-01-01T00:01:00Z");
     expect(built.object.metadata?.labels).toEqual({ a: "b" });
-    expect(built.object.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "AdvancedCronJob", controller: true });
+    expect(built.object.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: "AdvancedCronJob",
+      controller: true,
+    });
   });
   it("does nothing before the first run", () => {
     const plan = planCronJob({ acj: acj(), children: [], now: T("2025-01-01T00:00:30Z") });
@@ -126,25 +185,46 @@ describe("planCronJob", () => {
     expect(plan.requeueAfterMs).toBeUndefined();
   });
   it("Forbid skips while a run is active", () => {
-    const plan = planCronJob({ acj: acj({ concurrencyPolicy: "Forbid" }, { lastScheduleTime: "2025-01-01T00:00:00Z" }), children: [child("cron-old", "Active", 0)], now });
+    const plan = planCronJob({
+      acj: acj({ concurrencyPolicy: "Forbid" }, { lastScheduleTime: "2025-01-01T00:00:00Z" }),
+      children: [child("cron-old", "Active", 0)],
+      now,
+    });
     expect(plan.startRun).toBeUndefined();
   });
   it("Allow starts alongside an active run", () => {
-    const plan = planCronJob({ acj: acj({ concurrencyPolicy: "Allow" }, { lastScheduleTime: "2025-01-01T00:00:00Z" }), children: [child("cron-old", "Active", 0)], now });
+    const plan = planCronJob({
+      acj: acj({ concurrencyPolicy: "Allow" }, { lastScheduleTime: "2025-01-01T00:00:00Z" }),
+      children: [child("cron-old", "Active", 0)],
+      now,
+    });
     expect(plan.startRun).toBe(T("2025-01-01T00:01:00Z"));
     expect(plan.replace).toEqual([]);
   });
   it("Replace deletes the active run first", () => {
-    const plan = planCronJob({ acj: acj({ concurrencyPolicy: "Replace" }, { lastScheduleTime: "2025-01-01T00:00:00Z" }), children: [child("cron-old", "Active", 0)], now });
+    const plan = planCronJob({
+      acj: acj({ concurrencyPolicy: "Replace" }, { lastScheduleTime: "2025-01-01T00:00:00Z" }),
+      children: [child("cron-old", "Active", 0)],
+      now,
+    });
     expect(plan.startRun).toBe(T("2025-01-01T00:01:00Z"));
     expect(plan.replace.map((c) => c.name)).toEqual(["cron-old"]);
   });
   it("never re-runs a time already started, even when its child was trimmed from the cache", () => {
-    const plan = planCronJob({ acj: acj({}, {}), children: [], now, lastStartedRun: T("2025-01-01T00:01:00Z") });
+    const plan = planCronJob({
+      acj: acj({}, {}),
+      children: [],
+      now,
+      lastStartedRun: T("2025-01-01T00:01:00Z"),
+    });
     expect(plan.startRun).toBeUndefined();
   });
   it("takes lastScheduleTime from the newest child when status lags", () => {
-    const plan = planCronJob({ acj: acj(), children: [child("c", "Complete", 1, T("2025-01-01T00:01:00Z"))], now });
+    const plan = planCronJob({
+      acj: acj(),
+      children: [child("c", "Complete", 1, T("2025-01-01T00:01:00Z"))],
+      now,
+    });
     expect(plan.startRun).toBeUndefined();
     expect(plan.status.lastScheduleTime).toBe("2025-01-01T00:01:00Z");
   });
@@ -154,13 +234,22 @@ describe("planCronJob", () => {
     expect(plan.requeueAfterMs).toBeUndefined();
   });
   it("reports the template type and active children", () => {
-    const b = acj({ template: { broadcastJobTemplate: { spec: { template: { spec: { containers: [] } } } } } }, { lastScheduleTime: "2025-01-01T00:01:00Z" });
-    const plan = planCronJob({ acj: b, children: [{ ...child("x", "Active", 0), kind: "BroadcastJob" }], now });
+    const b = acj(
+      { template: { broadcastJobTemplate: { spec: { template: { spec: { containers: [] } } } } } },
+      { lastScheduleTime: "2025-01-01T00:01:00Z" },
+    );
+    const plan = planCronJob({
+      acj: b,
+      children: [{ ...child("x", "Active", 0), kind: "BroadcastJob" }],
+      now,
+    });
     expect(plan.status.type).toBe("BroadcastJob");
     expect(plan.status.active?.map((r) => r.name)).toEqual(["x"]);
   });
   it("notices children that finished since the last status", () => {
     const a = acj({}, { lastScheduleTime: "2025-01-01T00:01:00Z", active: [{ name: "x", uid: "uid-x" }] });
-    expect(planCronJob({ acj: a, children: [child("x", "Complete", 0)], now }).newlyFinished.map((c) => c.name)).toEqual(["x"]);
+    expect(
+      planCronJob({ acj: a, children: [child("x", "Complete", 0)], now }).newlyFinished.map((c) => c.name),
+    ).toEqual(["x"]);
   });
 });

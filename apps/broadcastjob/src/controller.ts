@@ -1,6 +1,13 @@
 import type { Node } from "kubernetes-types/core/v1.js";
 import { BroadcastJobKind } from "@kruise/api";
-import { ScaleExpectations, type Controller, type Manager, type Predicate, type ReadOnly, type Request } from "@kruise/sdk";
+import {
+  ScaleExpectations,
+  type Controller,
+  type Manager,
+  type Predicate,
+  type ReadOnly,
+  type Request,
+} from "@kruise/sdk";
 import { isJobFinished } from "./job-spec.ts";
 import { NodeKind, PodKind } from "./kinds.ts";
 import { broadcastJobReconciler } from "./reconcile.ts";
@@ -18,8 +25,16 @@ export interface BroadcastJobControllerOptions {
  * Registers the BroadcastJob controller: it reconciles BroadcastJobs, is woken by their pods (controller owner
  * reference) and by node changes that can change eligibility (a new node, labels, taints, cordon, capacity).
  */
-export function addBroadcastJobController(mgr: Manager, options: BroadcastJobControllerOptions = {}): Controller {
-  const expectations = new ScaleExpectations({ name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log: mgr.log });
+export function addBroadcastJobController(
+  mgr: Manager,
+  options: BroadcastJobControllerOptions = {},
+): Controller {
+  const expectations = new ScaleExpectations({
+    name: CONTROLLER_NAME,
+    clock: mgr.clock,
+    registry: mgr.registry,
+    log: mgr.log,
+  });
   return mgr
     .controller(CONTROLLER_NAME)
     .for(BroadcastJobKind)
@@ -46,6 +61,7 @@ function unfinishedJobs(mgr: Manager): Request[] {
 /** Node heartbeats rewrite status every few seconds; only what the eligibility rules read should wake jobs. */
 const nodeEligibilityChanged: Predicate<Node> = (e) => {
   if (e.type !== "update" || !e.oldObject) return true;
-  const view = (n: ReadOnly<Node>): string => JSON.stringify([n.metadata?.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable]);
+  const view = (n: ReadOnly<Node>): string =>
+    JSON.stringify([n.metadata?.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable]);
   return view(e.oldObject) !== view(e.object);
 };

@@ -28,13 +28,20 @@ export function checkNodeEligibility(pod: ReadOnly<Pod>, node: ReadOnly<Node>): 
   }
   const taint = firstUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations);
   if (taint) {
-    return { reason: "Taint", message: `node(s) had taint {${taint.key}: ${taint.value ?? ""}}, that the pod didn't tolerate` };
+    return {
+      reason: "Taint",
+      message: `node(s) had taint {${taint.key}: ${taint.value ?? ""}}, that the pod didn't tolerate`,
+    };
   }
-  if (node.spec?.unschedulable && !(pod.spec?.tolerations ?? []).some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT))) {
+  if (
+    node.spec?.unschedulable &&
+    !(pod.spec?.tolerations ?? []).some((t) => toleratesTaint(t, UNSCHEDULABLE_TAINT))
+  ) {
     return { reason: "Unschedulable", message: "node(s) were unschedulable" };
   }
   const short = insufficientResources(pod.spec, node);
-  if (short.length > 0) return { reason: "InsufficientResources", message: short.map((r) => `Insufficient ${r}`).join(", ") };
+  if (short.length > 0)
+    return { reason: "InsufficientResources", message: short.map((r) => `Insufficient ${r}`).join(", ") };
   return undefined;
 }
 
@@ -56,7 +63,8 @@ function insufficientResources(spec: ReadOnly<PodSpec> | undefined, node: ReadOn
 function podRequests(spec: ReadOnly<PodSpec> | undefined): Map<string, number> {
   const total = new Map<string, number>();
   for (const c of spec?.containers ?? []) {
-    for (const [name, q] of Object.entries(c.resources?.requests ?? {})) total.set(name, (total.get(name) ?? 0) + (parseQuantity(q) ?? 0));
+    for (const [name, q] of Object.entries(c.resources?.requests ?? {}))
+      total.set(name, (total.get(name) ?? 0) + (parseQuantity(q) ?? 0));
   }
   for (const c of spec?.initContainers ?? []) {
     for (const [name, q] of Object.entries(c.resources?.requests ?? {})) {

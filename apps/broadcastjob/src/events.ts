@@ -40,10 +40,17 @@ export function startedMessage(job: ReadOnly<BroadcastJob>): BusEvent {
   };
 }
 
-export function finishedMessage(job: ReadOnly<BroadcastJob>, data: Omit<JobFinishedData, "uid" | "owner">): BusEvent {
+export function finishedMessage(
+  job: ReadOnly<BroadcastJob>,
+  data: Omit<JobFinishedData, "uid" | "owner">,
+): BusEvent {
   const uid = job.metadata?.uid ?? "";
   const ownerRef = job.metadata?.ownerReferences?.find((r) => r.controller === true);
-  const payload: JobFinishedData = { uid, ...data, ...(ownerRef ? { owner: { kind: ownerRef.kind, name: ownerRef.name, uid: ownerRef.uid } } : {}) };
+  const payload: JobFinishedData = {
+    uid,
+    ...data,
+    ...(ownerRef ? { owner: { kind: ownerRef.kind, name: ownerRef.name, uid: ownerRef.uid } } : {}),
+  };
   return {
     kind: BUS_KIND,
     namespace: job.metadata?.namespace ?? "",

@@ -58,7 +58,11 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
 
   const { nodeToPod, duplicates } = mapPodsToNodes(pods);
   for (const d of duplicates) {
-    plan.events.push({ type: "Warning", reason: "DuplicatePodCreatedOnSameNode", message: `Duplicated pod ${d.pod} found on same node ${d.node}` });
+    plan.events.push({
+      type: "Warning",
+      reason: "DuplicatePodCreatedOnSameNode",
+      message: `Duplicated pod ${d.pod} found on same node ${d.node}`,
+    });
   }
   const classified = classifyPods(pods, spec.restartLimit);
   let active = classified.active.length;
@@ -82,16 +86,23 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
   let failure: { reason: string; message: string } | undefined;
   if (failed > 0) {
     if (spec.failurePolicy === "Pause") {
-      if (status.phase !== "paused") plan.events.push({ type: "Warning", reason: "Paused", message: "job is paused, due to failed pod" });
+      if (status.phase !== "paused")
+        plan.events.push({ type: "Warning", reason: "Paused", message: "job is paused, due to failed pod" });
       status.phase = "paused";
       return plan;
     }
     if (spec.failurePolicy === "FailFast") {
-      failure = { reason: "failed pod is found", message: "failure policy is FailurePolicyTypeFailFast and failed pod is found" };
+      failure = {
+        reason: "failed pod is found",
+        message: "failure policy is FailurePolicyTypeFailFast and failed pod is found",
+      };
     }
   }
   if (!failure && spec.completionType === "Always" && pastDeadline(spec, status, now)) {
-    failure = { reason: "DeadlineExceeded", message: `Job ${job.metadata?.namespace}/${job.metadata?.name} was active longer than specified deadline` };
+    failure = {
+      reason: "DeadlineExceeded",
+      message: `Job ${job.metadata?.namespace}/${job.metadata?.name} was active longer than specified deadline`,
+    };
   }
 
   if (failure) {
@@ -102,7 +113,11 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
     status.phase = "failed";
     finish(plan, spec, "Failed", failure.message, now);
     plan.finished = { result: "Failed", ...failure };
-    plan.events.push({ type: "Warning", reason: failure.reason, message: `${failure.message}: ${succeeded} pods succeeded, ${failed} pods failed` });
+    plan.events.push({
+      type: "Warning",
+      reason: failure.reason,
+      message: `${failure.message}: ${succeeded} pods succeeded, ${failed} pods failed`,
+    });
     return plan;
   }
 
@@ -110,7 +125,11 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
   if (!job.metadata?.deletionTimestamp && restNodes.length > 0) {
     const parallelism = scaleIntOrString(spec.parallelism, desired.size, true, "spec.parallelism");
     if (active > parallelism) {
-      plan.events.push({ type: "Warning", reason: "TooManyActivePods", message: "Number of active pods exceed parallelism limit" });
+      plan.events.push({
+        type: "Warning",
+        reason: "TooManyActivePods",
+        message: "Number of active pods exceed parallelism limit",
+      });
     } else if (active < parallelism) {
       plan.createOn = restNodes.slice(0, parallelism - active);
       active += plan.createOn.length;
@@ -121,7 +140,11 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
   if (isComplete(spec, desired)) {
     status.phase = "completed";
     finish(plan, spec, "Complete", `Job completed, ${succeeded} pods succeeded, ${failed} pods failed`, now);
-    plan.finished = { result: "Complete", reason: "JobComplete", message: `${succeeded} pods succeeded, ${failed} pods failed` };
+    plan.finished = {
+      result: "Complete",
+      reason: "JobComplete",
+      message: `${succeeded} pods succeeded, ${failed} pods failed`,
+    };
     plan.events.push({
       type: "Normal",
       reason: "JobComplete",
@@ -141,7 +164,13 @@ function planFinished(plan: BroadcastJobPlan, spec: EffectiveSpec, now: number):
   return plan;
 }
 
-function finish(plan: BroadcastJobPlan, spec: EffectiveSpec, type: "Complete" | "Failed", message: string, now: number): void {
+function finish(
+  plan: BroadcastJobPlan,
+  spec: EffectiveSpec,
+  type: "Complete" | "Failed",
+  message: string,
+  now: number,
+): void {
   const condition: JobCondition = {
     type,
     status: "True",
@@ -153,7 +182,10 @@ function finish(plan: BroadcastJobPlan, spec: EffectiveSpec, type: "Complete" | 
   plan.status.conditions = [...(plan.status.conditions ?? []), condition];
   plan.status.completionTime = formatKubeTime(now);
   // The TTL timer replaces the deadline timer; measured from the stored (whole-second) completion time.
-  plan.requeueAfterMs = spec.ttlSecondsAfterFinished === undefined ? undefined : Math.max(0, Math.floor(now / 1000) * 1000 + spec.ttlSecondsAfterFinished * 1000 - now);
+  plan.requeueAfterMs =
+    spec.ttlSecondsAfterFinished === undefined
+      ? undefined
+      : Math.max(0, Math.floor(now / 1000) * 1000 + spec.ttlSecondsAfterFinished * 1000 - now);
 }
 
 function deadlineRemaining(spec: EffectiveSpec, status: BroadcastJobStatus, now: number): number | undefined {

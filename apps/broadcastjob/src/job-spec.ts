@@ -22,8 +22,10 @@ export function effectiveSpec(job: ReadOnly<BroadcastJob>): EffectiveSpec {
     parallelism: spec?.parallelism ?? UNLIMITED_PARALLELISM,
     completionType,
     // Both only apply to Always; the CRD rejects them with Never, but an old object may still carry them.
-    activeDeadlineSeconds: completionType === "Always" ? spec?.completionPolicy?.activeDeadlineSeconds : undefined,
-    ttlSecondsAfterFinished: completionType === "Always" ? spec?.completionPolicy?.ttlSecondsAfterFinished : undefined,
+    activeDeadlineSeconds:
+      completionType === "Always" ? spec?.completionPolicy?.activeDeadlineSeconds : undefined,
+    ttlSecondsAfterFinished:
+      completionType === "Always" ? spec?.completionPolicy?.ttlSecondsAfterFinished : undefined,
     paused: spec?.paused ?? false,
     failurePolicy: spec?.failurePolicy?.type ?? "FailFast",
     restartLimit: spec?.failurePolicy?.restartLimit ?? 0,

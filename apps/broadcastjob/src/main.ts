@@ -12,19 +12,24 @@ try {
       workers: { type: "string", description: "Concurrent BroadcastJob reconciles.", default: "3" },
       "assign-bcj-pods-by-scheduler": {
         type: "string",
-        description: "true: bind pods to their node with node affinity and let kube-scheduler place them; false: set spec.nodeName.",
+        description:
+          "true: bind pods to their node with node affinity and let kube-scheduler place them; false: set spec.nodeName.",
         default: "true",
       },
     },
   });
 } catch (err) {
-  process.stderr.write(`broadcastjob-controller: ${(err as Error).message}\nRun with --help for the flags.\n`);
+  process.stderr.write(
+    `broadcastjob-controller: ${(err as Error).message}\nRun with --help for the flags.\n`,
+  );
   process.exit(2);
 }
 
 const workers = Number(flags.extra["workers"]);
 if (!Number.isInteger(workers) || workers < 1) {
-  process.stderr.write(`broadcastjob-controller: --workers must be a positive integer, got ${String(flags.extra["workers"])}\n`);
+  process.stderr.write(
+    `broadcastjob-controller: --workers must be a positive integer, got ${String(flags.extra["workers"])}\n`,
+  );
   process.exit(2);
 }
 const logger = pino({ level: flags.logLevel }).child({ app: CONTROLLER_NAME });

@@ -1,4 +1,10 @@
-import type { Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod } from "kubernetes-types/core/v1.js";
+import type {
+  Node,
+  NodeSelector,
+  NodeSelectorRequirement,
+  NodeSelectorTerm,
+  Pod,
+} from "kubernetes-types/core/v1.js";
 import type { ReadOnly } from "@kruise/sdk";
 
 /**
@@ -33,7 +39,10 @@ function termMatches(term: ReadOnly<NodeSelectorTerm>, node: ReadOnly<Node>): bo
 }
 
 /** One requirement against a label (or field) map, with the six NodeSelectorOperators. */
-export function requirementMatches(req: ReadOnly<NodeSelectorRequirement>, values: Readonly<Record<string, string>>): boolean {
+export function requirementMatches(
+  req: ReadOnly<NodeSelectorRequirement>,
+  values: Readonly<Record<string, string>>,
+): boolean {
   const has = Object.hasOwn(values, req.key);
   const value = values[req.key];
   const listed = req.values ?? [];

@@ -1,5 +1,10 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { BROADCASTJOB_CONTROLLER_UID_LABEL, BROADCASTJOB_NAME_LABEL, BroadcastJobKind, type BroadcastJob } from "@kruise/api";
+import {
+  BROADCASTJOB_CONTROLLER_UID_LABEL,
+  BROADCASTJOB_NAME_LABEL,
+  BroadcastJobKind,
+  type BroadcastJob,
+} from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
 import { bindToNode, podNameFor } from "./pod-placement.ts";
 
@@ -10,7 +15,10 @@ export interface PodBuildOptions {
 
 /** The labels every pod of a job carries; also how OpenKruise users select a job's pods. */
 export function jobPodLabels(job: ReadOnly<BroadcastJob>): Record<string, string> {
-  return { [BROADCASTJOB_NAME_LABEL]: job.metadata?.name ?? "", [BROADCASTJOB_CONTROLLER_UID_LABEL]: job.metadata?.uid ?? "" };
+  return {
+    [BROADCASTJOB_NAME_LABEL]: job.metadata?.name ?? "",
+    [BROADCASTJOB_CONTROLLER_UID_LABEL]: job.metadata?.uid ?? "",
+  };
 }
 
 /** The pod the job runs on nodeName: the template, the job's labels, a controller reference, and the node binding. */
@@ -28,10 +36,19 @@ export function buildJobPod(job: ReadOnly<BroadcastJob>, nodeName: string, optio
       namespace: job.metadata?.namespace ?? "",
       labels: { ...template.metadata?.labels, ...jobPodLabels(job) },
       ownerReferences: [
-        { apiVersion: `${BroadcastJobKind.group}/${BroadcastJobKind.version}`, kind: BroadcastJobKind.kind, name, uid, controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: `${BroadcastJobKind.group}/${BroadcastJobKind.version}`,
+          kind: BroadcastJobKind.kind,
+          name,
+          uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
-    spec: options.assignByScheduler ? { ...spec, affinity: bindToNode(spec.affinity, nodeName) } : { ...spec, nodeName },
+    spec: options.assignByScheduler
+      ? { ...spec, affinity: bindToNode(spec.affinity, nodeName) }
+      : { ...spec, nodeName },
   };
   delete pod.metadata?.generateName;
   return pod;

@@ -25,10 +25,12 @@ export function bindToNode(affinity: ReadOnly<Affinity> | undefined, nodeName: s
  */
 export function assignedNode(pod: ReadOnly<Pod>): string {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   for (const term of terms) {
     for (const field of term.matchFields ?? []) {
-      if (field.key === "metadata.name" && field.operator === "In" && field.values?.length === 1) return field.values[0] ?? "";
+      if (field.key === "metadata.name" && field.operator === "In" && field.values?.length === 1)
+        return field.values[0] ?? "";
     }
   }
   return "";

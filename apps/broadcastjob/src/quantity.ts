@@ -5,7 +5,9 @@
 export function parseQuantity(text: string | number | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (typeof text === "number") return text;
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.exec(text.trim());
+  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/.exec(
+    text.trim(),
+  );
   if (!match?.[1]) return undefined;
   const base = Number.parseFloat(match[1]);
   if (match[2]) return base * 10 ** Number.parseInt(match[2].slice(1), 10);

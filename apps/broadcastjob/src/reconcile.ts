@@ -40,18 +40,27 @@ export function broadcastJobReconciler(deps: BroadcastJobReconcilerDeps): Reconc
     }
     observeExpectations(deps.expectations, key, ctx, request.namespace);
     if (!deps.expectations.satisfied(key)) {
-      ctx.log.debug({ outstanding: deps.expectations.outstanding(key) }, "waiting for the cache to show our pod writes");
+      ctx.log.debug(
+        { outstanding: deps.expectations.outstanding(key) },
+        "waiting for the cache to show our pod writes",
+      );
       return { requeueAfter: EXPECTATIONS_RECHECK_MS };
     }
 
-    const pods = ctx.cache.list(PodKind, { namespace: request.namespace, controllerUID: job.metadata?.uid ?? "" });
+    const pods = ctx.cache.list(PodKind, {
+      namespace: request.namespace,
+      controllerUID: job.metadata?.uid ?? "",
+    });
     const nodes = ctx.cache.list(NodeKind);
     const plan = planBroadcastJob({ job, pods, nodes, now: ctx.clock.now() });
 
     if (plan.deleteJob) {
       ctx.log.info("ttlSecondsAfterFinished passed; deleting the job");
       await ctx.client
-        .delete(BroadcastJobKind, request.name, request.namespace, { propagationPolicy: "Background", preconditions: { uid: job.metadata?.uid ?? "" } })
+        .delete(BroadcastJobKind, request.name, request.namespace, {
+          propagationPolicy: "Background",
+          preconditions: { uid: job.metadata?.uid ?? "" },
+        })
         .catch(ignore(NotFoundError));
       return;
     }
@@ -63,22 +72,35 @@ export function broadcastJobReconciler(deps: BroadcastJobReconcilerDeps): Reconc
     await writeStatus(ctx, job, plan.status);
     for (const e of plan.events) ctx.recorder.event(eventTarget(job), e.type, e.reason, e.message);
     publishLifecycle(deps, job, plan);
-    if (failedCreates > 0) throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
+    if (failedCreates > 0)
+      throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
     return plan.requeueAfterMs === undefined ? undefined : { requeueAfter: plan.requeueAfterMs };
   };
 }
 
 /** Marks expected creates the cache now shows, and expected deletes it no longer shows (or shows terminating). */
-function observeExpectations(expectations: ScaleExpectations, key: string, ctx: ReconcileContext, namespace: string): void {
+function observeExpectations(
+  expectations: ScaleExpectations,
+  key: string,
+  ctx: ReconcileContext,
+  namespace: string,
+): void {
   const { creations, deletions } = expectations.outstanding(key);
-  for (const name of creations) if (ctx.cache.get(PodKind, namespace, name)) expectations.creationObserved(key, name);
+  for (const name of creations)
+    if (ctx.cache.get(PodKind, namespace, name)) expectations.creationObserved(key, name);
   for (const name of deletions) {
     const pod = ctx.cache.get(PodKind, namespace, name);
     if (!pod || pod.metadata?.deletionTimestamp) expectations.deletionObserved(key, name);
   }
 }
 
-async function deletePods(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, key: string, names: string[]): Promise<void> {
+async function deletePods(
+  deps: BroadcastJobReconcilerDeps,
+  ctx: ReconcileContext,
+  job: ReadOnly<BroadcastJob>,
+  key: string,
+  names: string[],
+): Promise<void> {
   if (names.length === 0) return;
   const namespace = job.metadata?.namespace ?? "";
   deps.expectations.expectDeletions(key, names);
@@ -96,13 +118,26 @@ async function deletePods(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContex
 }
 
 /** Creates pods in slow-start batches; returns how many creates failed (the rest of a failing batch run is skipped). */
-async function createPods(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, key: string, nodes: string[]): Promise<number> {
+async function createPods(
+  deps: BroadcastJobReconcilerDeps,
+  ctx: ReconcileContext,
+  job: ReadOnly<BroadcastJob>,
+  key: string,
+  nodes: string[],
+): Promise<number> {
   let failed = 0;
   let index = 0;
-  for (let batch = Math.min(SLOW_START_INITIAL_BATCH, nodes.length); index < nodes.length; batch = Math.min(batch * 2, nodes.length - index)) {
+  for (
+    let batch = Math.min(SLOW_START_INITIAL_BATCH, nodes.length);
+    index < nodes.length;
+    batch = Math.min(batch * 2, nodes.length - index)
+  ) {
     const pods = nodes.slice(index, index + batch).map((node) => buildJobPod(job, node, deps));
     index += pods.length;
-    deps.expectations.expectCreations(key, pods.map((p) => p.metadata?.name ?? ""));
+    deps.expectations.expectCreations(
+      key,
+      pods.map((p) => p.metadata?.name ?? ""),
+    );
     const results = await Promise.all(pods.map((pod) => createOne(deps, ctx, job, key, pod)));
     const batchFailures = results.filter((ok) => !ok).length;
     failed += batchFailures;
@@ -114,7 +149,13 @@ async function createPods(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContex
   return failed;
 }
 
-async function createOne(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, key: string, pod: Pod): Promise<boolean> {
+async function createOne(
+  deps: BroadcastJobReconcilerDeps,
+  ctx: ReconcileContext,
+  job: ReadOnly<BroadcastJob>,
+  key: string,
+  pod: Pod,
+): Promise<boolean> {
   const name = pod.metadata?.name ?? "";
   try {
     await ctx.client.create(PodKind, pod);
@@ -124,20 +165,33 @@ async function createOne(deps: BroadcastJobReconcilerDeps, ctx: ReconcileContext
     // The deterministic name already exists: an earlier create (perhaps by a process that crashed) went through.
     if (err instanceof AlreadyExistsError) return true;
     deps.expectations.creationObserved(key, name);
-    ctx.recorder.event(eventTarget(job), "Warning", "FailedCreate", `Error creating: ${(err as Error).message}`);
+    ctx.recorder.event(
+      eventTarget(job),
+      "Warning",
+      "FailedCreate",
+      `Error creating: ${(err as Error).message}`,
+    );
     ctx.log.warn({ err, pod: name }, "creating a job pod failed");
     return false;
   }
 }
 
 /** Writes status only when it changed, so a converged job costs no API writes. Conflicts throw and retry. */
-async function writeStatus(ctx: ReconcileContext, job: ReadOnly<BroadcastJob>, status: BroadcastJobStatus): Promise<void> {
+async function writeStatus(
+  ctx: ReconcileContext,
+  job: ReadOnly<BroadcastJob>,
+  status: BroadcastJobStatus,
+): Promise<void> {
   if (JSON.stringify(job.status ?? {}) === JSON.stringify(status)) return;
   const updated = { ...(structuredClone(job) as BroadcastJob), status };
   await ctx.client.updateStatus(BroadcastJobKind, updated);
 }
 
-function publishLifecycle(deps: BroadcastJobReconcilerDeps, job: ReadOnly<BroadcastJob>, plan: BroadcastJobPlan): void {
+function publishLifecycle(
+  deps: BroadcastJobReconcilerDeps,
+  job: ReadOnly<BroadcastJob>,
+  plan: BroadcastJobPlan,
+): void {
   const withStatus = { ...job, status: plan.status } as ReadOnly<BroadcastJob>;
   if (plan.started) deps.publish(startedMessage(withStatus));
   if (plan.finished) {

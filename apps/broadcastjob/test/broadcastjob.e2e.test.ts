@@ -20,9 +20,20 @@ let running: Promise<void>;
 let nsCount = 0;
 
 beforeAll(async () => {
-  cp = await startControlPlane({ nodes: 4, zones: ["zone-a", "zone-b"], nats: false, controllerManager: false });
+  cp = await startControlPlane({
+    nodes: 4,
+    zones: ["zone-a", "zone-b"],
+    nats: false,
+    controllerManager: false,
+  });
   client = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: 1000, burst: 1000 });
-  mgr = await Manager.create({ name: "bcj-test", kubeconfig: cp.kubeconfigPath, metricsBindAddress: "0", healthProbeBindAddress: "0", logger: pino({ level: "warn" }) });
+  mgr = await Manager.create({
+    name: "bcj-test",
+    kubeconfig: cp.kubeconfigPath,
+    metricsBindAddress: "0",
+    healthProbeBindAddress: "0",
+    logger: pino({ level: "warn" }),
+  });
   addBroadcastJobController(mgr, { workers: 3 });
   running = mgr.start();
   // Nodes start with the not-ready taint until their kubelet reports Ready; wait until every node is clean.
@@ -41,11 +52,19 @@ afterAll(async () => {
 
 async function namespace(): Promise<string> {
   const name = `bcj-${++nsCount}`;
-  await client.create({ group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false }, { metadata: { name } });
+  await client.create(
+    { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false },
+    { metadata: { name } },
+  );
   return name;
 }
 
-function jobObject(ns: string, name: string, spec: Partial<NonNullable<BroadcastJob["spec"]>>, exitCode?: string): BroadcastJob {
+function jobObject(
+  ns: string,
+  name: string,
+  spec: Partial<NonNullable<BroadcastJob["spec"]>>,
+  exitCode?: string,
+): BroadcastJob {
   return {
     apiVersion: "apps.kruise.io/v1alpha1",
     kind: "BroadcastJob",
@@ -75,27 +94,45 @@ describe("BroadcastJob on a multi-zone cluster", () => {
   it("runs exactly one pod on every eligible node, skipping tainted and unselected nodes, then completes", async () => {
     const ns = await namespace();
     const nodes = (await client.list(NodeKind)).items;
-    const zoneA = nodes.filter((n) => n.metadata?.labels?.["topology.kubernetes.io/zone"] === "zone-a").map((n) => n.metadata!.name!);
+    const zoneA = nodes
+      .filter((n) => n.metadata?.labels?.["topology.kubernetes.io/zone"] === "zone-a")
+      .map((n) => n.metadata!.name!);
     // All nodes eligible first: one pod per node.
     await client.create(BroadcastJobKind, jobObject(ns, "all", {}, "0"));
-    const done = await waitFor("job 'all' completed", async () => ((await job(ns, "all"))?.status?.phase === "completed" ? job(ns, "all") : undefined));
+    const done = await waitFor("job 'all' completed", async () =>
+      (await job(ns, "all"))?.status?.phase === "completed" ? job(ns, "all") : undefined,
+    );
     expect(done?.status).toMatchObject({ desired: 4, succeeded: 4, failed: 0, active: 0 });
     expect(done?.status?.conditions?.[0]).toMatchObject({ type: "Complete", status: "True" });
     const allPods = await pods(ns);
     expect(new Set(allPods.map((p) => p.spec?.nodeName)).size).toBe(4);
     expect(allPods).toHaveLength(4);
     // Pods are placed like OpenKruise does: node affinity on metadata.name, scheduled by kube-scheduler.
-    for (const p of allPods) expect(assignedNode({ ...p, spec: { ...p.spec!, nodeName: "" } })).toBe(p.spec?.nodeName);
+    for (const p of allPods)
+      expect(assignedNode({ ...p, spec: { ...p.spec!, nodeName: "" } })).toBe(p.spec?.nodeName);
 
     // Taint one zone-a node; select zone-a only: the other zone-a node is the only eligible one.
     const [tainted, eligible] = zoneA;
-    await client.patch(NodeKind, tainted!, undefined, "merge", { spec: { taints: [{ key: "dedicated", value: "infra", effect: "NoSchedule" }] } });
+    await client.patch(NodeKind, tainted!, undefined, "merge", {
+      spec: { taints: [{ key: "dedicated", value: "infra", effect: "NoSchedule" }] },
+    });
     try {
       await client.create(
         BroadcastJobKind,
-        jobObject(ns, "zone-a", { template: { metadata: { annotations: { [EXIT_CODE]: "0" } }, spec: { restartPolicy: "Never", nodeSelector: { "topology.kubernetes.io/zone": "zone-a" }, containers: [{ name: "main", image: "busybox:1.36" }] } } }),
+        jobObject(ns, "zone-a", {
+          template: {
+            metadata: { annotations: { [EXIT_CODE]: "0" } },
+            spec: {
+              restartPolicy: "Never",
+              nodeSelector: { "topology.kubernetes.io/zone": "zone-a" },
+              containers: [{ name: "main", image: "busybox:1.36" }],
+            },
+          },
+        }),
       );
-      const zoneJob = await waitFor("job 'zone-a' completed", async () => ((await job(ns, "zone-a"))?.status?.phase === "completed" ? job(ns, "zone-a") : undefined));
+      const zoneJob = await waitFor("job 'zone-a' completed", async () =>
+        (await job(ns, "zone-a"))?.status?.phase === "completed" ? job(ns, "zone-a") : undefined,
+      );
       expect(zoneJob?.status).toMatchObject({ desired: 1, succeeded: 1 });
       const zonePods = (await pods(ns)).filter((p) => p.metadata?.labels?.["broadcastjob-name"] === "zone-a");
       expect(zonePods.map((p) => p.spec?.nodeName)).toEqual([eligible]);
@@ -117,12 +154,27 @@ describe("BroadcastJob on a multi-zone cluster", () => {
       const current = await pods(ns);
       const active = current.filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed");
       maxActive = Math.max(maxActive, active.length);
-      for (const p of active) await client.patch(PodKind, p.metadata!.name!, ns, "merge", { metadata: { annotations: { [EXIT_CODE]: "0" } } });
+      for (const p of active)
+        await client.patch(PodKind, p.metadata!.name!, ns, "merge", {
+          metadata: { annotations: { [EXIT_CODE]: "0" } },
+        });
       if (current.length === 4 && active.length === 0) break;
-      await waitFor("pods to finish", async () => (await pods(ns)).filter((p) => p.status?.phase === "Succeeded").length >= Math.min(4, current.length));
-      await waitFor("next pods", async () => (await pods(ns)).length >= Math.min(4, current.length + 1) || (await job(ns, "par"))?.status?.phase === "completed");
+      await waitFor(
+        "pods to finish",
+        async () =>
+          (await pods(ns)).filter((p) => p.status?.phase === "Succeeded").length >=
+          Math.min(4, current.length),
+      );
+      await waitFor(
+        "next pods",
+        async () =>
+          (await pods(ns)).length >= Math.min(4, current.length + 1) ||
+          (await job(ns, "par"))?.status?.phase === "completed",
+      );
     }
-    const finished = await waitFor("completed", async () => ((await job(ns, "par"))?.status?.phase === "completed" ? job(ns, "par") : undefined));
+    const finished = await waitFor("completed", async () =>
+      (await job(ns, "par"))?.status?.phase === "completed" ? job(ns, "par") : undefined,
+    );
     expect(maxActive).toBeLessThanOrEqual(2);
     expect(finished?.status).toMatchObject({ succeeded: 4, desired: 4 });
   });
@@ -132,7 +184,10 @@ describe("BroadcastJob on a multi-zone cluster", () => {
     const nodeName = (await client.list(NodeKind)).items[0]!.metadata!.name!;
     await client.patch(NodeKind, nodeName, undefined, "merge", { spec: { unschedulable: true } });
     try {
-      await client.create(BroadcastJobKind, jobObject(ns, "never", { completionPolicy: { type: "Never" } }, "0"));
+      await client.create(
+        BroadcastJobKind,
+        jobObject(ns, "never", { completionPolicy: { type: "Never" } }, "0"),
+      );
       await waitFor("3 succeeded", async () => (await job(ns, "never"))?.status?.succeeded === 3);
       await new Promise((r) => setTimeout(r, 1000));
       expect((await job(ns, "never"))?.status?.phase).toBe("running");
@@ -147,8 +202,13 @@ describe("BroadcastJob on a multi-zone cluster", () => {
 
   it("is deleted after its TTL, within a second of the due time (real clock)", async () => {
     const ns = await namespace();
-    await client.create(BroadcastJobKind, jobObject(ns, "ttl", { completionPolicy: { type: "Always", ttlSecondsAfterFinished: 3 } }, "0"));
-    const done = await waitFor("completed", async () => ((await job(ns, "ttl"))?.status?.phase === "completed" ? job(ns, "ttl") : undefined));
+    await client.create(
+      BroadcastJobKind,
+      jobObject(ns, "ttl", { completionPolicy: { type: "Always", ttlSecondsAfterFinished: 3 } }, "0"),
+    );
+    const done = await waitFor("completed", async () =>
+      (await job(ns, "ttl"))?.status?.phase === "completed" ? job(ns, "ttl") : undefined,
+    );
     const due = Date.parse(done.status!.completionTime ?? "") + 3000;
     await waitFor("deleted", async () => (await job(ns, "ttl")) === undefined, 15_000, 50);
     const lateness = Date.now() - due;
@@ -158,8 +218,13 @@ describe("BroadcastJob on a multi-zone cluster", () => {
 
   it("fails fast on the first failed pod and deletes active ones", async () => {
     const ns = await namespace();
-    await client.create(BroadcastJobKind, jobObject(ns, "ff", { parallelism: 1, failurePolicy: { type: "FailFast" } }, "1"));
-    const failed = await waitFor("failed", async () => ((await job(ns, "ff"))?.status?.phase === "failed" ? job(ns, "ff") : undefined));
+    await client.create(
+      BroadcastJobKind,
+      jobObject(ns, "ff", { parallelism: 1, failurePolicy: { type: "FailFast" } }, "1"),
+    );
+    const failed = await waitFor("failed", async () =>
+      (await job(ns, "ff"))?.status?.phase === "failed" ? job(ns, "ff") : undefined,
+    );
     expect(failed?.status?.conditions?.[0]).toMatchObject({ type: "Failed", status: "True" });
     expect(failed?.status?.failed).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 1000));
@@ -168,7 +233,10 @@ describe("BroadcastJob on a multi-zone cluster", () => {
 
   it("pauses on a failed pod with failurePolicy Pause, and on spec.paused", async () => {
     const ns = await namespace();
-    await client.create(BroadcastJobKind, jobObject(ns, "pause", { parallelism: 1, failurePolicy: { type: "Pause" } }, "1"));
+    await client.create(
+      BroadcastJobKind,
+      jobObject(ns, "pause", { parallelism: 1, failurePolicy: { type: "Pause" } }, "1"),
+    );
     await waitFor("paused", async () => (await job(ns, "pause"))?.status?.phase === "paused");
     await new Promise((r) => setTimeout(r, 1000));
     expect(await pods(ns)).toHaveLength(1);
@@ -176,14 +244,19 @@ describe("BroadcastJob on a multi-zone cluster", () => {
 
     await client.create(BroadcastJobKind, jobObject(ns, "held", { paused: true }, "0"));
     await waitFor("held paused", async () => (await job(ns, "held"))?.status?.phase === "paused");
-    expect((await pods(ns)).filter((p) => p.metadata?.labels?.["broadcastjob-name"] === "held")).toHaveLength(0);
+    expect((await pods(ns)).filter((p) => p.metadata?.labels?.["broadcastjob-name"] === "held")).toHaveLength(
+      0,
+    );
     await client.patch(BroadcastJobKind, "held", ns, "merge", { spec: { paused: false } });
     await waitFor("held completed", async () => (await job(ns, "held"))?.status?.phase === "completed");
   });
 
   it("fails with DeadlineExceeded at activeDeadlineSeconds, within a second (real clock)", async () => {
     const ns = await namespace();
-    await client.create(BroadcastJobKind, jobObject(ns, "deadline", { completionPolicy: { type: "Always", activeDeadlineSeconds: 2 } }));
+    await client.create(
+      BroadcastJobKind,
+      jobObject(ns, "deadline", { completionPolicy: { type: "Always", activeDeadlineSeconds: 2 } }),
+    );
     const started = await waitFor("started", async () => (await job(ns, "deadline"))?.status?.startTime);
     const due = Date.parse(started) + 2000;
     await waitFor("failed", async () => (await job(ns, "deadline"))?.status?.phase === "failed", 15_000, 50);
@@ -193,7 +266,10 @@ describe("BroadcastJob on a multi-zone cluster", () => {
     const failed = await job(ns, "deadline");
     expect(failed?.status?.conditions?.[0]).toMatchObject({ type: "Failed" });
     expect(failed?.status?.conditions?.[0]?.message).toContain("deadline");
-    await waitFor("active pods deleted", async () => (await pods(ns)).every((p) => p.metadata?.deletionTimestamp) || (await pods(ns)).length === 0);
+    await waitFor(
+      "active pods deleted",
+      async () =>
+        (await pods(ns)).every((p) => p.metadata?.deletionTimestamp) || (await pods(ns)).length === 0,
+    );
   });
 });
-

@@ -8,18 +8,34 @@ import { buildJobPod } from "../src/pod-builder.ts";
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-function node(name: string, extra: { labels?: Record<string, string>; taints?: Node["spec"] extends infer S ? (S extends { taints?: infer T } ? T : never) : never; unschedulable?: boolean } = {}): Node {
+function node(
+  name: string,
+  extra: {
+    labels?: Record<string, string>;
+    taints?: Node["spec"] extends infer S ? (S extends { taints?: infer T } ? T : never) : never;
+    unschedulable?: boolean;
+  } = {},
+): Node {
   return {
     metadata: { name, labels: { "kubernetes.io/hostname": name, ...extra.labels } },
-    spec: { ...(extra.taints ? { taints: extra.taints } : {}), ...(extra.unschedulable ? { unschedulable: true } : {}) },
+    spec: {
+      ...(extra.taints ? { taints: extra.taints } : {}),
+      ...(extra.unschedulable ? { unschedulable: true } : {}),
+    },
     status: { allocatable: { cpu: "32", memory: "128Gi", pods: "250" } },
   };
 }
 
-function job(spec: Partial<NonNullable<BroadcastJob["spec"]>> = {}, status: BroadcastJob["status"] = {}): BroadcastJob {
+function job(
+  spec: Partial<NonNullable<BroadcastJob["spec"]>> = {},
+  status: BroadcastJob["status"] = {},
+): BroadcastJob {
   return {
     metadata: { name: "bj", namespace: "ns", uid: "uid-1" },
-    spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } }, ...spec },
+    spec: {
+      template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "busybox" }] } },
+      ...spec,
+    },
     status,
   };
 }
@@ -30,50 +46,115 @@ function podOn(j: BroadcastJob, nodeName: string, phase: string, extra: Partial<
 }
 
 describe("node eligibility", () => {
-  const pod = (spec: Partial<NonNullable<Pod["spec"]>>): Pod => ({ spec: { containers: [{ name: "c" }], ...spec } });
+  const pod = (spec: Partial<NonNullable<Pod["spec"]>>): Pod => ({
+    spec: { containers: [{ name: "c" }], ...spec },
+  });
   it.each([
     ["plain node", pod({}), node("n1"), undefined],
-    ["nodeSelector match", pod({ nodeSelector: { zone: "a" } }), node("n1", { labels: { zone: "a" } }), undefined],
-    ["nodeSelector mismatch", pod({ nodeSelector: { zone: "a" } }), node("n1", { labels: { zone: "b" } }), "NodeAffinity"],
+    [
+      "nodeSelector match",
+      pod({ nodeSelector: { zone: "a" } }),
+      node("n1", { labels: { zone: "a" } }),
+      undefined,
+    ],
+    [
+      "nodeSelector mismatch",
+      pod({ nodeSelector: { zone: "a" } }),
+      node("n1", { labels: { zone: "b" } }),
+      "NodeAffinity",
+    ],
     [
       "affinity In",
-      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "In", values: ["a", "b"] }] }] } } } }),
+      pod({
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: "zone", operator: "In", values: ["a", "b"] }] },
+              ],
+            },
+          },
+        },
+      }),
       node("n1", { labels: { zone: "b" } }),
       undefined,
     ],
     [
       "affinity NotIn",
-      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["b"] }] }] } } } }),
+      pod({
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["b"] }] }],
+            },
+          },
+        },
+      }),
       node("n1", { labels: { zone: "b" } }),
       "NodeAffinity",
     ],
     [
       "affinity Gt",
-      pod({ affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "gpus", operator: "Gt", values: ["2"] }] }] } } } }),
+      pod({
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: "gpus", operator: "Gt", values: ["2"] }] }],
+            },
+          },
+        },
+      }),
       node("n1", { labels: { gpus: "4" } }),
       undefined,
     ],
     ["matchFields name", pod({ affinity: bindToNode(undefined, "n2") }), node("n1"), "NodeAffinity"],
     ["matchFields own name", pod({ affinity: bindToNode(undefined, "n1") }), node("n1"), undefined],
-    ["NoSchedule taint", pod({}), node("n1", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }), "Taint"],
+    [
+      "NoSchedule taint",
+      pod({}),
+      node("n1", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }),
+      "Taint",
+    ],
     ["NoExecute taint", pod({}), node("n1", { taints: [{ key: "k", effect: "NoExecute" }] }), "Taint"],
-    ["PreferNoSchedule taint", pod({}), node("n1", { taints: [{ key: "k", effect: "PreferNoSchedule" }] }), undefined],
+    [
+      "PreferNoSchedule taint",
+      pod({}),
+      node("n1", { taints: [{ key: "k", effect: "PreferNoSchedule" }] }),
+      undefined,
+    ],
     [
       "tolerated taint (Equal)",
       pod({ tolerations: [{ key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }] }),
       node("n1", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }),
       undefined,
     ],
-    ["tolerate-all (Exists, no key)", pod({ tolerations: [{ operator: "Exists" }] }), node("n1", { taints: [{ key: "x", effect: "NoExecute" }] }), undefined],
+    [
+      "tolerate-all (Exists, no key)",
+      pod({ tolerations: [{ operator: "Exists" }] }),
+      node("n1", { taints: [{ key: "x", effect: "NoExecute" }] }),
+      undefined,
+    ],
     ["unschedulable", pod({}), node("n1", { unschedulable: true }), "Unschedulable"],
     [
       "unschedulable tolerated",
-      pod({ tolerations: [{ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" }] }),
+      pod({
+        tolerations: [{ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" }],
+      }),
       node("n1", { unschedulable: true }),
       undefined,
     ],
-    ["too much cpu", pod({ containers: [{ name: "c", resources: { requests: { cpu: "64" } } }] }), node("n1"), "InsufficientResources"],
-    ["fits memory", pod({ containers: [{ name: "c", resources: { requests: { memory: "1Gi", cpu: "500m" } } }] }), node("n1"), undefined],
+    [
+      "too much cpu",
+      pod({ containers: [{ name: "c", resources: { requests: { cpu: "64" } } }] }),
+      node("n1"),
+      "InsufficientResources",
+    ],
+    [
+      "fits memory",
+      pod({ containers: [{ name: "c", resources: { requests: { memory: "1Gi", cpu: "500m" } } }] }),
+      node("n1"),
+      undefined,
+    ],
   ])("%s", (_name, p, n, reason) => {
     expect(checkNodeEligibility(p, n)?.reason).toBe(reason);
   });
@@ -81,7 +162,16 @@ describe("node eligibility", () => {
 
 describe("pod placement", () => {
   it("binds through a metadata.name matchFields term, keeping preferred terms", () => {
-    const a = bindToNode({ nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: "x", operator: "Exists" }] } }] } }, "n7");
+    const a = bindToNode(
+      {
+        nodeAffinity: {
+          preferredDuringSchedulingIgnoredDuringExecution: [
+            { weight: 1, preference: { matchExpressions: [{ key: "x", operator: "Exists" }] } },
+          ],
+        },
+      },
+      "n7",
+    );
     expect(a.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms).toEqual([
       { matchFields: [{ key: "metadata.name", operator: "In", values: ["n7"] }] },
     ]);
@@ -96,8 +186,15 @@ describe("pod placement", () => {
   });
   it("labels pods and sets a controller reference", () => {
     const p = buildJobPod(job(), "n1", { assignByScheduler: false });
-    expect(p.metadata?.labels).toMatchObject({ "broadcastjob-name": "bj", "broadcastjob-controller-uid": "uid-1" });
-    expect(p.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "BroadcastJob", controller: true, uid: "uid-1" });
+    expect(p.metadata?.labels).toMatchObject({
+      "broadcastjob-name": "bj",
+      "broadcastjob-controller-uid": "uid-1",
+    });
+    expect(p.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: "BroadcastJob",
+      controller: true,
+      uid: "uid-1",
+    });
     expect(p.spec?.nodeName).toBe("n1");
   });
 });
@@ -106,11 +203,22 @@ describe("planBroadcastJob", () => {
   const nodes = [node("n1"), node("n2"), node("n3"), node("n4")];
 
   it("starts the job and creates one pod per eligible node, skipping tainted and unselected nodes", () => {
-    const ns = [...nodes, node("tainted", { taints: [{ key: "k", effect: "NoSchedule" }] }), node("cordoned", { unschedulable: true })];
+    const ns = [
+      ...nodes,
+      node("tainted", { taints: [{ key: "k", effect: "NoSchedule" }] }),
+      node("cordoned", { unschedulable: true }),
+    ];
     const plan = planBroadcastJob({ job: job(), pods: [], nodes: ns, now: NOW });
     expect(plan.started).toBe(true);
     expect(plan.createOn).toEqual(["n1", "n2", "n3", "n4"]);
-    expect(plan.status).toMatchObject({ phase: "running", desired: 4, active: 4, succeeded: 0, failed: 0, startTime: "2025-01-01T12:00:00Z" });
+    expect(plan.status).toMatchObject({
+      phase: "running",
+      desired: 4,
+      active: 4,
+      succeeded: 0,
+      failed: 0,
+      startTime: "2025-01-01T12:00:00Z",
+    });
   });
 
   it.each([
@@ -119,13 +227,23 @@ describe("planBroadcastJob", () => {
     ["30%", 2], // 1.2 rounds up
     [undefined, 4],
   ])("parallelism %s allows %i pods at once", (parallelism, expected) => {
-    const plan = planBroadcastJob({ job: job(parallelism === undefined ? {} : { parallelism }), pods: [], nodes, now: NOW });
+    const plan = planBroadcastJob({
+      job: job(parallelism === undefined ? {} : { parallelism }),
+      pods: [],
+      nodes,
+      now: NOW,
+    });
     expect(plan.createOn).toHaveLength(expected);
   });
 
   it("counts active pods against parallelism", () => {
     const j = job({ parallelism: 2 }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
-    const plan = planBroadcastJob({ job: j, pods: [podOn(j, "n1", "Running"), podOn(j, "n2", "Succeeded")], nodes, now: NOW });
+    const plan = planBroadcastJob({
+      job: j,
+      pods: [podOn(j, "n1", "Running"), podOn(j, "n2", "Succeeded")],
+      nodes,
+      now: NOW,
+    });
     expect(plan.createOn).toEqual(["n3"]);
   });
 
@@ -140,7 +258,10 @@ describe("planBroadcastJob", () => {
   });
 
   it("never completes with Never, and covers a node that joins later", () => {
-    const j = job({ completionPolicy: { type: "Never" } }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
+    const j = job(
+      { completionPolicy: { type: "Never" } },
+      { startTime: "2025-01-01T11:00:00Z", phase: "running" },
+    );
     const pods = nodes.map((n) => podOn(j, n.metadata!.name!, "Succeeded"));
     const plan = planBroadcastJob({ job: j, pods, nodes: [...nodes, node("n5")], now: NOW });
     expect(plan.status.phase).toBe("running");
@@ -150,7 +271,12 @@ describe("planBroadcastJob", () => {
 
   it("FailFast fails the job at the first failed pod and deletes active pods", () => {
     const j = job({}, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
-    const plan = planBroadcastJob({ job: j, pods: [podOn(j, "n1", "Failed"), podOn(j, "n2", "Running")], nodes, now: NOW });
+    const plan = planBroadcastJob({
+      job: j,
+      pods: [podOn(j, "n1", "Failed"), podOn(j, "n2", "Running")],
+      nodes,
+      now: NOW,
+    });
     expect(plan.status).toMatchObject({ phase: "failed", failed: 2, active: 0 });
     expect(plan.deletePods).toHaveLength(1);
     expect(plan.createOn).toEqual([]);
@@ -158,14 +284,20 @@ describe("planBroadcastJob", () => {
   });
 
   it("Continue ignores failures", () => {
-    const j = job({ failurePolicy: { type: "Continue" } }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
+    const j = job(
+      { failurePolicy: { type: "Continue" } },
+      { startTime: "2025-01-01T11:00:00Z", phase: "running" },
+    );
     const plan = planBroadcastJob({ job: j, pods: [podOn(j, "n1", "Failed")], nodes, now: NOW });
     expect(plan.status.phase).toBe("running");
     expect(plan.createOn).toEqual(["n2", "n3", "n4"]);
   });
 
   it("Pause pauses on a failed pod and creates nothing", () => {
-    const j = job({ failurePolicy: { type: "Pause" } }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
+    const j = job(
+      { failurePolicy: { type: "Pause" } },
+      { startTime: "2025-01-01T11:00:00Z", phase: "running" },
+    );
     const plan = planBroadcastJob({ job: j, pods: [podOn(j, "n1", "Failed")], nodes, now: NOW });
     expect(plan.status.phase).toBe("paused");
     expect(plan.createOn).toEqual([]);
@@ -173,11 +305,17 @@ describe("planBroadcastJob", () => {
   });
 
   it("restartLimit counts an OnFailure pod with too many restarts as failed", () => {
-    const j = job({ failurePolicy: { type: "FailFast", restartLimit: 2 } }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
+    const j = job(
+      { failurePolicy: { type: "FailFast", restartLimit: 2 } },
+      { startTime: "2025-01-01T11:00:00Z", phase: "running" },
+    );
     const base = podOn(j, "n1", "Running");
     const p = podOn(j, "n1", "Running", {
       spec: { ...base.spec!, restartPolicy: "OnFailure" },
-      status: { phase: "Running", containerStatuses: [{ name: "c", image: "i", imageID: "", ready: false, restartCount: 3 }] },
+      status: {
+        phase: "Running",
+        containerStatuses: [{ name: "c", image: "i", imageID: "", ready: false, restartCount: 3 }],
+      },
     });
     expect(planBroadcastJob({ job: j, pods: [p], nodes, now: NOW }).status.phase).toBe("failed");
   });
@@ -189,7 +327,10 @@ describe("planBroadcastJob", () => {
   });
 
   it("activeDeadlineSeconds: requeues at the deadline, then fails with DeadlineExceeded", () => {
-    const j = job({ completionPolicy: { type: "Always", activeDeadlineSeconds: 30 } }, { startTime: "2025-01-01T11:59:50Z", phase: "running" });
+    const j = job(
+      { completionPolicy: { type: "Always", activeDeadlineSeconds: 30 } },
+      { startTime: "2025-01-01T11:59:50Z", phase: "running" },
+    );
     const before = planBroadcastJob({ job: j, pods: [podOn(j, "n1", "Running")], nodes, now: NOW });
     expect(before.requeueAfterMs).toBe(20_000);
     const after = planBroadcastJob({ job: j, pods: [podOn(j, "n1", "Running")], nodes, now: NOW + 20_000 });
@@ -201,16 +342,32 @@ describe("planBroadcastJob", () => {
   it("ttlSecondsAfterFinished: requeues exactly at the TTL, then deletes the job", () => {
     const j = job(
       { completionPolicy: { type: "Always", ttlSecondsAfterFinished: 10 } },
-      { phase: "completed", completionTime: "2025-01-01T12:00:00Z", conditions: [{ type: "Complete", status: "True" }] },
+      {
+        phase: "completed",
+        completionTime: "2025-01-01T12:00:00Z",
+        conditions: [{ type: "Complete", status: "True" }],
+      },
     );
     expect(planBroadcastJob({ job: j, pods: [], nodes, now: NOW + 4000 }).requeueAfterMs).toBe(6000);
     expect(planBroadcastJob({ job: j, pods: [], nodes, now: NOW + 10_000 }).deleteJob).toBe(true);
   });
 
   it("deletes a pod whose node no longer fits", () => {
-    const j = job({ template: { spec: { nodeSelector: { role: "worker" }, restartPolicy: "Never", containers: [{ name: "c" }] } } }, { startTime: "2025-01-01T11:00:00Z", phase: "running" });
+    const j = job(
+      {
+        template: {
+          spec: { nodeSelector: { role: "worker" }, restartPolicy: "Never", containers: [{ name: "c" }] },
+        },
+      },
+      { startTime: "2025-01-01T11:00:00Z", phase: "running" },
+    );
     const p = podOn(j, "n1", "Running");
-    const plan = planBroadcastJob({ job: j, pods: [p], nodes: [node("n1", { labels: { role: "db" } }), node("n2", { labels: { role: "worker" } })], now: NOW });
+    const plan = planBroadcastJob({
+      job: j,
+      pods: [p],
+      nodes: [node("n1", { labels: { role: "db" } }), node("n2", { labels: { role: "worker" } })],
+      now: NOW,
+    });
     expect(plan.deletePods).toEqual([p.metadata!.name]);
     expect(plan.createOn).toEqual(["n2"]);
   });

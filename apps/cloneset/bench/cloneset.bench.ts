@@ -130,7 +130,8 @@ async function memoryBreakdown(pid: number, port: number): Promise<Record<string
   const out: Record<string, number> = {};
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+    const metric = (name: string): number =>
+      Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
     out["heapUsed"] = mib(metric("nodejs_heap_size_used_bytes"));
     out["heapTotal"] = mib(metric("nodejs_heap_size_total_bytes"));
     out["external"] = mib(metric("nodejs_external_memory_bytes"));

@@ -81,7 +81,11 @@ export async function reconcileCloneSet(
     podsToRelease(cs.spec?.selector, uid, allPods.filter(isPodActive)).map((p) => p.metadata?.uid),
   );
   if (released.size > 0) {
-    await releasePods(deps, cs, allPods.filter((p) => released.has(p.metadata?.uid)));
+    await releasePods(
+      deps,
+      cs,
+      allPods.filter((p) => released.has(p.metadata?.uid)),
+    );
   }
   const ownedPods = allPods.filter((p) => !released.has(p.metadata?.uid));
   const pods = ownedPods.filter(isPodActive);
@@ -168,7 +172,10 @@ export async function reconcileCloneSet(
         template: templateFromRevision(revisions.updateRevision) ?? structuredClone(cs.spec?.template ?? {}),
       },
     };
-    deps.log.debug({ step: scalePlan.step.kind, diffs: scalePlan.diffs, current: currentName, update: updateName }, "scale plan");
+    deps.log.debug(
+      { step: scalePlan.step.kind, diffs: scalePlan.diffs, current: currentName, update: updateName },
+      "scale plan",
+    );
     scaled = await executeScale(deps, ctx, scalePlan);
     conditions = removeCondition(conditions, CloneSetConditionType.FailedScale);
   } catch (err) {

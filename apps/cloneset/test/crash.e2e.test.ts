@@ -38,17 +38,29 @@ beforeAll(async () => {
   await kubectlOk(["create", "namespace", NS]);
   const role = cloneSetControllerClusterRole();
   await kubectlOk(["apply", "-f", "-"], JSON.stringify(role));
-  await kubectlOk(["create", "clusterrolebinding", "cloneset-controller", `--clusterrole=${role.metadata.name}`, `--serviceaccount=${NS}:cloneset-controller`]);
+  await kubectlOk([
+    "create",
+    "clusterrolebinding",
+    "cloneset-controller",
+    `--clusterrole=${role.metadata.name}`,
+    `--serviceaccount=${NS}:cloneset-controller`,
+  ]);
   kubeconfig = await cp.serviceAccountKubeconfig(NS, "cloneset-controller");
   client = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: 200, burst: 400 });
   // The independent watcher: counts live (not terminating) pods and deletions per UID.
   informer = new Informer<Pod>(client, PodKind, { namespace: NS });
   informer.addEventHandler({
     onAdd: () => {
-      maxLive = Math.max(maxLive, informer.store.list().filter((p) => p.metadata?.deletionTimestamp === undefined).length);
+      maxLive = Math.max(
+        maxLive,
+        informer.store.list().filter((p) => p.metadata?.deletionTimestamp === undefined).length,
+      );
     },
     onUpdate: (old, pod) => {
-      maxLive = Math.max(maxLive, informer.store.list().filter((p) => p.metadata?.deletionTimestamp === undefined).length);
+      maxLive = Math.max(
+        maxLive,
+        informer.store.list().filter((p) => p.metadata?.deletionTimestamp === undefined).length,
+      );
       if (old.metadata?.deletionTimestamp === undefined && pod.metadata?.deletionTimestamp !== undefined) {
         deletionsSeen.set(pod.metadata.uid ?? "", (deletionsSeen.get(pod.metadata.uid ?? "") ?? 0) + 1);
       }
@@ -89,17 +101,26 @@ async function killRepeatedly(): Promise<ControllerProcess> {
 }
 
 async function convergedTo(image: string): Promise<void> {
-  await waitFor(`${REPLICAS} ready pods on ${image}`, async () => {
-    const cs = await client.get(CloneSetKind, "crash", NS);
-    const pods = informer.store.list();
-    const live = pods.filter((p) => p.metadata?.deletionTimestamp === undefined);
-    return (
-      pods.length === REPLICAS &&
-      live.every((p) => p.spec?.containers[0]?.image === image && p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) &&
-      cs.status?.updatedReadyReplicas === REPLICAS &&
-      cs.status.observedGeneration === cs.metadata?.generation
-    );
-  }, 240_000, 1_000);
+  await waitFor(
+    `${REPLICAS} ready pods on ${image}`,
+    async () => {
+      const cs = await client.get(CloneSetKind, "crash", NS);
+      const pods = informer.store.list();
+      const live = pods.filter((p) => p.metadata?.deletionTimestamp === undefined);
+      return (
+        pods.length === REPLICAS &&
+        live.every(
+          (p) =>
+            p.spec?.containers[0]?.image === image &&
+            p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+        ) &&
+        cs.status?.updatedReadyReplicas === REPLICAS &&
+        cs.status.observedGeneration === cs.metadata?.generation
+      );
+    },
+    240_000,
+    1_000,
+  );
 }
 
 function deletedTwice(): string[] {
@@ -107,7 +128,16 @@ function deletedTwice(): string[] {
 }
 
 async function deleteEventsPerPod(): Promise<Map<string, number>> {
-  const out = await kubectlOk(["get", "events", "-n", NS, "-o", "json", "--field-selector", "reason=SuccessfulDelete"]);
+  const out = await kubectlOk([
+    "get",
+    "events",
+    "-n",
+    NS,
+    "-o",
+    "json",
+    "--field-selector",
+    "reason=SuccessfulDelete",
+  ]);
   const counts = new Map<string, number>();
   for (const e of (JSON.parse(out) as { items: Array<{ message: string; count?: number }> }).items) {
     const pod = /delete pod (\S+)/.exec(e.message)?.[1] ?? "";

@@ -9,24 +9,54 @@ import { claimName } from "@kruise/workload";
 import { planOrphanPvcs } from "../src/pvc.ts";
 import { cloneSetParams } from "../src/strategy.ts";
 
-const base = (spec: Partial<NonNullable<CloneSet["spec"]>> = {}, labels?: Record<string, string>): CloneSet => ({
+const base = (
+  spec: Partial<NonNullable<CloneSet["spec"]>> = {},
+  labels?: Record<string, string>,
+): CloneSet => ({
   metadata: { name: "cs", namespace: "ns", uid: "u1", ...(labels ? { labels } : {}) },
-  spec: { selector: { matchLabels: { app: "x" } }, template: { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "c", image: "i" }] } }, ...spec },
+  spec: {
+    selector: { matchLabels: { app: "x" } },
+    template: { metadata: { labels: { app: "x" } }, spec: { containers: [{ name: "c", image: "i" }] } },
+    ...spec,
+  },
 });
 
 describe("cloneSetParams", () => {
   it.each([
-    ["defaults: ReCreate, replicas 1, PVC reuse on", base(), { replicas: 1, podUpdatePolicy: "ReCreate", enablePVCReuse: true, exclude: false }],
-    ["InPlaceOnly and disablePVCReuse", base({ replicas: 3, updateStrategy: { type: "InPlaceOnly" }, scaleStrategy: { disablePVCReuse: true } }), { replicas: 3, podUpdatePolicy: "InPlaceOnly", enablePVCReuse: false, exclude: false }],
-    ["exclude-preparing-delete label", base({}, { "apps.kruise.io/cloneset-scaling-exclude-preparing-delete": "true" }), { replicas: 1, podUpdatePolicy: "ReCreate", enablePVCReuse: true, exclude: true }],
+    [
+      "defaults: ReCreate, replicas 1, PVC reuse on",
+      base(),
+      { replicas: 1, podUpdatePolicy: "ReCreate", enablePVCReuse: true, exclude: false },
+    ],
+    [
+      "InPlaceOnly and disablePVCReuse",
+      base({
+        replicas: 3,
+        updateStrategy: { type: "InPlaceOnly" },
+        scaleStrategy: { disablePVCReuse: true },
+      }),
+      { replicas: 3, podUpdatePolicy: "InPlaceOnly", enablePVCReuse: false, exclude: false },
+    ],
+    [
+      "exclude-preparing-delete label",
+      base({}, { "apps.kruise.io/cloneset-scaling-exclude-preparing-delete": "true" }),
+      { replicas: 1, podUpdatePolicy: "ReCreate", enablePVCReuse: true, exclude: true },
+    ],
   ])("%s", (_name, cs, want) => {
     const p = cloneSetParams(cs);
-    expect({ replicas: p.replicas, podUpdatePolicy: p.update.podUpdatePolicy, enablePVCReuse: p.scale.enablePVCReuse, exclude: p.scale.excludePreparingDelete }).toEqual(want);
+    expect({
+      replicas: p.replicas,
+      podUpdatePolicy: p.update.podUpdatePolicy,
+      enablePVCReuse: p.scale.enablePVCReuse,
+      exclude: p.scale.excludePreparingDelete,
+    }).toEqual(want);
     expect(p.update.type).toBe("RollingUpdate");
   });
 
   it("treats progressDeadlineSeconds MaxInt32 as disabled", () => {
-    expect(cloneSetParams(base({ progressDeadlineSeconds: 2147483647 })).progressDeadlineSeconds).toBeUndefined();
+    expect(
+      cloneSetParams(base({ progressDeadlineSeconds: 2147483647 })).progressDeadlineSeconds,
+    ).toBeUndefined();
     expect(cloneSetParams(base({ progressDeadlineSeconds: 60 })).progressDeadlineSeconds).toBe(60);
   });
 });
@@ -44,24 +74,46 @@ describe("newPod", () => {
     const cs = base({ volumeClaimTemplates: [{ metadata: { name: "data" }, spec: {} }] });
     const pod = newPod(cs, cs.spec?.template ?? {}, { revision: "cs-abc", instanceId: "x2b4z", now: 0 });
     expect(pod.metadata?.name).toBe("cs-x2b4z");
-    expect(pod.metadata?.labels).toMatchObject({ app: "x", "controller-revision-hash": "cs-abc", "pod-template-hash": "abc", "apps.kruise.io/cloneset-instance-id": "x2b4z", "lifecycle.apps.kruise.io/state": "Normal" });
+    expect(pod.metadata?.labels).toMatchObject({
+      app: "x",
+      "controller-revision-hash": "cs-abc",
+      "pod-template-hash": "abc",
+      "apps.kruise.io/cloneset-instance-id": "x2b4z",
+      "lifecycle.apps.kruise.io/state": "Normal",
+    });
     expect(pod.spec?.readinessGates).toEqual([{ conditionType: "InPlaceUpdateReady" }]);
-    expect(pod.spec?.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data-cs-x2b4z", readOnly: false } }]);
-    expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "CloneSet", uid: "u1", controller: true });
-    const hooked = newPod(base({ lifecycle: { preNormal: { labelsHandler: { a: "b" } } } }), {}, { revision: "r", instanceId: "i", now: 0 });
+    expect(pod.spec?.volumes).toEqual([
+      { name: "data", persistentVolumeClaim: { claimName: "data-cs-x2b4z", readOnly: false } },
+    ]);
+    expect(pod.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: "CloneSet",
+      uid: "u1",
+      controller: true,
+    });
+    const hooked = newPod(
+      base({ lifecycle: { preNormal: { labelsHandler: { a: "b" } } } }),
+      {},
+      { revision: "r", instanceId: "i", now: 0 },
+    );
     expect(hooked.metadata?.labels?.["lifecycle.apps.kruise.io/state"]).toBe("PreparingNormal");
   });
 });
 
 describe("planOrphanPvcs", () => {
-  const pvc = (id: string): PersistentVolumeClaim => ({ metadata: { name: claimName("data", "cs", id), labels: { "apps.kruise.io/cloneset-instance-id": id } } });
-  const pod = (id: string): Pod => ({ metadata: { name: `cs-${id}`, labels: { "apps.kruise.io/cloneset-instance-id": id } } });
+  const pvc = (id: string): PersistentVolumeClaim => ({
+    metadata: { name: claimName("data", "cs", id), labels: { "apps.kruise.io/cloneset-instance-id": id } },
+  });
+  const pod = (id: string): Pod => ({
+    metadata: { name: `cs-${id}`, labels: { "apps.kruise.io/cloneset-instance-id": id } },
+  });
   it.each([
     ["reuse on: orphan ids are handed out", true, { reusableIds: ["bbbbb"], toDelete: [] as string[] }],
     ["reuse off: orphans are deleted", false, { reusableIds: [] as string[], toDelete: ["data-cs-bbbbb"] }],
   ])("%s", (_name, reuse, want) => {
     const plan = planOrphanPvcs([pvc("aaaaa"), pvc("bbbbb")], [pod("aaaaa")], reuse);
-    expect({ reusableIds: plan.reusableIds, toDelete: plan.toDelete.map((p) => p.metadata?.name) }).toEqual(want);
+    expect({ reusableIds: plan.reusableIds, toDelete: plan.toDelete.map((p) => p.metadata?.name) }).toEqual(
+      want,
+    );
   });
 });
 

@@ -41,9 +41,13 @@ async function seedPods(client: HttpClient, namespace: string): Promise<number> 
 /** Builds the SDK to dist/ (what a published controller runs) for the memory child. */
 function buildSdk(): string {
   const pkg = join(import.meta.dirname, "..");
-  const res = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(pkg, "tsconfig.build.json")], {
-    encoding: "utf8",
-  });
+  const res = spawnSync(
+    process.execPath,
+    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(pkg, "tsconfig.build.json")],
+    {
+      encoding: "utf8",
+    },
+  );
   if (res.status !== 0) throw new Error(`building the SDK failed: ${res.stdout}${res.stderr}`);
   return join(pkg, "dist", "index.js");
 }
@@ -130,7 +134,8 @@ async function reconcileLatency(kubeconfig: string, client: HttpClient, rate: nu
   const ns = `latency-${rate}`;
   await client.create(NamespaceKind, { metadata: { name: ns } });
   const objects = 50;
-  for (let i = 0; i < objects; i++) await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
+  for (let i = 0; i < objects; i++)
+    await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
   const samples: number[] = [];
   const sdkSamples: number[] = [];
   const mgr = await Manager.create({
@@ -171,7 +176,11 @@ async function reconcileLatency(kubeconfig: string, client: HttpClient, rate: nu
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const sent = String(performance.timeOrigin + performance.now());
-    writes.push(client.patch(ConfigMapKind, `cm-${i % objects}`, ns, "merge", { metadata: { annotations: { sent } } } satisfies Partial<ConfigMap>));
+    writes.push(
+      client.patch(ConfigMapKind, `cm-${i % objects}`, ns, "merge", {
+        metadata: { annotations: { sent } },
+      } satisfies Partial<ConfigMap>),
+    );
   }
   await Promise.all(writes);
   await new Promise((r) => setTimeout(r, 1000));
@@ -252,7 +261,9 @@ try {
         (l) =>
           `event→reconcile start @${l.eventsPerSecond}/s: write-sent p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms; informer-received p50 ${l.informerToReconcileP50Ms} ms, p99 ${l.informerToReconcileP99Ms} ms (target p99 ≤ 100 ms at 20/s)`,
       ),
-      `load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${availableParallelism()} cores`,
+      `load average during the run: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${availableParallelism()} cores`,
       `wrote ${out}`,
     ].join("\n") + "\n",
   );

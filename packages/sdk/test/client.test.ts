@@ -30,7 +30,12 @@ describe("typed errors from Status bodies", () => {
     [410, "Expired", "GoneError"],
     [500, "InternalError", "ApiError"],
   ])("%i %s -> %s, carrying the server's message", (code, reason, name) => {
-    const err = apiErrorFrom(code, JSON.stringify({ kind: "Status", reason, message: `msg-${reason}`, code }), "get", "/x");
+    const err = apiErrorFrom(
+      code,
+      JSON.stringify({ kind: "Status", reason, message: `msg-${reason}`, code }),
+      "get",
+      "/x",
+    );
     expect(err.name).toBe(name);
     expect(err.reason).toBe(reason);
     expect(err.message).toContain(`msg-${reason}`);
@@ -58,16 +63,35 @@ describe("TokenBucket", () => {
 describe("parseControllerFlags", () => {
   it("maps the standard flags onto manager options", () => {
     const flags = parseControllerFlags(
-      ["--kube-api-qps=50", "--kube-api-burst", "80", "--leader-elect", "--leader-election-namespace=sys", "--feature-gates=A=true,B=false", "--nats-url=nats://x:4222", "--metrics-bind-address=0"],
+      [
+        "--kube-api-qps=50",
+        "--kube-api-burst",
+        "80",
+        "--leader-elect",
+        "--leader-election-namespace=sys",
+        "--feature-gates=A=true,B=false",
+        "--nats-url=nats://x:4222",
+        "--metrics-bind-address=0",
+      ],
       { name: "x", summary: "y" },
     );
-    expect(flags.manager).toMatchObject({ qps: 50, burst: 80, leaderElection: { namespace: "sys" }, nats: { servers: "nats://x:4222" }, metricsBindAddress: "0" });
+    expect(flags.manager).toMatchObject({
+      qps: 50,
+      burst: 80,
+      leaderElection: { namespace: "sys" },
+      nats: { servers: "nats://x:4222" },
+      metricsBindAddress: "0",
+    });
     expect(flags.featureGates).toEqual({ A: true, B: false });
   });
 
   it("names the flag in errors", () => {
-    expect(() => parseControllerFlags(["--kube-api-qps=fast"], { name: "x", summary: "y" })).toThrow(/--kube-api-qps/);
-    expect(() => parseControllerFlags(["--feature-gates=A"], { name: "x", summary: "y" })).toThrow(/--feature-gates/);
+    expect(() => parseControllerFlags(["--kube-api-qps=fast"], { name: "x", summary: "y" })).toThrow(
+      /--kube-api-qps/,
+    );
+    expect(() => parseControllerFlags(["--feature-gates=A"], { name: "x", summary: "y" })).toThrow(
+      /--feature-gates/,
+    );
   });
 });
 
@@ -76,7 +100,10 @@ describe("HttpClient against the shared control plane", () => {
   let ns: string;
   const writes: WriteRecord[] = [];
   beforeAll(async () => {
-    client = createClient(await loadRestConfig(getTestEnv().kubeconfigPath), { registry: new Registry(), onWrite: (w) => void writes.push(w) });
+    client = createClient(await loadRestConfig(getTestEnv().kubeconfigPath), {
+      registry: new Registry(),
+      onWrite: (w) => void writes.push(w),
+    });
     ns = await createTestNamespace("sdk-client");
   });
 
@@ -85,13 +112,24 @@ describe("HttpClient against the shared control plane", () => {
     const created = await client.create(ConfigMapKind, cm);
     await expect(client.create(ConfigMapKind, cm)).rejects.toBeInstanceOf(AlreadyExistsError);
     await expect(client.get(ConfigMapKind, "missing", ns)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(client.create(ConfigMapKind, { metadata: { name: "Bad_Name", namespace: ns } })).rejects.toBeInstanceOf(InvalidError);
+    await expect(
+      client.create(ConfigMapKind, { metadata: { name: "Bad_Name", namespace: ns } }),
+    ).rejects.toBeInstanceOf(InvalidError);
     await client.patch(ConfigMapKind, "c", ns, "merge", { data: { b: "2" } });
     await client.patch(ConfigMapKind, "c", ns, "json", [{ op: "add", path: "/data/c", value: "3" }]);
     await client.patch(ConfigMapKind, "c", ns, "strategic", { data: { d: "4" } });
-    const applied = await client.patch(ConfigMapKind, "c", ns, "apply", { metadata: { name: "c", namespace: ns }, data: { e: "5" } }, { fieldManager: "sdk-test", force: true });
+    const applied = await client.patch(
+      ConfigMapKind,
+      "c",
+      ns,
+      "apply",
+      { metadata: { name: "c", namespace: ns }, data: { e: "5" } },
+      { fieldManager: "sdk-test", force: true },
+    );
     expect(applied.data).toMatchObject({ a: "1", b: "2", c: "3", d: "4", e: "5" });
-    await expect(client.update(ConfigMapKind, { ...created, data: { stale: "yes" } })).rejects.toBeInstanceOf(ConflictError);
+    await expect(client.update(ConfigMapKind, { ...created, data: { stale: "yes" } })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     let attempts = 0;
     await retryOnConflict(async () => {
       attempts++;
@@ -108,11 +146,17 @@ describe("HttpClient against the shared control plane", () => {
     expect(view.userAgent).toBe("gated-test/0.1.0");
     writes.length = 0;
     await view.create(ConfigMapKind, { metadata: { name: "g", namespace: ns } });
-    expect(writes).toEqual([expect.objectContaining({ controller: "gated-test", verb: "create", name: "g", code: 201 })]);
+    expect(writes).toEqual([
+      expect.objectContaining({ controller: "gated-test", verb: "create", name: "g", code: 201 }),
+    ]);
     let leader = false;
     client.setWriteGate(() => leader);
-    await expect(view.patch(ConfigMapKind, "g", ns, "merge", { data: { x: "1" } })).rejects.toBeInstanceOf(LeadershipLostError);
-    await expect(client.ungated().patch(ConfigMapKind, "g", ns, "merge", { data: { x: "1" } })).resolves.toBeDefined();
+    await expect(view.patch(ConfigMapKind, "g", ns, "merge", { data: { x: "1" } })).rejects.toBeInstanceOf(
+      LeadershipLostError,
+    );
+    await expect(
+      client.ungated().patch(ConfigMapKind, "g", ns, "merge", { data: { x: "1" } }),
+    ).resolves.toBeDefined();
     expect(await view.get(ConfigMapKind, "g", ns)).toBeDefined(); // reads are never gated
     leader = true;
     await view.delete(ConfigMapKind, "g", ns);
@@ -121,7 +165,11 @@ describe("HttpClient against the shared control plane", () => {
 
   it("a write that passed the gate while waiting for a rate-limit token is refused if the gate closed meanwhile", async () => {
     const seen: WriteRecord[] = [];
-    const slow = createClient(await loadRestConfig(getTestEnv().kubeconfigPath), { qps: 2, burst: 1, onWrite: (w) => void seen.push(w) });
+    const slow = createClient(await loadRestConfig(getTestEnv().kubeconfigPath), {
+      qps: 2,
+      burst: 1,
+      onWrite: (w) => void seen.push(w),
+    });
     let leader = true;
     slow.setWriteGate(() => leader);
     await slow.create(ConfigMapKind, { metadata: { name: "waiting", namespace: ns } }); // takes the only token

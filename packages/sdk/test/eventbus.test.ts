@@ -2,7 +2,13 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventBus, subjectFor, cloudEventTypeFor, streamName, type CloudEvent } from "../src/eventbus/index.ts";
+import {
+  EventBus,
+  subjectFor,
+  cloudEventTypeFor,
+  streamName,
+  type CloudEvent,
+} from "../src/eventbus/index.ts";
 import { Outbox } from "../src/eventbus/outbox.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { waitFor } from "@kruise/testenv/vitest";
@@ -16,8 +22,14 @@ async function metric(registry: Registry, name: string): Promise<number> {
   return values.reduce((sum, v) => sum + v.value, 0);
 }
 
-
-const event = (name: string, id: string, data?: unknown) => ({ kind: "CloneSet", namespace: "ns1", name, event: "scaled", id, data });
+const event = (name: string, id: string, data?: unknown) => ({
+  kind: "CloneSet",
+  namespace: "ns1",
+  name,
+  event: "scaled",
+  id,
+  data,
+});
 
 describe("subjects", () => {
   it.each([
@@ -57,7 +69,13 @@ describe("EventBus without NATS", () => {
     const registry = new Registry();
     const deadPort = await freePort();
     const started = performance.now();
-    const bus = EventBus.start({ servers: `nats://127.0.0.1:${deadPort}`, source: "offline", registry, outboxLimit: 10, closeTimeoutMs: 100 });
+    const bus = EventBus.start({
+      servers: `nats://127.0.0.1:${deadPort}`,
+      source: "offline",
+      registry,
+      outboxLimit: 10,
+      closeTimeoutMs: 100,
+    });
     expect(performance.now() - started).toBeLessThan(50);
     for (let i = 0; i < 25; i++) expect(() => bus.publish(event("x", `id-${i}`))).not.toThrow();
     expect(bus.connected).toBe(false);
@@ -127,7 +145,9 @@ describe("EventBus against a real NATS server", () => {
       data: { replicas: 3 },
     });
     expect(Date.parse(received[0]!.time)).not.toBeNaN();
-    const stored = await jsm.streams.getMessage(streamName, { last_by_subj: "kruise.cloneset.ns1.web.scaled" });
+    const stored = await jsm.streams.getMessage(streamName, {
+      last_by_subj: "kruise.cloneset.ns1.web.scaled",
+    });
     expect(stored?.header.get("Nats-Msg-Id")).toBe("uid-1.gen-2.scaled");
     unsubscribe();
   });
@@ -156,10 +176,15 @@ describe("EventBus against a real NATS server", () => {
       order.push(e.id);
     });
     await waitFor("connected", () => publisher.connected && subscriber.connected, 10_000);
-    await waitFor("consumer", async () => {
-      for await (const c of jsm.consumers.list(streamName)) if (c.config.filter_subject?.includes("outage")) return true;
-      return false;
-    }, 10_000);
+    await waitFor(
+      "consumer",
+      async () => {
+        for await (const c of jsm.consumers.list(streamName))
+          if (c.config.filter_subject?.includes("outage")) return true;
+        return false;
+      },
+      10_000,
+    );
     // Some events before, many during, some after the outage.
     const ids = Array.from({ length: 600 }, (_, i) => `outage-${String(i).padStart(4, "0")}`);
     for (const id of ids.slice(0, 50)) publisher.publish(event("outage", id));
@@ -174,7 +199,9 @@ describe("EventBus against a real NATS server", () => {
     for (const id of ids.slice(550)) publisher.publish(event("outage", id));
 
     await waitFor("all events", () => seen.size === ids.length, 30_000);
-    console.log(`eventbus: 550 events delivered ${Math.round(performance.now() - restartedAt)} ms after nats-server was started again`);
+    console.log(
+      `eventbus: 550 events delivered ${Math.round(performance.now() - restartedAt)} ms after nats-server was started again`,
+    );
     await new Promise((r) => setTimeout(r, 500)); // room for any late duplicate
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
     expect(order).toEqual(ids);
@@ -188,10 +215,15 @@ describe("EventBus against a real NATS server", () => {
     const received: string[] = [];
     bus.subscribe("kruise.cloneset.ns1.lost.>", (e) => received.push(e.id));
     let consumerName = "";
-    await waitFor("consumer", async () => {
-      for await (const c of jsm.consumers.list(streamName)) if (c.config.filter_subject?.includes("lost")) consumerName = c.name;
-      return consumerName !== "";
-    }, 10_000);
+    await waitFor(
+      "consumer",
+      async () => {
+        for await (const c of jsm.consumers.list(streamName))
+          if (c.config.filter_subject?.includes("lost")) consumerName = c.name;
+        return consumerName !== "";
+      },
+      10_000,
+    );
     await jsm.consumers.delete(streamName, consumerName);
     bus.publish(event("lost", "lost-1"));
     await waitFor("delivery after re-creation", () => received.includes("lost-1"), 30_000);
@@ -201,17 +233,26 @@ describe("EventBus against a real NATS server", () => {
   it("a durable subscription resumes where it left off", async () => {
     const bus = startBus("durable");
     const first: string[] = [];
-    const unsubscribe = bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => first.push(e.id), { durable: "comms-test-durable" });
-    await waitFor("consumer", async () => {
-      for await (const c of jsm.consumers.list(streamName)) if (c.name === "comms-test-durable") return true;
-      return false;
-    }, 10_000);
+    const unsubscribe = bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => first.push(e.id), {
+      durable: "comms-test-durable",
+    });
+    await waitFor(
+      "consumer",
+      async () => {
+        for await (const c of jsm.consumers.list(streamName))
+          if (c.name === "comms-test-durable") return true;
+        return false;
+      },
+      10_000,
+    );
     bus.publish(event("durable", "d-1"));
     await waitFor("first delivery", () => first.length === 1, 10_000);
     unsubscribe();
     bus.publish(event("durable", "d-2")); // while nobody listens
     const second: string[] = [];
-    bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => second.push(e.id), { durable: "comms-test-durable" });
+    bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => second.push(e.id), {
+      durable: "comms-test-durable",
+    });
     await waitFor("missed event", () => second.length === 1, 10_000);
     expect(second).toEqual(["d-2"]);
   });

@@ -25,7 +25,9 @@ describe("ScaleExpectations", () => {
     e.expectCreations("ns/a", ["never-seen"]);
     await clock.advance(120_000);
     expect(e.satisfied("ns/a")).toBe(false);
-    expect(await registry.metrics()).toMatch(/expectations_oldest_unsatisfied_seconds\{name="ctl",type="scale"\} 120/);
+    expect(await registry.metrics()).toMatch(
+      /expectations_oldest_unsatisfied_seconds\{name="ctl",type="scale"\} 120/,
+    );
     await clock.advance(180_000);
     expect(e.satisfied("ns/a")).toBe(true);
     expect(e.outstanding("ns/a").creations).toEqual([]);
@@ -35,7 +37,11 @@ describe("ScaleExpectations", () => {
 describe("ResourceVersionExpectations", () => {
   const obj = (rv: string) => ({ metadata: { uid: "u1", resourceVersion: rv } });
   it("waits for the cache to reach the written resourceVersion, numerically", () => {
-    const e = new ResourceVersionExpectations({ name: "t", clock: new FakeClock(), registry: new Registry() });
+    const e = new ResourceVersionExpectations({
+      name: "t",
+      clock: new FakeClock(),
+      registry: new Registry(),
+    });
     e.expect(obj("100"));
     expect(e.satisfied(obj("99"))).toBe(false);
     expect(e.satisfied(obj("1000"))).toBe(true); // "1000" < "99" as strings; numbers are what count
@@ -46,7 +52,12 @@ describe("ResourceVersionExpectations", () => {
 
   it("times out", async () => {
     const clock = new FakeClock();
-    const e = new ResourceVersionExpectations({ name: "t", clock, registry: new Registry(), timeoutMs: 1000 });
+    const e = new ResourceVersionExpectations({
+      name: "t",
+      clock,
+      registry: new Registry(),
+      timeoutMs: 1000,
+    });
     e.expect(obj("5"));
     expect(e.satisfied(obj("4"))).toBe(false);
     await clock.advance(1000);

@@ -24,18 +24,33 @@ afterAll(async () => {
 
 const namespace = (): Promise<string> => createNamespace(client, "informer");
 
-const configMap = (namespace: string, name: string, value = "1"): ConfigMap => ({ metadata: { name, namespace }, data: { value } });
+const configMap = (namespace: string, name: string, value = "1"): ConfigMap => ({
+  metadata: { name, namespace },
+  data: { value },
+});
 
 /** The informer's store equals the server's list (same names, same resourceVersions). */
 async function storeMatchesServer(informer: Informer<ConfigMap>, ns: string): Promise<boolean> {
   const server = await client.list(ConfigMapKind, { namespace: ns });
   const want = new Map(server.items.map((c) => [`${ns}/${c.metadata!.name!}`, c.metadata!.resourceVersion]));
   const have = informer.store.list().filter((c) => c.metadata?.namespace === ns);
-  return have.length === want.size && have.every((c) => want.get(`${ns}/${c.metadata!.name!}`) === c.metadata!.resourceVersion);
+  return (
+    have.length === want.size &&
+    have.every((c) => want.get(`${ns}/${c.metadata!.name!}`) === c.metadata!.resourceVersion)
+  );
 }
 
-function startInformer(c: Client, ns: string, extra: Partial<ConstructorParameters<typeof Informer<ConfigMap>>[2]> = {}) {
-  const informer = new Informer(c, ConfigMapKind, { namespace: ns, initialBackoffMs: 100, maxBackoffMs: 1000, ...extra });
+function startInformer(
+  c: Client,
+  ns: string,
+  extra: Partial<ConstructorParameters<typeof Informer<ConfigMap>>[2]> = {},
+) {
+  const informer = new Informer(c, ConfigMapKind, {
+    namespace: ns,
+    initialBackoffMs: 100,
+    maxBackoffMs: 1000,
+    ...extra,
+  });
   const controller = new AbortController();
   const done = informer.run(controller.signal);
   return { informer, stop: async () => (controller.abort(), await done) };
@@ -78,7 +93,9 @@ describe("Informer against a real apiserver", () => {
       if (round > 1) await client.delete(ConfigMapKind, `cm-${round - 2}`, ns);
       await new Promise((r) => setTimeout(r, 700));
     }
-    await waitFor("store to match after several server-closed watches", () => storeMatchesServer(informer, ns));
+    await waitFor("store to match after several server-closed watches", () =>
+      storeMatchesServer(informer, ns),
+    );
     expect(informer.relists).toBe(1);
     await stop();
   });
@@ -125,7 +142,8 @@ describe("Informer against a real apiserver", () => {
     await informer.waitForSync(AbortSignal.timeout(20_000));
     await client.delete(ConfigMapKind, "cm-0", ns);
     await client.delete(ConfigMapKind, "cm-1", ns);
-    for (let i = 0; i < 20; i++) await client.patch(ConfigMapKind, "cm-2", ns, "merge", { data: { value: String(i) } });
+    for (let i = 0; i < 20; i++)
+      await client.patch(ConfigMapKind, "cm-2", ns, "merge", { data: { value: String(i) } });
     await cp.compactEtcd();
     await cp.restartApiserver(); // and the informer reconnects from a compacted resourceVersion
     release();

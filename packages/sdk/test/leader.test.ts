@@ -13,7 +13,13 @@ import { waitFor } from "@kruise/testenv/vitest";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 import { stopProcess } from "./support/stop-process.ts";
 
-const namespaceKind: Kind<Namespace> = { group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false };
+const namespaceKind: Kind<Namespace> = {
+  group: "",
+  version: "v1",
+  kind: "Namespace",
+  plural: "namespaces",
+  namespaced: false,
+};
 
 // Short timings keep the suite quick; the ratios match the defaults (15 s / 10 s / 2 s).
 const timings = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 400 };
@@ -44,7 +50,6 @@ function elect(name: string, identity: string, c: Client = client): LeaderElecti
   elections.push(election);
   return election;
 }
-
 
 interface ChildElector {
   process: ChildProcess;
@@ -89,7 +94,14 @@ describe("toMicroTime", () => {
 describe("startLeaderElection options", () => {
   it("rejects timings where a leader could outlive its lease", () => {
     expect(() =>
-      startLeaderElection({ client: {} as Client, namespace: "n", name: "l", identity: "a", leaseDurationMs: 5_000, renewDeadlineMs: 5_000 }),
+      startLeaderElection({
+        client: {} as Client,
+        namespace: "n",
+        name: "l",
+        identity: "a",
+        leaseDurationMs: 5_000,
+        renewDeadlineMs: 5_000,
+      }),
     ).toThrow(/renewDeadlineMs \(5000\) < leaseDurationMs \(5000\)/);
   });
 });
@@ -100,9 +112,12 @@ describe("renew deadline on an injected clock", () => {
     let hang = false;
     const client = {
       get: () => Promise.reject(Object.assign(new Error("not found"), { code: 404 })),
-      create: (_kind: unknown, lease: unknown) => Promise.resolve({ ...(lease as object), metadata: { resourceVersion: "1" } }),
+      create: (_kind: unknown, lease: unknown) =>
+        Promise.resolve({ ...(lease as object), metadata: { resourceVersion: "1" } }),
       update: (_kind: unknown, lease: unknown) =>
-        hang ? new Promise(() => {}) : Promise.resolve({ ...(lease as object), metadata: { resourceVersion: "2" } }),
+        hang
+          ? new Promise(() => {})
+          : Promise.resolve({ ...(lease as object), metadata: { resourceVersion: "2" } }),
     } as unknown as Client;
     const election = startLeaderElection({ client, namespace: "n", name: "l", identity: "me", clock });
     await election.acquired;
@@ -148,7 +163,9 @@ describe("leader election against a real apiserver", () => {
       child.process.kill("SIGKILL");
       await follower.acquired;
       const handoverMs = Date.now() - killedAt;
-      console.log(`leader: SIGKILL handover took ${handoverMs} ms (bound ${timings.leaseDurationMs + timings.retryPeriodMs} ms)`);
+      console.log(
+        `leader: SIGKILL handover took ${handoverMs} ms (bound ${timings.leaseDurationMs + timings.retryPeriodMs} ms)`,
+      );
       expect(handoverMs).toBeLessThanOrEqual(timings.leaseDurationMs + timings.retryPeriodMs + slackMs);
       // The follower waited for the lease to expire on its own clock, never cutting it short.
       expect(handoverMs).toBeGreaterThan(timings.leaseDurationMs - timings.retryPeriodMs - slackMs);
@@ -171,7 +188,12 @@ describe("leader election against a real apiserver", () => {
     const stoppedAt = Date.now();
     try {
       await cp.stopApiserver();
-      await waitFor("the isolated leader to give up", () => isolated.lost.aborted, timings.leaseDurationMs + slackMs, 25);
+      await waitFor(
+        "the isolated leader to give up",
+        () => isolated.lost.aborted,
+        timings.leaseDurationMs + slackMs,
+        25,
+      );
     } finally {
       await cp.startApiserver();
     }

@@ -14,9 +14,12 @@ function split(text: string, size: number): { items: unknown[]; envelope: Record
 const tricky = {
   kind: "PodList",
   apiVersion: "v1",
-  metadata: { resourceVersion: "42", continue: "abc\"]}", items: ["not", "these"] },
+  metadata: { resourceVersion: "42", continue: 'abc"]}', items: ["not", "these"] },
   items: [
-    { metadata: { name: "a", annotations: { "x/y": 'q"u{o}te[s]\\', items: "[{" } }, spec: { list: [[1, 2], { b: [] }] } },
+    {
+      metadata: { name: "a", annotations: { "x/y": 'q"u{o}te[s]\\', items: "[{" } },
+      spec: { list: [[1, 2], { b: [] }] },
+    },
     { metadata: { name: "ünïcødé-名前" }, data: { emoji: "🦀", empty: {} } },
     { metadata: { name: "c" } },
   ],
@@ -32,8 +35,16 @@ describe("ListSplitter", () => {
 
   it.each([
     ["an empty list", '{"kind":"PodList","metadata":{"resourceVersion":"7"},"items":[]}', 0],
-    ["items before metadata, with whitespace", '{ "items" : [ {"a":1} , {"b":[2]} ] , "metadata" : {"continue":"t"} }', 2],
-    ["no items key (the server omits it when empty)", '{"kind":"PodList","metadata":{"resourceVersion":"7"}}', 0],
+    [
+      "items before metadata, with whitespace",
+      '{ "items" : [ {"a":1} , {"b":[2]} ] , "metadata" : {"continue":"t"} }',
+      2,
+    ],
+    [
+      "no items key (the server omits it when empty)",
+      '{"kind":"PodList","metadata":{"resourceVersion":"7"}}',
+      0,
+    ],
   ])("handles %s", (_what, json, count) => {
     const { items, envelope } = split(json, 5);
     expect(items).toHaveLength(count);

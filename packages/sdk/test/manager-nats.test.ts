@@ -32,7 +32,9 @@ describe("a controller with NATS absent", () => {
     mgr
       .controller("no-nats")
       .for(ConfigMapKind)
-      .watchesEvents(`kruise.widget.${ns}.*.poked`, (e) => [{ namespace: e.namespace, name: `from-${e.name}` }])
+      .watchesEvents(`kruise.widget.${ns}.*.poked`, (e) => [
+        { namespace: e.namespace, name: `from-${e.name}` },
+      ])
       .reconcile(({ namespace, name }) => {
         if (namespace !== ns) return;
         reconciled.add(name);
@@ -42,11 +44,17 @@ describe("a controller with NATS absent", () => {
     const running = mgr.start();
     try {
       await waitFor("the health server to listen", () => mgr.healthPort !== undefined);
-      await waitFor("/readyz to pass without NATS", async () => (await fetch(`http://127.0.0.1:${mgr.healthPort}/readyz`)).status === 200);
+      await waitFor(
+        "/readyz to pass without NATS",
+        async () => (await fetch(`http://127.0.0.1:${mgr.healthPort}/readyz`)).status === 200,
+      );
       console.log(`no-nats: ready ${Math.round(performance.now() - startedAt)} ms after start()`);
       expect(mgr.eventBus?.connected).toBe(false);
-      expect(() => mgr.eventBus!.publish({ kind: "Widget", namespace: ns, name: "w", event: "poked", id: `${ns}-w` })).not.toThrow();
-      for (let i = 0; i < 3; i++) await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
+      expect(() =>
+        mgr.eventBus!.publish({ kind: "Widget", namespace: ns, name: "w", event: "poked", id: `${ns}-w` }),
+      ).not.toThrow();
+      for (let i = 0; i < 3; i++)
+        await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
       await waitFor("every ConfigMap reconciled", () => [0, 1, 2].every((i) => reconciled.has(`cm-${i}`)));
       expect(fromEvents).toEqual([]);
     } finally {
@@ -87,7 +95,9 @@ describe("a controller while NATS stops and restarts (private control plane)", (
     mgr
       .controller("nats-outage")
       .for(ConfigMapKind)
-      .watchesEvents(`kruise.widget.${ns}.*.poked`, (e) => [{ namespace: e.namespace, name: `from-${e.name}` }])
+      .watchesEvents(`kruise.widget.${ns}.*.poked`, (e) => [
+        { namespace: e.namespace, name: `from-${e.name}` },
+      ])
       .reconcile(({ namespace, name }) => {
         if (namespace === ns) reconciled.add(name);
       });
@@ -99,7 +109,14 @@ describe("a controller while NATS stops and restarts (private control plane)", (
       waitFor(
         `the event for ${name} to enqueue its key`,
         () => {
-          if (bus().connected) bus().publish({ kind: "Widget", namespace: ns, name, event: "poked", id: `${ns}-${name}-${++attempt}` });
+          if (bus().connected)
+            bus().publish({
+              kind: "Widget",
+              namespace: ns,
+              name,
+              event: "poked",
+              id: `${ns}-${name}-${++attempt}`,
+            });
           return reconciled.has(`from-${name}`);
         },
         timeoutMs,
@@ -110,8 +127,11 @@ describe("a controller while NATS stops and restarts (private control plane)", (
 
       await plane.stopNats();
       await waitFor("the EventBus to notice the outage", () => !bus().connected, 15_000);
-      for (let i = 0; i < 3; i++) await client.create(ConfigMapKind, { metadata: { name: `during-${i}`, namespace: ns } });
-      await waitFor("ConfigMaps reconciled while NATS is stopped", () => [0, 1, 2].every((i) => reconciled.has(`during-${i}`)));
+      for (let i = 0; i < 3; i++)
+        await client.create(ConfigMapKind, { metadata: { name: `during-${i}`, namespace: ns } });
+      await waitFor("ConfigMaps reconciled while NATS is stopped", () =>
+        [0, 1, 2].every((i) => reconciled.has(`during-${i}`)),
+      );
       const ready = await fetch(`http://127.0.0.1:${mgr.healthPort}/readyz`);
       expect(ready.status).toBe(200);
 

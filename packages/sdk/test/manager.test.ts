@@ -36,7 +36,11 @@ const silent = pino({ level: "silent" });
 const node = process.execPath;
 
 /** Runs a TypeScript entry point in a child Node with the source condition; collects its JSON log lines. */
-function runChild(args: string[]): { child: ChildProcess; lines: Array<Record<string, unknown>>; exit: Promise<number | null> } {
+function runChild(args: string[]): {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  exit: Promise<number | null>;
+} {
   const child = spawn(node, ["--conditions=@kruise/source", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   const lines: Array<Record<string, unknown>> = [];
@@ -62,8 +66,17 @@ describe("Manager and controllers", () => {
   it("a reconcile that throws is logged and retried with backoff while other keys are still served", async () => {
     const ns = await namespace();
     const logs: Array<Record<string, unknown>> = [];
-    const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-    const mgr = await Manager.create({ name: "throwing", restConfig, logger, metricsBindAddress: "127.0.0.1:0", healthProbeBindAddress: "0" });
+    const logger = pino(
+      { level: "info" },
+      { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const mgr = await Manager.create({
+      name: "throwing",
+      restConfig,
+      logger,
+      metricsBindAddress: "127.0.0.1:0",
+      healthProbeBindAddress: "0",
+    });
     const attempts = new Map<string, number[]>();
     mgr
       .controller("throwing")
@@ -78,8 +91,11 @@ describe("Manager and controllers", () => {
     const running = mgr.start();
     await client.create(ConfigMapKind, { metadata: { name: "bad", namespace: ns } });
     await waitFor("the bad key to be retried 4 times", () => (attempts.get("bad")?.length ?? 0) >= 4);
-    for (let i = 0; i < 5; i++) await client.create(ConfigMapKind, { metadata: { name: `good-${i}`, namespace: ns } });
-    await waitFor("good keys reconciled while bad keeps failing", () => [0, 1, 2, 3, 4].every((i) => attempts.has(`good-${i}`)));
+    for (let i = 0; i < 5; i++)
+      await client.create(ConfigMapKind, { metadata: { name: `good-${i}`, namespace: ns } });
+    await waitFor("good keys reconciled while bad keeps failing", () =>
+      [0, 1, 2, 3, 4].every((i) => attempts.has(`good-${i}`)),
+    );
     const times = attempts.get("bad")!;
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(gaps[2]!).toBeGreaterThan(gaps[0]!); // backoff grows
@@ -107,7 +123,10 @@ describe("Manager and controllers", () => {
       healthProbeBindAddress: "127.0.0.1:0",
       informerMaxBackoffMs: 1000,
     });
-    mgr.controller("ready").for(ConfigMapKind).reconcile(() => undefined);
+    mgr
+      .controller("ready")
+      .for(ConfigMapKind)
+      .reconcile(() => undefined);
     const running = mgr.start();
     try {
       await waitFor("the health server to listen", () => mgr.healthPort !== undefined);
@@ -118,7 +137,11 @@ describe("Manager and controllers", () => {
       expect(notReady.status).toBe(500);
       expect(await notReady.text()).toContain("[-]informers-synced");
       await cp.startApiserver();
-      await waitFor("/readyz to pass after the cache synced", async () => (await fetch(`${url}/readyz`)).status === 200, 40_000);
+      await waitFor(
+        "/readyz to pass after the cache synced",
+        async () => (await fetch(`${url}/readyz`)).status === 200,
+        40_000,
+      );
     } finally {
       if (cp) await cp.startApiserver().catch(() => undefined);
       await mgr.stop();
@@ -128,9 +151,17 @@ describe("Manager and controllers", () => {
 
   it("kill -TERM on a busy manager lets in-flight reconciles finish and exits 0", async () => {
     const ns = await namespace();
-    const { child, lines, exit } = runChild([new URL("./support/busy-manager.ts", import.meta.url).pathname, cp.kubeconfigPath, ns]);
-    for (let i = 0; i < 6; i++) await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
-    await waitFor("three reconciles in flight", () => lines.filter((l) => l.event === "reconcile-start").length >= 3);
+    const { child, lines, exit } = runChild([
+      new URL("./support/busy-manager.ts", import.meta.url).pathname,
+      cp.kubeconfigPath,
+      ns,
+    ]);
+    for (let i = 0; i < 6; i++)
+      await client.create(ConfigMapKind, { metadata: { name: `cm-${i}`, namespace: ns } });
+    await waitFor(
+      "three reconciles in flight",
+      () => lines.filter((l) => l.event === "reconcile-start").length >= 3,
+    );
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
     const started = lines.filter((l) => l.event === "reconcile-start").map((l) => l.name);
@@ -138,7 +169,9 @@ describe("Manager and controllers", () => {
     expect(started.length).toBeGreaterThanOrEqual(3);
     expect(ended.sort()).toEqual(started.sort()); // every reconcile that started finished (and wrote)
     const list = await client.list(ConfigMapKind, { namespace: ns });
-    const done = list.items.filter((c) => c.metadata?.annotations?.done === "yes").map((c) => c.metadata!.name);
+    const done = list.items
+      .filter((c) => c.metadata?.annotations?.done === "yes")
+      .map((c) => c.metadata!.name);
     expect(done.sort()).toEqual(started.sort());
     expect(started.length).toBeLessThan(6); // and no new work was taken after the signal
     // runManager re-executed the process in place with its V8 flags: same pid, so the signal reached the manager.
@@ -160,7 +193,13 @@ describe("Manager with leader election", () => {
         logger: silent,
         metricsBindAddress: "0",
         healthProbeBindAddress: "0",
-        leaderElection: { namespace: ns, identity: id, leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 250 },
+        leaderElection: {
+          namespace: ns,
+          identity: id,
+          leaseDurationMs: 2000,
+          renewDeadlineMs: 1500,
+          retryPeriodMs: 250,
+        },
       });
       mgr
         .controller("elected")
@@ -191,9 +230,15 @@ describe("Manager with leader election", () => {
     const lease = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
     const apiserver = new URL(cp.server);
     const proxy = await startTcpProxy({ host: apiserver.hostname, port: Number(apiserver.port) });
-    const writes = { a: [] as Array<WriteRecord & { at: number }>, b: [] as Array<WriteRecord & { at: number }> };
+    const writes = {
+      a: [] as Array<WriteRecord & { at: number }>,
+      b: [] as Array<WriteRecord & { at: number }>,
+    };
     let lostAt = 0; // when a's manager saw the loss and closed its gate (the gate reads the same election state)
-    const logger = pino({ level: "error" }, { write: (line: string) => void (line.includes("leadership lost") && (lostAt ||= Date.now())) });
+    const logger = pino(
+      { level: "error" },
+      { write: (line: string) => void (line.includes("leadership lost") && (lostAt ||= Date.now())) },
+    );
     const start = async (id: "a" | "b", config: RestConfig) => {
       const mgr = await Manager.create({
         name: "cut-off",
@@ -223,13 +268,19 @@ describe("Manager with leader election", () => {
       await waitFor("a to lead", () => a.mgr.isLeader());
       const b = await start("b", restConfig);
       await client.create(ConfigMapKind, { metadata: { name: "target", namespace: ns } });
-      await waitFor("the leader to write", () => writes.a.some((w) => w.controller === "cut-off" && w.code === 200));
+      await waitFor("the leader to write", () =>
+        writes.a.some((w) => w.controller === "cut-off" && w.code === 200),
+      );
       await new Promise((r) => setTimeout(r, lease.retryPeriodMs * 2));
       expect(writes.b.filter((w) => w.controller !== undefined)).toHaveLength(0);
 
       const cutAt = Date.now();
       proxy.cut();
-      await waitFor("a to close its write gate", () => lostAt > 0 && !a.mgr.isLeader(), lease.leaseDurationMs + 2000);
+      await waitFor(
+        "a to close its write gate",
+        () => lostAt > 0 && !a.mgr.isLeader(),
+        lease.leaseDurationMs + 2000,
+      );
       const gateClosedAt = lostAt;
       const outcome = await a.running.then(
         () => "resolved",
@@ -239,18 +290,26 @@ describe("Manager with leader election", () => {
       expect(outcome).toBe("leader election lost");
       expect(gateClosedAt - cutAt).toBeLessThan(lease.leaseDurationMs); // it gave up before its lease could expire for b
 
-      await waitFor("b to take over and write", () => writes.b.some((w) => w.controller === "cut-off" && w.code === 200), 20_000);
+      await waitFor(
+        "b to take over and write",
+        () => writes.b.some((w) => w.controller === "cut-off" && w.code === 200),
+        20_000,
+      );
       const bFirstWrite = writes.b.find((w) => w.controller !== undefined && w.code === 200)!.at;
-      const aLastWrite = Math.max(...writes.a.filter((w) => w.controller !== undefined && w.code === 200).map((w) => w.at));
+      const aLastWrite = Math.max(
+        ...writes.a.filter((w) => w.controller !== undefined && w.code === 200).map((w) => w.at),
+      );
       console.log(
         `cut-off: a closed its gate ${gateClosedAt - cutAt} ms and stopped ${stoppedAt - cutAt} ms after the cut, b wrote first ${bFirstWrite - cutAt} ms after it; a's last write landed ${aLastWrite - cutAt} ms after it`,
       );
       expect(bFirstWrite).toBeGreaterThan(aLastWrite); // never two writers
       // a is reachable again: its gate, not the network, keeps it from writing.
       proxy.restore();
-      await expect(a.mgr.client.patch(ConfigMapKind, "target", ns, "merge", { metadata: { annotations: { writer: "a-late" } } })).rejects.toBeInstanceOf(
-        LeadershipLostError,
-      );
+      await expect(
+        a.mgr.client.patch(ConfigMapKind, "target", ns, "merge", {
+          metadata: { annotations: { writer: "a-late" } },
+        }),
+      ).rejects.toBeInstanceOf(LeadershipLostError);
       await new Promise((r) => setTimeout(r, 1000));
       // No gated write of a's (its controller's; the lease's own are ungated) reached, or even tried to reach, the
       // server after its lease could have expired.
@@ -272,9 +331,16 @@ describe("examples/configmap-hash (the README controller)", () => {
   it("stamps ConfigMaps with their data hash, re-stamps on change, writes nothing when converged, exits 0 on SIGTERM", async () => {
     const ns = await namespace();
     const main = new URL("../examples/configmap-hash/main.ts", import.meta.url).pathname;
-    const { child, exit } = runChild([main, `--kubeconfig=${cp.kubeconfigPath}`, "--metrics-bind-address=0", "--health-probe-bind-address=127.0.0.1:0", "--log-level=warn"]);
+    const { child, exit } = runChild([
+      main,
+      `--kubeconfig=${cp.kubeconfigPath}`,
+      "--metrics-bind-address=0",
+      "--health-probe-bind-address=127.0.0.1:0",
+      "--log-level=warn",
+    ]);
     await client.create(ConfigMapKind, { metadata: { name: "app", namespace: ns }, data: { a: "1" } });
-    const hashOf = async () => (await client.get(ConfigMapKind, "app", ns)).metadata?.annotations?.[HASH_ANNOTATION];
+    const hashOf = async () =>
+      (await client.get(ConfigMapKind, "app", ns)).metadata?.annotations?.[HASH_ANNOTATION];
     await waitFor("the hash annotation", async () => (await hashOf()) !== undefined);
     const first = await hashOf();
     await client.patch(ConfigMapKind, "app", ns, "merge", { data: { a: "2" } });

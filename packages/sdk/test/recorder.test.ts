@@ -8,7 +8,13 @@ import { EventRecorder, eventKind } from "../src/recorder/index.ts";
 import { createTestNamespace, getTestEnv, kubectl } from "@kruise/testenv/vitest";
 import { createTestClient } from "./support/comms-client.ts";
 
-const configMapKind: Kind<ConfigMap> = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
+const configMapKind: Kind<ConfigMap> = {
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  plural: "configmaps",
+  namespaced: true,
+};
 
 describe("EventRecorder against the shared control plane", () => {
   let client: Client;
@@ -108,7 +114,11 @@ function recordingClient(behaviour: { fail?: boolean; gate?: Promise<void> } = {
   return { client, writes };
 }
 
-const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "p", namespace: "ns", uid: "u1", resourceVersion: "7" } };
+const pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "p", namespace: "ns", uid: "u1", resourceVersion: "7" },
+};
 
 describe("EventRecorder queueing and filtering", () => {
   it("spam-filters one object after a burst of 25, then allows one per 5 minutes", async () => {
@@ -119,12 +129,20 @@ describe("EventRecorder queueing and filtering", () => {
     await recorder.flush();
     expect(writes).toHaveLength(25);
     // Another object has its own bucket.
-    recorder.event({ ...pod, metadata: { ...pod.metadata, name: "q", uid: "u2" } }, "Normal", "Tick", "other");
+    recorder.event(
+      { ...pod, metadata: { ...pod.metadata, name: "q", uid: "u2" } },
+      "Normal",
+      "Tick",
+      "other",
+    );
     await clock.advance(5 * 60_000);
     recorder.event(pod, "Normal", "Tick", "after refill");
     recorder.event(pod, "Normal", "Tick", "still limited");
     await recorder.flush();
-    expect(writes.map((w) => (w.body as { message?: string }).message).slice(25)).toEqual(["other", "after refill"]);
+    expect(writes.map((w) => (w.body as { message?: string }).message).slice(25)).toEqual([
+      "other",
+      "after refill",
+    ]);
   });
 
   it("aggregates only within 10 minutes", async () => {

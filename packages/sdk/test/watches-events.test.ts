@@ -22,7 +22,9 @@ describe("watchesEvents", () => {
     mgr
       .controller("events-test")
       .for(ConfigMapKind)
-      .watchesEvents(`kruise.widget.${ns}.*.poked`, (e) => [{ namespace: e.namespace, name: `from-${e.name}` }])
+      .watchesEvents(`kruise.widget.${ns}.*.poked`, (e) => [
+        { namespace: e.namespace, name: `from-${e.name}` },
+      ])
       .reconcile(({ namespace, name }) => {
         if (namespace === ns) seen.push(name);
       });
@@ -34,7 +36,13 @@ describe("watchesEvents", () => {
       await waitFor(
         "the event to enqueue its key",
         () => {
-          mgr.eventBus!.publish({ kind: "Widget", namespace: ns, name: "w1", event: "poked", id: `${ns}-w1-poked-${++attempt}` });
+          mgr.eventBus!.publish({
+            kind: "Widget",
+            namespace: ns,
+            name: "w1",
+            event: "poked",
+            id: `${ns}-w1-poked-${++attempt}`,
+          });
           return seen.includes("from-w1");
         },
         20_000,

@@ -34,7 +34,11 @@ export async function findBinaries(explicitDir?: string): Promise<string> {
     }
   }
   if (missing.length > 0) {
-    throw new ControlPlaneError("binaries", `missing or not executable in ${dir}: ${missing.join(", ")}`, HOW_TO_BUILD);
+    throw new ControlPlaneError(
+      "binaries",
+      `missing or not executable in ${dir}: ${missing.join(", ")}`,
+      HOW_TO_BUILD,
+    );
   }
   return dir;
 }
@@ -42,7 +46,11 @@ export async function findBinaries(explicitDir?: string): Promise<string> {
 async function binDirFromBuildScript(): Promise<string> {
   const root = findRepoRoot();
   if (root === undefined) {
-    throw new ControlPlaneError("binaries", "KRUISE_BIN_DIR is not set and the Kruise-TS repository was not found", HOW_TO_BUILD);
+    throw new ControlPlaneError(
+      "binaries",
+      "KRUISE_BIN_DIR is not set and the Kruise-TS repository was not found",
+      HOW_TO_BUILD,
+    );
   }
   const script = join(root, "tools", "build-binaries.sh");
   return new Promise((resolve, reject) => {
@@ -54,7 +62,9 @@ async function binDirFromBuildScript(): Promise<string> {
       }
       const code = typeof error?.code === "number" ? error.code : undefined;
       const problem =
-        code === 3 ? "the control-plane binaries are not built yet" : `\`${script} --print\` failed: ${error?.message ?? "no output"}`;
+        code === 3
+          ? "the control-plane binaries are not built yet"
+          : `\`${script} --print\` failed: ${error?.message ?? "no output"}`;
       reject(new ControlPlaneError("binaries", problem, HOW_TO_BUILD));
     });
   });

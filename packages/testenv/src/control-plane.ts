@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findBinaries } from "./binaries.ts";
-import { compactEtcdToCurrentRevision, etcdReadiness, etcdSpec, etcdUrl, type EtcdPorts } from "./components/etcd.ts";
+import {
+  compactEtcdToCurrentRevision,
+  etcdReadiness,
+  etcdSpec,
+  etcdUrl,
+  type EtcdPorts,
+} from "./components/etcd.ts";
 import { healthzReadiness } from "./components/healthz.ts";
 import { apiserverCertDir, apiserverReadiness, apiserverSpec } from "./components/kube-apiserver.ts";
 import { controllerManagerSpec } from "./components/kube-controller-manager.ts";
@@ -35,8 +41,18 @@ const DEFAULT_ZONES = ["zone-a", "zone-b", "zone-c"];
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const nodeCount = options.nodes ?? 3;
   const zones = options.zones ?? DEFAULT_ZONES;
-  if (!Number.isInteger(nodeCount) || nodeCount < 0) throw new ControlPlaneError("options", `nodes must be an integer >= 0, got ${nodeCount}`, "pass e.g. { nodes: 3 }");
-  if (zones.length === 0) throw new ControlPlaneError("options", "zones must not be empty", "pass e.g. { zones: [\"zone-a\"] } or leave it out");
+  if (!Number.isInteger(nodeCount) || nodeCount < 0)
+    throw new ControlPlaneError(
+      "options",
+      `nodes must be an integer >= 0, got ${nodeCount}`,
+      "pass e.g. { nodes: 3 }",
+    );
+  if (zones.length === 0)
+    throw new ControlPlaneError(
+      "options",
+      "zones must not be empty",
+      'pass e.g. { zones: ["zone-a"] } or leave it out',
+    );
   const kubeletOptions = resolveKubeletOptions(options.kubelet);
   const log = options.log ?? (() => {});
 
@@ -78,7 +94,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const credentials = await writeCredentials(workDir, options.users ?? {});
 
     // etcd and kube-apiserver get fresh ports once more if another process grabbed the free ones first.
-    const launch = async (make: () => Promise<ProcessSpec>, readiness: (spec: ProcessSpec) => ReadinessCheck, canRetry: boolean): Promise<ManagedProcess> => {
+    const launch = async (
+      make: () => Promise<ProcessSpec>,
+      readiness: (spec: ProcessSpec) => ReadinessCheck,
+      canRetry: boolean,
+    ): Promise<ManagedProcess> => {
       for (let attempt = 0; ; attempt++) {
         const proc = new ManagedProcess(await make(), guard);
         proc.start();
@@ -99,7 +119,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const etcd = await stage("etcd", () =>
       launch(
         async () => {
-          etcdPorts = { client: fixed.etcdClient ?? (await freePort()), peer: fixed.etcdPeer ?? (await freePort()) };
+          etcdPorts = {
+            client: fixed.etcdClient ?? (await freePort()),
+            peer: fixed.etcdPeer ?? (await freePort()),
+          };
           return etcdSpec(binDir, workDir, etcdPorts);
         },
         () => etcdReadiness(etcdPorts),
@@ -113,7 +136,15 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       launch(
         async () => {
           apiserverPort = fixed.apiserver ?? (await freePort());
-          return apiserverSpec({ binDir, workDir, port: apiserverPort, etcdUrl: etcdUrl(etcdPorts), credentials, benchmarkMode, watchCache: options.watchCache ?? true });
+          return apiserverSpec({
+            binDir,
+            workDir,
+            port: apiserverPort,
+            etcdUrl: etcdUrl(etcdPorts),
+            credentials,
+            benchmarkMode,
+            watchCache: options.watchCache ?? true,
+          });
         },
         () => apiserverReadiness(`https://127.0.0.1:${apiserverPort}`, credentials.adminToken),
         fixed.apiserver === undefined,
@@ -121,7 +152,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     );
     const server = `https://127.0.0.1:${apiserverPort}`;
     const caData = await readFile(join(apiserverCertDir(workDir), "apiserver.crt"), "utf8");
-    const kubeconfig = renderKubeconfig({ server, caData, token: credentials.adminToken, user: "testenv-admin" });
+    const kubeconfig = renderKubeconfig({
+      server,
+      caData,
+      token: credentials.adminToken,
+      user: "testenv-admin",
+    });
     const kubeconfigPath = join(workDir, "admin.kubeconfig");
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
     client = new KubeHttpClient({ server, caData, token: credentials.adminToken }, 64);
@@ -136,30 +172,51 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     // Both are independent; starting them together saves several seconds on 2 cores.
     const components: Array<Promise<ManagedProcess>> = [];
     if (options.controllerManager ?? true) {
-      components.push(stage("kube-controller-manager", async () => {
-        const port = await freePort();
-        return launch(async () => controllerManagerSpec(binDir, workDir, kubeconfigPath, port), () => healthzReadiness(port), false);
-      }));
+      components.push(
+        stage("kube-controller-manager", async () => {
+          const port = await freePort();
+          return launch(
+            async () => controllerManagerSpec(binDir, workDir, kubeconfigPath, port),
+            () => healthzReadiness(port),
+            false,
+          );
+        }),
+      );
     }
     if (options.scheduler ?? true) {
-      components.push(stage("kube-scheduler", async () => {
-        const port = await freePort();
-        return launch(async () => schedulerSpec(binDir, workDir, kubeconfigPath, port, benchmarkMode), () => healthzReadiness(port), false);
-      }));
+      components.push(
+        stage("kube-scheduler", async () => {
+          const port = await freePort();
+          return launch(
+            async () => schedulerSpec(binDir, workDir, kubeconfigPath, port, benchmarkMode),
+            () => healthzReadiness(port),
+            false,
+          );
+        }),
+      );
     }
     await settleAll(components);
 
     const kubeletLog = createWriteStream(join(workDir, "kubelet.log"), { flags: "a" });
     kubeletLog.on("error", () => {});
-    const simKubelet = new SimKubelet(adminClient, simNodes(nodeCount, zones, kubeletOptions.nodeNamePrefix), kubeletOptions, (line) => {
-      kubeletLog.write(`${new Date().toISOString()} ${line}\n`);
-    });
+    const simKubelet = new SimKubelet(
+      adminClient,
+      simNodes(nodeCount, zones, kubeletOptions.nodeNamePrefix),
+      kubeletOptions,
+      (line) => {
+        kubeletLog.write(`${new Date().toISOString()} ${line}\n`);
+      },
+    );
     kubelet = simKubelet;
     await stage("kubelet", async () => {
       try {
         await simKubelet.start();
       } catch (error) {
-        throw new ControlPlaneError("kubelet", `registering ${nodeCount} simulated nodes failed: ${messageOf(error)}`, `read ${join(workDir, "kubelet.log")} and kube-apiserver.log`);
+        throw new ControlPlaneError(
+          "kubelet",
+          `registering ${nodeCount} simulated nodes failed: ${messageOf(error)}`,
+          `read ${join(workDir, "kubelet.log")} and kube-apiserver.log`,
+        );
       }
     });
 
@@ -198,7 +255,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       serviceAccountKubeconfig: async (namespace, name) => {
         const token = await serviceAccountToken(adminClient, namespace, name);
         const path = join(workDir, `sa-${namespace}-${name}.kubeconfig`);
-        await writeFile(path, renderKubeconfig({ server, caData, token, user: `${namespace}-${name}` }, namespace), { mode: 0o600 });
+        await writeFile(
+          path,
+          renderKubeconfig({ server, caData, token, user: `${namespace}-${name}` }, namespace),
+          { mode: 0o600 },
+        );
         return path;
       },
       stopApiserver: () => apiserver.stop(),
@@ -215,7 +276,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         await natsProcess?.stop();
       },
       startNats: async () => {
-        if (natsProcess === undefined) throw new ControlPlaneError("nats-server", "this control plane was started with nats: false", "start it with nats: true (the default)");
+        if (natsProcess === undefined)
+          throw new ControlPlaneError(
+            "nats-server",
+            "this control plane was started with nats: false",
+            "start it with nats: true (the default)",
+          );
         if (natsProcess.running) return;
         natsProcess.start();
         await natsProcess.waitUntilReady(natsReadiness(natsPorts));
@@ -225,7 +291,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         await compactEtcdToCurrentRevision(etcdPorts);
       },
       processes: () =>
-        started.flatMap((proc) => (proc.running && proc.pid !== undefined ? [{ name: proc.name, pid: proc.pid }] : [])),
+        started.flatMap((proc) =>
+          proc.running && proc.pid !== undefined ? [{ name: proc.name, pid: proc.pid }] : [],
+        ),
       stop: async () => {
         if (stopped) return;
         stopped = true;
@@ -248,7 +316,12 @@ async function settleAll(starts: Array<Promise<unknown>>): Promise<void> {
 }
 
 async function checkFixedPorts(ports: Partial<ControlPlanePorts>): Promise<void> {
-  const owners: Record<keyof ControlPlanePorts, string> = { etcdClient: "etcd", etcdPeer: "etcd", apiserver: "kube-apiserver", nats: "nats-server" };
+  const owners: Record<keyof ControlPlanePorts, string> = {
+    etcdClient: "etcd",
+    etcdPeer: "etcd",
+    apiserver: "kube-apiserver",
+    nats: "nats-server",
+  };
   for (const [key, port] of Object.entries(ports) as Array<[keyof ControlPlanePorts, number | undefined]>) {
     if (port === undefined) continue;
     if (await isPortBusy(port)) {
@@ -281,6 +354,11 @@ async function serviceAccountToken(client: KubeHttpClient, namespace: string, na
     spec: { expirationSeconds: 86_400 },
   });
   const token = request.status?.token;
-  if (token === undefined) throw new ControlPlaneError("kube-apiserver", `TokenRequest for ${namespace}/${name} returned no token`, "read kube-apiserver.log");
+  if (token === undefined)
+    throw new ControlPlaneError(
+      "kube-apiserver",
+      `TokenRequest for ${namespace}/${name} returned no token`,
+      "read kube-apiserver.log",
+    );
   return token;
 }

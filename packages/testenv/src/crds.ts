@@ -23,19 +23,31 @@ export async function readCrds(dir: string): Promise<Array<{ file: string; crd: 
   try {
     files = (await readdir(dir)).filter((file) => file.endsWith(".yaml") || file.endsWith(".yml")).sort();
   } catch (error) {
-    throw new ControlPlaneError("crds", `cannot read the CRD folder ${dir}: ${messageOf(error)}`, "pass crdsDir: false, or a folder of CRD manifests");
+    throw new ControlPlaneError(
+      "crds",
+      `cannot read the CRD folder ${dir}: ${messageOf(error)}`,
+      "pass crdsDir: false, or a folder of CRD manifests",
+    );
   }
   const crds: Array<{ file: string; crd: CrdManifest }> = [];
   for (const file of files) {
     const path = join(dir, file);
     for (const doc of parseAllDocuments(await readFile(path, "utf8"))) {
       if (doc.errors.length > 0) {
-        throw new ControlPlaneError("crds", `${path} is not valid YAML: ${doc.errors[0]?.message ?? ""}`, "fix or regenerate the manifest");
+        throw new ControlPlaneError(
+          "crds",
+          `${path} is not valid YAML: ${doc.errors[0]?.message ?? ""}`,
+          "fix or regenerate the manifest",
+        );
       }
       const crd = doc.toJS() as CrdManifest | null;
       if (crd === null) continue;
       if (crd.kind !== "CustomResourceDefinition" || crd.metadata?.name === undefined) {
-        throw new ControlPlaneError("crds", `${path} holds a ${crd.kind ?? "document without kind"}, not a named CustomResourceDefinition`, "keep only CRDs in the CRD folder");
+        throw new ControlPlaneError(
+          "crds",
+          `${path} holds a ${crd.kind ?? "document without kind"}, not a named CustomResourceDefinition`,
+          "keep only CRDs in the CRD folder",
+        );
       }
       crds.push({ file: path, crd });
     }
@@ -51,7 +63,11 @@ export async function applyCrds(client: KubeHttpClient, dir: string): Promise<st
     try {
       await client.patch(`${CRD_PATH}/${name}`, crd, APPLY_PATCH, { fieldManager: "testenv", force: true });
     } catch (error) {
-      throw new ControlPlaneError("crds", `applying CRD ${name} from ${file} failed: ${messageOf(error)}`, "fix the manifest (regenerate it from @kruise/api), then start again");
+      throw new ControlPlaneError(
+        "crds",
+        `applying CRD ${name} from ${file} failed: ${messageOf(error)}`,
+        "fix the manifest (regenerate it from @kruise/api), then start again",
+      );
     }
   }
   const names = crds.map(({ crd }) => crd.metadata?.name ?? "");
@@ -72,11 +88,16 @@ async function waitEstablished(client: KubeHttpClient, names: string[]): Promise
         continue;
       }
       const names = conditions.find((c) => c.type === "NamesAccepted" && c.status === "False");
-      if (names !== undefined) lastProblem = `${name}: ${names.message ?? names.reason ?? "names not accepted"}`;
+      if (names !== undefined)
+        lastProblem = `${name}: ${names.message ?? names.reason ?? "names not accepted"}`;
     }
     if (pending.size === 0) return;
     if (Date.now() > deadline) {
-      throw new ControlPlaneError("crds", `not Established after ${ESTABLISH_TIMEOUT_MS / 1000} s: ${[...pending].join(", ")}${lastProblem === "" ? "" : ` (${lastProblem})`}`, "check the CRDs' names and schema with `kubectl get crd -o yaml`");
+      throw new ControlPlaneError(
+        "crds",
+        `not Established after ${ESTABLISH_TIMEOUT_MS / 1000} s: ${[...pending].join(", ")}${lastProblem === "" ? "" : ` (${lastProblem})`}`,
+        "check the CRDs' names and schema with `kubectl get crd -o yaml`",
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -25,7 +25,10 @@ export function randomToken(): string {
  * Writes the static token file (admin in system:masters plus the requested users) and the RSA pair
  * that signs ServiceAccount tokens, so TokenRequest works without a token controller.
  */
-export async function writeCredentials(dir: string, extraUsers: Record<string, string[]>): Promise<Credentials> {
+export async function writeCredentials(
+  dir: string,
+  extraUsers: Record<string, string[]>,
+): Promise<Credentials> {
   const adminToken = randomToken();
   const users = Object.entries(extraUsers).map(([name, groups]) => ({ name, groups, token: randomToken() }));
   const lines = [{ name: "testenv-admin", groups: ["system:masters"], token: adminToken }, ...users].map(
@@ -37,7 +40,9 @@ export async function writeCredentials(dir: string, extraUsers: Record<string, s
   const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const serviceAccountPrivateKey = join(dir, "service-account.key");
   const serviceAccountPublicKey = join(dir, "service-account.pub");
-  await writeFile(serviceAccountPrivateKey, pair.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  await writeFile(serviceAccountPrivateKey, pair.privateKey.export({ type: "pkcs8", format: "pem" }), {
+    mode: 0o600,
+  });
   await writeFile(serviceAccountPublicKey, pair.publicKey.export({ type: "spki", format: "pem" }));
   return { adminToken, users, tokenFile, serviceAccountPublicKey, serviceAccountPrivateKey };
 }

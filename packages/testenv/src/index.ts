@@ -1,9 +1,19 @@
 export { startControlPlane } from "./control-plane.ts";
 export { findBinaries, REQUIRED_BINARIES } from "./binaries.ts";
 export { ControlPlaneError } from "./errors.ts";
-export type { ControlPlane, ControlPlaneOptions, ControlPlanePorts, KubectlResult, StartupTimings } from "./types.ts";
+export type {
+  ControlPlane,
+  ControlPlaneOptions,
+  ControlPlanePorts,
+  KubectlResult,
+  StartupTimings,
+} from "./types.ts";
 export { SimKubelet, type KubeletStats } from "./kubelet/sim-kubelet.ts";
-export { DEFAULT_KUBELET_OPTIONS, type KubeletOptions, type NodeCapacity } from "./kubelet/kubelet-options.ts";
+export {
+  DEFAULT_KUBELET_OPTIONS,
+  type KubeletOptions,
+  type NodeCapacity,
+} from "./kubelet/kubelet-options.ts";
 export type { PodFaults } from "./kubelet/pod-faults.ts";
 export type { SimNode } from "./kubelet/sim-node.ts";
 export * from "./kubelet/annotations.ts";

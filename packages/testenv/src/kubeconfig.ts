@@ -12,9 +12,22 @@ export function renderKubeconfig(input: KubeconfigInput, namespace?: string): st
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: "testenv", cluster: { server: input.server, "certificate-authority-data": Buffer.from(input.caData).toString("base64") } }],
+    clusters: [
+      {
+        name: "testenv",
+        cluster: {
+          server: input.server,
+          "certificate-authority-data": Buffer.from(input.caData).toString("base64"),
+        },
+      },
+    ],
     users: [{ name: input.user, user: { token: input.token } }],
-    contexts: [{ name: input.user, context: { cluster: "testenv", user: input.user, ...(namespace === undefined ? {} : { namespace }) } }],
+    contexts: [
+      {
+        name: input.user,
+        context: { cluster: "testenv", user: input.user, ...(namespace === undefined ? {} : { namespace }) },
+      },
+    ],
     "current-context": input.user,
   });
 }

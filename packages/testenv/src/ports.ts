@@ -10,7 +10,9 @@ export async function freePort(): Promise<number> {
     server.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => {
       const address = server.address();
       const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error("could not read the port the kernel assigned"))));
+      server.close(() =>
+        port > 0 ? resolve(port) : reject(new Error("could not read the port the kernel assigned")),
+      );
     });
   });
 }

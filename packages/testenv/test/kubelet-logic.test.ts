@@ -8,9 +8,20 @@ import { desiredPodStatus } from "../src/kubelet/pod-status.ts";
 import { statusPatch, statusUpToDate } from "../src/kubelet/status-diff.ts";
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
-const noFaults: PodFaults = { pullDelayMs: 0, pullFail: false, crashLoop: false, hold: false, notReady: false, exitCode: undefined };
+const noFaults: PodFaults = {
+  pullDelayMs: 0,
+  pullFail: false,
+  crashLoop: false,
+  hold: false,
+  notReady: false,
+  exitCode: undefined,
+};
 
-function makePod(containers: Array<[string, string]>, extra: Partial<NonNullable<Pod["spec"]>> = {}, status?: PodStatus): Pod {
+function makePod(
+  containers: Array<[string, string]>,
+  extra: Partial<NonNullable<Pod["spec"]>> = {},
+  status?: PodStatus,
+): Pod {
   return {
     metadata: { name: "p", namespace: "ns", uid: "uid-1" },
     spec: { containers: containers.map(([name, image]) => ({ name, image })), nodeName: "n0", ...extra },
@@ -20,7 +31,14 @@ function makePod(containers: Array<[string, string]>, extra: Partial<NonNullable
 
 function run(pod: Pod, runtime: PodRuntime, now: number, faults: Partial<PodFaults> = {}) {
   const wake = stepPod(runtime, pod, { now, faults: { ...noFaults, ...faults }, crashLoopIntervalMs: 1_000 });
-  const status = desiredPodStatus({ pod, runtime, faults: { ...noFaults, ...faults }, hostIP: "172.18.0.3", nodeReady: true, now });
+  const status = desiredPodStatus({
+    pod,
+    runtime,
+    faults: { ...noFaults, ...faults },
+    hostIP: "172.18.0.3",
+    nodeReady: true,
+    now,
+  });
   return { wake, status };
 }
 
@@ -28,8 +46,20 @@ const ready = (status: PodStatus) => status.conditions?.find((c) => c.type === "
 
 describe("pod runtime and status (pure)", () => {
   it.each([
-    { name: "no pull delay: Running at once", delay: 0, phase: "Running", waiting: undefined, wake: undefined },
-    { name: "pull delay: Pending, ContainerCreating, woken when the pull ends", delay: 2_000, phase: "Pending", waiting: "ContainerCreating", wake: 2_000 },
+    {
+      name: "no pull delay: Running at once",
+      delay: 0,
+      phase: "Running",
+      waiting: undefined,
+      wake: undefined,
+    },
+    {
+      name: "pull delay: Pending, ContainerCreating, woken when the pull ends",
+      delay: 2_000,
+      phase: "Pending",
+      waiting: "ContainerCreating",
+      wake: 2_000,
+    },
   ])("first start — $name", ({ delay, phase, waiting, wake }) => {
     const pod = makePod([["app", "nginx:1.25"]]);
     const runtime = newPodRuntime(pod, "10.244.0.1", T0);
@@ -40,19 +70,35 @@ describe("pod runtime and status (pure)", () => {
     if (delay > 0) {
       const later = run(pod, runtime, T0 + delay, { pullDelayMs: delay });
       expect(later.status.phase).toBe("Running");
-      expect(later.status.containerStatuses?.[0]).toMatchObject({ ready: true, started: true, restartCount: 0, imageID: imageIdFor("nginx:1.25") });
+      expect(later.status.containerStatuses?.[0]).toMatchObject({
+        ready: true,
+        started: true,
+        restartCount: 0,
+        imageID: imageIdFor("nginx:1.25"),
+      });
     }
   });
 
   it("changes one container's image in place and leaves the other alone", () => {
-    const pod = makePod([["main", "nginx:1.25"], ["side", "busybox"]]);
+    const pod = makePod([
+      ["main", "nginx:1.25"],
+      ["side", "busybox"],
+    ]);
     const runtime = newPodRuntime(pod, "10.244.0.1", T0);
     const before = run(pod, runtime, T0).status;
-    const updated = makePod([["main", "nginx:1.26"], ["side", "busybox"]]);
+    const updated = makePod([
+      ["main", "nginx:1.26"],
+      ["side", "busybox"],
+    ]);
     const after = run(updated, runtime, T0 + 5_000).status;
     const [mainBefore, sideBefore] = before.containerStatuses ?? [];
     const [mainAfter, sideAfter] = after.containerStatuses ?? [];
-    expect(mainAfter).toMatchObject({ image: "nginx:1.26", imageID: imageIdFor("nginx:1.26"), restartCount: 1, ready: true });
+    expect(mainAfter).toMatchObject({
+      image: "nginx:1.26",
+      imageID: imageIdFor("nginx:1.26"),
+      restartCount: 1,
+      ready: true,
+    });
     expect(mainAfter?.lastState?.terminated?.containerID).toBe(mainBefore?.containerID);
     expect(sideAfter).toEqual(sideBefore);
     expect(after.podIP).toBe(before.podIP);
@@ -73,7 +119,10 @@ describe("pod runtime and status (pure)", () => {
     const pod = makePod([["app", "nginx"]]);
     const runtime = newPodRuntime(pod, "10.244.0.1", T0);
     run(pod, runtime, T0);
-    const counts = [0, 500, 1_000, 2_000].map((dt) => run(pod, runtime, T0 + 10 + dt, { crashLoop: true }).status.containerStatuses?.[0]?.restartCount);
+    const counts = [0, 500, 1_000, 2_000].map(
+      (dt) =>
+        run(pod, runtime, T0 + 10 + dt, { crashLoop: true }).status.containerStatuses?.[0]?.restartCount,
+    );
     expect(counts).toEqual([1, 1, 2, 3]);
     const recovered = run(pod, runtime, T0 + 5_000).status;
     expect(recovered.containerStatuses?.[0]).toMatchObject({ ready: true, restartCount: 3 });
@@ -83,23 +132,46 @@ describe("pod runtime and status (pure)", () => {
     { restartPolicy: "Never", exitCode: 0, phase: "Succeeded" },
     { restartPolicy: "OnFailure", exitCode: 2, phase: "Failed" },
     { restartPolicy: "Always", exitCode: 0, phase: "Running" },
-  ] as const)("exit code $exitCode with restartPolicy $restartPolicy -> $phase", ({ restartPolicy, exitCode, phase }) => {
-    const pod = makePod([["app", "job"]], { restartPolicy });
-    const { status } = run(pod, newPodRuntime(pod, "10.244.0.1", T0), T0, { exitCode });
-    expect(status.phase).toBe(phase);
-  });
+  ] as const)(
+    "exit code $exitCode with restartPolicy $restartPolicy -> $phase",
+    ({ restartPolicy, exitCode, phase }) => {
+      const pod = makePod([["app", "job"]], { restartPolicy });
+      const { status } = run(pod, newPodRuntime(pod, "10.244.0.1", T0), T0, { exitCode });
+      expect(status.phase).toBe(phase);
+    },
+  );
 
   it.each([
     { gates: [], conditions: [], ready: "True", reason: undefined },
     { gates: ["G"], conditions: [], ready: "False", reason: "ReadinessGatesNotReady" },
-    { gates: ["G"], conditions: [{ type: "G", status: "False" }], ready: "False", reason: "ReadinessGatesNotReady" },
-    { gates: ["G", "H"], conditions: [{ type: "G", status: "True" }, { type: "H", status: "True" }], ready: "True", reason: undefined },
-  ])("readiness gates $gates with $conditions -> Ready $ready", ({ gates, conditions, ready: expected, reason }) => {
-    const pod = makePod([["app", "nginx"]], { readinessGates: gates.map((conditionType) => ({ conditionType })) }, { conditions });
-    const { status } = run(pod, newPodRuntime(pod, "10.244.0.1", T0), T0);
-    expect(ready(status)?.status).toBe(expected);
-    expect(ready(status)?.reason).toBe(reason);
-  });
+    {
+      gates: ["G"],
+      conditions: [{ type: "G", status: "False" }],
+      ready: "False",
+      reason: "ReadinessGatesNotReady",
+    },
+    {
+      gates: ["G", "H"],
+      conditions: [
+        { type: "G", status: "True" },
+        { type: "H", status: "True" },
+      ],
+      ready: "True",
+      reason: undefined,
+    },
+  ])(
+    "readiness gates $gates with $conditions -> Ready $ready",
+    ({ gates, conditions, ready: expected, reason }) => {
+      const pod = makePod(
+        [["app", "nginx"]],
+        { readinessGates: gates.map((conditionType) => ({ conditionType })) },
+        { conditions },
+      );
+      const { status } = run(pod, newPodRuntime(pod, "10.244.0.1", T0), T0);
+      expect(ready(status)?.status).toBe(expected);
+      expect(ready(status)?.reason).toBe(reason);
+    },
+  );
 
   it("adopts what an earlier kubelet reported instead of restarting containers", () => {
     const pod = makePod([["app", "nginx"]]);
@@ -132,7 +204,11 @@ describe("status comparison", () => {
 
   it("nulls absent reasons in the patch so merge-by-type does not keep stale ones", () => {
     const readyCondition = statusPatch(desired).status.conditions as Array<Record<string, unknown>>;
-    expect(readyCondition.find((c) => c.type === "Ready")).toMatchObject({ status: "True", reason: null, message: null });
+    expect(readyCondition.find((c) => c.type === "Ready")).toMatchObject({
+      status: "True",
+      reason: null,
+      message: null,
+    });
   });
 });
 
@@ -145,13 +221,25 @@ describe("image ids and fault annotations", () => {
     ["localhost:5000/app@sha256:abc", "localhost:5000/app"],
   ])("%s -> %s", (image, repository) => {
     expect(qualifiedRepository(image)).toBe(repository);
-    expect(imageIdFor(image)).toMatch(new RegExp(`^${repository.replace(/\./g, "\\.")}@sha256:[0-9a-f]{64}$`));
+    expect(imageIdFor(image)).toMatch(
+      new RegExp(`^${repository.replace(/\./g, "\\.")}@sha256:[0-9a-f]{64}$`),
+    );
   });
 
   it("reads annotations; in-process overrides win", () => {
-    const meta = { annotations: { "testenv.kruise.io/pull-delay-ms": "250", "testenv.kruise.io/crash-loop": "true", "testenv.kruise.io/exit-code": "oops" } };
+    const meta = {
+      annotations: {
+        "testenv.kruise.io/pull-delay-ms": "250",
+        "testenv.kruise.io/crash-loop": "true",
+        "testenv.kruise.io/exit-code": "oops",
+      },
+    };
     expect(podFaults(meta, 0)).toEqual({ ...noFaults, pullDelayMs: 250, crashLoop: true });
-    expect(podFaults(meta, 0, { crashLoop: false, hold: true })).toMatchObject({ crashLoop: false, hold: true, pullDelayMs: 250 });
+    expect(podFaults(meta, 0, { crashLoop: false, hold: true })).toMatchObject({
+      crashLoop: false,
+      hold: true,
+      pullDelayMs: 250,
+    });
   });
 });
 
@@ -160,14 +248,18 @@ describe("KeyedWorkQueue", () => {
     const passes: string[] = [];
     let inFlight = 0;
     let maxInFlight = 0;
-    const queue = new KeyedWorkQueue(2, async (key) => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      passes.push(key);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inFlight--;
-      return undefined;
-    }, () => {});
+    const queue = new KeyedWorkQueue(
+      2,
+      async (key) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        passes.push(key);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        return undefined;
+      },
+      () => {},
+    );
     for (const key of ["a", "a", "b", "c", "a"]) queue.add(key);
     await new Promise((resolve) => setTimeout(resolve, 5));
     queue.add("a");

@@ -18,9 +18,19 @@ describe("control plane lifecycle", () => {
   const ns = "lifecycle";
 
   beforeAll(async () => {
-    plane = await startControlPlane({ nodes: 2, zones: ["east", "west"], crdsDir: false, users: { alice: ["developers"] }, watchCache: false });
+    plane = await startControlPlane({
+      nodes: 2,
+      zones: ["east", "west"],
+      crdsDir: false,
+      users: { alice: ["developers"] },
+      watchCache: false,
+    });
     client = adminClient(plane);
-    await client.create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+    await client.create("/api/v1/namespaces", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: ns },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -29,10 +39,14 @@ describe("control plane lifecycle", () => {
   });
 
   const readyPod = (name: string) =>
-    waitFor(`pod ${name} Ready`, async () => {
-      const current = await client.get<Pod>(podPath(ns, name));
-      return isPodReady(current) ? current : undefined;
-    }, 40_000);
+    waitFor(
+      `pod ${name} Ready`,
+      async () => {
+        const current = await client.get<Pod>(podPath(ns, name));
+        return isPodReady(current) ? current : undefined;
+      },
+      40_000,
+    );
 
   it("keeps working across an apiserver restart: the kubelet and scheduler reconnect", async () => {
     await plane.restartApiserver();
@@ -57,21 +71,32 @@ describe("control plane lifecycle", () => {
   });
 
   it("compacts etcd so that a watch from an older resourceVersion gets 410 Gone", async () => {
-    const list = await client.get<{ metadata: { resourceVersion: string } }>(`/api/v1/namespaces/${ns}/configmaps`);
+    const list = await client.get<{ metadata: { resourceVersion: string } }>(
+      `/api/v1/namespaces/${ns}/configmaps`,
+    );
     for (let i = 0; i < 5; i++) {
-      await client.create(`/api/v1/namespaces/${ns}/configmaps`, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: `cm-${i}` } });
+      await client.create(`/api/v1/namespaces/${ns}/configmaps`, {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `cm-${i}` },
+      });
     }
     await plane.compactEtcd();
     let gone = false;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), 5_000);
     try {
-      await client.watch<{ code?: number }>(`/api/v1/namespaces/${ns}/configmaps`, { resourceVersion: list.metadata.resourceVersion }, (event) => {
-        if (event.type === "ERROR" && event.object.code === 410) {
-          gone = true;
-          abort.abort();
-        }
-      }, abort.signal);
+      await client.watch<{ code?: number }>(
+        `/api/v1/namespaces/${ns}/configmaps`,
+        { resourceVersion: list.metadata.resourceVersion },
+        (event) => {
+          if (event.type === "ERROR" && event.object.code === 410) {
+            gone = true;
+            abort.abort();
+          }
+        },
+        abort.signal,
+      );
     } catch (error) {
       if (error instanceof KubeApiError && error.code === 410) gone = true;
       else if (!abort.signal.aborted) throw error;
@@ -83,7 +108,12 @@ describe("control plane lifecycle", () => {
 
   it("writes a least-privilege ServiceAccount kubeconfig, and static users get their own tokens", async () => {
     const path = await plane.serviceAccountKubeconfig(ns, "robot");
-    const whoami = await runKubectl(plane.binDir, path, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+    const whoami = await runKubectl(plane.binDir, path, [
+      "auth",
+      "whoami",
+      "-o",
+      "jsonpath={.status.userInfo.username}",
+    ]);
     expect(whoami.stdout).toBe(`system:serviceaccount:${ns}:robot`);
     const denied = await runKubectl(plane.binDir, path, ["get", "pods"]);
     expect(denied.code).not.toBe(0);
@@ -91,13 +121,18 @@ describe("control plane lifecycle", () => {
 
     const alice = plane.userTokens.alice;
     expect(alice).toBeTruthy();
-    const asAlice = await plane.kubectl(["auth", "whoami", "-o", "jsonpath={.status.userInfo.groups}"], { token: alice });
+    const asAlice = await plane.kubectl(["auth", "whoami", "-o", "jsonpath={.status.userInfo.groups}"], {
+      token: alice,
+    });
     expect(asAlice.stdout).toContain("developers");
     expect((await plane.kubectl(["get", "pods", "-n", ns], { token: alice })).stderr).toContain("Forbidden");
   });
 
   it("makes a node NotReady from this process and by annotation; its pods follow", async () => {
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "on-node-0", { nodeName: "testenv-node-0" }));
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "on-node-0", { nodeName: "testenv-node-0" }),
+    );
     await readyPod("on-node-0");
     const nodeState = (name: string) =>
       client.get<Node>(`/api/v1/nodes/${name}`).then((node) => ({
@@ -118,9 +153,20 @@ describe("control plane lifecycle", () => {
     await readyPod("on-node-0");
     expect(await nodeState("testenv-node-0")).toEqual({ ready: "True", tainted: false });
 
-    await client.patch(`/api/v1/nodes/testenv-node-1`, { metadata: { annotations: { [NOT_READY_ANNOTATION]: "true" } } }, MERGE_PATCH);
-    await waitFor("node-1 NotReady by annotation", async () => (await nodeState("testenv-node-1")).ready === "False");
-    await client.patch(`/api/v1/nodes/testenv-node-1`, { metadata: { annotations: { [NOT_READY_ANNOTATION]: null } } }, MERGE_PATCH);
+    await client.patch(
+      `/api/v1/nodes/testenv-node-1`,
+      { metadata: { annotations: { [NOT_READY_ANNOTATION]: "true" } } },
+      MERGE_PATCH,
+    );
+    await waitFor(
+      "node-1 NotReady by annotation",
+      async () => (await nodeState("testenv-node-1")).ready === "False",
+    );
+    await client.patch(
+      `/api/v1/nodes/testenv-node-1`,
+      { metadata: { annotations: { [NOT_READY_ANNOTATION]: null } } },
+      MERGE_PATCH,
+    );
     await waitFor("node-1 Ready again", async () => (await nodeState("testenv-node-1")).ready === "True");
   });
 
@@ -128,14 +174,23 @@ describe("control plane lifecycle", () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "handled"));
     await readyPod("handled");
     plane.kubelet.setPodFaults(ns, "handled", { notReady: true });
-    await waitFor("not ready by override", async () => !isPodReady(await client.get<Pod>(podPath(ns, "handled"))));
+    await waitFor(
+      "not ready by override",
+      async () => !isPodReady(await client.get<Pod>(podPath(ns, "handled"))),
+    );
     plane.kubelet.setPodFaults(ns, "handled", undefined);
     await readyPod("handled");
   });
 
   it("lists its processes and removes everything on stop()", async () => {
     const processes = plane.processes();
-    expect(processes.map((p) => p.name).sort()).toEqual(["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "nats-server"]);
+    expect(processes.map((p) => p.name).sort()).toEqual([
+      "etcd",
+      "kube-apiserver",
+      "kube-controller-manager",
+      "kube-scheduler",
+      "nats-server",
+    ]);
     await client.close();
     await plane.stop();
     for (const { pid } of processes) expect(() => process.kill(pid, 0)).toThrow();

@@ -37,7 +37,11 @@ describe("nats-server with JetStream", () => {
     expect(second.duplicate).toBe(true);
     expect(second.seq).toBe(first.seq);
 
-    await jsm.consumers.add(stream, { durable_name: "reader", ack_policy: AckPolicy.Explicit, ack_wait: 1_000_000_000 });
+    await jsm.consumers.add(stream, {
+      durable_name: "reader",
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: 1_000_000_000,
+    });
     const consumer = await js.consumers.get(stream, "reader");
     const received: string[] = [];
     for await (const message of await consumer.fetch({ max_messages: 10, expires: 1_500 })) {
@@ -48,7 +52,8 @@ describe("nats-server with JetStream", () => {
     // Acknowledged: nothing is redelivered after the ack wait.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     const again: string[] = [];
-    for await (const message of await consumer.fetch({ max_messages: 10, expires: 1_000 })) again.push(message.string());
+    for await (const message of await consumer.fetch({ max_messages: 10, expires: 1_000 }))
+      again.push(message.string());
     expect(again).toEqual([]);
   });
 });

@@ -25,23 +25,34 @@ describe("a crashed owner leaves nothing behind", () => {
     const dir = await mkdtemp(join(tmpdir(), "testenv-orphans-"));
     dirs.push(dir);
     const script = join(dir, "owner.ts");
-    await writeFile(script, `
+    await writeFile(
+      script,
+      `
       import { startControlPlane } from ${JSON.stringify(join(import.meta.dirname, "..", "src", "index.ts"))};
       const plane = await startControlPlane({ nodes: 1, crdsDir: false, controllerManager: false, scheduler: false });
       process.stdout.write(JSON.stringify({ workDir: plane.workDir, pids: plane.processes().map((p) => p.pid) }) + "\\n");
       setInterval(() => {}, 1000);
-    `);
+    `,
+    );
     const owner = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
     let output = "";
     owner.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-    const started = await waitFor("owner started its control plane", async () => {
-      const line = output.split("\n").find((l) => l.startsWith("{"));
-      return line === undefined ? undefined : (JSON.parse(line) as { workDir: string; pids: number[] });
-    }, 90_000);
+    const started = await waitFor(
+      "owner started its control plane",
+      async () => {
+        const line = output.split("\n").find((l) => l.startsWith("{"));
+        return line === undefined ? undefined : (JSON.parse(line) as { workDir: string; pids: number[] });
+      },
+      90_000,
+    );
     expect(started.pids).toHaveLength(3);
     expect(started.pids.every(alive)).toBe(true);
 
     owner.kill("SIGKILL");
-    await waitFor("children ended and work dir removed", async () => !started.pids.some(alive) && !existsSync(started.workDir), 15_000);
+    await waitFor(
+      "children ended and work dir removed",
+      async () => !started.pids.some(alive) && !existsSync(started.workDir),
+      15_000,
+    );
   });
 });

@@ -35,23 +35,37 @@ describe("simulated kubelet with the real scheduler", () => {
     expect(app).toMatchObject({ image: "nginx:1.25", ready: true, started: true, restartCount: 0 });
     expect(app?.state?.running?.startedAt).toBeTruthy();
     expect(running.status?.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
-    expect(running.status?.hostIP).toBe(node.status?.addresses?.find((a) => a.type === "InternalIP")?.address);
+    expect(running.status?.hostIP).toBe(
+      node.status?.addresses?.find((a) => a.type === "InternalIP")?.address,
+    );
     expect(running.status?.startTime).toBeTruthy();
   });
 
   it("changes an image in place: same UID and IP, new imageID, restartCount 1, other container untouched", async () => {
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "inplace", {
-      containers: [{ name: "main", image: "nginx:1.25" }, { name: "sidecar", image: "busybox:1.36" }],
-    }));
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "inplace", {
+        containers: [
+          { name: "main", image: "nginx:1.25" },
+          { name: "sidecar", image: "busybox:1.36" },
+        ],
+      }),
+    );
     const before = await waitReady("inplace");
     const mainBefore = containerStatus(before, "main");
     const sidecarBefore = containerStatus(before, "sidecar");
 
-    await client.patch(podPath(ns, "inplace"), { spec: { containers: [{ name: "main", image: "nginx:1.26" }] } }, STRATEGIC_MERGE_PATCH);
+    await client.patch(
+      podPath(ns, "inplace"),
+      { spec: { containers: [{ name: "main", image: "nginx:1.26" }] } },
+      STRATEGIC_MERGE_PATCH,
+    );
     const after = await waitFor("main container restarted on nginx:1.26", async () => {
       const current = await get("inplace");
       const main = containerStatus(current, "main");
-      return main?.image === "nginx:1.26" && main.restartCount === 1 && isPodReady(current) ? current : undefined;
+      return main?.image === "nginx:1.26" && main.restartCount === 1 && isPodReady(current)
+        ? current
+        : undefined;
     });
     const mainAfter = containerStatus(after, "main");
     expect(after.metadata?.uid).toBe(before.metadata?.uid);
@@ -64,19 +78,39 @@ describe("simulated kubelet with the real scheduler", () => {
   });
 
   it("holds a pod still (step-by-step) until the hold annotation is removed, then applies the pull delay", async () => {
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "stepwise", {}, { "testenv.kruise.io/pull-delay-ms": "1500" }));
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "stepwise", {}, { "testenv.kruise.io/pull-delay-ms": "1500" }),
+    );
     const ready = await waitReady("stepwise");
-    await client.patch(podPath(ns, "stepwise"), { metadata: { annotations: { [HOLD_ANNOTATION]: "true" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } }, STRATEGIC_MERGE_PATCH);
+    await client.patch(
+      podPath(ns, "stepwise"),
+      {
+        metadata: { annotations: { [HOLD_ANNOTATION]: "true" } },
+        spec: { containers: [{ name: "app", image: "nginx:1.27" }] },
+      },
+      STRATEGIC_MERGE_PATCH,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const held = await get("stepwise");
     expect(containerStatus(held, "app")).toEqual(containerStatus(ready, "app"));
 
-    await client.patch(podPath(ns, "stepwise"), { metadata: { annotations: { [HOLD_ANNOTATION]: null } } }, MERGE_PATCH);
+    await client.patch(
+      podPath(ns, "stepwise"),
+      { metadata: { annotations: { [HOLD_ANNOTATION]: null } } },
+      MERGE_PATCH,
+    );
     // During the 1.5 s pull the container is down: not ready, still reporting the old imageID.
-    const pulling = await waitFor("container pulling the new image", async () => {
-      const current = await get("stepwise");
-      return containerStatus(current, "app")?.state?.waiting?.reason === "ContainerCreating" ? current : undefined;
-    }, 5_000);
+    const pulling = await waitFor(
+      "container pulling the new image",
+      async () => {
+        const current = await get("stepwise");
+        return containerStatus(current, "app")?.state?.waiting?.reason === "ContainerCreating"
+          ? current
+          : undefined;
+      },
+      5_000,
+    );
     expect(isPodReady(pulling)).toBe(false);
     expect(containerStatus(pulling, "app")?.imageID).toBe(containerStatus(ready, "app")?.imageID);
     const done = await waitReady("stepwise");
@@ -84,16 +118,36 @@ describe("simulated kubelet with the real scheduler", () => {
   });
 
   it("keeps a pod with a readiness gate not Ready until the gate's condition is True, preserving that condition", async () => {
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "gated", { readinessGates: [{ conditionType: "InPlaceUpdateReady" }] }));
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "gated", { readinessGates: [{ conditionType: "InPlaceUpdateReady" }] }),
+    );
     const waiting = await waitFor("containers ready, pod held by its gate", async () => {
       const current = await get("gated");
       const ready = current.status?.conditions?.find((c) => c.type === "Ready");
-      return current.status?.conditions?.some((c) => c.type === "ContainersReady" && c.status === "True") && ready?.reason === "ReadinessGatesNotReady" ? current : undefined;
+      return current.status?.conditions?.some((c) => c.type === "ContainersReady" && c.status === "True") &&
+        ready?.reason === "ReadinessGatesNotReady"
+        ? current
+        : undefined;
     });
     expect(isPodReady(waiting)).toBe(false);
 
     const setGate = (status: "True" | "False") =>
-      client.patch(`${podPath(ns, "gated")}/status`, { status: { conditions: [{ type: "InPlaceUpdateReady", status, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z") }] } }, STRATEGIC_MERGE_PATCH);
+      client.patch(
+        `${podPath(ns, "gated")}/status`,
+        {
+          status: {
+            conditions: [
+              {
+                type: "InPlaceUpdateReady",
+                status,
+                lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+              },
+            ],
+          },
+        },
+        STRATEGIC_MERGE_PATCH,
+      );
     await setGate("False");
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(isPodReady(await get("gated"))).toBe(false);
@@ -107,29 +161,55 @@ describe("simulated kubelet with the real scheduler", () => {
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "doomed"));
     const running = await waitReady("doomed");
     await client.delete(podPath(ns, "doomed"));
-    await waitFor("pod gone", async () => {
-      try {
-        const current = await get("doomed");
-        return current.metadata?.uid !== running.metadata?.uid;
-      } catch (error) {
-        return isNotFound(error);
-      }
-    }, 15_000);
+    await waitFor(
+      "pod gone",
+      async () => {
+        try {
+          const current = await get("doomed");
+          return current.metadata?.uid !== running.metadata?.uid;
+        } catch (error) {
+          return isNotFound(error);
+        }
+      },
+      15_000,
+    );
 
     await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "held", {}, { [HOLD_ANNOTATION]: "false" }));
     await waitReady("held");
-    await client.patch(podPath(ns, "held"), { metadata: { annotations: { [HOLD_ANNOTATION]: "true" } } }, MERGE_PATCH);
+    await client.patch(
+      podPath(ns, "held"),
+      { metadata: { annotations: { [HOLD_ANNOTATION]: "true" } } },
+      MERGE_PATCH,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await client.delete(podPath(ns, "held"));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await get("held")).metadata?.deletionTimestamp).toBeTruthy();
-    await client.patch(podPath(ns, "held"), { metadata: { annotations: { [HOLD_ANNOTATION]: null } } }, MERGE_PATCH);
-    await waitFor("held pod gone after release", async () => get("held").then(() => false, (error: unknown) => isNotFound(error)), 15_000);
+    await client.patch(
+      podPath(ns, "held"),
+      { metadata: { annotations: { [HOLD_ANNOTATION]: null } } },
+      MERGE_PATCH,
+    );
+    await waitFor(
+      "held pod gone after release",
+      async () =>
+        get("held").then(
+          () => false,
+          (error: unknown) => isNotFound(error),
+        ),
+      15_000,
+    );
   });
 
   it("runs pods to completion on command: exit 0 -> Succeeded, non-zero -> Failed", async () => {
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "job-ok", { restartPolicy: "Never" }, { [EXIT_CODE_ANNOTATION]: "0" }));
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "job-later", { restartPolicy: "OnFailure" }));
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "job-ok", { restartPolicy: "Never" }, { [EXIT_CODE_ANNOTATION]: "0" }),
+    );
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "job-later", { restartPolicy: "OnFailure" }),
+    );
     const ok = await waitFor("job-ok Succeeded", async () => {
       const current = await get("job-ok");
       return current.status?.phase === "Succeeded" ? current : undefined;
@@ -138,7 +218,11 @@ describe("simulated kubelet with the real scheduler", () => {
     expect(isPodReady(ok)).toBe(false);
 
     await waitReady("job-later");
-    await client.patch(podPath(ns, "job-later"), { metadata: { annotations: { [EXIT_CODE_ANNOTATION]: "3" } } }, MERGE_PATCH);
+    await client.patch(
+      podPath(ns, "job-later"),
+      { metadata: { annotations: { [EXIT_CODE_ANNOTATION]: "3" } } },
+      MERGE_PATCH,
+    );
     const failed = await waitFor("job-later Failed", async () => {
       const current = await get("job-later");
       return current.status?.phase === "Failed" ? current : undefined;
@@ -147,9 +231,18 @@ describe("simulated kubelet with the real scheduler", () => {
   });
 
   it("injects faults by annotation: failing pull, crash loop, not-ready containers", async () => {
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "pull-fail", {}, { "testenv.kruise.io/pull-fail": "true" }));
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "crashy", {}, { "testenv.kruise.io/crash-loop": "true" }));
-    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "unready", {}, { "testenv.kruise.io/not-ready": "true" }));
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "pull-fail", {}, { "testenv.kruise.io/pull-fail": "true" }),
+    );
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "crashy", {}, { "testenv.kruise.io/crash-loop": "true" }),
+    );
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "unready", {}, { "testenv.kruise.io/not-ready": "true" }),
+    );
 
     const pullFail = await waitFor("ErrImagePull", async () => {
       const current = await get("pull-fail");
@@ -160,7 +253,9 @@ describe("simulated kubelet with the real scheduler", () => {
     const crashy = await waitFor("CrashLoopBackOff with restarts rising", async () => {
       const current = await get("crashy");
       const app = containerStatus(current, "app");
-      return app?.state?.waiting?.reason === "CrashLoopBackOff" && app.restartCount >= 2 ? current : undefined;
+      return app?.state?.waiting?.reason === "CrashLoopBackOff" && app.restartCount >= 2
+        ? current
+        : undefined;
     });
     expect(isPodReady(crashy)).toBe(false);
     expect(containerStatus(crashy, "app")?.lastState?.terminated?.exitCode).toBe(1);
@@ -173,8 +268,16 @@ describe("simulated kubelet with the real scheduler", () => {
     expect(isPodReady(unready)).toBe(false);
 
     // Lifting the faults recovers every pod.
-    for (const [name, key] of [["pull-fail", "pull-fail"], ["crashy", "crash-loop"], ["unready", "not-ready"]] as const) {
-      await client.patch(podPath(ns, name), { metadata: { annotations: { [`testenv.kruise.io/${key}`]: null } } }, MERGE_PATCH);
+    for (const [name, key] of [
+      ["pull-fail", "pull-fail"],
+      ["crashy", "crash-loop"],
+      ["unready", "not-ready"],
+    ] as const) {
+      await client.patch(
+        podPath(ns, name),
+        { metadata: { annotations: { [`testenv.kruise.io/${key}`]: null } } },
+        MERGE_PATCH,
+      );
     }
     for (const name of ["pull-fail", "crashy", "unready"]) await waitReady(name);
   });

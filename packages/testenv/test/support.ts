@@ -19,7 +19,12 @@ export function containerStatus(pod: Pod, name: string) {
 }
 
 /** A pod manifest with sensible defaults for tests. */
-export function pod(namespace: string, name: string, spec: Partial<NonNullable<Pod["spec"]>> = {}, annotations: Record<string, string> = {}): Pod {
+export function pod(
+  namespace: string,
+  name: string,
+  spec: Partial<NonNullable<Pod["spec"]>> = {},
+  annotations: Record<string, string> = {},
+): Pod {
   return {
     apiVersion: "v1",
     kind: "Pod",

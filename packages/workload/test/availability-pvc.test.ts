@@ -47,7 +47,12 @@ describe("availability", () => {
 
   // cloneset_controller.go requeues after minReadySeconds; here exactly when the next pod becomes available.
   it("says when the next pod becomes available", () => {
-    const list = [pod({ ready: true, readyForSeconds: 3 }), pod({ ready: true, readyForSeconds: 7 }), pod({ ready: true, readyForSeconds: 60 }), pod({ phase: "Running" })];
+    const list = [
+      pod({ ready: true, readyForSeconds: 3 }),
+      pod({ ready: true, readyForSeconds: 7 }),
+      pod({ ready: true, readyForSeconds: 60 }),
+      pod({ phase: "Running" }),
+    ];
     expect(nextAvailableAt(list, 10, NOW)).toBe(NOW + 3000 + 1);
     expect(requeueAfterForAvailability(list, 10, NOW)).toBe(3001);
     const later = NOW + 3001;
@@ -56,38 +61,91 @@ describe("availability", () => {
   });
 });
 
-const owner = { apiVersion: "apps.kruise.io/v1alpha1", kind: "CloneSet", name: "demo", uid: "u1", controller: true };
-const vct: PersistentVolumeClaim = { metadata: { name: "data", labels: { t: "1" } }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } };
-const claim = (id: string, name = `data-demo-${id}`): PersistentVolumeClaim => ({ metadata: { name, labels: { "apps.kruise.io/cloneset-instance-id": id } } });
-const podWithId = (id: string, extra: Parameters<typeof pod>[0] = {}): Pod => pod({ name: `demo-${id}`, labels: { "apps.kruise.io/cloneset-instance-id": id }, ...extra });
+const owner = {
+  apiVersion: "apps.kruise.io/v1alpha1",
+  kind: "CloneSet",
+  name: "demo",
+  uid: "u1",
+  controller: true,
+};
+const vct: PersistentVolumeClaim = {
+  metadata: { name: "data", labels: { t: "1" } },
+  spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+};
+const claim = (id: string, name = `data-demo-${id}`): PersistentVolumeClaim => ({
+  metadata: { name, labels: { "apps.kruise.io/cloneset-instance-id": id } },
+});
+const podWithId = (id: string, extra: Parameters<typeof pod>[0] = {}): Pod =>
+  pod({ name: `demo-${id}`, labels: { "apps.kruise.io/cloneset-instance-id": id }, ...extra });
 
 describe("PVC templates", () => {
   // cloneset_utils.go GetPersistentVolumeClaims: <template>-<cloneset>-<id>, selector labels + instance id, owned by the CloneSet.
   it("names and labels a claim per template", () => {
-    const claims = claimsForInstance({ templates: [vct], workloadName: "demo", namespace: "ns", instanceId: "x7k2p", selectorLabels: { app: "demo" }, owner });
+    const claims = claimsForInstance({
+      templates: [vct],
+      workloadName: "demo",
+      namespace: "ns",
+      instanceId: "x7k2p",
+      selectorLabels: { app: "demo" },
+      owner,
+    });
     const c = claims.get("data")!;
-    expect(c.metadata).toMatchObject({ name: "data-demo-x7k2p", namespace: "ns", labels: { t: "1", app: "demo", "apps.kruise.io/cloneset-instance-id": "x7k2p" }, ownerReferences: [owner] });
+    expect(c.metadata).toMatchObject({
+      name: "data-demo-x7k2p",
+      namespace: "ns",
+      labels: { t: "1", app: "demo", "apps.kruise.io/cloneset-instance-id": "x7k2p" },
+      ownerReferences: [owner],
+    });
     expect(c.spec).toEqual(vct.spec);
   });
 
   // cloneset_utils.go UpdateStorage: claim volumes replace template volumes of the same name.
   it("injects claim volumes into the pod", () => {
-    const claims = claimsForInstance({ templates: [vct], workloadName: "demo", namespace: "ns", instanceId: "abcde" });
-    const volumes = volumesWithClaims([{ name: "data", emptyDir: {} }, { name: "cache", emptyDir: {} }], claims);
-    expect(volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data-demo-abcde", readOnly: false } }, { name: "cache", emptyDir: {} }]);
+    const claims = claimsForInstance({
+      templates: [vct],
+      workloadName: "demo",
+      namespace: "ns",
+      instanceId: "abcde",
+    });
+    const volumes = volumesWithClaims(
+      [
+        { name: "data", emptyDir: {} },
+        { name: "cache", emptyDir: {} },
+      ],
+      claims,
+    );
+    expect(volumes).toEqual([
+      { name: "data", persistentVolumeClaim: { claimName: "data-demo-abcde", readOnly: false } },
+      { name: "cache", emptyDir: {} },
+    ]);
   });
 
   it("creates only missing claims and deletes a pod's claims with it", () => {
-    const claims = claimsForInstance({ templates: [vct, { metadata: { name: "logs" } }], workloadName: "demo", namespace: "ns", instanceId: "abcde" });
-    expect(claimsToCreate(claims, [claim("abcde")]).map((c) => c.metadata?.name)).toEqual(["logs-demo-abcde"]);
-    expect(claimsOfPod(podWithId("abcde"), [claim("abcde"), claim("zzzzz")]).map((c) => c.metadata?.name)).toEqual(["data-demo-abcde"]);
+    const claims = claimsForInstance({
+      templates: [vct, { metadata: { name: "logs" } }],
+      workloadName: "demo",
+      namespace: "ns",
+      instanceId: "abcde",
+    });
+    expect(claimsToCreate(claims, [claim("abcde")]).map((c) => c.metadata?.name)).toEqual([
+      "logs-demo-abcde",
+    ]);
+    expect(
+      claimsOfPod(podWithId("abcde"), [claim("abcde"), claim("zzzzz")]).map((c) => c.metadata?.name),
+    ).toEqual(["data-demo-abcde"]);
   });
 
   // cloneset_controller.go cleanupPVCs (reuse off): keep active, hand over to a dead pod, delete true orphans.
   it("plans orphan claims when reuse is off", () => {
-    const plan = planOrphanClaims([podWithId("aaaaa")], [podWithId("bbbbb", { phase: "Failed" })], [claim("aaaaa"), claim("bbbbb"), claim("ccccc")]);
+    const plan = planOrphanClaims(
+      [podWithId("aaaaa")],
+      [podWithId("bbbbb", { phase: "Failed" })],
+      [claim("aaaaa"), claim("bbbbb"), claim("ccccc")],
+    );
     expect(plan.active.map((c) => c.metadata?.name)).toEqual(["data-demo-aaaaa"]);
-    expect(plan.reownToPod.map((r) => [r.claim.metadata?.name, r.pod.metadata?.name])).toEqual([["data-demo-bbbbb", "demo-bbbbb"]]);
+    expect(plan.reownToPod.map((r) => [r.claim.metadata?.name, r.pod.metadata?.name])).toEqual([
+      ["data-demo-bbbbb", "demo-bbbbb"],
+    ]);
     expect(plan.delete.map((c) => c.metadata?.name)).toEqual(["data-demo-ccccc"]);
   });
 
@@ -111,7 +169,14 @@ describe("replica counts", () => {
       pod({ revision: "r1" }),
     ];
     const counts = countReplicas(list, "r2", 10, NOW);
-    expect(counts).toEqual({ replicas: 5, readyReplicas: 4, availableReplicas: 2, updatedReplicas: 3, updatedReadyReplicas: 3, updatedAvailableReplicas: 1 });
+    expect(counts).toEqual({
+      replicas: 5,
+      readyReplicas: 4,
+      availableReplicas: 2,
+      updatedReplicas: 3,
+      updatedReadyReplicas: 3,
+      updatedAvailableReplicas: 1,
+    });
     expect(nextCurrentRevision(counts, 5, "r1", "r2")).toBe("r1");
     const done = countReplicas(list.slice(0, 3), "r2", 0, NOW);
     expect(nextCurrentRevision(done, 3, "r1", "r2")).toBe("r2");

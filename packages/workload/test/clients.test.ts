@@ -1,7 +1,13 @@
 import type { Client } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
-import { applyInPlaceRefresh, applyLifecycleTransition, planInPlaceRefresh, updatePodInPlace, withInPlaceReadinessGate } from "../src/index.ts";
+import {
+  applyInPlaceRefresh,
+  applyLifecycleTransition,
+  planInPlaceRefresh,
+  updatePodInPlace,
+  withInPlaceReadinessGate,
+} from "../src/index.ts";
 import { NOW, pod } from "./helpers.ts";
 
 interface Call {
@@ -32,25 +38,59 @@ function recordingClient(): { client: Client; calls: Call[] } {
 describe("thin I/O wrappers", () => {
   // inplace_update.go Update: InPlaceUpdateReady=False is written before the pod update, so traffic drains first.
   it("updatePodInPlace writes the condition, then the pod", async () => {
-    const p: Pod = { ...pod({ ready: true, revision: "demo-1" }), spec: { containers: [{ name: "main", image: "nginx:1" }], readinessGates: withInPlaceReadinessGate(undefined) } };
+    const p: Pod = {
+      ...pod({ ready: true, revision: "demo-1" }),
+      spec: {
+        containers: [{ name: "main", image: "nginx:1" }],
+        readinessGates: withInPlaceReadinessGate(undefined),
+      },
+    };
     p.metadata = { ...p.metadata, resourceVersion: "5" };
     const { client, calls } = recordingClient();
-    const result = await updatePodInPlace(client, p, { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 5 }, { now: NOW });
+    const result = await updatePodInPlace(
+      client,
+      p,
+      { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 5 },
+      { now: NOW },
+    );
     expect(calls.map((c) => c.method)).toEqual(["patchStatus", "update"]);
     expect(result.requeueAfterMs).toBe(5000);
   });
 
   it("updatePodInPlace skips the condition for pods without the readiness gate", async () => {
     const { client, calls } = recordingClient();
-    await updatePodInPlace(client, pod({ ready: true }), { revision: "demo-2", containerImages: { main: "nginx:2" } }, { now: NOW });
+    await updatePodInPlace(
+      client,
+      pod({ ready: true }),
+      { revision: "demo-2", containerImages: { main: "nginx:2" } },
+      { now: NOW },
+    );
     expect(calls.map((c) => c.method)).toEqual(["update"]);
   });
 
   // lifecycle_utils.go UpdatePodLifecycle: no write when the state is already right.
   it("applyLifecycleTransition writes only when the state changes", async () => {
     const { client, calls } = recordingClient();
-    expect((await applyLifecycleTransition(client, pod({ state: "Normal" }), { to: "Normal", markPodNotReady: false }, NOW)).updated).toBe(false);
-    expect((await applyLifecycleTransition(client, pod({ state: "Updating" }), { to: "Normal", markPodNotReady: false }, NOW)).updated).toBe(true);
+    expect(
+      (
+        await applyLifecycleTransition(
+          client,
+          pod({ state: "Normal" }),
+          { to: "Normal", markPodNotReady: false },
+          NOW,
+        )
+      ).updated,
+    ).toBe(false);
+    expect(
+      (
+        await applyLifecycleTransition(
+          client,
+          pod({ state: "Updating" }),
+          { to: "Normal", markPodNotReady: false },
+          NOW,
+        )
+      ).updated,
+    ).toBe(true);
     expect(calls.map((c) => c.method)).toEqual(["patch"]);
   });
 

@@ -1,6 +1,12 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
-import { calculateExpectationDiffs, isDiffsEmpty, type ExpectationDiffs, type IntOrString, type ScaleStrategyParams } from "../src/index.ts";
+import {
+  calculateExpectationDiffs,
+  isDiffsEmpty,
+  type ExpectationDiffs,
+  type IntOrString,
+  type ScaleStrategyParams,
+} from "../src/index.ts";
 import { NOW, pod, pods } from "./helpers.ts";
 
 const OLD = "demo-old";
@@ -22,16 +28,36 @@ interface Row {
   expected: Partial<ExpectationDiffs>;
 }
 
-const ready = (rev: string, extra: Parameters<typeof pod>[0] = {}): Pod => pod({ revision: rev, state: N, ready: true, ...extra });
-const unready = (rev: string, extra: Parameters<typeof pod>[0] = {}): Pod => pod({ revision: rev, state: N, ...extra });
+const ready = (rev: string, extra: Parameters<typeof pod>[0] = {}): Pod =>
+  pod({ revision: rev, state: N, ready: true, ...extra });
+const unready = (rev: string, extra: Parameters<typeof pod>[0] = {}): Pod =>
+  pod({ revision: rev, state: N, ...extra });
 
 // Rows follow OpenKruise's calculateDiffsWithExpectation (pkg/controller/cloneset/sync/cloneset_sync_utils.go),
 // worked by hand from its rules; several mirror the upstream table's multi-step scenarios.
 const rows: Row[] = [
   { name: "empty workload", replicas: 0, maxUnavailable: 1, pods: [], expected: {} },
-  { name: "scale up from nothing", replicas: 5, maxUnavailable: 1, pods: [], expected: { scaleUpNum: 5, scaleUpLimit: 5 } },
-  { name: "steady state", replicas: 5, maxUnavailable: 1, pods: pods(5, { revision: NEW, state: N, ready: true }), expected: {} },
-  { name: "scale up by one", replicas: 5, maxUnavailable: 1, pods: pods(4, { revision: NEW, state: N, ready: true }), expected: { scaleUpNum: 1, scaleUpLimit: 1 } },
+  {
+    name: "scale up from nothing",
+    replicas: 5,
+    maxUnavailable: 1,
+    pods: [],
+    expected: { scaleUpNum: 5, scaleUpLimit: 5 },
+  },
+  {
+    name: "steady state",
+    replicas: 5,
+    maxUnavailable: 1,
+    pods: pods(5, { revision: NEW, state: N, ready: true }),
+    expected: {},
+  },
+  {
+    name: "scale up by one",
+    replicas: 5,
+    maxUnavailable: 1,
+    pods: pods(4, { revision: NEW, state: N, ready: true }),
+    expected: { scaleUpNum: 1, scaleUpLimit: 1 },
+  },
   {
     name: "scale down by two, partition ratio kept (one old, one new)",
     replicas: 3,
@@ -59,7 +85,11 @@ const rows: Row[] = [
     name: "specified delete while replicas shrink: the marked pods are the ones removed",
     replicas: 4,
     maxUnavailable: 1,
-    pods: [unready(NEW, { specifiedDelete: true }), unready(NEW, { specifiedDelete: true }), ...pods(3, { revision: NEW, state: N, ready: true })],
+    pods: [
+      unready(NEW, { specifiedDelete: true }),
+      unready(NEW, { specifiedDelete: true }),
+      ...pods(3, { revision: NEW, state: N, ready: true }),
+    ],
     expected: { deleteReadyLimit: 2 },
   },
   {
@@ -78,7 +108,14 @@ const rows: Row[] = [
     pods: [ready(NEW), ...pods(4, { revision: OLD, state: N, ready: true })],
     expected: { updateNum: 1, updateMaxUnavailable: 1 },
   },
-  { name: "partition 3: done", replicas: 5, partition: 3, maxUnavailable: 1, pods: [ready(NEW), ready(NEW), ready(OLD), ready(OLD), ready(OLD)], expected: {} },
+  {
+    name: "partition 3: done",
+    replicas: 5,
+    partition: 3,
+    maxUnavailable: 1,
+    pods: [ready(NEW), ready(NEW), ready(OLD), ready(OLD), ready(OLD)],
+    expected: {},
+  },
   {
     name: "partition percent 40% of 5 rounds up to 2 kept",
     replicas: 5,
@@ -117,7 +154,11 @@ const rows: Row[] = [
     replicas: 5,
     maxUnavailable: 0,
     maxSurge: 1,
-    pods: [ready(NEW, { specifiedDelete: true }), ...pods(4, { revision: NEW, state: N, ready: true }), unready(NEW)],
+    pods: [
+      ready(NEW, { specifiedDelete: true }),
+      ...pods(4, { revision: NEW, state: N, ready: true }),
+      unready(NEW),
+    ],
     expected: { useSurge: 1 },
   },
   {
@@ -152,7 +193,11 @@ const rows: Row[] = [
     partition: 3,
     maxUnavailable: 1,
     maxSurge: 1,
-    pods: [...pods(4, { revision: OLD, state: N, ready: true }), unready(NEW, { state: "Updating" }), unready(NEW)],
+    pods: [
+      ...pods(4, { revision: OLD, state: N, ready: true }),
+      unready(NEW, { state: "Updating" }),
+      unready(NEW),
+    ],
     expected: { scaleDownNum: 1, scaleDownNumOldRevision: 1 },
   },
   {
@@ -271,7 +316,10 @@ describe("calculateExpectationDiffs", () => {
   it("a pod ready for less than minReadySeconds is unavailable", () => {
     const input = {
       replicas: 3,
-      pods: [pod({ revision: NEW, state: N, ready: true, readyForSeconds: 5 }), ...pods(3, { revision: NEW, state: N, ready: true })],
+      pods: [
+        pod({ revision: NEW, state: N, ready: true, readyForSeconds: 5 }),
+        ...pods(3, { revision: NEW, state: N, ready: true }),
+      ],
       currentRevision: NEW,
       updateRevision: NEW,
       updateStrategy: { maxUnavailable: 1 },

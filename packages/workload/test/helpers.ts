@@ -1,5 +1,9 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { CONTROLLER_REVISION_HASH_LABEL, LIFECYCLE_STATE_LABEL, SPECIFIED_DELETE_LABEL } from "../src/keys.ts";
+import {
+  CONTROLLER_REVISION_HASH_LABEL,
+  LIFECYCLE_STATE_LABEL,
+  SPECIFIED_DELETE_LABEL,
+} from "../src/keys.ts";
 
 export const NOW = Date.parse("2026-01-01T00:00:00Z");
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -39,13 +43,32 @@ export function pod(shape: PodShape = {}): Pod {
       uid: shape.uid ?? name,
       labels,
       ...(shape.annotations !== undefined ? { annotations: shape.annotations } : {}),
-      ...(shape.createdSecondsAgo !== undefined ? { creationTimestamp: iso(NOW - shape.createdSecondsAgo * 1000) } : {}),
+      ...(shape.createdSecondsAgo !== undefined
+        ? { creationTimestamp: iso(NOW - shape.createdSecondsAgo * 1000) }
+        : {}),
     },
-    spec: { containers: [{ name: "main", image: "nginx:1" }], ...(shape.node !== undefined ? { nodeName: shape.node } : {}) },
+    spec: {
+      containers: [{ name: "main", image: "nginx:1" }],
+      ...(shape.node !== undefined ? { nodeName: shape.node } : {}),
+    },
     status: {
       ...(phase !== undefined ? { phase } : {}),
-      conditions: ready ? [{ type: "Ready", status: "True", lastTransitionTime: iso(NOW - (shape.readyForSeconds ?? 3600) * 1000) }] : [],
-      ...(shape.restarts !== undefined ? { containerStatuses: [{ name: "main", image: "nginx:1", imageID: "id1", ready, restartCount: shape.restarts }] } : {}),
+      conditions: ready
+        ? [
+            {
+              type: "Ready",
+              status: "True",
+              lastTransitionTime: iso(NOW - (shape.readyForSeconds ?? 3600) * 1000),
+            },
+          ]
+        : [],
+      ...(shape.restarts !== undefined
+        ? {
+            containerStatuses: [
+              { name: "main", image: "nginx:1", imageID: "id1", ready, restartCount: shape.restarts },
+            ],
+          }
+        : {}),
     },
   };
 }

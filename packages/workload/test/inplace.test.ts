@@ -17,7 +17,13 @@ const base: PodTemplateSpec = {
   metadata: { labels: { app: "demo" }, annotations: { note: "a" } },
   spec: {
     containers: [
-      { name: "main", image: "nginx:1", env: [{ name: "A", value: "1" }], resources: { limits: { cpu: "1" } }, command: ["run"] },
+      {
+        name: "main",
+        image: "nginx:1",
+        env: [{ name: "A", value: "1" }],
+        resources: { limits: { cpu: "1" } },
+        command: ["run"],
+      },
       { name: "side", image: "busybox:1" },
     ],
     volumes: [{ name: "data", emptyDir: {} }],
@@ -37,10 +43,18 @@ describe("in-place diff", () => {
   const rows: Array<[string, PodTemplateSpec, boolean]> = [
     ["nothing changed", changed(() => {}), true],
     ["image only", changed((t) => (main(t).image = "nginx:2")), true],
-    ["both images", changed((t) => ((main(t).image = "nginx:2"), (t.spec!.containers[1]!.image = "busybox:2"))), true],
+    [
+      "both images",
+      changed((t) => ((main(t).image = "nginx:2"), (t.spec!.containers[1]!.image = "busybox:2"))),
+      true,
+    ],
     ["labels only", changed((t) => (t.metadata!.labels = { app: "demo", tier: "web" })), true],
     ["annotation removed", changed((t) => delete t.metadata!.annotations!["note"]), true],
-    ["image and labels", changed((t) => ((main(t).image = "nginx:2"), (t.metadata!.labels!["v"] = "2"))), true],
+    [
+      "image and labels",
+      changed((t) => ((main(t).image = "nginx:2"), (t.metadata!.labels!["v"] = "2"))),
+      true,
+    ],
     ["env changed", changed((t) => (main(t).env = [{ name: "A", value: "2" }])), false],
     ["resources changed", changed((t) => (main(t).resources = { limits: { cpu: "2" } })), false],
     ["command changed", changed((t) => (main(t).command = ["other"])), false],
@@ -69,15 +83,32 @@ describe("in-place diff", () => {
     );
     expect(diff).toEqual({
       inPlace: true,
-      spec: { revision: "demo-2", containerImages: { main: "nginx:2" }, metadataPatch: { labels: { v: "2" }, annotations: { note: null } }, graceSeconds: 10 },
+      spec: {
+        revision: "demo-2",
+        containerImages: { main: "nginx:2" },
+        metadataPatch: { labels: { v: "2" }, annotations: { note: null } },
+        graceSeconds: 10,
+      },
     });
   });
 });
 
 function runningPod(): Pod {
   return {
-    metadata: { name: "demo-abcde", namespace: "ns", labels: { app: "demo", "controller-revision-hash": "demo-1" }, annotations: { note: "a" }, resourceVersion: "7" },
-    spec: { containers: [{ name: "main", image: "nginx:1" }, { name: "side", image: "busybox:1" }], readinessGates: withInPlaceReadinessGate(undefined) },
+    metadata: {
+      name: "demo-abcde",
+      namespace: "ns",
+      labels: { app: "demo", "controller-revision-hash": "demo-1" },
+      annotations: { note: "a" },
+      resourceVersion: "7",
+    },
+    spec: {
+      containers: [
+        { name: "main", image: "nginx:1" },
+        { name: "side", image: "busybox:1" },
+      ],
+      readinessGates: withInPlaceReadinessGate(undefined),
+    },
     status: {
       phase: "Running",
       conditions: [
@@ -96,32 +127,51 @@ function runningPod(): Pod {
 /** What kubelet does after the image patch: restart the container with the new image. */
 function kubeletRestarts(pod: Pod, name: string, image: string, imageID: string): Pod {
   const next = structuredClone(pod);
-  next.status!.containerStatuses = next.status!.containerStatuses!.map((s) => (s.name === name ? { ...s, image, imageID, restartCount: s.restartCount + 1 } : s));
+  next.status!.containerStatuses = next.status!.containerStatuses!.map((s) =>
+    s.name === name ? { ...s, image, imageID, restartCount: s.restartCount + 1 } : s,
+  );
   return next;
 }
 
 describe("starting an in-place update", () => {
   // inplace_update.go updatePodInPlace + defaultPatchUpdateSpecToPod: revision labels, state annotation with old imageIDs, images patched.
   it("patches images, labels and records lastContainerStatuses", () => {
-    const pod = startInPlaceUpdate(runningPod(), { revision: "demo-2", containerImages: { main: "nginx:2" }, metadataPatch: { labels: { v: "2" } } }, { now: NOW, labels: { "controller-revision-hash": "demo-2" } });
+    const pod = startInPlaceUpdate(
+      runningPod(),
+      { revision: "demo-2", containerImages: { main: "nginx:2" }, metadataPatch: { labels: { v: "2" } } },
+      { now: NOW, labels: { "controller-revision-hash": "demo-2" } },
+    );
     expect(pod.spec!.containers[0]!.image).toBe("nginx:2");
     expect(pod.spec!.containers[1]!.image).toBe("busybox:1");
     expect(pod.metadata!.labels).toMatchObject({ v: "2", "controller-revision-hash": "demo-2" });
     const state = readInPlaceUpdateState(pod)!;
-    expect(state).toMatchObject({ revision: "demo-2", updateTimestamp: iso(NOW), updateImages: true, lastContainerStatuses: { main: { imageID: "sha-old-main" } } });
+    expect(state).toMatchObject({
+      revision: "demo-2",
+      updateTimestamp: iso(NOW),
+      updateImages: true,
+      lastContainerStatuses: { main: { imageID: "sha-old-main" } },
+    });
     expect(state.containerBatchesRecord).toEqual([{ timestamp: iso(NOW), containers: ["main"] }]);
     expect(checkInPlaceUpdateCompleted(pod).completed).toBe(false);
   });
 
   // inplace_update.go: with gracePeriodSeconds the spec waits in the grace annotation; images untouched.
   it("parks the spec during the grace period", () => {
-    const pod = startInPlaceUpdate(runningPod(), { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 30 }, { now: NOW, labels: { "controller-revision-hash": "demo-2" } });
+    const pod = startInPlaceUpdate(
+      runningPod(),
+      { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 30 },
+      { now: NOW, labels: { "controller-revision-hash": "demo-2" } },
+    );
     expect(pod.spec!.containers[0]!.image).toBe("nginx:1");
     expect(pod.metadata!.annotations![INPLACE_UPDATE_GRACE_ANNOTATION]).toBeDefined();
     expect(checkInPlaceUpdateCompleted(pod)).toMatchObject({ completed: false });
 
     // inplace_update.go finishGracePeriod: wait out the grace (requeue in whole seconds), then patch.
-    expect(planInPlaceRefresh(pod, NOW + 10_500)).toEqual({ action: "wait", reason: "in the in-place update grace period", requeueAfterMs: 20_000 });
+    expect(planInPlaceRefresh(pod, NOW + 10_500)).toEqual({
+      action: "wait",
+      reason: "in the in-place update grace period",
+      requeueAfterMs: 20_000,
+    });
     const after = planInPlaceRefresh(pod, NOW + 30_000);
     expect(after.action).toBe("writePod");
     if (after.action !== "writePod") return;
@@ -130,7 +180,11 @@ describe("starting an in-place update", () => {
   });
 
   it("drops a parked spec when the pod moved to another revision meanwhile", () => {
-    const pod = startInPlaceUpdate(runningPod(), { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 30 }, { now: NOW });
+    const pod = startInPlaceUpdate(
+      runningPod(),
+      { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 30 },
+      { now: NOW },
+    );
     const plan = planInPlaceRefresh(pod, NOW + 1000);
     expect(plan).toMatchObject({ action: "writePod", reason: "revision changed during the grace period" });
   });
@@ -140,10 +194,20 @@ describe("starting an in-place update", () => {
     const start = runningPod();
     start.spec!.containers[0]!.env = [{ name: "KRUISE_CONTAINER_PRIORITY", value: "1" }];
     start.spec!.containers[1]!.env = [{ name: "KRUISE_CONTAINER_PRIORITY", value: "10" }];
-    let pod = startInPlaceUpdate(start, { revision: "demo-2", containerImages: { main: "nginx:2", side: "busybox:2" } }, { now: NOW, labels: { "controller-revision-hash": "demo-2" } });
+    let pod = startInPlaceUpdate(
+      start,
+      { revision: "demo-2", containerImages: { main: "nginx:2", side: "busybox:2" } },
+      { now: NOW, labels: { "controller-revision-hash": "demo-2" } },
+    );
     expect(pod.spec!.containers.map((c) => c.image)).toEqual(["nginx:1", "busybox:2"]);
-    expect(readInPlaceUpdateState(pod)).toMatchObject({ nextContainerImages: { main: "nginx:2" }, preCheckBeforeNext: { containersRequiredReady: ["side"] } });
-    expect(checkInPlaceUpdateCompleted(pod)).toMatchObject({ completed: false, reason: "containers remain for a later in-place update batch" });
+    expect(readInPlaceUpdateState(pod)).toMatchObject({
+      nextContainerImages: { main: "nginx:2" },
+      preCheckBeforeNext: { containersRequiredReady: ["side"] },
+    });
+    expect(checkInPlaceUpdateCompleted(pod)).toMatchObject({
+      completed: false,
+      reason: "containers remain for a later in-place update batch",
+    });
 
     pod = kubeletRestarts(pod, "side", "busybox:2", "sha-new-side");
     pod.status!.containerStatuses![1]!.ready = false;
@@ -161,12 +225,25 @@ describe("starting an in-place update", () => {
 
 describe("in-place completion", () => {
   // inplace_update_defaults.go defaultCheckContainersInPlaceUpdateCompleted: imageID changed, or status image equals spec image.
-  const started = (): Pod => startInPlaceUpdate(runningPod(), { revision: "demo-2", containerImages: { main: "nginx:2" } }, { now: NOW, labels: { "controller-revision-hash": "demo-2" } });
+  const started = (): Pod =>
+    startInPlaceUpdate(
+      runningPod(),
+      { revision: "demo-2", containerImages: { main: "nginx:2" } },
+      { now: NOW, labels: { "controller-revision-hash": "demo-2" } },
+    );
   const rows: Array<[string, (p: Pod) => Pod, boolean]> = [
     ["kubelet has not restarted the container", (p) => p, false],
     ["new imageID reported", (p) => kubeletRestarts(p, "main", "docker.io/library/nginx:2", "sha-new"), true],
-    ["same imageID but status image matches spec", (p) => kubeletRestarts(p, "main", "nginx:2", "sha-old-main"), true],
-    ["same imageID and a different image string", (p) => kubeletRestarts(p, "main", "docker.io/library/nginx:1", "sha-old-main"), false],
+    [
+      "same imageID but status image matches spec",
+      (p) => kubeletRestarts(p, "main", "nginx:2", "sha-old-main"),
+      true,
+    ],
+    [
+      "same imageID and a different image string",
+      (p) => kubeletRestarts(p, "main", "docker.io/library/nginx:1", "sha-old-main"),
+      false,
+    ],
     [
       "container status missing",
       (p) => {
@@ -205,8 +282,14 @@ describe("InPlaceUpdateReady condition", () => {
   // inplace_update.go Update/updateCondition: False (StartInPlaceUpdate) also flips Ready to False at once.
   it("setting False drops Ready in the same write", () => {
     const conditions = conditionsWithInPlaceReady(runningPod(), "False", NOW)!;
-    expect(conditions.find((c) => c.type === "InPlaceUpdateReady")).toMatchObject({ status: "False", reason: "StartInPlaceUpdate" });
-    expect(conditions.find((c) => c.type === "Ready")).toMatchObject({ status: "False", reason: "ReadinessGatesNotReady" });
+    expect(conditions.find((c) => c.type === "InPlaceUpdateReady")).toMatchObject({
+      status: "False",
+      reason: "StartInPlaceUpdate",
+    });
+    expect(conditions.find((c) => c.type === "Ready")).toMatchObject({
+      status: "False",
+      reason: "ReadinessGatesNotReady",
+    });
   });
 
   it("no write when the condition already has the status", () => {
@@ -215,7 +298,11 @@ describe("InPlaceUpdateReady condition", () => {
 
   // inplace_update.go Refresh: when the update completes, InPlaceUpdateReady goes back to True.
   it("refresh sets True once the update completes", () => {
-    let pod = startInPlaceUpdate(runningPod(), { revision: "demo-2", containerImages: { main: "nginx:2" } }, { now: NOW, labels: { "controller-revision-hash": "demo-2" } });
+    let pod = startInPlaceUpdate(
+      runningPod(),
+      { revision: "demo-2", containerImages: { main: "nginx:2" } },
+      { now: NOW, labels: { "controller-revision-hash": "demo-2" } },
+    );
     pod.status!.conditions = conditionsWithInPlaceReady(pod, "False", NOW)!;
     expect(planInPlaceRefresh(pod, NOW).action).toBe("wait");
     pod = kubeletRestarts(pod, "main", "nginx:2", "sha-new");

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { IntOrStringError, parseIntOrString, partitionReplicas, resolveStrategy, scaleIntOrString, type IntOrString } from "../src/index.ts";
+import {
+  IntOrStringError,
+  parseIntOrString,
+  partitionReplicas,
+  resolveStrategy,
+  scaleIntOrString,
+  type IntOrString,
+} from "../src/index.ts";
 
 describe("partitionReplicas", () => {
   // pkg/util/tools.go CalculatePartitionReplicas: percent rounds up, "<100%" with replicas > 1 updates at least one, clamp [0, replicas].
@@ -42,7 +49,9 @@ describe("scaleIntOrString", () => {
 
   it.each(["5", "abc", "5.5%", "-1%", "%"])("rejects %j naming the field", (bad) => {
     expect(() => parseIntOrString(bad, "spec.updateStrategy.maxSurge")).toThrow(IntOrStringError);
-    expect(() => parseIntOrString(bad, "spec.updateStrategy.maxSurge")).toThrow(/spec\.updateStrategy\.maxSurge/);
+    expect(() => parseIntOrString(bad, "spec.updateStrategy.maxSurge")).toThrow(
+      /spec\.updateStrategy\.maxSurge/,
+    );
   });
   it("explains the numeric-string mistake", () => {
     expect(() => parseIntOrString("5", "x")).toThrow(/integer 5 or as a percentage such as "5%"/);
@@ -54,13 +63,40 @@ describe("scaleIntOrString", () => {
 
 describe("resolveStrategy", () => {
   // cloneset_sync_utils.go: maxSurge rounds up (0 while paused); maxUnavailable defaults to 20% and rounds up only without surge.
-  const rows: Array<[string, number, Parameters<typeof resolveStrategy>[1], { partition: number; maxSurge: number; maxUnavailable: number }]> = [
+  const rows: Array<
+    [
+      string,
+      number,
+      Parameters<typeof resolveStrategy>[1],
+      { partition: number; maxSurge: number; maxUnavailable: number },
+    ]
+  > = [
     ["defaults", 5, {}, { partition: 0, maxSurge: 0, maxUnavailable: 1 }],
     ["default 20% of 3 rounds up", 3, {}, { partition: 0, maxSurge: 0, maxUnavailable: 1 }],
-    ["30% without surge rounds up", 5, { maxUnavailable: "30%" }, { partition: 0, maxSurge: 0, maxUnavailable: 2 }],
-    ["30% with surge rounds down", 5, { maxUnavailable: "30%", maxSurge: "10%" }, { partition: 0, maxSurge: 1, maxUnavailable: 1 }],
-    ["paused drops surge, so unavailable rounds up again", 5, { maxUnavailable: "30%", maxSurge: "10%", paused: true }, { partition: 0, maxSurge: 0, maxUnavailable: 2 }],
-    ["integer values", 10, { partition: 4, maxUnavailable: 3, maxSurge: 2 }, { partition: 4, maxSurge: 2, maxUnavailable: 3 }],
+    [
+      "30% without surge rounds up",
+      5,
+      { maxUnavailable: "30%" },
+      { partition: 0, maxSurge: 0, maxUnavailable: 2 },
+    ],
+    [
+      "30% with surge rounds down",
+      5,
+      { maxUnavailable: "30%", maxSurge: "10%" },
+      { partition: 0, maxSurge: 1, maxUnavailable: 1 },
+    ],
+    [
+      "paused drops surge, so unavailable rounds up again",
+      5,
+      { maxUnavailable: "30%", maxSurge: "10%", paused: true },
+      { partition: 0, maxSurge: 0, maxUnavailable: 2 },
+    ],
+    [
+      "integer values",
+      10,
+      { partition: 4, maxUnavailable: 3, maxSurge: 2 },
+      { partition: 4, maxSurge: 2, maxUnavailable: 3 },
+    ],
   ];
   it.each(rows)("%s", (_name, replicas, strategy, expected) => {
     expect(resolveStrategy(replicas, strategy)).toMatchObject(expected);

@@ -19,25 +19,78 @@ import { names, pod } from "./helpers.ts";
 describe("deletion order", () => {
   // pod_sorter.go ActivePodsWithRanks.Less, one row per rule: [first, second] where first is deleted first.
   const rows: Array<[string, Pod, Pod]> = [
-    ["unassigned before assigned", pod({ name: "a", ready: true }), pod({ name: "b", ready: true, node: "n1" })],
-    ["Pending before Running", pod({ name: "a", node: "n", phase: "Pending" }), pod({ name: "b", node: "n", phase: "Running" })],
-    ["Pending before Unknown", pod({ name: "a", node: "n", phase: "Pending" }), pod({ name: "b", node: "n", phase: "Unknown" })],
-    ["Unknown before Running", pod({ name: "a", node: "n", phase: "Unknown" }), pod({ name: "b", node: "n", phase: "Running" })],
-    ["not ready before ready", pod({ name: "a", node: "n", phase: "Running" }), pod({ name: "b", node: "n", ready: true })],
+    [
+      "unassigned before assigned",
+      pod({ name: "a", ready: true }),
+      pod({ name: "b", ready: true, node: "n1" }),
+    ],
+    [
+      "Pending before Running",
+      pod({ name: "a", node: "n", phase: "Pending" }),
+      pod({ name: "b", node: "n", phase: "Running" }),
+    ],
+    [
+      "Pending before Unknown",
+      pod({ name: "a", node: "n", phase: "Pending" }),
+      pod({ name: "b", node: "n", phase: "Unknown" }),
+    ],
+    [
+      "Unknown before Running",
+      pod({ name: "a", node: "n", phase: "Unknown" }),
+      pod({ name: "b", node: "n", phase: "Running" }),
+    ],
+    [
+      "not ready before ready",
+      pod({ name: "a", node: "n", phase: "Running" }),
+      pod({ name: "b", node: "n", ready: true }),
+    ],
     [
       "lower deletion cost first",
-      pod({ name: "a", node: "n", ready: true, annotations: { "controller.kubernetes.io/pod-deletion-cost": "-5" } }),
+      pod({
+        name: "a",
+        node: "n",
+        ready: true,
+        annotations: { "controller.kubernetes.io/pod-deletion-cost": "-5" },
+      }),
       pod({ name: "b", node: "n", ready: true }),
     ],
     [
       "deletion cost beats ready time",
-      pod({ name: "a", node: "n", ready: true, readyForSeconds: 9999, annotations: { "controller.kubernetes.io/pod-deletion-cost": "1" } }),
-      pod({ name: "b", node: "n", ready: true, readyForSeconds: 1, annotations: { "controller.kubernetes.io/pod-deletion-cost": "2" } }),
+      pod({
+        name: "a",
+        node: "n",
+        ready: true,
+        readyForSeconds: 9999,
+        annotations: { "controller.kubernetes.io/pod-deletion-cost": "1" },
+      }),
+      pod({
+        name: "b",
+        node: "n",
+        ready: true,
+        readyForSeconds: 1,
+        annotations: { "controller.kubernetes.io/pod-deletion-cost": "2" },
+      }),
     ],
-    ["ready more recently first", pod({ name: "a", node: "n", ready: true, readyForSeconds: 10 }), pod({ name: "b", node: "n", ready: true, readyForSeconds: 100 })],
-    ["more restarts first", pod({ name: "a", node: "n", phase: "Running", restarts: 5 }), pod({ name: "b", node: "n", phase: "Running", restarts: 1 })],
-    ["newer first", pod({ name: "a", node: "n", phase: "Running", createdSecondsAgo: 10 }), pod({ name: "b", node: "n", phase: "Running", createdSecondsAgo: 100 })],
-    ["no creation time first", pod({ name: "a", node: "n", phase: "Running" }), pod({ name: "b", node: "n", phase: "Running", createdSecondsAgo: 100 })],
+    [
+      "ready more recently first",
+      pod({ name: "a", node: "n", ready: true, readyForSeconds: 10 }),
+      pod({ name: "b", node: "n", ready: true, readyForSeconds: 100 }),
+    ],
+    [
+      "more restarts first",
+      pod({ name: "a", node: "n", phase: "Running", restarts: 5 }),
+      pod({ name: "b", node: "n", phase: "Running", restarts: 1 }),
+    ],
+    [
+      "newer first",
+      pod({ name: "a", node: "n", phase: "Running", createdSecondsAgo: 10 }),
+      pod({ name: "b", node: "n", phase: "Running", createdSecondsAgo: 100 }),
+    ],
+    [
+      "no creation time first",
+      pod({ name: "a", node: "n", phase: "Running" }),
+      pod({ name: "b", node: "n", phase: "Running", createdSecondsAgo: 100 }),
+    ],
   ];
   it.each(rows)("%s", (_name, first, second) => {
     expect(names(sortPodsForDeletion([second, first]))).toEqual(["a", "b"]);
@@ -48,7 +101,8 @@ describe("deletion order", () => {
   it("unavailable before available when an availability function is given", () => {
     const a = pod({ name: "a", node: "n", ready: true, state: "PreparingUpdate" });
     const b = pod({ name: "b", node: "n", ready: true, readyForSeconds: 1 });
-    const isAvailable = (p: Pod): boolean => p.metadata?.labels?.["lifecycle.apps.kruise.io/state"] === undefined;
+    const isAvailable = (p: Pod): boolean =>
+      p.metadata?.labels?.["lifecycle.apps.kruise.io/state"] === undefined;
     expect(names(sortPodsForDeletion([b, a], { isAvailable }))).toEqual(["a", "b"]);
   });
 
@@ -62,19 +116,29 @@ describe("deletion order", () => {
     ["abc", 0],
     ["99999999999", 0],
   ])("deletion cost %j is %i", (value, expected) => {
-    expect(podDeletionCost(pod({ annotations: { "controller.kubernetes.io/pod-deletion-cost": value } }))).toBe(expected);
+    expect(
+      podDeletionCost(pod({ annotations: { "controller.kubernetes.io/pod-deletion-cost": value } })),
+    ).toBe(expected);
   });
 
   // pod_sorter.go NewSameNodeRanker: crowded nodes lose pods first.
   it("same-node ranker deletes from the crowded node first", () => {
-    const list = [pod({ name: "solo", node: "n1", ready: true, readyForSeconds: 10 }), pod({ name: "pair-1", node: "n2", ready: true }), pod({ name: "pair-2", node: "n2", ready: true, readyForSeconds: 50 })];
+    const list = [
+      pod({ name: "solo", node: "n1", ready: true, readyForSeconds: 10 }),
+      pod({ name: "pair-1", node: "n2", ready: true }),
+      pod({ name: "pair-2", node: "n2", ready: true, readyForSeconds: 50 }),
+    ];
     const sorted = sortPodsForDeletion(list, { ranker: sameNodeRanker(list) });
     expect(names(sorted)[0]).toBe("pair-2");
   });
 
   // pod_sorter.go NewSpreadConstraintsRanker: the fuller topology domain loses pods first.
   it("spread ranker deletes from the fuller zone first", () => {
-    const list = [pod({ name: "z1-a", node: "n1", ready: true }), pod({ name: "z1-b", node: "n2", ready: true }), pod({ name: "z2-a", node: "n3", ready: true, readyForSeconds: 1 })];
+    const list = [
+      pod({ name: "z1-a", node: "n1", ready: true }),
+      pod({ name: "z1-b", node: "n2", ready: true }),
+      pod({ name: "z2-a", node: "n3", ready: true, readyForSeconds: 1 }),
+    ];
     const nodes = new Map([
       ["n1", { zone: "z1" }],
       ["n2", { zone: "z1" }],
@@ -88,17 +152,28 @@ describe("deletion order", () => {
 describe("update order", () => {
   // k8s controller.ActivePods: the default update order, least valuable first.
   it("default order puts unassigned, pending and not-ready pods first", () => {
-    const list = [pod({ name: "ready", node: "n", ready: true }), pod({ name: "pending", node: "n", phase: "Pending" }), pod({ name: "unassigned" })];
+    const list = [
+      pod({ name: "ready", node: "n", ready: true }),
+      pod({ name: "pending", node: "n", phase: "Pending" }),
+      pod({ name: "unassigned" }),
+    ];
     expect(names(sortActivePods(list))).toEqual(["unassigned", "pending", "ready"]);
   });
 
   // updatesort/priority_sort.go weightPriority: sum of matching weights, higher first.
   it("weight priority: higher total weight first", () => {
-    const list = [pod({ name: "none" }), pod({ name: "canary", labels: { role: "canary" } }), pod({ name: "both", labels: { role: "canary", zone: "a" } })];
+    const list = [
+      pod({ name: "none" }),
+      pod({ name: "canary", labels: { role: "canary" } }),
+      pod({ name: "both", labels: { role: "canary", zone: "a" } }),
+    ];
     const strategy = {
       weightPriority: [
         { weight: 50, matchSelector: { matchLabels: { role: "canary" } } },
-        { weight: 10, matchSelector: { matchExpressions: [{ key: "zone", operator: "In", values: ["a", "b"] }] } },
+        {
+          weight: 10,
+          matchSelector: { matchExpressions: [{ key: "zone", operator: "In", values: ["a", "b"] }] },
+        },
       ],
     };
     expect(names(sortByPriority(list, strategy))).toEqual(["both", "canary", "none"]);
@@ -133,7 +208,14 @@ describe("update order", () => {
       ...Array.from({ length: 3 }, (_, i) => pod({ name: `m${i}`, labels: { zone: "a" } })),
       ...Array.from({ length: 3 }, (_, i) => pod({ name: `u${i}`, labels: { zone: "b" } })),
     ];
-    expect(names(scatterPods(list, list, [{ key: "zone", value: "a" }]))).toEqual(["m0", "u0", "u1", "m1", "u2", "m2"]);
+    expect(names(scatterPods(list, list, [{ key: "zone", value: "a" }]))).toEqual([
+      "m0",
+      "u0",
+      "u1",
+      "m1",
+      "u2",
+      "m2",
+    ]);
   });
 
   it("scatter leaves the order alone when too few pods match", () => {
@@ -143,7 +225,11 @@ describe("update order", () => {
 
   it("scatter with a sparse workload groups unmatched pods between matched ones", () => {
     // 2 matched in 8 total: density 1 in 4, the waiting set is denser (2 in 5).
-    const waiting = [pod({ name: "m0", labels: { k: "v" } }), pod({ name: "m1", labels: { k: "v" } }), ...Array.from({ length: 3 }, (_, i) => pod({ name: `u${i}` }))];
+    const waiting = [
+      pod({ name: "m0", labels: { k: "v" } }),
+      pod({ name: "m1", labels: { k: "v" } }),
+      ...Array.from({ length: 3 }, (_, i) => pod({ name: `u${i}` })),
+    ];
     const all = [...waiting, pod({ name: "x0" }), pod({ name: "x1" }), pod({ name: "x2" })];
     const order = names(scatterPods(waiting, all, [{ key: "k", value: "v" }]));
     expect(order[0]).toBe("m0");
@@ -152,8 +238,13 @@ describe("update order", () => {
 
   // cloneset_update.go SortUpdateIndexes: default, priority, scatter, then PreparingUpdate pods first.
   it("PreparingUpdate pods go first whatever their priority", () => {
-    const list = [pod({ name: "high", labels: { p: "x" } }), pod({ name: "preparing", state: "PreparingUpdate" })];
-    const order = orderPodsForUpdate(list, list, { priorityStrategy: { weightPriority: [{ weight: 100, matchSelector: { matchLabels: { p: "x" } } }] } });
+    const list = [
+      pod({ name: "high", labels: { p: "x" } }),
+      pod({ name: "preparing", state: "PreparingUpdate" }),
+    ];
+    const order = orderPodsForUpdate(list, list, {
+      priorityStrategy: { weightPriority: [{ weight: 100, matchSelector: { matchLabels: { p: "x" } } }] },
+    });
     expect(names(order)).toEqual(["preparing", "high"]);
   });
 });

@@ -19,13 +19,25 @@ import {
 } from "../src/index.ts";
 import { pod } from "./helpers.ts";
 
-const owner = { apiVersion: "apps.kruise.io/v1alpha1", kind: "CloneSet", name: "demo", namespace: "ns", uid: "uid-1" };
+const owner = {
+  apiVersion: "apps.kruise.io/v1alpha1",
+  kind: "CloneSet",
+  name: "demo",
+  namespace: "ns",
+  uid: "uid-1",
+};
 const template = (image: string, labels: Record<string, string> = { app: "demo" }): PodTemplateSpec => ({
   metadata: { labels },
   spec: { containers: [{ name: "main", image }] },
 });
 const revisionOf = (image: string, n: number, collisionCount?: number): ControllerRevision =>
-  newControllerRevision({ owner, data: templateRevisionData(template(image)), revision: n, labels: { app: "demo" }, ...(collisionCount !== undefined ? { collisionCount } : {}) });
+  newControllerRevision({
+    owner,
+    data: templateRevisionData(template(image)),
+    revision: n,
+    labels: { app: "demo" },
+    ...(collisionCount !== undefined ? { collisionCount } : {}),
+  });
 
 describe("revision hashing", () => {
   // k8s controller_history.go HashControllerRevision (FNV-1 32 + SafeEncodeString); golden values from Go's hash/fnv.
@@ -44,9 +56,14 @@ describe("revision hashing", () => {
   });
 
   it("is stable across key order and differs for different templates", () => {
-    const a = templateRevisionData({ spec: { containers: [{ name: "main", image: "nginx:1" }] }, metadata: { labels: { app: "demo" } } });
+    const a = templateRevisionData({
+      spec: { containers: [{ name: "main", image: "nginx:1" }] },
+      metadata: { labels: { app: "demo" } },
+    });
     const b = templateRevisionData(template("nginx:1"));
-    expect(revisionOf("nginx:1", 1).metadata?.name).toBe(newControllerRevision({ owner, data: a, revision: 1 }).metadata?.name);
+    expect(revisionOf("nginx:1", 1).metadata?.name).toBe(
+      newControllerRevision({ owner, data: a, revision: 1 }).metadata?.name,
+    );
     expect(serializeRevisionData(a)).toBe(serializeRevisionData(b));
     expect(revisionOf("nginx:1", 1).metadata?.name).not.toBe(revisionOf("nginx:2", 1).metadata?.name);
   });
@@ -56,7 +73,12 @@ describe("revision hashing", () => {
     const rev = revisionOf("nginx:1", 3, 0);
     expect(rev.metadata?.name).toBe("demo-58769c7cbc");
     expect(rev.metadata?.labels).toEqual({ app: "demo", "controller.kubernetes.io/hash": "58769c7cbc" });
-    expect(rev.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "CloneSet", name: "demo", uid: "uid-1", controller: true });
+    expect(rev.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: "CloneSet",
+      name: "demo",
+      uid: "uid-1",
+      controller: true,
+    });
     expect(rev.revision).toBe(3);
     expect(templateFromRevision(rev)).toEqual(template("nginx:1"));
   });
@@ -80,8 +102,14 @@ describe("revision matching", () => {
 
   it("revision labels carry the short pod-template-hash", () => {
     expect(shortHash("my-set-xyz")).toBe("xyz");
-    expect(revisionLabels("demo-xyz")).toEqual({ "controller-revision-hash": "demo-xyz", "pod-template-hash": "xyz" });
-    expect(revisionLabels("demo-xyz", true)).toEqual({ "controller-revision-hash": "xyz", "pod-template-hash": "xyz" });
+    expect(revisionLabels("demo-xyz")).toEqual({
+      "controller-revision-hash": "demo-xyz",
+      "pod-template-hash": "xyz",
+    });
+    expect(revisionLabels("demo-xyz", true)).toEqual({
+      "controller-revision-hash": "xyz",
+      "pod-template-hash": "xyz",
+    });
   });
 });
 
@@ -96,12 +124,19 @@ describe("update revision and history", () => {
     const r1 = revisionOf("nginx:1", 1);
     const r2 = revisionOf("nginx:2", 2);
     const candidate = revisionOf("nginx:1", nextRevisionNumber([r1, r2]));
-    expect(planUpdateRevision([r2, r1], candidate)).toEqual({ action: "bump", revision: r1, newRevisionNumber: 3 });
+    expect(planUpdateRevision([r2, r1], candidate)).toEqual({
+      action: "bump",
+      revision: r1,
+      newRevisionNumber: 3,
+    });
   });
 
   it("creates a revision for a new template", () => {
     const candidate = revisionOf("nginx:3", 3);
-    expect(planUpdateRevision([revisionOf("nginx:1", 1), revisionOf("nginx:2", 2)], candidate)).toEqual({ action: "create", revision: candidate });
+    expect(planUpdateRevision([revisionOf("nginx:1", 1), revisionOf("nginx:2", 2)], candidate)).toEqual({
+      action: "create",
+      revision: candidate,
+    });
     expect(nextRevisionNumber([])).toBe(1);
   });
 
@@ -125,7 +160,9 @@ describe("update revision and history", () => {
       revisionHistoryLimit: 1,
     });
     expect(toDelete.map((r) => r.revision)).toEqual([2, 3]);
-    expect(revisionsToTruncate({ history: revs, currentRevision: name(6), updateRevision: name(6), pods: [] })).toEqual([]);
+    expect(
+      revisionsToTruncate({ history: revs, currentRevision: name(6), updateRevision: name(6), pods: [] }),
+    ).toEqual([]);
   });
 });
 
@@ -135,7 +172,8 @@ describe("createRevisionAvoidingCollisions", () => {
     const created: ControllerRevision[] = [];
     const client = {
       async create(_kind: unknown, obj: ControllerRevision) {
-        if (existing.some((e) => e.metadata?.name === obj.metadata?.name)) throw Object.assign(new Error("exists"), { reason: "AlreadyExists" });
+        if (existing.some((e) => e.metadata?.name === obj.metadata?.name))
+          throw Object.assign(new Error("exists"), { reason: "AlreadyExists" });
         created.push(obj);
         return obj;
       },

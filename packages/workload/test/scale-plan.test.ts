@@ -18,7 +18,15 @@ const NEW = "demo-new";
 const N = "Normal";
 
 function input(replicas: number, list: Pod[], extra: Partial<ScalePlanInput> = {}): ScalePlanInput {
-  return { replicas, pods: list, currentRevision: OLD, updateRevision: NEW, updateStrategy: { maxUnavailable: 1 }, now: NOW, ...extra };
+  return {
+    replicas,
+    pods: list,
+    currentRevision: OLD,
+    updateRevision: NEW,
+    updateStrategy: { maxUnavailable: 1 },
+    now: NOW,
+    ...extra,
+  };
 }
 
 const preDeleteHook: Lifecycle = { preDelete: { finalizersHandler: ["example.com/hold"] } };
@@ -26,13 +34,21 @@ const preDeleteHook: Lifecycle = { preDelete: { finalizersHandler: ["example.com
 describe("planScale", () => {
   // cloneset_scale.go Scale: create at most scaleUpLimit pods, old-revision ones first up to scaleUpNumOldRevision.
   it("creates pods split between current and update revision", () => {
-    const plan = planScale(input(6, [pod({ revision: OLD, state: N, ready: true }), ...pods(3, { revision: NEW, state: N, ready: true })], { updateStrategy: { partition: 3, maxUnavailable: 1 } }));
+    const plan = planScale(
+      input(
+        6,
+        [pod({ revision: OLD, state: N, ready: true }), ...pods(3, { revision: NEW, state: N, ready: true })],
+        { updateStrategy: { partition: 3, maxUnavailable: 1 } },
+      ),
+    );
     expect(plan.step).toEqual({ kind: "create", count: 2, currentRevisionCount: 2, updateRevisionCount: 0 });
   });
 
   // cloneset_scale.go: ScaleUpLimited event when scaleStrategy.maxUnavailable caps creations.
   it("reports when scaleStrategy.maxUnavailable holds creation back", () => {
-    const plan = planScale(input(5, pods(2, { revision: NEW, state: N }), { scaleStrategy: { maxUnavailable: 1 } }));
+    const plan = planScale(
+      input(5, pods(2, { revision: NEW, state: N }), { scaleStrategy: { maxUnavailable: 1 } }),
+    );
     expect(plan.step).toEqual({ kind: "create", count: 0, currentRevisionCount: 0, updateRevisionCount: 0 });
     expect(plan.scaleUpLimited).toEqual({ wanted: 3, limit: 0 });
   });
@@ -74,7 +90,13 @@ describe("planScale", () => {
   it("a preDelete hook turns deletion into PreparingDelete", () => {
     const held = pod({ name: "held", revision: NEW, state: N, ready: true, specifiedDelete: true });
     held.metadata = { ...held.metadata, finalizers: ["example.com/hold"] };
-    const plan = planScale(input(3, [held, ...pods(2, { revision: NEW, state: N, ready: true })], { currentRevision: NEW, lifecycle: preDeleteHook, updateStrategy: { maxUnavailable: 1 } }));
+    const plan = planScale(
+      input(3, [held, ...pods(2, { revision: NEW, state: N, ready: true })], {
+        currentRevision: NEW,
+        lifecycle: preDeleteHook,
+        updateStrategy: { maxUnavailable: 1 },
+      }),
+    );
     expect(plan.step.kind).toBe("delete");
     if (plan.step.kind !== "delete") return;
     expect(plan.step.delete).toEqual([]);
@@ -84,11 +106,25 @@ describe("planScale", () => {
 
   // cloneset_scale.go: PreparingDelete pods are deleted once the hook is released.
   it("deletes a PreparingDelete pod once its hook is gone, waits while it holds", () => {
-    const released = pod({ name: "released", revision: NEW, state: "PreparingDelete", ready: true, specifiedDelete: true });
-    const held = pod({ name: "held", revision: NEW, state: "PreparingDelete", ready: true, specifiedDelete: true });
+    const released = pod({
+      name: "released",
+      revision: NEW,
+      state: "PreparingDelete",
+      ready: true,
+      specifiedDelete: true,
+    });
+    const held = pod({
+      name: "held",
+      revision: NEW,
+      state: "PreparingDelete",
+      ready: true,
+      specifiedDelete: true,
+    });
     held.metadata = { ...held.metadata, finalizers: ["example.com/hold"] };
     const base = pods(3, { revision: NEW, state: N, ready: true });
-    const plan = planScale(input(3, [released, held, ...base], { currentRevision: NEW, lifecycle: preDeleteHook }));
+    const plan = planScale(
+      input(3, [released, held, ...base], { currentRevision: NEW, lifecycle: preDeleteHook }),
+    );
     expect(plan.step.kind).toBe("delete");
     if (plan.step.kind !== "delete") return;
     expect(names(plan.step.delete)).toEqual(["released"]);
@@ -101,17 +137,32 @@ describe("planScale", () => {
   // cloneset_scale.go managePreparingDelete: replicas went up, so a PreparingDelete pod is taken back.
   it("takes a PreparingDelete pod back when replicas grow", () => {
     const preparing = pod({ name: "preparing", revision: NEW, state: "PreparingDelete", ready: true });
-    const plan = planScale(input(4, [preparing, ...pods(3, { revision: NEW, state: N, ready: true })], { currentRevision: NEW, lifecycle: preDeleteHook }));
+    const plan = planScale(
+      input(4, [preparing, ...pods(3, { revision: NEW, state: N, ready: true })], {
+        currentRevision: NEW,
+        lifecycle: preDeleteHook,
+      }),
+    );
     expect(plan.step).toEqual({ kind: "cancelPreparingDelete", pods: [preparing] });
     // Not when a hook marks pods NotReady: such a pod is never reused.
-    const notReadyHook: Lifecycle = { preDelete: { finalizersHandler: ["example.com/hold"], markPodNotReady: true } };
-    const kept = planScale(input(4, [preparing, ...pods(3, { revision: NEW, state: N, ready: true })], { currentRevision: NEW, lifecycle: notReadyHook }));
+    const notReadyHook: Lifecycle = {
+      preDelete: { finalizersHandler: ["example.com/hold"], markPodNotReady: true },
+    };
+    const kept = planScale(
+      input(4, [preparing, ...pods(3, { revision: NEW, state: N, ready: true })], {
+        currentRevision: NEW,
+        lifecycle: notReadyHook,
+      }),
+    );
     expect(kept.step.kind).not.toBe("cancelPreparingDelete");
   });
 
   // cloneset_scale.go: while pods are being deleted, ordinary scale-down waits.
   it("ordinary scale down waits for pods already being deleted", () => {
-    const list = [pod({ revision: NEW, state: "PreparingDelete", ready: true }), ...pods(4, { revision: NEW, state: N, ready: true })];
+    const list = [
+      pod({ revision: NEW, state: "PreparingDelete", ready: true }),
+      ...pods(4, { revision: NEW, state: N, ready: true }),
+    ];
     list[0]!.metadata!.finalizers = ["example.com/hold"];
     const plan = planScale(input(2, list, { currentRevision: NEW, lifecycle: preDeleteHook }));
     expect(plan.step.kind).toBe("none");
@@ -155,10 +206,25 @@ describe("prunePodsToDelete", () => {
 describe("newInstancePod", () => {
   // cloneset_core.go newVersionedPods + createPods: name, revision and instance labels, PreparingNormal, gate, PVC volumes.
   it("builds the pod CloneSet would create", () => {
-    const owner = { apiVersion: "apps.kruise.io/v1alpha1", kind: "CloneSet", name: "demo", uid: "u1", controller: true, blockOwnerDeletion: true };
-    const claims = claimsForInstance({ templates: [{ metadata: { name: "data" } }], workloadName: "demo", namespace: "ns", instanceId: "x7k2p" });
+    const owner = {
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "CloneSet",
+      name: "demo",
+      uid: "u1",
+      controller: true,
+      blockOwnerDeletion: true,
+    };
+    const claims = claimsForInstance({
+      templates: [{ metadata: { name: "data" } }],
+      workloadName: "demo",
+      namespace: "ns",
+      instanceId: "x7k2p",
+    });
     const p = newInstancePod({
-      template: { metadata: { labels: { app: "demo" } }, spec: { containers: [{ name: "main", image: "nginx:1" }] } },
+      template: {
+        metadata: { labels: { app: "demo" } },
+        spec: { containers: [{ name: "main", image: "nginx:1" }] },
+      },
       revision: "demo-abc",
       workloadName: "demo",
       namespace: "ns",
@@ -176,8 +242,14 @@ describe("newInstancePod", () => {
       "lifecycle.apps.kruise.io/state": "PreparingNormal",
     });
     expect(p.spec?.readinessGates).toEqual([{ conditionType: "InPlaceUpdateReady" }]);
-    expect(p.spec?.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "data-demo-x7k2p", readOnly: false } }]);
+    expect(p.spec?.volumes).toEqual([
+      { name: "data", persistentVolumeClaim: { claimName: "data-demo-x7k2p", readOnly: false } },
+    ]);
     expect(p.metadata?.ownerReferences).toEqual([owner]);
-    expect(inPlaceUpdateMetadata("demo-def", NOW).labels).toEqual({ "controller-revision-hash": "demo-def", "pod-template-hash": "def", "lifecycle.apps.kruise.io/state": "Updating" });
+    expect(inPlaceUpdateMetadata("demo-def", NOW).labels).toEqual({
+      "controller-revision-hash": "demo-def",
+      "pod-template-hash": "def",
+      "lifecycle.apps.kruise.io/state": "Updating",
+    });
   });
 });

@@ -26,9 +26,20 @@ export class ControllerProcess {
 
   start(): void {
     const log = createWriteStream(this.logPath, { flags: "a" });
-    this.child = spawn(process.execPath, ["--conditions=@kruise/source", MAINS[this.name], "--metrics-bind-address=0", "--health-probe-bind-address=0", "--log-level=info", ...this.args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    this.child = spawn(
+      process.execPath,
+      [
+        "--conditions=@kruise/source",
+        MAINS[this.name],
+        "--metrics-bind-address=0",
+        "--health-probe-bind-address=0",
+        "--log-level=info",
+        ...this.args,
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     this.child.stdout?.pipe(log);
     this.child.stderr?.pipe(log);
     this.starts++;

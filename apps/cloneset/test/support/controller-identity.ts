@@ -22,7 +22,9 @@ export async function controllerKubeconfig(info: TestEnvInfo, namespace: string)
       subjects: [{ kind: "ServiceAccount", name: "cloneset-controller", namespace }],
     },
   ];
-  const applied = await kubectl(["apply", "-f", "-"], { input: objects.map((o) => JSON.stringify(o)).join("\n") });
+  const applied = await kubectl(["apply", "-f", "-"], {
+    input: objects.map((o) => JSON.stringify(o)).join("\n"),
+  });
   if (applied.code !== 0) throw new Error(`could not set up the controller's RBAC: ${applied.stderr}`);
   const token = await kubectl(["create", "token", "cloneset-controller", "-n", namespace, "--duration=3h"]);
   if (token.code !== 0) throw new Error(`could not get a token for the controller: ${token.stderr}`);
@@ -30,9 +32,19 @@ export async function controllerKubeconfig(info: TestEnvInfo, namespace: string)
   const kubeconfig = {
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: "testenv", cluster: { server: info.server, "certificate-authority-data": Buffer.from(info.caData).toString("base64") } }],
+    clusters: [
+      {
+        name: "testenv",
+        cluster: {
+          server: info.server,
+          "certificate-authority-data": Buffer.from(info.caData).toString("base64"),
+        },
+      },
+    ],
     users: [{ name: "cloneset-controller", user: { token: token.stdout.trim() } }],
-    contexts: [{ name: "controller", context: { cluster: "testenv", user: "cloneset-controller", namespace } }],
+    contexts: [
+      { name: "controller", context: { cluster: "testenv", user: "cloneset-controller", namespace } },
+    ],
     "current-context": "controller",
   };
   writeFileSync(path, JSON.stringify(kubeconfig), { mode: 0o600 });

@@ -14,8 +14,19 @@ export interface ControllerProcess {
 }
 
 /** Runs `node --conditions=@kruise/source apps/cloneset/src/main.ts` as a child process. */
-export function startControllerProcess(args: { kubeconfig: string; namespace?: string; natsUrl?: string | undefined; extra?: string[] }): ControllerProcess {
-  const argv = ["--conditions=@kruise/source", MAIN, `--kubeconfig=${args.kubeconfig}`, "--metrics-bind-address=0", "--health-probe-bind-address=0"];
+export function startControllerProcess(args: {
+  kubeconfig: string;
+  namespace?: string;
+  natsUrl?: string | undefined;
+  extra?: string[];
+}): ControllerProcess {
+  const argv = [
+    "--conditions=@kruise/source",
+    MAIN,
+    `--kubeconfig=${args.kubeconfig}`,
+    "--metrics-bind-address=0",
+    "--health-probe-bind-address=0",
+  ];
   if (args.namespace !== undefined) argv.push(`--namespace=${args.namespace}`);
   if (args.natsUrl !== undefined) argv.push(`--nats-url=${args.natsUrl}`);
   argv.push(...(args.extra ?? []));
@@ -37,5 +48,10 @@ export function startControllerProcess(args: { kubeconfig: string; namespace?: s
       clearTimeout(timer);
     } else await exited;
   };
-  return { child, output: () => out, stop: () => signal("SIGTERM", 5_000), kill: () => signal("SIGKILL", undefined) };
+  return {
+    child,
+    output: () => out,
+    stop: () => signal("SIGTERM", 5_000),
+    kill: () => signal("SIGKILL", undefined),
+  };
 }

@@ -10,7 +10,11 @@ export interface InProcessController {
 }
 
 /** The controller in this process, through the SDK manager, so a test can count its API writes. */
-export async function startInProcessController(opts: { kubeconfig: string; namespace: string; gates?: Partial<FeatureGates> }): Promise<InProcessController> {
+export async function startInProcessController(opts: {
+  kubeconfig: string;
+  namespace: string;
+  gates?: Partial<FeatureGates>;
+}): Promise<InProcessController> {
   const writes: WriteRecord[] = [];
   const mgr = await Manager.create({
     name: "cloneset-controller",
@@ -22,7 +26,11 @@ export async function startInProcessController(opts: { kubeconfig: string; names
     logger: pino({ level: process.env.CLONESET_TEST_LOG ?? "warn" }),
     onWrite: (w) => writes.push(w),
   });
-  addCloneSetController(mgr, { workers: 3, gates: { ...KNOWN_FEATURE_GATES, ...(opts.gates ?? {}) }, namespace: opts.namespace });
+  addCloneSetController(mgr, {
+    workers: 3,
+    gates: { ...KNOWN_FEATURE_GATES, ...(opts.gates ?? {}) },
+    namespace: opts.namespace,
+  });
   const abort = new AbortController();
   const running = mgr.start(abort.signal);
   return {

@@ -16,7 +16,9 @@ export async function getPods(namespace: string, selector = ""): Promise<Pod[]> 
 }
 
 export async function getCloneSet(namespace: string, name: string): Promise<CloneSet> {
-  return JSON.parse(await k(["get", "clonesets.apps.kruise.io", name, "-n", namespace, "-o", "json"])) as CloneSet;
+  return JSON.parse(
+    await k(["get", "clonesets.apps.kruise.io", name, "-n", namespace, "-o", "json"]),
+  ) as CloneSet;
 }
 
 export function isReady(pod: Pod): boolean {
@@ -31,5 +33,8 @@ export function readySince(pod: Pod): number {
 export const active = (pods: Pod[]): Pod[] => pods.filter((p) => p.metadata?.deletionTimestamp === undefined);
 
 export function apply(namespace: string, manifest: string): Promise<string> {
-  return k(["apply", "-n", namespace, "-f", "-"], manifest.replaceAll("namespace: default", `namespace: ${namespace}`));
+  return k(
+    ["apply", "-n", namespace, "-f", "-"],
+    manifest.replaceAll("namespace: default", `namespace: ${namespace}`),
+  );
 }

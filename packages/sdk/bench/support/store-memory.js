@@ -4,7 +4,8 @@
 // Arguments: entry kubeconfig namespace freeze|nofreeze pageSize stream|whole shipped|node-defaults
 //   stream: the informer's item-by-item list (HttpClient.listEach); whole: each page parsed whole (client.list).
 //   shipped: re-executes with the V8 flags runManager applies (DEFAULT_V8_FLAGS); node-defaults: V8 as Node starts it.
-const [entry, kubeconfig, namespace, freeze, pageSize, listMode = "stream", runtime = "shipped"] = process.argv.slice(2);
+const [entry, kubeconfig, namespace, freeze, pageSize, listMode = "stream", runtime = "shipped"] =
+  process.argv.slice(2);
 const { createClient, loadRestConfig, Informer, reexecWithV8Flags } = await import(entry);
 if (runtime === "shipped") reexecWithV8Flags(); // as runManager does, before anything else
 const PodKind = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
@@ -17,8 +18,13 @@ const settle = async () => {
 };
 const client = createClient(await loadRestConfig(kubeconfig), { qps: Infinity });
 // The whole-page variant: the same client without listEach, so the informer falls back to list().
-const informerClient = listMode === "whole" ? Object.assign(Object.create(client), { listEach: undefined }) : client;
-const informer = new Informer(informerClient, PodKind, { namespace, freeze: freeze !== "nofreeze", ...(pageSize ? { pageSize: Number(pageSize) } : {}) });
+const informerClient =
+  listMode === "whole" ? Object.assign(Object.create(client), { listEach: undefined }) : client;
+const informer = new Informer(informerClient, PodKind, {
+  namespace,
+  freeze: freeze !== "nofreeze",
+  ...(pageSize ? { pageSize: Number(pageSize) } : {}),
+});
 await client.list(PodKind, { namespace, limit: 1 }); // warm the connection and code paths
 const before = await settle();
 const controller = new AbortController();

@@ -4,16 +4,27 @@ import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { isNotFound, parseControllerFlags, runManager } from "@kruise/sdk";
 import type { Kind, Reconciler } from "@kruise/sdk";
 
-export const ConfigMapKind: Kind<ConfigMap> = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
+export const ConfigMapKind: Kind<ConfigMap> = {
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  plural: "configmaps",
+  namespaced: true,
+};
 export const HASH_ANNOTATION = "example.kruise.io/data-hash";
 
 export const reconcile: Reconciler = async ({ namespace, name }, { cache, client, log }) => {
   const cm = cache.get(ConfigMapKind, namespace, name);
   if (!cm) return; // deleted: nothing to do
-  const hash = createHash("sha256").update(JSON.stringify([cm.data ?? {}, cm.binaryData ?? {}])).digest("hex").slice(0, 16);
+  const hash = createHash("sha256")
+    .update(JSON.stringify([cm.data ?? {}, cm.binaryData ?? {}]))
+    .digest("hex")
+    .slice(0, 16);
   if (cm.metadata?.annotations?.[HASH_ANNOTATION] === hash) return; // converged: write nothing
   try {
-    await client.patch(ConfigMapKind, name, namespace, "merge", { metadata: { annotations: { [HASH_ANNOTATION]: hash } } });
+    await client.patch(ConfigMapKind, name, namespace, "merge", {
+      metadata: { annotations: { [HASH_ANNOTATION]: hash } },
+    });
     log.info({ hash }, "stamped data hash");
   } catch (err) {
     if (!isNotFound(err)) throw err; // a throw is logged and retried with backoff
@@ -21,7 +32,10 @@ export const reconcile: Reconciler = async ({ namespace, name }, { cache, client
 };
 
 if (import.meta.main) {
-  const flags = parseControllerFlags(process.argv.slice(2), { name: "configmap-hash", summary: "stamps ConfigMaps with a data hash" });
+  const flags = parseControllerFlags(process.argv.slice(2), {
+    name: "configmap-hash",
+    summary: "stamps ConfigMaps with a data hash",
+  });
   await runManager({ name: "configmap-hash", ...flags.manager }, (mgr) => {
     mgr.controller("configmap-hash").for(ConfigMapKind).workers(2).reconcile(reconcile);
   });

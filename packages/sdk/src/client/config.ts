@@ -35,8 +35,11 @@ const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 export async function loadRestConfig(kubeconfigPath?: string): Promise<RestConfig> {
   const path = kubeconfigPath ?? defaultKubeconfigPath();
   if (path === undefined) {
-    if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SERVICE_ACCOUNT_DIR, "token"))) return inCluster();
-    throw new Error("no kubeconfig found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a cluster");
+    if (process.env.KUBERNETES_SERVICE_HOST && existsSync(join(SERVICE_ACCOUNT_DIR, "token")))
+      return inCluster();
+    throw new Error(
+      "no kubeconfig found: pass --kubeconfig, set KUBECONFIG, create ~/.kube/config, or run in a cluster",
+    );
   }
   if (path.includes(":")) return viaClientNode(path);
   return (await fromPlainKubeconfig(path)) ?? viaClientNode(path);
@@ -67,9 +70,15 @@ async function fromPlainKubeconfig(path: string): Promise<RestConfig | undefined
   }
   const current = doc["current-context"] as string | undefined;
   const context = (doc.contexts as Named<Fields>[] | undefined)?.find((c) => c.name === current)?.context;
-  if (!context) throw new Error(`kubeconfig ${path}: current-context ${JSON.stringify(current)} is not among its contexts`);
-  const cluster = (doc.clusters as Named<Fields>[] | undefined)?.find((c) => c.name === context.cluster)?.cluster;
-  if (!cluster?.server) throw new Error(`kubeconfig ${path}: cluster ${JSON.stringify(context.cluster)} has no server`);
+  if (!context)
+    throw new Error(
+      `kubeconfig ${path}: current-context ${JSON.stringify(current)} is not among its contexts`,
+    );
+  const cluster = (doc.clusters as Named<Fields>[] | undefined)?.find(
+    (c) => c.name === context.cluster,
+  )?.cluster;
+  if (!cluster?.server)
+    throw new Error(`kubeconfig ${path}: cluster ${JSON.stringify(context.cluster)} has no server`);
   const user = (doc.users as Named<Fields>[] | undefined)?.find((u) => u.name === context.user)?.user ?? {};
   if (user.exec || user["auth-provider"]) return undefined;
   const base = dirname(path);
@@ -78,7 +87,8 @@ async function fromPlainKubeconfig(path: string): Promise<RestConfig | undefined
     if (typeof file === "string" && file) return readFileSync(isAbsolute(file) ? file : join(base, file));
     return undefined;
   };
-  if (typeof cluster.server !== "string") throw new Error(`kubeconfig ${path}: cluster server must be a URL string`);
+  if (typeof cluster.server !== "string")
+    throw new Error(`kubeconfig ${path}: cluster server must be a URL string`);
   const config: RestConfig = { server: cluster.server.replace(/\/+$/, "") };
   const ca = fileOrData(cluster["certificate-authority"], cluster["certificate-authority-data"]);
   const cert = fileOrData(user["client-certificate"], user["client-certificate-data"]);
@@ -92,7 +102,9 @@ async function fromPlainKubeconfig(path: string): Promise<RestConfig | undefined
     const header = `Bearer ${user.token}`;
     config.authorization = async () => header;
   } else if (typeof user.tokenFile === "string" && user.tokenFile) {
-    config.authorization = tokenFileAuth(isAbsolute(user.tokenFile) ? user.tokenFile : join(base, user.tokenFile));
+    config.authorization = tokenFileAuth(
+      isAbsolute(user.tokenFile) ? user.tokenFile : join(base, user.tokenFile),
+    );
   } else if (typeof user.username === "string") {
     const header = `Basic ${Buffer.from(`${user.username}:${typeof user.password === "string" ? user.password : ""}`).toString("base64")}`;
     config.authorization = async () => header;
@@ -114,7 +126,8 @@ function inCluster(): RestConfig {
 function tokenFileAuth(file: string): () => Promise<string | undefined> {
   let cached: { value: string; at: number } | undefined;
   return async () => {
-    if (!cached || Date.now() - cached.at > 60_000) cached = { value: `Bearer ${readFileSync(file, "utf8").trim()}`, at: Date.now() };
+    if (!cached || Date.now() - cached.at > 60_000)
+      cached = { value: `Bearer ${readFileSync(file, "utf8").trim()}`, at: Date.now() };
     return cached.value;
   };
 }

@@ -90,7 +90,12 @@ class Transport {
     if (config.insecure) connect.rejectUnauthorized = false;
     if (config.tlsServerName) connect.servername = config.tlsServerName;
     // HTTP/1.1 keep-alive, no pipelining: a watch holds its own connection, requests reuse idle ones.
-    this.agent = new Agent({ connect, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, pipelining: 1 });
+    this.agent = new Agent({
+      connect,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 120_000,
+      pipelining: 1,
+    });
   }
 }
 
@@ -190,7 +195,10 @@ export class HttpClient implements Client {
       items?: T[];
       metadata?: { resourceVersion?: string; continue?: string };
     };
-    const result: ListResult<T> = { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? "" };
+    const result: ListResult<T> = {
+      items: body.items ?? [],
+      resourceVersion: body.metadata?.resourceVersion ?? "",
+    };
     if (body.metadata?.continue) result.continue = body.metadata.continue;
     return result;
   }
@@ -199,7 +207,11 @@ export class HttpClient implements Client {
    * One list page, handing each item to onItem as soon as its bytes have arrived, parsed on its own: the page is
    * never held whole (as text or as an array), which keeps a large initial list's garbage small.
    */
-  async listEach<T>(kind: Kind<T>, options: ListOptions, onItem: (item: T) => void): Promise<Omit<ListResult<T>, "items">> {
+  async listEach<T>(
+    kind: Kind<T>,
+    options: ListOptions,
+    onItem: (item: T) => void,
+  ): Promise<Omit<ListResult<T>, "items">> {
     const path = withQuery(resourcePath(kind, options.namespace), {
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
@@ -216,7 +228,9 @@ export class HttpClient implements Client {
       if (!response.body.destroyed) response.body.destroy();
     }
     const envelope = splitter.end() as { metadata?: { resourceVersion?: string; continue?: string } };
-    const result: Omit<ListResult<T>, "items"> = { resourceVersion: envelope.metadata?.resourceVersion ?? "" };
+    const result: Omit<ListResult<T>, "items"> = {
+      resourceVersion: envelope.metadata?.resourceVersion ?? "",
+    };
     if (envelope.metadata?.continue) result.continue = envelope.metadata.continue;
     return result;
   }
@@ -229,7 +243,13 @@ export class HttpClient implements Client {
       method: "POST",
       path,
       body: withTypeMeta(kind, obj),
-      write: { verb: "create", kind: kind.kind, namespace: meta.namespace, name: meta.name, subresource: undefined },
+      write: {
+        verb: "create",
+        kind: kind.kind,
+        namespace: meta.namespace,
+        name: meta.name,
+        subresource: undefined,
+      },
     })) as T;
   }
 
@@ -289,7 +309,10 @@ export class HttpClient implements Client {
       allowWatchBookmarks: options.allowWatchBookmarks ? "true" : undefined,
       timeoutSeconds: options.timeoutSeconds,
     });
-    const response = await this.dispatch({ verb: "watch", method: "GET", path, ...(options.signal ? { signal: options.signal } : {}) }, true);
+    const response = await this.dispatch(
+      { verb: "watch", method: "GET", path, ...(options.signal ? { signal: options.signal } : {}) },
+      true,
+    );
     const decoder = new TextDecoder();
     let buffered = "";
     try {
@@ -325,7 +348,10 @@ export class HttpClient implements Client {
     if (gated && t.writeGate && !t.writeGate()) throw new LeadershipLostError(options.verb, options.path);
     for (let attempt = 0; ; attempt++) {
       await t.limiter.wait(options.signal);
-      const headers: Record<string, string> = { accept: "application/json", "user-agent": this.scope.userAgent };
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        "user-agent": this.scope.userAgent,
+      };
       const authorization = await t.config.authorization?.();
       if (authorization) headers.authorization = authorization;
       // Again after every wait (token bucket, credentials, Retry-After): leadership may have been lost meanwhile.
@@ -366,7 +392,8 @@ export class HttpClient implements Client {
       if (error instanceof TooManyRequestsError && attempt < t.maxRetries) {
         // The server did not process it; come back when it says, as client-go does.
         const header = response.headers["retry-after"];
-        const seconds = Number(Array.isArray(header) ? header[0] : header) || error.details?.retryAfterSeconds || 1;
+        const seconds =
+          Number(Array.isArray(header) ? header[0] : header) || error.details?.retryAfterSeconds || 1;
         await t.clock.sleep(Math.min(seconds, 30) * 1000, options.signal);
         continue;
       }
@@ -387,7 +414,12 @@ export class HttpClient implements Client {
     }
   }
 
-  private async put<T>(kind: Kind<T>, obj: T, options: WriteOptions, subresource: string | undefined): Promise<T> {
+  private async put<T>(
+    kind: Kind<T>,
+    obj: T,
+    options: WriteOptions,
+    subresource: string | undefined,
+  ): Promise<T> {
     const meta = metaOf(obj);
     if (!meta.name) throw new Error(`${kind.kind}: update needs metadata.name`);
     const path = withQuery(resourcePath(kind, meta.namespace, meta.name, subresource), writeQuery(options));
@@ -410,7 +442,10 @@ export class HttpClient implements Client {
     subresource: string | undefined,
   ): Promise<T> {
     const contentType = PATCH_CONTENT_TYPES[type];
-    if (!contentType) throw new Error(`patch type must be one of ${Object.keys(PATCH_CONTENT_TYPES).join(", ")}, got ${String(type)}`);
+    if (!contentType)
+      throw new Error(
+        `patch type must be one of ${Object.keys(PATCH_CONTENT_TYPES).join(", ")}, got ${String(type)}`,
+      );
     const query = writeQuery(options) as Record<string, string | boolean | undefined>;
     let body = patch;
     if (type === "apply") {
@@ -434,7 +469,12 @@ export class HttpClient implements Client {
 export function createClient(config: RestConfig, options: ClientOptions = {}): HttpClient {
   const userAgent = options.userAgent ?? "kruise-sdk/0.1.0";
   const fieldManager = options.fieldManager ?? userAgent.split("/")[0] ?? "kruise-sdk";
-  return new HttpClient(new Transport(config, options), { userAgent, controller: undefined, gated: true, fieldManager });
+  return new HttpClient(new Transport(config, options), {
+    userAgent,
+    controller: undefined,
+    gated: true,
+    fieldManager,
+  });
 }
 
 function metaOf(obj: unknown): { name: string | undefined; namespace: string | undefined } {

@@ -91,7 +91,8 @@ export class ListSplitter {
 
   /** Parses the envelope (everything but the items). */
   end(): Record<string, unknown> {
-    if (this.depth !== 0 || this.inString || this.envelope.length === 0) throw new Error("list response ended in the middle of the JSON");
+    if (this.depth !== 0 || this.inString || this.envelope.length === 0)
+      throw new Error("list response ended in the middle of the JSON");
     const text = this.decoder.decode(concat(this.envelope));
     return JSON.parse(text) as Record<string, unknown>;
   }

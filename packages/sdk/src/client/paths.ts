@@ -1,7 +1,12 @@
 import type { Kind } from "../kind.ts";
 
 /** The REST path of a kind's collection or of one object, with an optional subresource. */
-export function resourcePath(kind: Kind, namespace: string | undefined, name?: string, subresource?: string): string {
+export function resourcePath(
+  kind: Kind,
+  namespace: string | undefined,
+  name?: string,
+  subresource?: string,
+): string {
   let path = kind.group === "" ? `/api/${kind.version}` : `/apis/${kind.group}/${kind.version}`;
   if (kind.namespaced && namespace) path += `/namespaces/${encodeURIComponent(namespace)}`;
   path += `/${kind.plural}`;
@@ -14,7 +19,10 @@ export function resourcePath(kind: Kind, namespace: string | undefined, name?: s
 }
 
 /** Appends defined query parameters. */
-export function withQuery(path: string, query: Record<string, string | number | boolean | undefined>): string {
+export function withQuery(
+  path: string,
+  query: Record<string, string | number | boolean | undefined>,
+): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") params.set(k, String(v));
   const qs = params.toString();

@@ -50,15 +50,36 @@ export interface Client {
   get<T>(kind: Kind<T>, name: string, namespace?: string): Promise<T>;
   list<T>(kind: Kind<T>, options?: ListOptions): Promise<ListResult<T>>;
   /** Optional: one list page with each item handed over as it is parsed (HttpClient has it; the informer uses it). */
-  listEach?<T>(kind: Kind<T>, options: ListOptions, onItem: (item: T) => void): Promise<Omit<ListResult<T>, "items">>;
+  listEach?<T>(
+    kind: Kind<T>,
+    options: ListOptions,
+    onItem: (item: T) => void,
+  ): Promise<Omit<ListResult<T>, "items">>;
   create<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
   update<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
   updateStatus<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
-  patch<T>(kind: Kind<T>, name: string, namespace: string | undefined, type: PatchType, patch: unknown, options?: PatchOptions): Promise<T>;
-  patchStatus<T>(kind: Kind<T>, name: string, namespace: string | undefined, type: PatchType, patch: unknown, options?: PatchOptions): Promise<T>;
+  patch<T>(
+    kind: Kind<T>,
+    name: string,
+    namespace: string | undefined,
+    type: PatchType,
+    patch: unknown,
+    options?: PatchOptions,
+  ): Promise<T>;
+  patchStatus<T>(
+    kind: Kind<T>,
+    name: string,
+    namespace: string | undefined,
+    type: PatchType,
+    patch: unknown,
+    options?: PatchOptions,
+  ): Promise<T>;
   delete(kind: Kind, name: string, namespace?: string, options?: DeleteOptions): Promise<void>;
   /** A raw watch stream: one parsed event per line, ended when the server closes it or signal aborts. */
-  watch<T>(kind: Kind<T>, options: ListOptions & { allowWatchBookmarks?: boolean; timeoutSeconds?: number; signal?: AbortSignal }): AsyncIterable<WatchEvent<T>>;
+  watch<T>(
+    kind: Kind<T>,
+    options: ListOptions & { allowWatchBookmarks?: boolean; timeoutSeconds?: number; signal?: AbortSignal },
+  ): AsyncIterable<WatchEvent<T>>;
 }
 
 export interface WatchEvent<T> {

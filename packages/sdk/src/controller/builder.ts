@@ -10,7 +10,15 @@ import type { Kind } from "../kind.ts";
 import { apiVersionOf } from "../kind.ts";
 import type { RateLimiterOptions } from "../queue/rate-limiter.ts";
 import { Controller } from "./controller.ts";
-import type { EventSubscriber, MapFunc, Predicate, Reconciler, Recorder, Request, WatchEventInfo } from "./types.ts";
+import type {
+  EventSubscriber,
+  MapFunc,
+  Predicate,
+  Reconciler,
+  Recorder,
+  Request,
+  WatchEventInfo,
+} from "./types.ts";
 
 /** What the builder needs from the manager that owns it. */
 export interface ControllerHost {
@@ -47,7 +55,9 @@ export class ControllerBuilder {
 
   constructor(host: ControllerHost, name: string) {
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
-      throw new Error(`controller name ${JSON.stringify(name)} must be lower-case letters, digits and dashes (it labels metrics)`);
+      throw new Error(
+        `controller name ${JSON.stringify(name)} must be lower-case letters, digits and dashes (it labels metrics)`,
+      );
     }
     this.host = host;
     this.name = name;
@@ -57,7 +67,11 @@ export class ControllerBuilder {
   for<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
     if (this.forKind) throw new Error(`controller ${this.name}: for() was already called`);
     this.forKind = kind;
-    this.kindWatches.push({ kind: kind, map: (e) => [requestOf(e.object)], predicates: predicates as Predicate[] });
+    this.kindWatches.push({
+      kind: kind,
+      map: (e) => [requestOf(e.object)],
+      predicates: predicates as Predicate[],
+    });
     return this;
   }
 
@@ -79,7 +93,8 @@ export class ControllerBuilder {
   watches<T extends KubeObject>(kind: Kind<T>, mapFn: MapFunc<T>, ...predicates: Predicate<T>[]): this {
     this.kindWatches.push({
       kind: kind,
-      map: (e) => dedup([...mapFn(e.object as ReadOnly<T>), ...(e.oldObject ? mapFn(e.oldObject as ReadOnly<T>) : [])]),
+      map: (e) =>
+        dedup([...mapFn(e.object as ReadOnly<T>), ...(e.oldObject ? mapFn(e.oldObject as ReadOnly<T>) : [])]),
       predicates: predicates as Predicate[],
     });
     return this;
@@ -147,7 +162,10 @@ export class ControllerBuilder {
     const bus = host.eventBus();
     for (const w of this.busWatches) {
       if (!bus) {
-        host.log.warn({ controller: this.name, subject: w.subject }, "no EventBus configured; watchesEvents is inactive");
+        host.log.warn(
+          { controller: this.name, subject: w.subject },
+          "no EventBus configured; watchesEvents is inactive",
+        );
         continue;
       }
       cleanups.push(
@@ -169,7 +187,8 @@ export class ControllerBuilder {
     if (!owner) return [];
     const apiVersion = apiVersionOf(owner);
     const ref = obj.metadata?.ownerReferences?.find((r) => r.controller === true);
-    if (!ref || ref.kind !== owner.kind || ref.apiVersion.split("/")[0] !== apiVersion.split("/")[0]) return [];
+    if (!ref || ref.kind !== owner.kind || ref.apiVersion.split("/")[0] !== apiVersion.split("/")[0])
+      return [];
     // Owners are in the same namespace as what they own (or cluster-scoped).
     return [{ namespace: owner.namespaced ? (obj.metadata?.namespace ?? "") : "", name: ref.name }];
   }

@@ -49,7 +49,12 @@ export class Controller {
     this.deps = deps;
     this.log = deps.log.child({ controller: deps.name });
     this.metrics = controllerMetrics(deps.registry);
-    this.queue = new WorkQueue({ name: deps.name, clock: deps.clock, registry: deps.registry, ...deps.queue });
+    this.queue = new WorkQueue({
+      name: deps.name,
+      clock: deps.clock,
+      registry: deps.registry,
+      ...deps.queue,
+    });
     this.metrics.maxConcurrentReconciles.set({ controller: deps.name }, deps.workers);
     this.metrics.activeWorkers.set({ controller: deps.name }, 0);
   }
@@ -72,7 +77,10 @@ export class Controller {
   async shutdown(deadlineMs: number): Promise<boolean> {
     const finished = await this.queue.shutDownAndDrain(deadlineMs);
     if (!finished) {
-      this.log.warn({ deadlineMs, inFlight: this.queue.inFlight }, "shutdown deadline passed with reconciles in flight; aborting them");
+      this.log.warn(
+        { deadlineMs, inFlight: this.queue.inFlight },
+        "shutdown deadline passed with reconciles in flight; aborting them",
+      );
     }
     this.abort.abort(new Error("controller shut down"));
     if (finished) await Promise.all(this.workers);
@@ -92,7 +100,11 @@ export class Controller {
   private async reconcileKey(key: string): Promise<void> {
     const request = splitKey(key);
     const labels = { controller: this.name };
-    const log = this.log.child({ namespace: request.namespace, name: request.name, reconcileID: randomUUID() });
+    const log = this.log.child({
+      namespace: request.namespace,
+      name: request.name,
+      reconcileID: randomUUID(),
+    });
     const started = performance.now();
     this.metrics.activeWorkers.inc(labels);
     try {

@@ -32,7 +32,10 @@ export function not<T = KubeObject>(predicate: Predicate<T>): Predicate<T> {
   return (e) => !predicate(e);
 }
 
-function sameRecord(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+function sameRecord(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): boolean {
   const ak = Object.keys(a ?? {});
   if (ak.length !== Object.keys(b ?? {}).length) return false;
   return ak.every((k) => a?.[k] === b?.[k]);

@@ -39,7 +39,10 @@ export interface ReconcileContext {
 }
 
 /** The reconcile function: read the whole state for the key, make the world match, return. */
-export type Reconciler = (request: Request, ctx: ReconcileContext) => Promise<ReconcileResult | void> | ReconcileResult | void;
+export type Reconciler = (
+  request: Request,
+  ctx: ReconcileContext,
+) => Promise<ReconcileResult | void> | ReconcileResult | void;
 
 /** One informer event, as predicates see it. */
 export interface WatchEventInfo<T = KubeObject> {

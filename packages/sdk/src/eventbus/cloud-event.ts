@@ -56,7 +56,13 @@ export function toCloudEvent(e: BusEvent, source: string, nowMs: number): CloudE
 export function parseCloudEvent(payload: Uint8Array): CloudEvent | undefined {
   try {
     const parsed = JSON.parse(new TextDecoder().decode(payload)) as Partial<CloudEvent> | null;
-    if (!parsed || parsed.specversion !== "1.0" || typeof parsed.id !== "string" || typeof parsed.type !== "string") return undefined;
+    if (
+      !parsed ||
+      parsed.specversion !== "1.0" ||
+      typeof parsed.id !== "string" ||
+      typeof parsed.type !== "string"
+    )
+      return undefined;
     return parsed as CloudEvent;
   } catch {
     return undefined;

@@ -67,9 +67,13 @@ export class EventBus {
   }
 
   private constructor(opts: EventBusOptions) {
-    if (!opts.source) throw new Error("EventBus.start: source must be a non-empty string (the publishing controller's name)");
+    if (!opts.source)
+      throw new Error("EventBus.start: source must be a non-empty string (the publishing controller's name)");
     this.source = opts.source;
-    this.servers = (opts.servers ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    this.servers = (opts.servers ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     this.log = opts.log?.child({ component: "eventbus" });
     this.limits = { ...defaultStreamLimits, ...opts.stream };
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 5_000;
@@ -111,7 +115,10 @@ export class EventBus {
       this.kickPump();
     } catch (err) {
       this.dropped.inc();
-      this.log?.error({ err: describeError(err), event: e.event, id: e.id }, "event dropped: could not encode it");
+      this.log?.error(
+        { err: describeError(err), event: e.event, id: e.id },
+        "event dropped: could not encode it",
+      );
     }
   }
 
@@ -121,7 +128,8 @@ export class EventBus {
    */
   subscribe(subject: string, onEvent: (e: CloudEvent) => void, opts: SubscribeOptions = {}): () => void {
     if (this.servers.length === 0) return () => {};
-    const consumerName = opts.durable ?? `kruise_${this.source.replace(/[^A-Za-z0-9_-]/g, "_")}_${nuid.next()}`;
+    const consumerName =
+      opts.durable ?? `kruise_${this.source.replace(/[^A-Za-z0-9_-]/g, "_")}_${nuid.next()}`;
     const subscription = new JetStreamSubscription({
       subject,
       onEvent,
@@ -173,7 +181,7 @@ export class EventBus {
 
   /** Connects, and after the connection is closed for good, connects again; forever, with capped backoff. */
   private async runConnectLoop(): Promise<void> {
-    for (let attempt = 0; !this.closeController.signal.aborted; ) {
+    for (let attempt = 0; !this.closeController.signal.aborted;) {
       let nc: NatsConnection;
       try {
         nc = await connect({
@@ -189,7 +197,11 @@ export class EventBus {
           maxPingOut: 2,
         });
       } catch (err) {
-        if (attempt === 0) this.log?.warn({ err: describeError(err), servers: this.servers }, "NATS unreachable; retrying in the background");
+        if (attempt === 0)
+          this.log?.warn(
+            { err: describeError(err), servers: this.servers },
+            "NATS unreachable; retrying in the background",
+          );
         await sleep(Math.min(maxReconnectBackoffMs, 200 * 2 ** attempt++), this.closeController.signal);
         continue;
       }
@@ -282,12 +294,14 @@ export class EventBus {
 
   /** Publishes the outbox oldest first, a window at a time; failures go back in front and wait for the connection. */
   private async pump(): Promise<void> {
-    for (let failures = 0; this.handles && this.outbox.size > 0; ) {
+    for (let failures = 0; this.handles && this.outbox.size > 0;) {
       const { js, jsm } = this.handles;
       const batch = this.outbox.takeFront(maxInFlight);
       this.depth.set(this.outbox.size + batch.length);
       const results = await Promise.allSettled(
-        batch.map((entry: OutboxEntry) => js.publish(entry.subject, entry.payload, { msgID: entry.id, timeout: publishTimeoutMs })),
+        batch.map((entry: OutboxEntry) =>
+          js.publish(entry.subject, entry.payload, { msgID: entry.id, timeout: publishTimeoutMs }),
+        ),
       );
       const failed = batch.filter((_, i) => results[i]!.status === "rejected");
       this.published.inc(batch.length - failed.length);
@@ -300,14 +314,16 @@ export class EventBus {
       const message = describeError(firstError.reason);
       if (message !== this.lastPublishError) {
         this.lastPublishError = message;
-        this.log?.warn({ err: message, pending: this.outbox.size }, "publishing to JetStream failed; will retry");
+        this.log?.warn(
+          { err: message, pending: this.outbox.size },
+          "publishing to JetStream failed; will retry",
+        );
       }
       // A NATS restart without storage loses the stream: "no responders" until it exists again.
       await this.ensureStreamLogged(jsm);
       await sleep(Math.min(maxReconnectBackoffMs, 100 * 2 ** failures++), this.closeController.signal);
     }
   }
-
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

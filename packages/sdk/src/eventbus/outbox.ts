@@ -16,7 +16,8 @@ export class Outbox {
   private readonly onDrop: (dropped: number) => void;
 
   constructor(limit: number, onDrop: (dropped: number) => void) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`EventBus: outboxLimit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`EventBus: outboxLimit must be a positive integer, got ${limit}`);
     this.ring = new Array<OutboxEntry | undefined>(limit);
     this.onDrop = onDrop;
   }

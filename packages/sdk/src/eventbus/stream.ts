@@ -1,4 +1,12 @@
-import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import {
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
 import { streamName, streamSubjects } from "./subject.ts";
 
@@ -21,7 +29,10 @@ export const defaultStreamLimits: StreamLimits = {
 };
 
 /** Creates the KRUISE stream, or updates it when its subjects or limits differ from what we want. */
-export async function ensureStream(jsm: JetStreamManager, limits: StreamLimits): Promise<"created" | "updated" | "unchanged"> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  limits: StreamLimits,
+): Promise<"created" | "updated" | "unchanged"> {
   const wanted = {
     subjects: [streamSubjects],
     max_age: nanos(limits.maxAgeMs),

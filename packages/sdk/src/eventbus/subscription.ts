@@ -60,7 +60,10 @@ export class JetStreamSubscription {
 
   start(): void {
     this.running = this.run().catch((err: unknown) => {
-      this.opts.log?.error({ err: describeError(err), subject: this.opts.subject }, "subscription loop failed");
+      this.opts.log?.error(
+        { err: describeError(err), subject: this.opts.subject },
+        "subscription loop failed",
+      );
     });
   }
 
@@ -97,7 +100,10 @@ export class JetStreamSubscription {
         for await (const msg of this.messages) this.deliver(msg);
       } catch (err) {
         if (this.stopped) break;
-        this.opts.log?.warn({ err: describeError(err), subject: this.opts.subject }, "subscription interrupted; retrying");
+        this.opts.log?.warn(
+          { err: describeError(err), subject: this.opts.subject },
+          "subscription interrupted; retrying",
+        );
       }
       if (this.stopped) break;
       await delay(Math.min(maxBackoffMs, 100 * 2 ** attempt), this.stopController.signal);
@@ -122,8 +128,15 @@ export class JetStreamSubscription {
   private watchForLostConsumer(messages: ConsumerMessages): void {
     void (async () => {
       for await (const status of messages.status()) {
-        if (status.type === "consumer_not_found" || status.type === "consumer_deleted" || status.type === "stream_not_found") {
-          this.opts.log?.info({ subject: this.opts.subject, status: status.type }, "consumer lost; re-creating it");
+        if (
+          status.type === "consumer_not_found" ||
+          status.type === "consumer_deleted" ||
+          status.type === "stream_not_found"
+        ) {
+          this.opts.log?.info(
+            { subject: this.opts.subject, status: status.type },
+            "consumer lost; re-creating it",
+          );
           await messages.close().catch(() => {});
           return;
         }

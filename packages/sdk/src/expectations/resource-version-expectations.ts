@@ -40,7 +40,8 @@ export class ResourceVersionExpectations {
     const rv = parseRv(obj.metadata?.resourceVersion);
     if (!uid || rv === undefined) return;
     const current = this.expected.get(uid);
-    if (!current || rv > current.rv) this.expected.set(uid, { rv, since: current?.since ?? this.clock.now() });
+    if (!current || rv > current.rv)
+      this.expected.set(uid, { rv, since: current?.since ?? this.clock.now() });
   }
 
   /** Feed every informer add/update: clears the expectation once the cache caught up. */
@@ -86,4 +87,3 @@ function parseRv(rv: string | undefined): bigint | undefined {
   if (!rv || !/^\d+$/.test(rv)) return undefined;
   return BigInt(rv);
 }
-

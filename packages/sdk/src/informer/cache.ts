@@ -25,13 +25,22 @@ export interface CacheListOptions {
 export class Cache {
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private readonly client: Client;
-  private readonly defaults: Pick<InformerOptions<KubeObject>, "clock" | "log" | "freeze" | "maxBackoffMs" | "pageSize">;
+  private readonly defaults: Pick<
+    InformerOptions<KubeObject>,
+    "clock" | "log" | "freeze" | "maxBackoffMs" | "pageSize"
+  >;
   private signal: AbortSignal | undefined;
   private runs: Promise<void>[] = [];
 
   constructor(
     client: Client,
-    defaults: { clock?: Clock; log?: Logger; freeze?: boolean; maxBackoffMs?: number; pageSize?: number } = {},
+    defaults: {
+      clock?: Clock;
+      log?: Logger;
+      freeze?: boolean;
+      maxBackoffMs?: number;
+      pageSize?: number;
+    } = {},
   ) {
     this.client = client;
     this.defaults = defaults;
@@ -76,7 +85,11 @@ export class Cache {
   }
 
   /** One object from the cache. */
-  get<T extends KubeObject>(kind: Kind<T>, namespace: string | undefined, name: string): ReadOnly<T> | undefined {
+  get<T extends KubeObject>(
+    kind: Kind<T>,
+    namespace: string | undefined,
+    name: string,
+  ): ReadOnly<T> | undefined {
     return this.informerFor(kind).store.get(keyOf(kind.namespaced ? namespace : undefined, name));
   }
 
@@ -86,14 +99,18 @@ export class Cache {
     const labelPairs = Object.entries(options.labels ?? {});
     let candidates: ReadOnly<T>[];
     if (options.controllerUID) candidates = store.byIndex(Indexes.controllerUID, options.controllerUID);
-    else if (labelPairs.length > 0) candidates = store.byIndex(Indexes.label, `${labelPairs[0]![0]}=${labelPairs[0]![1]}`);
+    else if (labelPairs.length > 0)
+      candidates = store.byIndex(Indexes.label, `${labelPairs[0]![0]}=${labelPairs[0]![1]}`);
     else if (options.namespace) candidates = store.byIndex(Indexes.namespace, options.namespace);
     else candidates = store.list();
     return candidates.filter((obj) => {
       const meta = (obj as KubeObject).metadata;
       if (options.namespace && meta?.namespace !== options.namespace) return false;
       for (const [k, v] of labelPairs) if (meta?.labels?.[k] !== v) return false;
-      if (options.controllerUID && !meta?.ownerReferences?.some((r) => r.controller && r.uid === options.controllerUID)) {
+      if (
+        options.controllerUID &&
+        !meta?.ownerReferences?.some((r) => r.controller && r.uid === options.controllerUID)
+      ) {
         return false;
       }
       return true;

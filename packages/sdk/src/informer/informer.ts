@@ -82,7 +82,8 @@ export class Informer<T extends KubeObject> {
     this.store.addIndex(Indexes.namespace, byNamespace);
     this.store.addIndex(Indexes.controllerUID, byControllerUID);
     this.store.addIndex(Indexes.label, byLabel);
-    if (kind.group === "" && kind.kind === "Pod") this.store.addIndex(Indexes.nodeName, byNodeName as IndexFunc<T>);
+    if (kind.group === "" && kind.kind === "Pod")
+      this.store.addIndex(Indexes.nodeName, byNodeName as IndexFunc<T>);
   }
 
   /** Adds a custom index; see Store.addIndex. */
@@ -115,7 +116,8 @@ export class Informer<T extends KubeObject> {
   waitForSync(signal?: AbortSignal): Promise<void> {
     if (this.synced) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted waiting for sync"));
+      const onAbort = (): void =>
+        reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted waiting for sync"));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       this.syncWaiters.push(() => {
@@ -148,7 +150,11 @@ export class Informer<T extends KubeObject> {
         } catch (err) {
           if (signal.aborted) return;
           failures++;
-          const delay = backoffDelay(failures, this.options.initialBackoffMs ?? 500, this.options.maxBackoffMs ?? 30_000);
+          const delay = backoffDelay(
+            failures,
+            this.options.initialBackoffMs ?? 500,
+            this.options.maxBackoffMs ?? 30_000,
+          );
           const gone = err instanceof GoneError;
           this.log[gone ? "info" : "warn"](
             { err, attempt: failures, delayMs: Math.round(delay) },
@@ -169,7 +175,11 @@ export class Informer<T extends KubeObject> {
     let resourceVersion = "";
     do {
       signal.throwIfAborted();
-      const options = { ...this.selectors(), limit: this.options.pageSize ?? 500, ...(continueToken ? { continue: continueToken } : {}) };
+      const options = {
+        ...this.selectors(),
+        limit: this.options.pageSize ?? 500,
+        ...(continueToken ? { continue: continueToken } : {}),
+      };
       const keep = (item: T): void => {
         const obj = this.prepare(item);
         fresh.set(objectKey(obj as KubeObject), obj);

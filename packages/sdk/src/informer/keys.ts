@@ -15,5 +15,7 @@ export function keyOf(namespace: string | undefined, name: string): string {
 /** Splits a store key back into namespace and name. */
 export function splitKey(key: string): { namespace: string; name: string } {
   const slash = key.indexOf("/");
-  return slash < 0 ? { namespace: "", name: key } : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+  return slash < 0
+    ? { namespace: "", name: key }
+    : { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }

@@ -17,7 +17,8 @@ export const Indexes = {
 } as const;
 
 /** Files an object under its namespace. */
-export const byNamespace: IndexFunc<KubeObject> = (obj) => (obj.metadata?.namespace ? [obj.metadata.namespace] : []);
+export const byNamespace: IndexFunc<KubeObject> = (obj) =>
+  obj.metadata?.namespace ? [obj.metadata.namespace] : [];
 
 /** Files an object under the UID of its controller owner reference. */
 export const byControllerUID: IndexFunc<KubeObject> = (obj) => {
@@ -32,7 +33,8 @@ export const byLabel: IndexFunc<KubeObject> = (obj) => {
 };
 
 /** Files a pod under the node it is bound to. */
-export const byNodeName: IndexFunc<{ spec?: { nodeName?: string } }> = (obj) => (obj.spec?.nodeName ? [obj.spec.nodeName] : []);
+export const byNodeName: IndexFunc<{ spec?: { nodeName?: string } }> = (obj) =>
+  obj.spec?.nodeName ? [obj.spec.nodeName] : [];
 
 /**
  * An indexed, read-only map of objects by `namespace/name`. Only the informer writes to it; everything it hands out

@@ -4,7 +4,7 @@
  */
 export function httpStatusOf(err: unknown): number | undefined {
   if (typeof err !== "object" || err === null) return undefined;
-  const candidate = (err as { code?: unknown; status?: unknown; statusCode?: unknown });
+  const candidate = err as { code?: unknown; status?: unknown; statusCode?: unknown };
   for (const value of [candidate.code, candidate.status, candidate.statusCode]) {
     if (typeof value === "number") return value;
   }

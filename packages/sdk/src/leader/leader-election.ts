@@ -136,7 +136,10 @@ class LeaseElector {
       try {
         held = await this.tryAcquireOrRenew();
       } catch (err) {
-        this.log?.warn({ err: describeError(err) }, this.leading ? "lease renewal failed" : "lease acquisition failed");
+        this.log?.warn(
+          { err: describeError(err) },
+          this.leading ? "lease renewal failed" : "lease acquisition failed",
+        );
       }
       // The watchdog or release() may have ended leadership while the request was in flight.
       if (this.stopped) return;

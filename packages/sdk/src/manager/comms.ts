@@ -7,11 +7,21 @@ import { EventBus } from "../eventbus/index.ts";
 import { EventRecorder } from "../recorder/index.ts";
 
 /** A Kubernetes Events recorder (aggregated like client-go's) for one component. */
-export function createRecorder(opts: { client: Client; component: string; clock: Clock; log: Logger }): EventRecorder {
+export function createRecorder(opts: {
+  client: Client;
+  component: string;
+  clock: Clock;
+  log: Logger;
+}): EventRecorder {
   return new EventRecorder(opts);
 }
 
 /** The NATS JetStream EventBus. It does not need NATS at start-up and reconnects forever. */
-export function createEventBus(opts: { servers: string; source: string; log: Logger; registry: Registry }): EventBus {
+export function createEventBus(opts: {
+  servers: string;
+  source: string;
+  log: Logger;
+  registry: Registry;
+}): EventBus {
   return EventBus.start(opts);
 }

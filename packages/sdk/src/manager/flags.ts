@@ -20,15 +20,42 @@ export interface ControllerFlags {
 }
 
 const STANDARD: Record<string, ExtraFlag> = {
-  kubeconfig: { type: "string", description: "Path to a kubeconfig. Default: $KUBECONFIG, ~/.kube/config, then in-cluster." },
-  "kube-api-qps": { type: "string", description: "Client-side requests per second to the API server.", default: "20" },
+  kubeconfig: {
+    type: "string",
+    description: "Path to a kubeconfig. Default: $KUBECONFIG, ~/.kube/config, then in-cluster.",
+  },
+  "kube-api-qps": {
+    type: "string",
+    description: "Client-side requests per second to the API server.",
+    default: "20",
+  },
   "kube-api-burst": { type: "string", description: "Client-side request burst.", default: "30" },
-  "metrics-bind-address": { type: "string", description: "host:port for /metrics; 0 disables.", default: ":8080" },
-  "health-probe-bind-address": { type: "string", description: "host:port for /healthz and /readyz; 0 disables.", default: ":8081" },
-  "leader-elect": { type: "boolean", description: "Reconcile only while holding the leader Lease.", default: false },
-  "leader-election-namespace": { type: "string", description: "Namespace of the leader Lease.", default: "kruise-system" },
+  "metrics-bind-address": {
+    type: "string",
+    description: "host:port for /metrics; 0 disables.",
+    default: ":8080",
+  },
+  "health-probe-bind-address": {
+    type: "string",
+    description: "host:port for /healthz and /readyz; 0 disables.",
+    default: ":8081",
+  },
+  "leader-elect": {
+    type: "boolean",
+    description: "Reconcile only while holding the leader Lease.",
+    default: false,
+  },
+  "leader-election-namespace": {
+    type: "string",
+    description: "Namespace of the leader Lease.",
+    default: "kruise-system",
+  },
   "feature-gates": { type: "string", description: "Comma-separated Gate=true|false pairs.", default: "" },
-  "nats-url": { type: "string", description: "NATS servers for the EventBus (comma-separated); empty runs without it.", default: "" },
+  "nats-url": {
+    type: "string",
+    description: "NATS servers for the EventBus (comma-separated); empty runs without it.",
+    default: "",
+  },
   "log-level": { type: "string", description: "trace, debug, info, warn or error.", default: "info" },
   help: { type: "boolean", description: "Show this help and exit." },
 };
@@ -64,7 +91,8 @@ export function parseControllerFlags(
   const str = (name: string): string => String(get(name) ?? "");
   const num = (name: string): number => {
     const n = Number(str(name));
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${JSON.stringify(str(name))}`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new Error(`--${name} must be a positive number, got ${JSON.stringify(str(name))}`);
     return n;
   };
   const featureGates: Record<string, boolean> = {};

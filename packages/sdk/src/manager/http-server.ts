@@ -12,7 +12,9 @@ export function parseBindAddress(address: string): { host: string; port: number 
   const host = colon >= 0 ? address.slice(0, colon) || "0.0.0.0" : "0.0.0.0";
   const port = Number(colon >= 0 ? address.slice(colon + 1) : address);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`bind address ${JSON.stringify(address)} must look like host:port, :port or 0 (disabled)`);
+    throw new Error(
+      `bind address ${JSON.stringify(address)} must look like host:port, :port or 0 (disabled)`,
+    );
   }
   return { host, port };
 }
@@ -75,7 +77,9 @@ export async function serveEndpoints(
 }
 
 /** /healthz and /readyz handlers over check maps. */
-export function checkRoute(checks: Map<string, Check>): () => Promise<{ status: number; contentType: string; body: string }> {
+export function checkRoute(
+  checks: Map<string, Check>,
+): () => Promise<{ status: number; contentType: string; body: string }> {
   return async () => {
     const r = await runChecks(checks);
     return { status: r.ok ? 200 : 500, contentType: "text/plain", body: r.body };

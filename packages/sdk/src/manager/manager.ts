@@ -118,7 +118,12 @@ export class Manager {
     this.healthChecks.set("ping", () => true);
     this.readyChecks.set("informers-synced", () => this.cache.hasSynced());
     if (options.nats?.servers) {
-      this.bus = createEventBus({ servers: options.nats.servers, source: options.name, log: this.log, registry: this.registry });
+      this.bus = createEventBus({
+        servers: options.nats.servers,
+        source: options.name,
+        log: this.log,
+        registry: this.registry,
+      });
     }
   }
 
@@ -130,7 +135,8 @@ export class Manager {
 
   /** Starts declaring a controller. */
   controller(name: string): ControllerBuilder {
-    if (this.controllers.some((c) => c.name === name)) throw new Error(`a controller named ${name} is already registered`);
+    if (this.controllers.some((c) => c.name === name))
+      throw new Error(`a controller named ${name} is already registered`);
     return new ControllerBuilder(this.host(), name);
   }
 
@@ -148,7 +154,12 @@ export class Manager {
   recorderFor(component: string): Recorder {
     let recorder = this.recorders.get(component);
     if (!recorder) {
-      recorder = createRecorder({ client: this.client.forController(component), component, clock: this.clock, log: this.log });
+      recorder = createRecorder({
+        client: this.client.forController(component),
+        component,
+        clock: this.clock,
+        log: this.log,
+      });
       this.recorders.set(component, recorder);
     }
     return recorder;
@@ -238,7 +249,10 @@ export class Manager {
     if (results.some((ok) => !ok)) this.log.warn("some reconciles did not finish before the deadline");
     for (const cleanup of this.cleanups) cleanup();
     await Promise.all([...this.recorders.values()].map((r) => r.flush().catch(() => undefined)));
-    if (this.leader) await this.leader.release().catch((err: unknown) => this.log.warn({ err }, "releasing the lease failed"));
+    if (this.leader)
+      await this.leader
+        .release()
+        .catch((err: unknown) => this.log.warn({ err }, "releasing the lease failed"));
     await this.bus?.close().catch(() => undefined);
     this.cacheAbort.abort();
     await this.cache.stopped();
@@ -252,7 +266,11 @@ export class Manager {
     const healthBind = parseBindAddress(this.options.healthProbeBindAddress ?? ":8081");
     if (metricsBind) {
       const e = await serveEndpoints(metricsBind, {
-        "/metrics": async () => ({ status: 200, contentType: this.registry.contentType, body: await this.registry.metrics() }),
+        "/metrics": async () => ({
+          status: 200,
+          contentType: this.registry.contentType,
+          body: await this.registry.metrics(),
+        }),
       });
       this.metricsPort = e.port;
       this.endpoints.push(e);

@@ -17,7 +17,10 @@ export interface RunOptions {
  * The body of a controller's main.ts: builds the Manager, lets setup() declare controllers, runs until SIGTERM or
  * SIGINT, shuts down gracefully and exits 0 (1 on a start-up failure or lost leadership). A second signal exits at once.
  */
-export async function runManager(options: ManagerOptions & RunOptions, setup: (mgr: Manager) => void | Promise<void>): Promise<never> {
+export async function runManager(
+  options: ManagerOptions & RunOptions,
+  setup: (mgr: Manager) => void | Promise<void>,
+): Promise<never> {
   const { v8Flags = DEFAULT_V8_FLAGS, ...managerOptions } = options;
   if (v8Flags) reexecWithV8Flags(v8Flags);
   const log = managerOptions.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" });

@@ -13,8 +13,14 @@ export const DEFAULT_V8_FLAGS: readonly string[] = ["--max-semi-space-size=2", "
 const flagName = (flag: string): string => flag.split("=")[0]!.replace(/_/g, "-");
 
 /** The flags of `wanted` that neither the command line nor NODE_OPTIONS already sets (by name: a user's value wins). */
-export function missingV8Flags(wanted: readonly string[], execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ""): string[] {
-  const present = new Set([...execArgv, ...nodeOptions.split(/\s+/)].filter((a) => a.startsWith("--")).map(flagName));
+export function missingV8Flags(
+  wanted: readonly string[],
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? "",
+): string[] {
+  const present = new Set(
+    [...execArgv, ...nodeOptions.split(/\s+/)].filter((a) => a.startsWith("--")).map(flagName),
+  );
   return wanted.filter((flag) => !present.has(flagName(flag)));
 }
 
@@ -25,9 +31,14 @@ export function missingV8Flags(wanted: readonly string[], execArgv: readonly str
  */
 export function reexecWithV8Flags(wanted: readonly string[] = DEFAULT_V8_FLAGS): boolean {
   const missing = missingV8Flags(wanted);
-  if (missing.length === 0 || typeof process.execve !== "function" || process.argv[1] === undefined) return false;
+  if (missing.length === 0 || typeof process.execve !== "function" || process.argv[1] === undefined)
+    return false;
   try {
-    process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], process.env);
+    process.execve(
+      process.execPath,
+      [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)],
+      process.env,
+    );
   } catch {
     return false;
   }

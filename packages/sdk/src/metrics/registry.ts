@@ -12,14 +12,20 @@ export const defaultRegistry: Registry = new Registry();
  * name, the way controller-runtime's global metrics are: many queues or controllers share one metric, told apart by
  * labels.
  */
-export function counterIn<L extends string>(registry: Registry, config: Omit<CounterConfiguration<L>, "registers">): Counter<L> {
+export function counterIn<L extends string>(
+  registry: Registry,
+  config: Omit<CounterConfiguration<L>, "registers">,
+): Counter<L> {
   const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Counter<L>;
   return new Counter<L>({ ...config, registers: [registry] });
 }
 
 /** Like counterIn, for gauges. */
-export function gaugeIn<L extends string>(registry: Registry, config: Omit<GaugeConfiguration<L>, "registers">): Gauge<L> {
+export function gaugeIn<L extends string>(
+  registry: Registry,
+  config: Omit<GaugeConfiguration<L>, "registers">,
+): Gauge<L> {
   const existing = registry.getSingleMetric(config.name);
   if (existing) return existing as Gauge<L>;
   return new Gauge<L>({ ...config, registers: [registry] });

@@ -29,8 +29,16 @@ export function queueMetrics(registry: Registry): QueueMetrics {
   const live = probes;
   const buckets = exponentialBuckets(1e-8, 10, 10);
   const metrics: QueueMetrics = {
-    depth: gaugeIn(registry, { name: "workqueue_depth", help: "Current depth of workqueue", labelNames: ["name"] }),
-    adds: counterIn(registry, { name: "workqueue_adds_total", help: "Total number of adds handled by workqueue", labelNames: ["name"] }),
+    depth: gaugeIn(registry, {
+      name: "workqueue_depth",
+      help: "Current depth of workqueue",
+      labelNames: ["name"],
+    }),
+    adds: counterIn(registry, {
+      name: "workqueue_adds_total",
+      help: "Total number of adds handled by workqueue",
+      labelNames: ["name"],
+    }),
     queueDuration: histogramIn(registry, {
       name: "workqueue_queue_duration_seconds",
       help: "How long in seconds an item stays in workqueue before being requested",
@@ -43,7 +51,11 @@ export function queueMetrics(registry: Registry): QueueMetrics {
       labelNames: ["name"],
       buckets,
     }),
-    retries: counterIn(registry, { name: "workqueue_retries_total", help: "Total number of retries handled by workqueue", labelNames: ["name"] }),
+    retries: counterIn(registry, {
+      name: "workqueue_retries_total",
+      help: "Total number of retries handled by workqueue",
+      labelNames: ["name"],
+    }),
     register(probe) {
       live.add(probe);
       return () => live.delete(probe);

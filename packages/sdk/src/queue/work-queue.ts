@@ -111,7 +111,8 @@ export class WorkQueue {
     }
     const existing = this.queued.get(key);
     if (existing) {
-      if (existing.priority === "low" && priority === "normal") this.enqueue(key, "normal", existing.entry.addedAt);
+      if (existing.priority === "low" && priority === "normal")
+        this.enqueue(key, "normal", existing.entry.addedAt);
       return;
     }
     this.enqueue(key, priority, this.clock.now());

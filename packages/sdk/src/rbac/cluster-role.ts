@@ -8,7 +8,11 @@ export type NamedClusterRole = ClusterRole & { metadata: ObjectMeta & { name: st
  * The ClusterRole manifest that grants `rules`. The rules are copied, so whoever applies or edits the manifest
  * cannot change the constant a controller declares its permissions in.
  */
-export function clusterRole(name: string, rules: readonly PolicyRule[], labels?: Record<string, string>): NamedClusterRole {
+export function clusterRole(
+  name: string,
+  rules: readonly PolicyRule[],
+  labels?: Record<string, string>,
+): NamedClusterRole {
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "ClusterRole",

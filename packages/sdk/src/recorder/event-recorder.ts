@@ -64,7 +64,8 @@ export class EventRecorder {
   private droppedSinceLastLog = 0;
 
   constructor(opts: EventRecorderOptions) {
-    if (!opts.component) throw new Error("EventRecorder: component must be a non-empty string (it is the events' source)");
+    if (!opts.component)
+      throw new Error("EventRecorder: component must be a non-empty string (it is the events' source)");
     this.client = opts.client;
     this.component = opts.component;
     this.clock = opts.clock ?? realClock;
@@ -87,7 +88,10 @@ export class EventRecorder {
       }
       const atMs = this.clock.now();
       if (!this.spamFilter.allow(`${ref.kind}/${ref.namespace ?? ""}/${ref.name}/${ref.uid ?? ""}`, atMs)) {
-        this.log?.debug({ object: `${ref.namespace ?? ""}/${ref.name}`, reason }, "event dropped by the spam filter");
+        this.log?.debug(
+          { object: `${ref.namespace ?? ""}/${ref.name}`, reason },
+          "event dropped by the spam filter",
+        );
         return;
       }
       if (this.queue.length >= this.queueLimit) {
@@ -124,7 +128,11 @@ export class EventRecorder {
       } catch (err) {
         if (attempt === writeAttempts) {
           this.log?.warn(
-            { err: describeError(err), object: `${pending.ref.namespace ?? ""}/${pending.ref.name ?? ""}`, reason: pending.reason },
+            {
+              err: describeError(err),
+              object: `${pending.ref.namespace ?? ""}/${pending.ref.name ?? ""}`,
+              reason: pending.reason,
+            },
             "could not write event; dropping it",
           );
           return;
@@ -135,7 +143,15 @@ export class EventRecorder {
   }
 
   private async createOrAggregate(pending: PendingEvent): Promise<void> {
-    const key = [pending.ref.kind, pending.ref.namespace, pending.ref.name, pending.ref.uid, pending.type, pending.reason, pending.message].join("\u0000");
+    const key = [
+      pending.ref.kind,
+      pending.ref.namespace,
+      pending.ref.name,
+      pending.ref.uid,
+      pending.type,
+      pending.reason,
+      pending.message,
+    ].join("\u0000");
     const lastTimestamp = toTime(pending.atMs);
     const known = this.series.get(key);
     if (known && pending.atMs - known.lastAtMs < aggregationWindowMs) {
@@ -184,7 +200,10 @@ export class EventRecorder {
     this.droppedSinceLastLog += 1;
     // One log line per hundred drops: a full queue usually means the apiserver is unreachable.
     if (this.droppedSinceLastLog === 1 || this.droppedSinceLastLog % 100 === 0) {
-      this.log?.warn({ dropped: this.droppedSinceLastLog, queueLimit: this.queueLimit }, "event queue full; dropping events");
+      this.log?.warn(
+        { dropped: this.droppedSinceLastLog, queueLimit: this.queueLimit },
+        "event queue full; dropping events",
+      );
     }
   }
 }

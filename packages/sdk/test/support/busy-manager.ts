@@ -4,7 +4,13 @@ import pino from "pino";
 import { runManager } from "../../src/index.ts";
 import type { Kind } from "../../src/index.ts";
 
-const ConfigMapKind: Kind<ConfigMap> = { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", namespaced: true };
+const ConfigMapKind: Kind<ConfigMap> = {
+  group: "",
+  version: "v1",
+  kind: "ConfigMap",
+  plural: "configmaps",
+  namespaced: true,
+};
 const [kubeconfig, namespace] = process.argv.slice(2);
 
 await runManager(

@@ -10,7 +10,11 @@ const env = (name: string): string => {
 };
 
 const election = startLeaderElection({
-  client: createTestClient({ server: env("LEADER_SERVER"), token: env("LEADER_TOKEN"), ca: env("LEADER_CA") }),
+  client: createTestClient({
+    server: env("LEADER_SERVER"),
+    token: env("LEADER_TOKEN"),
+    ca: env("LEADER_CA"),
+  }),
   namespace: env("LEADER_NAMESPACE"),
   name: env("LEADER_NAME"),
   identity: env("LEADER_IDENTITY"),
@@ -22,7 +26,9 @@ election.acquired.then(
   () => process.stdout.write(`${JSON.stringify({ event: "acquired", at: Date.now() })}\n`),
   () => {},
 );
-election.lost.addEventListener("abort", () => process.stdout.write(`${JSON.stringify({ event: "lost", at: Date.now() })}\n`));
+election.lost.addEventListener("abort", () =>
+  process.stdout.write(`${JSON.stringify({ event: "lost", at: Date.now() })}\n`),
+);
 process.on("SIGTERM", () => {
   void election.release().finally(() => process.exit(0));
 });

@@ -3,7 +3,9 @@
 import { startControlPlane } from "@kruise/testenv";
 import type { ControlPlane } from "@kruise/testenv";
 
-export function startPrivateControlPlane(options: { nats?: boolean; watchCache?: boolean } = {}): Promise<ControlPlane> {
+export function startPrivateControlPlane(
+  options: { nats?: boolean; watchCache?: boolean } = {},
+): Promise<ControlPlane> {
   return startControlPlane({
     nodes: 0,
     controllerManager: false,

@@ -36,7 +36,10 @@ export function etcdReadiness(ports: EtcdPorts): ReadinessCheck {
   return {
     timeoutMs: 30_000,
     probe: async () => {
-      const response = await request(`${etcdUrl(ports)}/health`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+      const response = await request(`${etcdUrl(ports)}/health`, {
+        headersTimeout: 2_000,
+        bodyTimeout: 2_000,
+      });
       const body = await response.body.text();
       return response.statusCode === 200 && body.includes('"true"');
     },
@@ -46,7 +49,11 @@ export function etcdReadiness(ports: EtcdPorts): ReadinessCheck {
 /** Compacts etcd to its current revision through its JSON gateway (no etcdctl needed). */
 export async function compactEtcdToCurrentRevision(ports: EtcdPorts): Promise<number> {
   const post = async (path: string, body: unknown): Promise<unknown> => {
-    const response = await request(`${etcdUrl(ports)}${path}`, { method: "POST", body: JSON.stringify(body), headersTimeout: 10_000 });
+    const response = await request(`${etcdUrl(ports)}${path}`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headersTimeout: 10_000,
+    });
     const text = await response.body.text();
     if (response.statusCode !== 200) throw new Error(`etcd ${path}: ${response.statusCode} ${text}`);
     return JSON.parse(text);

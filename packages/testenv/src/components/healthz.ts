@@ -9,7 +9,11 @@ export function healthzReadiness(port: number, timeoutMs = 60_000): ReadinessChe
     timeoutMs,
     intervalMs: 250,
     probe: async () => {
-      const response = await request(`https://127.0.0.1:${port}/healthz`, { dispatcher: insecure, headersTimeout: 2_000, bodyTimeout: 2_000 });
+      const response = await request(`https://127.0.0.1:${port}/healthz`, {
+        dispatcher: insecure,
+        headersTimeout: 2_000,
+        bodyTimeout: 2_000,
+      });
       await response.body.text();
       return response.statusCode === 200;
     },

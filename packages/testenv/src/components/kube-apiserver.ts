@@ -43,9 +43,18 @@ export function apiserverSpec(config: ApiserverConfig): ProcessSpec {
   ];
   if (!config.watchCache) args.push("--watch-cache=false");
   if (config.benchmarkMode) {
-    args.push("--enable-priority-and-fairness=false", "--max-requests-inflight=0", "--max-mutating-requests-inflight=0");
+    args.push(
+      "--enable-priority-and-fairness=false",
+      "--max-requests-inflight=0",
+      "--max-mutating-requests-inflight=0",
+    );
   }
-  return { name: "kube-apiserver", binary: join(config.binDir, "kube-apiserver"), logPath: join(config.workDir, "kube-apiserver.log"), args };
+  return {
+    name: "kube-apiserver",
+    binary: join(config.binDir, "kube-apiserver"),
+    logPath: join(config.workDir, "kube-apiserver.log"),
+    args,
+  };
 }
 
 /** /readyz as admin: the token works from the first second, before RBAC's bootstrap roles exist. */

@@ -12,7 +12,12 @@ export const CONTROLLERS = [
   "job-controller",
 ];
 
-export function controllerManagerSpec(binDir: string, workDir: string, kubeconfigPath: string, port: number): ProcessSpec {
+export function controllerManagerSpec(
+  binDir: string,
+  workDir: string,
+  kubeconfigPath: string,
+  port: number,
+): ProcessSpec {
   return {
     name: "kube-controller-manager",
     binary: join(binDir, "kube-controller-manager"),

@@ -13,7 +13,17 @@ export function natsSpec(binDir: string, workDir: string, ports: NatsPorts): Pro
     name: "nats-server",
     binary: join(binDir, "nats-server"),
     logPath: join(workDir, "nats-server.log"),
-    args: ["-js", "-sd", join(workDir, "nats-store"), "-a", "127.0.0.1", "-p", String(ports.client), "-m", String(ports.monitor)],
+    args: [
+      "-js",
+      "-sd",
+      join(workDir, "nats-store"),
+      "-a",
+      "127.0.0.1",
+      "-p",
+      String(ports.client),
+      "-m",
+      String(ports.monitor),
+    ],
   };
 }
 
@@ -22,7 +32,10 @@ export function natsReadiness(ports: NatsPorts): ReadinessCheck {
   return {
     timeoutMs: 30_000,
     probe: async () => {
-      const response = await request(`http://127.0.0.1:${ports.monitor}/healthz?js-enabled-only=true`, { headersTimeout: 2_000, bodyTimeout: 2_000 });
+      const response = await request(`http://127.0.0.1:${ports.monitor}/healthz?js-enabled-only=true`, {
+        headersTimeout: 2_000,
+        bodyTimeout: 2_000,
+      });
       await response.body.text();
       return response.statusCode === 200;
     },

@@ -43,7 +43,9 @@ export class KubeHttpClient {
       connections: maxConnections,
       keepAliveTimeout: 30_000,
       connect:
-        connection.caData === undefined ? { rejectUnauthorized: false } : { ca: connection.caData, rejectUnauthorized: true },
+        connection.caData === undefined
+          ? { rejectUnauthorized: false }
+          : { ca: connection.caData, rejectUnauthorized: true },
     });
   }
 
@@ -65,13 +67,21 @@ export class KubeHttpClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { statusCode, text } = await this.raw(method, path, options);
-    if (statusCode < 200 || statusCode >= 300) throw KubeApiError.fromResponse(statusCode, text, method, path);
+    if (statusCode < 200 || statusCode >= 300)
+      throw KubeApiError.fromResponse(statusCode, text, method, path);
     return (text === "" ? undefined : JSON.parse(text)) as T;
   }
 
   /** The status code and body text, whatever the status. */
-  async raw(method: string, path: string, options: RequestOptions = {}): Promise<{ statusCode: number; text: string }> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.connection.token}`, accept: "application/json" };
+  async raw(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<{ statusCode: number; text: string }> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.connection.token}`,
+      accept: "application/json",
+    };
     let body: string | undefined;
     if (options.body !== undefined) {
       body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
@@ -93,7 +103,12 @@ export class KubeHttpClient {
    * Streams watch events to `onEvent` until the server ends the watch, `signal` aborts, or the
    * connection fails (which rejects). Events are handed over in order, one at a time.
    */
-  async watch<T>(path: string, query: Query, onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
+  async watch<T>(
+    path: string,
+    query: Query,
+    onEvent: (event: WatchEvent<T>) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
     const response = await request(this.url(path, { ...query, watch: true }), {
       method: "GET",
       headers: { authorization: `Bearer ${this.connection.token}`, accept: "application/json" },

@@ -70,7 +70,12 @@ export class ListWatch<T extends KubeObject> {
         let expired = false;
         await this.#client.watch<T>(
           this.#path,
-          { ...this.#query, resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 240 + Math.floor(Math.random() * 120) },
+          {
+            ...this.#query,
+            resourceVersion,
+            allowWatchBookmarks: true,
+            timeoutSeconds: 240 + Math.floor(Math.random() * 120),
+          },
           (event: WatchEvent<T>) => {
             backoff = 250;
             if (event.type === "ERROR") {
@@ -103,7 +108,11 @@ export class ListWatch<T extends KubeObject> {
     let continueToken: string | undefined;
     let resourceVersion: string | undefined;
     do {
-      const page = await this.#client.get<ListPage<T>>(this.#path, { ...this.#query, limit: PAGE_SIZE, continue: continueToken });
+      const page = await this.#client.get<ListPage<T>>(this.#path, {
+        ...this.#query,
+        limit: PAGE_SIZE,
+        continue: continueToken,
+      });
       items.push(...(page.items ?? []));
       continueToken = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
@@ -115,10 +124,14 @@ export class ListWatch<T extends KubeObject> {
   async #sleep(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
-      this.#abort.signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      this.#abort.signal.addEventListener(
+        "abort",
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 }

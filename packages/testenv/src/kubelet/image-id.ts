@@ -8,7 +8,8 @@ export function qualifiedRepository(image: string): string {
   const repository = lastColon > lastSlash ? withoutDigest.slice(0, lastColon) : withoutDigest;
   const parts = repository.split("/");
   const first = parts[0] ?? "";
-  const hasRegistry = parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost");
+  const hasRegistry =
+    parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost");
   if (hasRegistry) return repository;
   return parts.length === 1 ? `docker.io/library/${repository}` : `docker.io/${repository}`;
 }

@@ -23,7 +23,11 @@ export class KeyedWorkQueue {
   readonly #idleWaiters: Array<() => void> = [];
   #stopped = false;
 
-  constructor(concurrency: number, handler: (key: string) => Promise<HandlerResult>, onError: (key: string, error: unknown) => void) {
+  constructor(
+    concurrency: number,
+    handler: (key: string) => Promise<HandlerResult>,
+    onError: (key: string, error: unknown) => void,
+  ) {
     this.#concurrency = concurrency;
     this.#handler = handler;
     this.#onError = onError;

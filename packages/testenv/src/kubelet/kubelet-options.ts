@@ -35,11 +35,17 @@ export function resolveKubeletOptions(partial: Partial<KubeletOptions> = {}): Ku
     ...partial,
     capacity: { ...DEFAULT_KUBELET_OPTIONS.capacity, ...partial.capacity },
   };
-  for (const key of ["pullDelayMs", "crashLoopIntervalMs", "maxConcurrentWrites", "leaseRenewIntervalMs"] as const) {
+  for (const key of [
+    "pullDelayMs",
+    "crashLoopIntervalMs",
+    "maxConcurrentWrites",
+    "leaseRenewIntervalMs",
+  ] as const) {
     if (!Number.isFinite(options[key]) || options[key] < 0) {
       throw new Error(`testenv: kubelet.${key} must be a number >= 0, got ${String(options[key])}`);
     }
   }
-  if (options.maxConcurrentWrites < 1) throw new Error("testenv: kubelet.maxConcurrentWrites must be at least 1");
+  if (options.maxConcurrentWrites < 1)
+    throw new Error("testenv: kubelet.maxConcurrentWrites must be at least 1");
   return options;
 }

@@ -20,7 +20,11 @@ export interface PodFaults {
 }
 
 /** Reads the pod's testenv annotations; `overrides` (set through the in-process handle) win. */
-export function podFaults(meta: ObjectMeta | undefined, defaultPullDelayMs: number, overrides?: Partial<PodFaults>): PodFaults {
+export function podFaults(
+  meta: ObjectMeta | undefined,
+  defaultPullDelayMs: number,
+  overrides?: Partial<PodFaults>,
+): PodFaults {
   const annotations = meta?.annotations ?? {};
   const flag = (key: string): boolean => annotations[key] === "true";
   const number = (key: string): number | undefined => {

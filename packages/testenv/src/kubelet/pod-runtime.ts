@@ -51,7 +51,12 @@ export function newPodRuntime(pod: Pod, podIP: string, now: number): PodRuntime 
     const adopted = adoptStatus(status);
     if (adopted !== undefined) containers.set(status.name, adopted);
   }
-  return { uid: pod.metadata?.uid ?? "", podIP, startTime: pod.status?.startTime ?? kubeTime(now), containers };
+  return {
+    uid: pod.metadata?.uid ?? "",
+    podIP,
+    startTime: pod.status?.startTime ?? kubeTime(now),
+    containers,
+  };
 }
 
 function adoptStatus(status: ContainerStatus): ContainerRuntime | undefined {
@@ -137,7 +142,12 @@ function terminate(record: ContainerRuntime, exitCode: number, now: number): Ter
   };
 }
 
-function stepContainer(record: ContainerRuntime, container: Container, context: StepContext, restartAlways: boolean): number | undefined {
+function stepContainer(
+  record: ContainerRuntime,
+  container: Container,
+  context: StepContext,
+  restartAlways: boolean,
+): number | undefined {
   const { now, faults } = context;
   const wanted = container.image ?? "";
   if (record.state === "terminated") return undefined;

@@ -1,11 +1,23 @@
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1.js";
+import type {
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from "kubernetes-types/core/v1.js";
 import { imageIdFor } from "./image-id.ts";
 import type { ContainerRuntime, PodRuntime } from "./pod-runtime.ts";
 import type { PodFaults } from "./pod-faults.ts";
 import { kubeTime } from "./time.ts";
 
 /** Condition types this kubelet owns; every other condition (readiness gates, InPlaceUpdateReady...) is left alone. */
-export const KUBELET_CONDITIONS = ["PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready", "PodScheduled"] as const;
+export const KUBELET_CONDITIONS = [
+  "PodReadyToStartContainers",
+  "Initialized",
+  "ContainersReady",
+  "Ready",
+  "PodScheduled",
+] as const;
 
 export interface StatusInputs {
   pod: Pod;
@@ -21,7 +33,9 @@ export function desiredPodStatus(inputs: StatusInputs): PodStatus {
   const { pod, runtime, faults } = inputs;
   const specContainers = pod.spec?.containers ?? [];
   const records = specContainers.map((container) => runtime.containers.get(container.name));
-  const containerStatuses = specContainers.map((container, i) => containerStatus(container.name, container.image ?? "", records[i], faults));
+  const containerStatuses = specContainers.map((container, i) =>
+    containerStatus(container.name, container.image ?? "", records[i], faults),
+  );
   const phase = podPhase(records);
   const terminal = phase === "Succeeded" || phase === "Failed";
 
@@ -33,10 +47,18 @@ export function desiredPodStatus(inputs: StatusInputs): PodStatus {
     condition(pod, "Initialized", true, inputs.now),
     containersReady
       ? condition(pod, "ContainersReady", true, inputs.now)
-      : condition(pod, "ContainersReady", false, inputs.now, terminal ? "PodCompleted" : "ContainersNotReady", terminal ? "" : `containers with unready status: [${unready.join(" ")}]`),
+      : condition(
+          pod,
+          "ContainersReady",
+          false,
+          inputs.now,
+          terminal ? "PodCompleted" : "ContainersNotReady",
+          terminal ? "" : `containers with unready status: [${unready.join(" ")}]`,
+        ),
     readyCondition(pod, inputs, terminal, containersReady, unready, gate),
   ];
-  if (!pod.status?.conditions?.some((c) => c.type === "PodScheduled")) conditions.push(condition(pod, "PodScheduled", true, inputs.now));
+  if (!pod.status?.conditions?.some((c) => c.type === "PodScheduled"))
+    conditions.push(condition(pod, "PodScheduled", true, inputs.now));
 
   const status: PodStatus = {
     phase,
@@ -63,7 +85,15 @@ export function desiredPodStatus(inputs: StatusInputs): PodStatus {
         restartCount: 0,
         state: sidecar
           ? { running: { startedAt: runtime.startTime } }
-          : { terminated: { exitCode: 0, reason: "Completed", startedAt: runtime.startTime, finishedAt: runtime.startTime, containerID: `containerd://init-${runtime.uid}-${container.name}` } },
+          : {
+              terminated: {
+                exitCode: 0,
+                reason: "Completed",
+                startedAt: runtime.startTime,
+                finishedAt: runtime.startTime,
+                containerID: `containerd://init-${runtime.uid}-${container.name}`,
+              },
+            },
       };
     });
   }
@@ -77,7 +107,12 @@ function podPhase(records: Array<ContainerRuntime | undefined>): PodStatus["phas
   return records.some((r) => r?.image === undefined) ? "Pending" : "Running";
 }
 
-function containerStatus(name: string, specImage: string, record: ContainerRuntime | undefined, faults: PodFaults): ContainerStatus {
+function containerStatus(
+  name: string,
+  specImage: string,
+  record: ContainerRuntime | undefined,
+  faults: PodFaults,
+): ContainerStatus {
   const running = record?.state === "running";
   const status: ContainerStatus = {
     name,
@@ -101,7 +136,12 @@ function containerState(record: ContainerRuntime | undefined): ContainerState {
     case "terminated":
       return { terminated: { ...(record.terminated ?? { exitCode: 0, reason: "Completed" }) } };
     default:
-      return { waiting: record.waitingMessage === "" ? { reason: record.waitingReason } : { reason: record.waitingReason, message: record.waitingMessage } };
+      return {
+        waiting:
+          record.waitingMessage === ""
+            ? { reason: record.waitingReason }
+            : { reason: record.waitingReason, message: record.waitingMessage },
+      };
   }
 }
 
@@ -110,8 +150,12 @@ function readinessGateProblem(pod: Pod): string | undefined {
   const problems: string[] = [];
   for (const gate of pod.spec?.readinessGates ?? []) {
     const found = pod.status?.conditions?.find((c) => c.type === gate.conditionType);
-    if (found === undefined) problems.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
-    else if (found.status !== "True") problems.push(`the status of pod readiness gate "${gate.conditionType}" is not "True", but ${found.status}`);
+    if (found === undefined)
+      problems.push(`corresponding condition of pod readiness gate "${gate.conditionType}" does not exist.`);
+    else if (found.status !== "True")
+      problems.push(
+        `the status of pod readiness gate "${gate.conditionType}" is not "True", but ${found.status}`,
+      );
   }
   return problems.length === 0 ? undefined : problems.join(", ");
 }
@@ -125,21 +169,41 @@ function readyCondition(
   gateProblem: string | undefined,
 ): PodCondition {
   if (terminal) return condition(pod, "Ready", false, inputs.now, "PodCompleted", "");
-  if (!containersReady) return condition(pod, "Ready", false, inputs.now, "ContainersNotReady", `containers with unready status: [${unready.join(" ")}]`);
-  if (gateProblem !== undefined) return condition(pod, "Ready", false, inputs.now, "ReadinessGatesNotReady", gateProblem);
+  if (!containersReady)
+    return condition(
+      pod,
+      "Ready",
+      false,
+      inputs.now,
+      "ContainersNotReady",
+      `containers with unready status: [${unready.join(" ")}]`,
+    );
+  if (gateProblem !== undefined)
+    return condition(pod, "Ready", false, inputs.now, "ReadinessGatesNotReady", gateProblem);
   // What the node lifecycle controller does to pods of a NotReady node.
-  if (!inputs.nodeReady) return condition(pod, "Ready", false, inputs.now, "NodeNotReady", "node is not ready");
+  if (!inputs.nodeReady)
+    return condition(pod, "Ready", false, inputs.now, "NodeNotReady", "node is not ready");
   return condition(pod, "Ready", true, inputs.now);
 }
 
 /** A condition that keeps its lastTransitionTime while its status does not change. */
-function condition(pod: Pod, type: string, value: boolean, now: number, reason = "", message = ""): PodCondition {
+function condition(
+  pod: Pod,
+  type: string,
+  value: boolean,
+  now: number,
+  reason = "",
+  message = "",
+): PodCondition {
   const status = value ? "True" : "False";
   const previous = pod.status?.conditions?.find((c) => c.type === type);
   const result: PodCondition = {
     type,
     status,
-    lastTransitionTime: previous?.status === status && previous.lastTransitionTime !== undefined ? previous.lastTransitionTime : kubeTime(now),
+    lastTransitionTime:
+      previous?.status === status && previous.lastTransitionTime !== undefined
+        ? previous.lastTransitionTime
+        : kubeTime(now),
   };
   if (reason !== "") result.reason = reason;
   if (message !== "") result.message = message;

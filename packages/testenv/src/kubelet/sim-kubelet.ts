@@ -11,7 +11,15 @@ import type { KubeletOptions } from "./kubelet-options.ts";
 import { podFaults, type PodFaults } from "./pod-faults.ts";
 import { newPodRuntime, stepPod, type PodRuntime } from "./pod-runtime.ts";
 import { desiredPodStatus, KUBELET_CONDITIONS } from "./pod-status.ts";
-import { hasNotReadyTaint, nodeIsReady, nodeObject, nodeStatus, nodeWantsReady, taintsFor, type SimNode } from "./sim-node.ts";
+import {
+  hasNotReadyTaint,
+  nodeIsReady,
+  nodeObject,
+  nodeStatus,
+  nodeWantsReady,
+  taintsFor,
+  type SimNode,
+} from "./sim-node.ts";
 import { statusPatch, statusUpToDate } from "./status-diff.ts";
 import { kubeMicroTime } from "./time.ts";
 
@@ -60,31 +68,50 @@ export class SimKubelet {
   #leaseTimer: NodeJS.Timeout | undefined;
   #stats = { statusWrites: 0, deletes: 0, errors: 0 };
 
-  constructor(client: KubeHttpClient, nodes: SimNode[], options: KubeletOptions, log: (line: string) => void) {
+  constructor(
+    client: KubeHttpClient,
+    nodes: SimNode[],
+    options: KubeletOptions,
+    log: (line: string) => void,
+  ) {
     this.#client = client;
     this.nodes = nodes;
     this.#options = { ...options };
     this.#log = log;
     this.#nodesByName = new Map(nodes.map((node) => [node.name, node]));
-    this.#queue = new KeyedWorkQueue(options.maxConcurrentWrites, (key) => this.#handle(key), (key, error) => {
-      this.#stats.errors++;
-      this.#log(`error syncing ${key}: ${messageOf(error)}`);
-    });
+    this.#queue = new KeyedWorkQueue(
+      options.maxConcurrentWrites,
+      (key) => this.#handle(key),
+      (key, error) => {
+        this.#stats.errors++;
+        this.#log(`error syncing ${key}: ${messageOf(error)}`);
+      },
+    );
     // Only bound pods concern a kubelet; the field selector keeps unscheduled ones off the wire.
-    this.#podWatch = new ListWatch<Pod>(client, "/api/v1/pods", { fieldSelector: "spec.nodeName!=" }, {
-      onList: (pods) => this.#replacePods(pods),
-      onEvent: (type, pod) => (type === "DELETED" ? this.#forgetPod(pod) : this.#storePod(pod)),
-      onError: (error) => this.#log(`pod watch: ${messageOf(error)} (retrying)`),
-    });
-    this.#nodeWatch = new ListWatch<Node>(client, "/api/v1/nodes", { labelSelector: `${SIMULATED_NODE_LABEL}=true` }, {
-      onList: (list) => {
-        for (const node of list) this.#storeNode(node);
+    this.#podWatch = new ListWatch<Pod>(
+      client,
+      "/api/v1/pods",
+      { fieldSelector: "spec.nodeName!=" },
+      {
+        onList: (pods) => this.#replacePods(pods),
+        onEvent: (type, pod) => (type === "DELETED" ? this.#forgetPod(pod) : this.#storePod(pod)),
+        onError: (error) => this.#log(`pod watch: ${messageOf(error)} (retrying)`),
       },
-      onEvent: (type, node) => {
-        if (type !== "DELETED") this.#storeNode(node);
+    );
+    this.#nodeWatch = new ListWatch<Node>(
+      client,
+      "/api/v1/nodes",
+      { labelSelector: `${SIMULATED_NODE_LABEL}=true` },
+      {
+        onList: (list) => {
+          for (const node of list) this.#storeNode(node);
+        },
+        onEvent: (type, node) => {
+          if (type !== "DELETED") this.#storeNode(node);
+        },
+        onError: (error) => this.#log(`node watch: ${messageOf(error)} (retrying)`),
       },
-      onError: (error) => this.#log(`node watch: ${messageOf(error)} (retrying)`),
-    });
+    );
   }
 
   get nodeNames(): string[] {
@@ -101,7 +128,9 @@ export class SimKubelet {
     await Promise.all(this.nodes.map((node) => this.#renewLease(node)));
     this.#leaseTimer = setInterval(() => {
       for (const node of this.nodes) {
-        this.#renewLease(node).catch((error: unknown) => this.#log(`lease of ${node.name}: ${messageOf(error)}`));
+        this.#renewLease(node).catch((error: unknown) =>
+          this.#log(`lease of ${node.name}: ${messageOf(error)}`),
+        );
       }
     }, this.#options.leaseRenewIntervalMs);
     this.#leaseTimer.unref();
@@ -134,7 +163,8 @@ export class SimKubelet {
 
   /** Makes a node Ready or NotReady from this process; `undefined` returns control to its annotation. */
   setNodeReady(nodeName: string, ready: boolean | undefined): void {
-    if (!this.#nodesByName.has(nodeName)) throw new Error(`testenv: ${nodeName} is not a simulated node (nodes: ${this.nodeNames.join(", ")})`);
+    if (!this.#nodesByName.has(nodeName))
+      throw new Error(`testenv: ${nodeName} is not a simulated node (nodes: ${this.nodeNames.join(", ")})`);
     if (ready === undefined) this.#nodeReadyOverrides.delete(nodeName);
     else this.#nodeReadyOverrides.set(nodeName, ready);
     this.#queue.add(NODE_PREFIX + nodeName);
@@ -162,7 +192,11 @@ export class SimKubelet {
       current = await this.#client.create<Node>("/api/v1/nodes", nodeObject(node));
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
-      current = await this.#client.patch<Node>(`/api/v1/nodes/${node.name}`, { metadata: nodeObject(node).metadata }, STRATEGIC_MERGE_PATCH);
+      current = await this.#client.patch<Node>(
+        `/api/v1/nodes/${node.name}`,
+        { metadata: nodeObject(node).metadata },
+        STRATEGIC_MERGE_PATCH,
+      );
     }
     this.#nodeObjects.set(node.name, current);
     await this.#syncNode(node.name);
@@ -170,7 +204,11 @@ export class SimKubelet {
 
   async #renewLease(node: SimNode): Promise<void> {
     const path = `/apis/coordination.k8s.io/v1/namespaces/${LEASE_NAMESPACE}/leases/${node.name}`;
-    const spec = { holderIdentity: node.name, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: kubeMicroTime() };
+    const spec = {
+      holderIdentity: node.name,
+      leaseDurationSeconds: LEASE_DURATION_SECONDS,
+      renewTime: kubeMicroTime(),
+    };
     try {
       await this.#client.patch<Lease>(path, { spec }, MERGE_PATCH);
     } catch (error) {
@@ -182,7 +220,9 @@ export class SimKubelet {
         metadata: {
           name: node.name,
           namespace: LEASE_NAMESPACE,
-          ...(nodeUid === undefined ? {} : { ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node.name, uid: nodeUid }] }),
+          ...(nodeUid === undefined
+            ? {}
+            : { ownerReferences: [{ apiVersion: "v1", kind: "Node", name: node.name, uid: nodeUid }] }),
         },
         spec,
       };
@@ -210,14 +250,21 @@ export class SimKubelet {
     const ready = nodeWantsReady(node, this.#nodeReadyOverrides.get(name));
     let current = node;
     if (nodeIsReady(node) !== ready || node.status?.nodeInfo === undefined) {
-      current = await this.#client.patch<Node>(`/api/v1/nodes/${name}/status`, { status: nodeStatus(sim, this.#options.capacity, ready, Date.now()) }, STRATEGIC_MERGE_PATCH);
+      current = await this.#client.patch<Node>(
+        `/api/v1/nodes/${name}/status`,
+        { status: nodeStatus(sim, this.#options.capacity, ready, Date.now()) },
+        STRATEGIC_MERGE_PATCH,
+      );
       this.#stats.statusWrites++;
     }
     if (hasNotReadyTaint(current) === ready) {
       // resourceVersion makes this a compare-and-swap: taints is a plain list others may edit too.
       current = await this.#client.patch<Node>(
         `/api/v1/nodes/${name}`,
-        { metadata: { resourceVersion: current.metadata?.resourceVersion }, spec: { taints: taintsFor(current, ready) } },
+        {
+          metadata: { resourceVersion: current.metadata?.resourceVersion },
+          spec: { taints: taintsFor(current, ready) },
+        },
         MERGE_PATCH,
       );
     }
@@ -288,7 +335,14 @@ export class SimKubelet {
     const meta = pod?.metadata;
     const nodeName = pod?.spec?.nodeName;
     const sim = nodeName === undefined ? undefined : this.#nodesByName.get(nodeName);
-    if (pod === undefined || meta?.uid === undefined || meta.name === undefined || meta.namespace === undefined || sim === undefined) return undefined;
+    if (
+      pod === undefined ||
+      meta?.uid === undefined ||
+      meta.name === undefined ||
+      meta.namespace === undefined ||
+      sim === undefined
+    )
+      return undefined;
     const faults = podFaults(meta, this.#options.pullDelayMs, this.#podOverrides.get(key));
     if (faults.hold) return undefined;
     const path = `/api/v1/namespaces/${meta.namespace}/pods/${meta.name}`;
@@ -297,10 +351,19 @@ export class SimKubelet {
       // Containers are gone at once; confirm the termination the way the kubelet's status manager does.
       if ((meta.deletionGracePeriodSeconds ?? 1) > 0 || (meta.finalizers ?? []).length === 0) {
         try {
-          await this.#client.delete(path, { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0, preconditions: { uid: meta.uid } });
+          await this.#client.delete(path, {
+            apiVersion: "v1",
+            kind: "DeleteOptions",
+            gracePeriodSeconds: 0,
+            preconditions: { uid: meta.uid },
+          });
           this.#stats.deletes++;
         } catch (error) {
-          if (!isNotFound(error) && !(error instanceof Error && /Precondition failed|UID in precondition/i.test(error.message))) throw error;
+          if (
+            !isNotFound(error) &&
+            !(error instanceof Error && /Precondition failed|UID in precondition/i.test(error.message))
+          )
+            throw error;
         }
       }
       return undefined;
@@ -314,15 +377,32 @@ export class SimKubelet {
       runtime = newPodRuntime(pod, existingIP || this.#ips.allocate(), now);
       this.#runtimes.set(meta.uid, runtime);
     }
-    const wakeMs = stepPod(runtime, pod, { now, faults, crashLoopIntervalMs: this.#options.crashLoopIntervalMs });
-    const desired = desiredPodStatus({ pod, runtime, faults, hostIP: sim.hostIP, nodeReady: nodeIsReady(this.#nodeObjects.get(sim.name)), now });
+    const wakeMs = stepPod(runtime, pod, {
+      now,
+      faults,
+      crashLoopIntervalMs: this.#options.crashLoopIntervalMs,
+    });
+    const desired = desiredPodStatus({
+      pod,
+      runtime,
+      faults,
+      hostIP: sim.hostIP,
+      nodeReady: nodeIsReady(this.#nodeObjects.get(sim.name)),
+      now,
+    });
     const desiredJson = JSON.stringify(desired);
     const last = this.#lastWrites.get(meta.uid);
     // The second test covers a server that normalises part of what we wrote: same request, same stored result.
-    const upToDate = statusUpToDate(desired, pod.status) || (last?.desired === desiredJson && last.stored === projection(pod.status));
+    const upToDate =
+      statusUpToDate(desired, pod.status) ||
+      (last?.desired === desiredJson && last.stored === projection(pod.status));
     if (!upToDate) {
       try {
-        const stored = await this.#client.patch<Pod>(`${path}/status`, statusPatch(desired), STRATEGIC_MERGE_PATCH);
+        const stored = await this.#client.patch<Pod>(
+          `${path}/status`,
+          statusPatch(desired),
+          STRATEGIC_MERGE_PATCH,
+        );
         this.#stats.statusWrites++;
         this.#lastWrites.set(meta.uid, { desired: desiredJson, stored: projection(stored.status) });
       } catch (error) {

@@ -51,7 +51,10 @@ export function nodeIsReady(node: Node | undefined): boolean {
 }
 
 export function hasNotReadyTaint(node: Node | undefined): boolean {
-  return node?.spec?.taints?.some((t) => t.key === NOT_READY_TAINT.key && t.effect === NOT_READY_TAINT.effect) ?? false;
+  return (
+    node?.spec?.taints?.some((t) => t.key === NOT_READY_TAINT.key && t.effect === NOT_READY_TAINT.effect) ??
+    false
+  );
 }
 
 /** The node status a healthy (or deliberately unhealthy) kubelet reports. */
@@ -103,6 +106,8 @@ export function nodeStatus(node: SimNode, capacity: NodeCapacity, ready: boolean
 
 /** The node's taints with the not-ready taint added or removed to match `ready`. */
 export function taintsFor(node: Node | undefined, ready: boolean): Taint[] {
-  const others = (node?.spec?.taints ?? []).filter((t) => !(t.key === NOT_READY_TAINT.key && t.effect === NOT_READY_TAINT.effect));
+  const others = (node?.spec?.taints ?? []).filter(
+    (t) => !(t.key === NOT_READY_TAINT.key && t.effect === NOT_READY_TAINT.effect),
+  );
   return ready ? others : [...others, { ...NOT_READY_TAINT, timeAdded: kubeTime() }];
 }

@@ -27,11 +27,17 @@ function sameCondition(a: PodCondition, b: PodCondition): boolean {
 
 function covers(observed: unknown, desired: unknown): boolean {
   if (Array.isArray(desired)) {
-    return Array.isArray(observed) && observed.length === desired.length && desired.every((item, i) => covers(observed[i], item));
+    return (
+      Array.isArray(observed) &&
+      observed.length === desired.length &&
+      desired.every((item, i) => covers(observed[i], item))
+    );
   }
   if (desired !== null && typeof desired === "object") {
     if (observed === null || typeof observed !== "object") return false;
-    return Object.entries(desired).every(([key, value]) => covers((observed as Record<string, unknown>)[key], value));
+    return Object.entries(desired).every(([key, value]) =>
+      covers((observed as Record<string, unknown>)[key], value),
+    );
   }
   return observed === desired;
 }

@@ -6,8 +6,10 @@ export interface Diagnosis {
 
 /** Reads the end of a process log for the failures people hit most: busy ports and bad flags. */
 export function diagnoseLog(component: string, logTail: string, logPath: string): Diagnosis | undefined {
-  const busy = /(?:listen tcp|bind)[^\n]*?(?:127\.0\.0\.1|localhost|\[::\]|0\.0\.0\.0)?:(\d+)[^\n]*address already in use/i.exec(logTail) ??
-    /address already in use[^\n]*?:(\d+)/i.exec(logTail);
+  const busy =
+    /(?:listen tcp|bind)[^\n]*?(?:127\.0\.0\.1|localhost|\[::\]|0\.0\.0\.0)?:(\d+)[^\n]*address already in use/i.exec(
+      logTail,
+    ) ?? /address already in use[^\n]*?:(\d+)/i.exec(logTail);
   if (busy !== null || /address already in use/i.test(logTail)) {
     const port = busy?.[1];
     const where = port === undefined ? "one of its ports" : `port ${port} on 127.0.0.1`;
@@ -23,7 +25,10 @@ export function diagnoseLog(component: string, logTail: string, logPath: string)
     };
   }
   if (/permission denied/i.test(logTail)) {
-    return { problem: "it was denied permission to a file or port", hint: `check the work directory's permissions (log: ${logPath})` };
+    return {
+      problem: "it was denied permission to a file or port",
+      hint: `check the work directory's permissions (log: ${logPath})`,
+    };
   }
   if (component === "etcd" && /member .* has already been bootstrapped|data-dir/i.test(logTail)) {
     return { problem: "its data directory is unusable", hint: "use a fresh workDir" };

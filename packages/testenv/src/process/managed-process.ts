@@ -54,12 +54,18 @@ export class ManagedProcess {
   start(): void {
     if (this.running) return;
     const fd = openSync(this.spec.logPath, "a");
-    writeSync(fd, `\n===== testenv: starting ${this.spec.name} at ${new Date().toISOString()}\n${this.spec.binary} ${this.spec.args.join(" ")}\n`);
+    writeSync(
+      fd,
+      `\n===== testenv: starting ${this.spec.name} at ${new Date().toISOString()}\n${this.spec.binary} ${this.spec.args.join(" ")}\n`,
+    );
     this.#exitStatus = undefined;
     this.#spawnError = undefined;
     let child: ChildProcess;
     try {
-      child = spawn(this.spec.binary, this.spec.args, { stdio: ["ignore", fd, fd], env: this.spec.env ?? process.env });
+      child = spawn(this.spec.binary, this.spec.args, {
+        stdio: ["ignore", fd, fd],
+        env: this.spec.env ?? process.env,
+      });
     } finally {
       closeSync(fd);
     }
@@ -84,7 +90,8 @@ export class ManagedProcess {
     const deadline = Date.now() + check.timeoutMs;
     const interval = check.intervalMs ?? 200;
     for (;;) {
-      if (!this.running) throw await this.failure(`${this.#exitStatus ?? "is not running"} before it became ready`);
+      if (!this.running)
+        throw await this.failure(`${this.#exitStatus ?? "is not running"} before it became ready`);
       let ready = false;
       try {
         ready = await check.probe();
@@ -93,7 +100,10 @@ export class ManagedProcess {
       }
       if (ready) return;
       if (Date.now() >= deadline) {
-        throw await this.failure(`was not ready after ${Math.round(check.timeoutMs / 1000)} s`, "the machine may be overloaded (2 cores shared); retry, or read the log");
+        throw await this.failure(
+          `was not ready after ${Math.round(check.timeoutMs / 1000)} s`,
+          "the machine may be overloaded (2 cores shared); retry, or read the log",
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, interval));
     }
@@ -104,7 +114,10 @@ export class ManagedProcess {
     const tail = await this.logTail();
     if (this.#spawnError !== undefined) {
       const code = (this.#spawnError as NodeJS.ErrnoException).code;
-      const hint = code === "ENOENT" || code === "EACCES" ? `${this.spec.binary} is missing or not executable: run \`npm run binaries\`` : messageOf(this.#spawnError);
+      const hint =
+        code === "ENOENT" || code === "EACCES"
+          ? `${this.spec.binary} is missing or not executable: run \`npm run binaries\``
+          : messageOf(this.#spawnError);
       return new ControlPlaneError(this.spec.name, problem, hint, tail, this.spec.logPath);
     }
     const diagnosis = diagnoseLog(this.spec.name, tail, this.spec.logPath);
@@ -120,7 +133,10 @@ export class ManagedProcess {
   async logTail(lines = 25): Promise<string> {
     try {
       const text = await readFile(this.spec.logPath, "utf8");
-      return text.split("\n").slice(-lines - 1).join("\n");
+      return text
+        .split("\n")
+        .slice(-lines - 1)
+        .join("\n");
     } catch {
       return "";
     }

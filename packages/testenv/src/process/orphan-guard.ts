@@ -25,10 +25,22 @@ export class OrphanGuard {
   constructor(workDir: string, removeWorkDir: boolean) {
     this.#pidsFile = join(workDir, "children.pids");
     writeFileSync(this.#pidsFile, "");
-    const guard = spawn("sh", ["-c", GUARD_SCRIPT, "testenv-guard", String(process.pid), this.#pidsFile, workDir, removeWorkDir ? "1" : "0"], {
-      detached: true,
-      stdio: "ignore",
-    });
+    const guard = spawn(
+      "sh",
+      [
+        "-c",
+        GUARD_SCRIPT,
+        "testenv-guard",
+        String(process.pid),
+        this.#pidsFile,
+        workDir,
+        removeWorkDir ? "1" : "0",
+      ],
+      {
+        detached: true,
+        stdio: "ignore",
+      },
+    );
     guard.on("error", () => {
       // No sh: we lose only the crash clean-up, not the control plane.
     });

@@ -11,7 +11,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide(TEST_ENV_KEY, null);
     return async () => {};
   }
-  const plane = await startControlPlane({ nodes: 3, log: (line) => process.stderr.write(`[testenv] ${line}\n`) });
+  const plane = await startControlPlane({
+    nodes: 3,
+    log: (line) => process.stderr.write(`[testenv] ${line}\n`),
+  });
   const info: TestEnvInfo = {
     server: plane.server,
     caData: plane.caData,

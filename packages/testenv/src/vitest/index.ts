@@ -38,9 +38,18 @@ function adminClient(): KubeHttpClient {
  * (the delete is sent, its completion is not awaited).
  */
 export async function createTestNamespace(prefix = "test"): Promise<string> {
-  const base = prefix.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 50) || "test";
+  const base =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 50) || "test";
   const name = `${base}-${randomBytes(4).toString("hex")}`;
-  await adminClient().create("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "testenv.kruise.io/test-namespace": "true" } } });
+  await adminClient().create("/api/v1/namespaces", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name, labels: { "testenv.kruise.io/test-namespace": "true" } },
+  });
   namespacesOfThisFile.push(name);
   return name;
 }
@@ -54,7 +63,11 @@ afterAll(async () => {
   await Promise.all(
     names.map(async (name) => {
       try {
-        await deleting.delete(`/api/v1/namespaces/${name}`, { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background" });
+        await deleting.delete(`/api/v1/namespaces/${name}`, {
+          apiVersion: "v1",
+          kind: "DeleteOptions",
+          propagationPolicy: "Background",
+        });
       } catch (error) {
         process.stderr.write(`[testenv] could not delete namespace ${name}: ${messageOf(error)}\n`);
       }
@@ -63,7 +76,10 @@ afterAll(async () => {
 });
 
 /** Runs the control plane's kubectl as admin (or with `token`); resolves with the exit code, never rejects on it. */
-export async function kubectl(args: string[], opts?: { input?: string; token?: string }): Promise<KubectlResult> {
+export async function kubectl(
+  args: string[],
+  opts?: { input?: string; token?: string },
+): Promise<KubectlResult> {
   const info = getTestEnv();
   return runKubectl(info.binDir, info.kubeconfigPath, args, opts);
 }

@@ -24,7 +24,8 @@ export async function waitFor<T>(
     } catch (error) {
       lastSeen = `last error: ${messageOf(error)}`;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${lastSeen})`);
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (${lastSeen})`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

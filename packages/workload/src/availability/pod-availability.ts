@@ -41,7 +41,11 @@ export function isWorkloadPodReady(pod: Pod, now: number): boolean {
  * The earliest moment (epoch ms) at which one of `pods` that is ready but not yet available will become
  * available; undefined when none will by waiting alone. A controller requeues at exactly that moment.
  */
-export function nextAvailableAt(pods: readonly Pod[], minReadySeconds: number, now: number): number | undefined {
+export function nextAvailableAt(
+  pods: readonly Pod[],
+  minReadySeconds: number,
+  now: number,
+): number | undefined {
   if (minReadySeconds <= 0) return undefined;
   let earliest: number | undefined;
   for (const pod of pods) {
@@ -56,7 +60,11 @@ export function nextAvailableAt(pods: readonly Pod[], minReadySeconds: number, n
 }
 
 /** How long to wait (ms) from `now` until nextAvailableAt; undefined when nothing is pending. */
-export function requeueAfterForAvailability(pods: readonly Pod[], minReadySeconds: number, now: number): number | undefined {
+export function requeueAfterForAvailability(
+  pods: readonly Pod[],
+  minReadySeconds: number,
+  now: number,
+): number | undefined {
   const at = nextAvailableAt(pods, minReadySeconds, now);
   return at === undefined ? undefined : Math.max(at - now, 0);
 }

@@ -16,8 +16,20 @@ export interface ReplicaCounts {
  * Counts over the workload's active pods: ready = Running, Ready and InPlaceUpdateReady not False;
  * available = also ready for minReadySeconds and in lifecycle state Normal; updated = at the update revision.
  */
-export function countReplicas(pods: readonly Pod[], updateRevision: string, minReadySeconds: number, now: number): ReplicaCounts {
-  const counts: ReplicaCounts = { replicas: 0, readyReplicas: 0, availableReplicas: 0, updatedReplicas: 0, updatedReadyReplicas: 0, updatedAvailableReplicas: 0 };
+export function countReplicas(
+  pods: readonly Pod[],
+  updateRevision: string,
+  minReadySeconds: number,
+  now: number,
+): ReplicaCounts {
+  const counts: ReplicaCounts = {
+    replicas: 0,
+    readyReplicas: 0,
+    availableReplicas: 0,
+    updatedReplicas: 0,
+    updatedReadyReplicas: 0,
+    updatedAvailableReplicas: 0,
+  };
   for (const pod of pods) {
     const ready = isPodUpdateReady(pod, 0, now);
     const available = isWorkloadPodAvailable(pod, minReadySeconds, now);
@@ -36,6 +48,13 @@ export function countReplicas(pods: readonly Pod[], updateRevision: string, minR
  * The revision to report as current: the update revision once every pod is updated and the pod count
  * matches spec.replicas (readiness is not required), else the previous current revision.
  */
-export function nextCurrentRevision(counts: ReplicaCounts, specReplicas: number, currentRevision: string, updateRevision: string): string {
-  return counts.updatedReplicas === counts.replicas && counts.replicas === specReplicas ? updateRevision : currentRevision;
+export function nextCurrentRevision(
+  counts: ReplicaCounts,
+  specReplicas: number,
+  currentRevision: string,
+  updateRevision: string,
+): string {
+  return counts.updatedReplicas === counts.replicas && counts.replicas === specReplicas
+    ? updateRevision
+    : currentRevision;
 }

@@ -24,11 +24,18 @@ export interface StartInPlaceUpdateOptions {
  * With a grace period the spec is parked in the grace annotation and the containers are left alone;
  * otherwise the first batch of containers gets its new images right away (see patchSpecToPod).
  */
-export function startInPlaceUpdate(pod: Pod, spec: InPlaceUpdateSpec, options: StartInPlaceUpdateOptions): Pod {
+export function startInPlaceUpdate(
+  pod: Pod,
+  spec: InPlaceUpdateSpec,
+  options: StartInPlaceUpdateOptions,
+): Pod {
   const next = cloneJson(pod);
   const metadata = (next.metadata ??= {});
   metadata.labels = { ...(metadata.labels ?? {}), ...(options.labels ?? {}) };
-  const annotations: Record<string, string> = { ...(metadata.annotations ?? {}), ...(options.annotations ?? {}) };
+  const annotations: Record<string, string> = {
+    ...(metadata.annotations ?? {}),
+    ...(options.annotations ?? {}),
+  };
   delete annotations[INPLACE_UPDATE_STATE_ANNOTATION_OLD];
   metadata.annotations = annotations;
 
@@ -58,7 +65,12 @@ export function containerPriority(container: Container): number | undefined {
  * are ready, so that ordered-start apps also restart in order. Records the old imageIDs so completion can
  * be detected, and writes the state annotation. Also ends any grace period.
  */
-export function patchSpecToPod(pod: Pod, spec: InPlaceUpdateSpec, previousState: InPlaceUpdateState, now: number): Pod {
+export function patchSpecToPod(
+  pod: Pod,
+  spec: InPlaceUpdateSpec,
+  previousState: InPlaceUpdateState,
+  now: number,
+): Pod {
   const next = cloneJson(pod);
   const metadata = (next.metadata ??= {});
   applyMetadataPatch(metadata, spec.metadataPatch);
@@ -91,7 +103,10 @@ export function patchSpecToPod(pod: Pod, spec: InPlaceUpdateSpec, previousState:
   }
   for (const status of next.status?.containerStatuses ?? []) {
     if (toUpdate.has(status.name)) {
-      state.lastContainerStatuses = { ...(state.lastContainerStatuses ?? {}), [status.name]: { imageID: status.imageID } };
+      state.lastContainerStatuses = {
+        ...(state.lastContainerStatuses ?? {}),
+        [status.name]: { imageID: status.imageID },
+      };
     }
   }
   const updatedNow = [...toUpdate].sort();
@@ -102,7 +117,10 @@ export function patchSpecToPod(pod: Pod, spec: InPlaceUpdateSpec, previousState:
     delete state.nextContainerImages;
     delete state.preCheckBeforeNext;
   }
-  state.containerBatchesRecord = [...(state.containerBatchesRecord ?? []), { timestamp: rfc3339Seconds(now), containers: updatedNow }];
+  state.containerBatchesRecord = [
+    ...(state.containerBatchesRecord ?? []),
+    { timestamp: rfc3339Seconds(now), containers: updatedNow },
+  ];
   annotations[INPLACE_UPDATE_STATE_ANNOTATION] = JSON.stringify(state);
   return next;
 }

@@ -1,7 +1,8 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { hasInPlaceUpdateGrace, readInPlaceUpdateState, type InPlaceUpdateState } from "./update-state.ts";
 
-export type CompletionCheck = { readonly completed: true } | { readonly completed: false; readonly reason: string };
+export type CompletionCheck =
+  { readonly completed: true } | { readonly completed: false; readonly reason: string };
 
 /**
  * Docker-style references without a tag mean ":latest"; kubelet reports them that way. A reference with any
@@ -17,17 +18,23 @@ export function normalizeImage(image: string): string {
  * status is missing is not done yet.
  */
 export function checkContainersUpdated(pod: Pod, state: InPlaceUpdateState): CompletionCheck {
-  const specImages = new Map((pod.spec?.containers ?? []).map((c) => [c.name, normalizeImage(c.image ?? "")]));
+  const specImages = new Map(
+    (pod.spec?.containers ?? []).map((c) => [c.name, normalizeImage(c.image ?? "")]),
+  );
   const waiting = new Set(Object.keys(state.lastContainerStatuses ?? {}));
   for (const status of pod.status?.containerStatuses ?? []) {
     const before = state.lastContainerStatuses?.[status.name];
     if (before === undefined) continue;
     if (before.imageID === status.imageID && specImages.get(status.name) !== status.image) {
-      return { completed: false, reason: `container ${status.name} still runs the old image (imageID unchanged)` };
+      return {
+        completed: false,
+        reason: `container ${status.name} still runs the old image (imageID unchanged)`,
+      };
     }
     waiting.delete(status.name);
   }
-  if (waiting.size > 0) return { completed: false, reason: `no status yet for containers ${[...waiting].sort().join(", ")}` };
+  if (waiting.size > 0)
+    return { completed: false, reason: `no status yet for containers ${[...waiting].sort().join(", ")}` };
   return { completed: true };
 }
 
@@ -39,10 +46,12 @@ export function checkContainersUpdated(pod: Pod, state: InPlaceUpdateState): Com
  * which this package does not perform).
  */
 export function checkInPlaceUpdateCompleted(pod: Pod): CompletionCheck {
-  if (hasInPlaceUpdateGrace(pod)) return { completed: false, reason: "still in the in-place update grace period" };
+  if (hasInPlaceUpdateGrace(pod))
+    return { completed: false, reason: "still in the in-place update grace period" };
   const state = readInPlaceUpdateState(pod);
   if (state === undefined) return { completed: true };
-  if (Object.keys(state.nextContainerImages ?? {}).length > 0) return { completed: false, reason: "containers remain for a later in-place update batch" };
+  if (Object.keys(state.nextContainerImages ?? {}).length > 0)
+    return { completed: false, reason: "containers remain for a later in-place update batch" };
   return checkContainersUpdated(pod, state);
 }
 
@@ -51,5 +60,7 @@ export function preCheckBeforeNextPassed(pod: Pod, state: InPlaceUpdateState): C
   const required = state.preCheckBeforeNext?.containersRequiredReady ?? [];
   const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
   const notReady = required.filter((name) => statuses.get(name)?.ready !== true);
-  return notReady.length === 0 ? { completed: true } : { completed: false, reason: `waiting for containers ${notReady.join(", ")} to be ready` };
+  return notReady.length === 0
+    ? { completed: true }
+    : { completed: false, reason: `waiting for containers ${notReady.join(", ")} to be ready` };
 }

@@ -12,7 +12,12 @@ import type { InPlaceUpdateSpec } from "./update-spec.ts";
  * so a conflict surfaces as an error and the next reconcile recomputes. Returns the written pod and, with
  * a grace period, when to come back.
  */
-export async function updatePodInPlace(client: Client, pod: Pod, spec: InPlaceUpdateSpec, options: StartInPlaceUpdateOptions): Promise<{ pod: Pod; requeueAfterMs?: number }> {
+export async function updatePodInPlace(
+  client: Client,
+  pod: Pod,
+  spec: InPlaceUpdateSpec,
+  options: StartInPlaceUpdateOptions,
+): Promise<{ pod: Pod; requeueAfterMs?: number }> {
   const name = pod.metadata?.name ?? "";
   const namespace = pod.metadata?.namespace;
   let current = pod;
@@ -31,7 +36,11 @@ export async function updatePodInPlace(client: Client, pod: Pod, spec: InPlaceUp
 }
 
 /** Carries out a refresh plan; returns the written pod, or undefined when nothing was written. */
-export async function applyInPlaceRefresh(client: Client, pod: Pod, plan: InPlaceRefreshPlan): Promise<Pod | undefined> {
+export async function applyInPlaceRefresh(
+  client: Client,
+  pod: Pod,
+  plan: InPlaceRefreshPlan,
+): Promise<Pod | undefined> {
   switch (plan.action) {
     case "writePod":
       return client.update(PodKind, plan.pod);

@@ -6,7 +6,8 @@ import { rfc3339Seconds } from "../lifecycle/state.ts";
 /** The pod's readiness gates with InPlaceUpdateReady added once (CloneSet adds it to every pod it creates). */
 export function withInPlaceReadinessGate(gates: readonly PodReadinessGate[] | undefined): PodReadinessGate[] {
   const current = [...(gates ?? [])];
-  if (!current.some((g) => g.conditionType === INPLACE_UPDATE_READY_CONDITION)) current.push({ conditionType: INPLACE_UPDATE_READY_CONDITION });
+  if (!current.some((g) => g.conditionType === INPLACE_UPDATE_READY_CONDITION))
+    current.push({ conditionType: INPLACE_UPDATE_READY_CONDITION });
   return current;
 }
 
@@ -19,7 +20,11 @@ export function hasInPlaceReadinessGate(pod: Pod): boolean {
  * Setting False also turns Ready False at once, computed as kubelet would (ContainersReady and every
  * readiness gate True), so that endpoints drop the pod in the same write rather than after kubelet's next sync.
  */
-export function conditionsWithInPlaceReady(pod: Pod, status: "True" | "False", now: number): PodCondition[] | undefined {
+export function conditionsWithInPlaceReady(
+  pod: Pod,
+  status: "True" | "False",
+  now: number,
+): PodCondition[] | undefined {
   const existing = getPodCondition(pod, INPLACE_UPDATE_READY_CONDITION);
   if (existing?.status === status) return undefined;
   const condition: PodCondition = {
@@ -28,7 +33,10 @@ export function conditionsWithInPlaceReady(pod: Pod, status: "True" | "False", n
     lastTransitionTime: rfc3339Seconds(now),
     ...(status === "False" ? { reason: "StartInPlaceUpdate" } : {}),
   };
-  let conditions = [...(pod.status?.conditions ?? []).filter((c) => c.type !== INPLACE_UPDATE_READY_CONDITION), condition];
+  let conditions = [
+    ...(pod.status?.conditions ?? []).filter((c) => c.type !== INPLACE_UPDATE_READY_CONDITION),
+    condition,
+  ];
   // Only False is pushed into Ready; kubelet raises Ready again itself once every gate passes.
   if (status === "False") conditions = withKubeletReady(pod, conditions, now);
   return conditions;
@@ -37,7 +45,9 @@ export function conditionsWithInPlaceReady(pod: Pod, status: "True" | "False", n
 function withKubeletReady(pod: Pod, conditions: PodCondition[], now: number): PodCondition[] {
   const byType = new Map(conditions.map((c) => [c.type, c]));
   const containersReady = byType.get("ContainersReady")?.status === "True";
-  const failedGates = (pod.spec?.readinessGates ?? []).map((g) => g.conditionType).filter((t) => byType.get(t)?.status !== "True");
+  const failedGates = (pod.spec?.readinessGates ?? [])
+    .map((g) => g.conditionType)
+    .filter((t) => byType.get(t)?.status !== "True");
   const ready = containersReady && failedGates.length === 0;
   const previous = byType.get("Ready");
   const status = ready ? "True" : "False";
@@ -46,7 +56,14 @@ function withKubeletReady(pod: Pod, conditions: PodCondition[], now: number): Po
     type: "Ready",
     status,
     lastTransitionTime: rfc3339Seconds(now),
-    ...(ready ? {} : containersReady ? { reason: "ReadinessGatesNotReady", message: `the status of pod readiness gate "${failedGates.join(", ")}" is not "True"` } : { reason: "ContainersNotReady" }),
+    ...(ready
+      ? {}
+      : containersReady
+        ? {
+            reason: "ReadinessGatesNotReady",
+            message: `the status of pod readiness gate "${failedGates.join(", ")}" is not "True"`,
+          }
+        : { reason: "ContainersNotReady" }),
   };
   return [...conditions.filter((c) => c.type !== "Ready"), readyCondition];
 }

@@ -26,7 +26,8 @@ export function planInPlaceRefresh(pod: Pod, now: number): InPlaceRefreshPlan {
   const grace = readInPlaceUpdateGrace(pod);
   if (grace !== undefined) {
     const state = readInPlaceUpdateState(pod);
-    if (state === undefined) return { action: "wait", reason: "grace annotation present without the state annotation" };
+    if (state === undefined)
+      return { action: "wait", reason: "grace annotation present without the state annotation" };
     if (!isPodAtRevision(pod, grace.revision)) {
       // The pod was moved to another revision meanwhile: drop the parked spec and let the update start over.
       const next = cloneJson(pod);
@@ -38,7 +39,11 @@ export function planInPlaceRefresh(pod: Pod, now: number): InPlaceRefreshPlan {
     const endsAt = started + (grace.graceSeconds ?? 0) * 1000;
     if (now < endsAt) {
       // Whole seconds, rounded up, as OpenKruise requeues: never wake up a moment too early.
-      return { action: "wait", reason: "in the in-place update grace period", requeueAfterMs: Math.ceil((endsAt - now) / 1000) * 1000 };
+      return {
+        action: "wait",
+        reason: "in the in-place update grace period",
+        requeueAfterMs: Math.ceil((endsAt - now) / 1000) * 1000,
+      };
     }
     return { action: "writePod", pod: patchSpecToPod(pod, grace, state, now), reason: "grace period over" };
   }
@@ -51,7 +56,11 @@ export function planInPlaceRefresh(pod: Pod, now: number): InPlaceRefreshPlan {
     if (Object.keys(nextImages).length > 0) {
       const pre = preCheckBeforeNextPassed(pod, state);
       if (!pre.completed) return { action: "wait", reason: pre.reason };
-      return { action: "writePod", pod: patchSpecToPod(pod, { revision: state.revision, containerImages: nextImages }, state, now), reason: "next container batch" };
+      return {
+        action: "writePod",
+        pod: patchSpecToPod(pod, { revision: state.revision, containerImages: nextImages }, state, now),
+        reason: "next container batch",
+      };
     }
   }
 

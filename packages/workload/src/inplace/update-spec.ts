@@ -18,7 +18,9 @@ export interface InPlaceUpdateSpec {
   graceSeconds?: number;
 }
 
-export type InPlaceDiff = { readonly inPlace: true; readonly spec: InPlaceUpdateSpec } | { readonly inPlace: false; readonly reason: string };
+export type InPlaceDiff =
+  | { readonly inPlace: true; readonly spec: InPlaceUpdateSpec }
+  | { readonly inPlace: false; readonly reason: string };
 
 export interface InPlaceDiffOptions {
   /** Name of the revision being moved to. */
@@ -33,39 +35,55 @@ export interface InPlaceDiffOptions {
  * other change — env, resources, command, ports, a container added or removed or renamed, volumes,
  * other metadata — needs the pod recreated, and the reason says what differed.
  */
-export function calculateInPlaceUpdate(oldTemplate: PodTemplateSpec | undefined, newTemplate: PodTemplateSpec | undefined, options: InPlaceDiffOptions): InPlaceDiff {
-  if (oldTemplate === undefined || newTemplate === undefined) return { inPlace: false, reason: "the old or new revision has no pod template" };
+export function calculateInPlaceUpdate(
+  oldTemplate: PodTemplateSpec | undefined,
+  newTemplate: PodTemplateSpec | undefined,
+  options: InPlaceDiffOptions,
+): InPlaceDiff {
+  if (oldTemplate === undefined || newTemplate === undefined)
+    return { inPlace: false, reason: "the old or new revision has no pod template" };
 
   const { labels: oldLabels, annotations: oldAnnotations, ...oldMetaRest } = oldTemplate.metadata ?? {};
   const { labels: newLabels, annotations: newAnnotations, ...newMetaRest } = newTemplate.metadata ?? {};
-  if (!jsonEqual(oldMetaRest, newMetaRest)) return { inPlace: false, reason: "template metadata other than labels and annotations changed" };
+  if (!jsonEqual(oldMetaRest, newMetaRest))
+    return { inPlace: false, reason: "template metadata other than labels and annotations changed" };
 
   const oldContainers = oldTemplate.spec?.containers ?? [];
   const newContainers = newTemplate.spec?.containers ?? [];
-  if (oldContainers.length !== newContainers.length) return { inPlace: false, reason: "containers were added or removed" };
+  if (oldContainers.length !== newContainers.length)
+    return { inPlace: false, reason: "containers were added or removed" };
 
   const containerImages: Record<string, string> = {};
   for (let i = 0; i < oldContainers.length; i++) {
     const before = oldContainers[i] as Container;
     const after = newContainers[i] as Container;
-    if (before.name !== after.name) return { inPlace: false, reason: `container ${i} was renamed or reordered (${before.name} → ${after.name})` };
+    if (before.name !== after.name)
+      return {
+        inPlace: false,
+        reason: `container ${i} was renamed or reordered (${before.name} → ${after.name})`,
+      };
     const { image: oldImage, ...oldRest } = before;
     const { image: newImage, ...newRest } = after;
-    if (!jsonEqual(oldRest, newRest)) return { inPlace: false, reason: `container ${before.name} changed more than its image` };
+    if (!jsonEqual(oldRest, newRest))
+      return { inPlace: false, reason: `container ${before.name} changed more than its image` };
     if (oldImage !== newImage) {
-      if (oldImage === undefined || newImage === undefined) return { inPlace: false, reason: `container ${before.name} image was added or removed` };
+      if (oldImage === undefined || newImage === undefined)
+        return { inPlace: false, reason: `container ${before.name} image was added or removed` };
       containerImages[before.name] = newImage;
     }
   }
 
   const oldSpecRest = { ...(oldTemplate.spec ?? {}), containers: undefined };
   const newSpecRest = { ...(newTemplate.spec ?? {}), containers: undefined };
-  if (!jsonEqual(oldSpecRest, newSpecRest)) return { inPlace: false, reason: "pod spec changed outside container images" };
+  if (!jsonEqual(oldSpecRest, newSpecRest))
+    return { inPlace: false, reason: "pod spec changed outside container images" };
 
   const labels = mapDiff(oldLabels, newLabels);
   const annotations = mapDiff(oldAnnotations, newAnnotations);
   const metadataPatch: MetadataPatch | undefined =
-    labels !== undefined || annotations !== undefined ? { ...(labels !== undefined ? { labels } : {}), ...(annotations !== undefined ? { annotations } : {}) } : undefined;
+    labels !== undefined || annotations !== undefined
+      ? { ...(labels !== undefined ? { labels } : {}), ...(annotations !== undefined ? { annotations } : {}) }
+      : undefined;
 
   const graceSeconds = options.gracePeriodSeconds ?? 0;
   return {
@@ -80,7 +98,10 @@ export function calculateInPlaceUpdate(oldTemplate: PodTemplateSpec | undefined,
 }
 
 /** Keys to set (new or changed value) and to remove (null); undefined when the maps are equal. */
-function mapDiff(before: Record<string, string> | undefined, after: Record<string, string> | undefined): Record<string, string | null> | undefined {
+function mapDiff(
+  before: Record<string, string> | undefined,
+  after: Record<string, string> | undefined,
+): Record<string, string | null> | undefined {
   const diff: Record<string, string | null> = {};
   const a = before ?? {};
   const b = after ?? {};

@@ -37,7 +37,9 @@ export function readInPlaceUpdateState(pod: Pod): InPlaceUpdateState | undefined
   try {
     return JSON.parse(raw) as InPlaceUpdateState;
   } catch {
-    throw new Error(`pod ${pod.metadata?.name ?? ""}: annotation ${INPLACE_UPDATE_STATE_ANNOTATION} is not valid JSON; remove it to let the controller restart the update`);
+    throw new Error(
+      `pod ${pod.metadata?.name ?? ""}: annotation ${INPLACE_UPDATE_STATE_ANNOTATION} is not valid JSON; remove it to let the controller restart the update`,
+    );
   }
 }
 
@@ -53,6 +55,8 @@ export function readInPlaceUpdateGrace(pod: Pod): InPlaceUpdateSpec | undefined 
   try {
     return JSON.parse(raw) as InPlaceUpdateSpec;
   } catch {
-    throw new Error(`pod ${pod.metadata?.name ?? ""}: annotation ${INPLACE_UPDATE_GRACE_ANNOTATION} is not valid JSON; remove it to let the controller restart the update`);
+    throw new Error(
+      `pod ${pod.metadata?.name ?? ""}: annotation ${INPLACE_UPDATE_GRACE_ANNOTATION} is not valid JSON; remove it to let the controller restart the update`,
+    );
   }
 }

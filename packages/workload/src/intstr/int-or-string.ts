@@ -6,7 +6,8 @@
  */
 export type IntOrString = number | string;
 
-export type ParsedIntOrString = { readonly kind: "int"; readonly value: number } | { readonly kind: "percent"; readonly value: number };
+export type ParsedIntOrString =
+  { readonly kind: "int"; readonly value: number } | { readonly kind: "percent"; readonly value: number };
 
 export class IntOrStringError extends Error {
   readonly field: string;
@@ -22,7 +23,11 @@ const PERCENT = /^(\d+)%$/;
 /** Parses a value; `field` names it in errors (for example "spec.updateStrategy.partition"). */
 export function parseIntOrString(value: IntOrString, field: string): ParsedIntOrString {
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) throw new IntOrStringError(field, `${value} is not a whole number; use an integer such as 2 or a percentage such as "20%"`);
+    if (!Number.isInteger(value))
+      throw new IntOrStringError(
+        field,
+        `${value} is not a whole number; use an integer such as 2 or a percentage such as "20%"`,
+      );
     if (value < 0) throw new IntOrStringError(field, `${value} is negative; use 0 or more`);
     return { kind: "int", value };
   }
@@ -32,7 +37,10 @@ export function parseIntOrString(value: IntOrString, field: string): ParsedIntOr
   const match = PERCENT.exec(value.trim());
   if (match?.[1] !== undefined) return { kind: "percent", value: Number.parseInt(match[1], 10) };
   if (/^-?\d+$/.test(value.trim())) {
-    throw new IntOrStringError(field, `"${value}" is a number written as a string; write it as the integer ${value.trim()} or as a percentage such as "${value.trim()}%"`);
+    throw new IntOrStringError(
+      field,
+      `"${value}" is a number written as a string; write it as the integer ${value.trim()} or as a percentage such as "${value.trim()}%"`,
+    );
   }
   throw new IntOrStringError(field, `"${value}" is neither an integer nor a percentage such as "20%"`);
 }

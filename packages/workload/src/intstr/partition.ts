@@ -7,7 +7,11 @@ import { parseIntOrString, scaleIntOrString, type IntOrString } from "./int-or-s
  *   (`"99%"` of 4 is 3, not 4);
  * - the result is clamped to [0, replicas].
  */
-export function partitionReplicas(partition: IntOrString | undefined, replicas: number, field = "partition"): number {
+export function partitionReplicas(
+  partition: IntOrString | undefined,
+  replicas: number,
+  field = "partition",
+): number {
   if (partition === undefined) return 0;
   let value = scaleIntOrString(partition, replicas, true, field);
   const parsed = parseIntOrString(partition, field);

@@ -1,5 +1,10 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { LIFECYCLE_NOT_READY_USER_AGENT, PREPARING_DELETE_NOT_READY_KEY, PREPARING_UPDATE_NOT_READY_KEY, type NotReadyEntry } from "./not-ready-keys.ts";
+import {
+  LIFECYCLE_NOT_READY_USER_AGENT,
+  PREPARING_DELETE_NOT_READY_KEY,
+  PREPARING_UPDATE_NOT_READY_KEY,
+  type NotReadyEntry,
+} from "./not-ready-keys.ts";
 import { LifecycleState } from "@kruise/api";
 import { lifecycleStateMetadata } from "./state.ts";
 import type { LifecycleTransition } from "./transitions.ts";
@@ -9,7 +14,11 @@ import type { LifecycleTransition } from "./transitions.ts";
  * leaving Updated, the inPlaceUpdate hook's labels and finalizers again. The resourceVersion makes the
  * write fail on a stale pod instead of overwriting someone's change.
  */
-export function lifecycleMergePatch(pod: Pod, transition: LifecycleTransition, now: number): Record<string, unknown> {
+export function lifecycleMergePatch(
+  pod: Pod,
+  transition: LifecycleTransition,
+  now: number,
+): Record<string, unknown> {
   const meta = lifecycleStateMetadata(transition.to, now);
   const labels: Record<string, string> = { ...meta.labels, ...(transition.reapplyHook?.labelsHandler ?? {}) };
   const metadata: Record<string, unknown> = { labels, annotations: meta.annotations };
@@ -29,14 +38,23 @@ export function lifecycleMergePatch(pod: Pod, transition: LifecycleTransition, n
 export function notReadyChangeFor(state: LifecycleState): { entry: NotReadyEntry; add: boolean } | undefined {
   switch (state) {
     case LifecycleState.PreparingDelete:
-      return { entry: { userAgent: LIFECYCLE_NOT_READY_USER_AGENT, key: PREPARING_DELETE_NOT_READY_KEY }, add: true };
+      return {
+        entry: { userAgent: LIFECYCLE_NOT_READY_USER_AGENT, key: PREPARING_DELETE_NOT_READY_KEY },
+        add: true,
+      };
     case LifecycleState.PreparingUpdate:
-      return { entry: { userAgent: LIFECYCLE_NOT_READY_USER_AGENT, key: PREPARING_UPDATE_NOT_READY_KEY }, add: true };
+      return {
+        entry: { userAgent: LIFECYCLE_NOT_READY_USER_AGENT, key: PREPARING_UPDATE_NOT_READY_KEY },
+        add: true,
+      };
     case LifecycleState.Updated:
     case LifecycleState.Normal:
       // OpenKruise removes the entry only on Updated; removing it on Normal too means a pod that skips
       // Updated (hook already all-present) cannot stay NotReady forever.
-      return { entry: { userAgent: LIFECYCLE_NOT_READY_USER_AGENT, key: PREPARING_UPDATE_NOT_READY_KEY }, add: false };
+      return {
+        entry: { userAgent: LIFECYCLE_NOT_READY_USER_AGENT, key: PREPARING_UPDATE_NOT_READY_KEY },
+        add: false,
+      };
     default:
       return undefined;
   }

@@ -27,7 +27,11 @@ function parseEntries(condition: PodCondition | undefined): NotReadyEntry[] {
     const parsed: unknown = JSON.parse(condition.message);
     if (!Array.isArray(parsed)) return [];
     return parsed.filter(
-      (e): e is NotReadyEntry => typeof e === "object" && e !== null && typeof (e as NotReadyEntry).key === "string" && typeof (e as NotReadyEntry).userAgent === "string",
+      (e): e is NotReadyEntry =>
+        typeof e === "object" &&
+        e !== null &&
+        typeof (e as NotReadyEntry).key === "string" &&
+        typeof (e as NotReadyEntry).userAgent === "string",
     );
   } catch {
     // A message some other writer left unparsable: start over rather than fail the reconcile.
@@ -39,19 +43,31 @@ function parseEntries(condition: PodCondition | undefined): NotReadyEntry[] {
  * The pod's conditions with `entry` added to (or removed from) KruisePodReady; undefined when nothing
  * changes or the pod has no KruisePodReady readiness gate (then the condition would have no effect).
  */
-export function conditionsWithNotReadyEntry(pod: Pod, entry: NotReadyEntry, add: boolean, now: number): PodCondition[] | undefined {
+export function conditionsWithNotReadyEntry(
+  pod: Pod,
+  entry: NotReadyEntry,
+  add: boolean,
+  now: number,
+): PodCondition[] | undefined {
   if (!hasReadinessGate(pod, KRUISE_POD_READY_CONDITION)) return undefined;
   const conditions = pod.status?.conditions ?? [];
   const existing = conditions.find((c) => c.type === KRUISE_POD_READY_CONDITION);
   const entries = parseEntries(existing);
   const has = entries.some((e) => e.key === entry.key && e.userAgent === entry.userAgent);
   if (has === add && existing !== undefined) return undefined;
-  const next = add ? (has ? entries : [...entries, entry]) : entries.filter((e) => !(e.key === entry.key && e.userAgent === entry.userAgent));
+  const next = add
+    ? has
+      ? entries
+      : [...entries, entry]
+    : entries.filter((e) => !(e.key === entry.key && e.userAgent === entry.userAgent));
   const status = next.length > 0 ? "False" : "True";
   const condition: PodCondition = {
     type: KRUISE_POD_READY_CONDITION,
     status,
-    lastTransitionTime: existing?.status === status && existing.lastTransitionTime !== undefined ? existing.lastTransitionTime : rfc3339Seconds(now),
+    lastTransitionTime:
+      existing?.status === status && existing.lastTransitionTime !== undefined
+        ? existing.lastTransitionTime
+        : rfc3339Seconds(now),
     ...(next.length > 0 ? { message: JSON.stringify(next) } : {}),
   };
   return [...conditions.filter((c) => c.type !== KRUISE_POD_READY_CONDITION), condition];

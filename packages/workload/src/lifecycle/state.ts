@@ -14,7 +14,10 @@ export function isLifecycleNormal(pod: Pod): boolean {
 }
 
 /** The metadata a state change writes: the label plus a timestamp annotation (RFC 3339, second precision). */
-export function lifecycleStateMetadata(state: LifecycleState, now: number): { labels: Record<string, string>; annotations: Record<string, string> } {
+export function lifecycleStateMetadata(
+  state: LifecycleState,
+  now: number,
+): { labels: Record<string, string>; annotations: Record<string, string> } {
   return {
     labels: { [LIFECYCLE_STATE_LABEL]: state },
     annotations: { [LIFECYCLE_TIMESTAMP_ANNOTATION]: rfc3339Seconds(now) },

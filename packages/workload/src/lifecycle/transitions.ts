@@ -33,7 +33,10 @@ export interface RefreshLifecycleInput {
  *   when a lifecycle exists and the inPlaceUpdate hook is not all-present again, else Normal.
  * - Updated → Normal once the inPlaceUpdate hook is all-present again (or there is none).
  */
-export function refreshLifecycleState(pod: Pod, input: RefreshLifecycleInput): LifecycleTransition | undefined {
+export function refreshLifecycleState(
+  pod: Pod,
+  input: RefreshLifecycleInput,
+): LifecycleTransition | undefined {
   const { lifecycle } = input;
   const markPodNotReady = lifecycle?.inPlaceUpdate?.markPodNotReady === true;
   const afterUpdate = (): LifecycleTransition =>
@@ -46,7 +49,9 @@ export function refreshLifecycleState(pod: Pod, input: RefreshLifecycleInput): L
       const preNormal = lifecycle?.preNormal;
       if (preNormal === undefined) {
         const scheduled = getPodCondition(pod, "PodScheduled")?.status === "True";
-        return input.waitForScheduled === false || scheduled ? { to: LifecycleState.Normal, markPodNotReady } : undefined;
+        return input.waitForScheduled === false || scheduled
+          ? { to: LifecycleState.Normal, markPodNotReady }
+          : undefined;
       }
       return isPodAllHooked(preNormal, pod) ? { to: LifecycleState.Normal, markPodNotReady } : undefined;
     }
@@ -71,7 +76,10 @@ export type InPlaceLifecycleDecision =
   | { readonly action: "error"; readonly message: string };
 
 /** OpenKruise's gate in front of an in-place update: the inPlaceUpdate hook may hold the pod in PreparingUpdate. */
-export function decideInPlaceUpdateLifecycle(pod: Pod, lifecycle: Lifecycle | undefined): InPlaceLifecycleDecision {
+export function decideInPlaceUpdateLifecycle(
+  pod: Pod,
+  lifecycle: Lifecycle | undefined,
+): InPlaceLifecycleDecision {
   const hook = lifecycle?.inPlaceUpdate;
   const state = getLifecycleState(pod);
   switch (state) {
@@ -79,19 +87,35 @@ export function decideInPlaceUpdateLifecycle(pod: Pod, lifecycle: Lifecycle | un
     case LifecycleState.PreparingNormal:
     case LifecycleState.Normal:
       return isPodHooked(hook, pod)
-        ? { action: "transition", transition: { to: LifecycleState.PreparingUpdate, markPodNotReady: hook?.markPodNotReady === true } }
+        ? {
+            action: "transition",
+            transition: {
+              to: LifecycleState.PreparingUpdate,
+              markPodNotReady: hook?.markPodNotReady === true,
+            },
+          }
         : { action: "update" };
     case LifecycleState.Updated:
       // The previous update released the hook; put it back so the next update waits for it again.
       return hook === undefined
         ? { action: "wait" }
-        : { action: "transition", transition: { to: LifecycleState.PreparingUpdate, markPodNotReady: hook.markPodNotReady === true, reapplyHook: hook } };
+        : {
+            action: "transition",
+            transition: {
+              to: LifecycleState.PreparingUpdate,
+              markPodNotReady: hook.markPodNotReady === true,
+              reapplyHook: hook,
+            },
+          };
     case LifecycleState.PreparingUpdate:
       return isPodHooked(hook, pod) ? { action: "wait" } : { action: "update" };
     case LifecycleState.Updating:
       return { action: "update" };
     default:
-      return { action: "error", message: `pod ${pod.metadata?.name ?? ""} is in lifecycle state ${state}, which does not allow an in-place update` };
+      return {
+        action: "error",
+        message: `pod ${pod.metadata?.name ?? ""} is in lifecycle state ${state}, which does not allow an in-place update`,
+      };
   }
 }
 
@@ -105,7 +129,10 @@ export function decideDeleteLifecycle(pod: Pod, lifecycle: Lifecycle | undefined
   const hook = lifecycle?.preDelete;
   if (isPodHooked(hook, pod)) {
     if (getLifecycleState(pod) === LifecycleState.PreparingDelete) return { action: "wait" };
-    return { action: "transition", transition: { to: LifecycleState.PreparingDelete, markPodNotReady: hook?.markPodNotReady === true } };
+    return {
+      action: "transition",
+      transition: { to: LifecycleState.PreparingDelete, markPodNotReady: hook?.markPodNotReady === true },
+    };
   }
   return { action: "delete" };
 }

@@ -1,7 +1,13 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { isPodReady } from "../availability/pod-conditions.ts";
 import { POD_DELETION_COST_ANNOTATION } from "../keys.ts";
-import { isAssigned, lessByReadyTimeRestartsAge, phaseOrdinal, toComparator, type PodLess } from "./active-pods.ts";
+import {
+  isAssigned,
+  lessByReadyTimeRestartsAge,
+  phaseOrdinal,
+  toComparator,
+  type PodLess,
+} from "./active-pods.ts";
 
 /** Extra ranking: a higher rank means more crowded (same node, or an over-full topology domain) → deleted first. */
 export type PodRanker = (pod: Pod) => number;
@@ -82,7 +88,11 @@ export function sameNodeRanker(pods: readonly Pod[]): PodRanker {
  * `nodeLabels` maps node name → labels (nodes missing from it are skipped). Domains are weighted by
  * log(domains + 2) as OpenKruise does; within a domain the least valuable pod ranks highest.
  */
-export function spreadConstraintsRanker(pods: readonly Pod[], topologyKeys: readonly string[], nodeLabels: ReadonlyMap<string, Readonly<Record<string, string>>>): PodRanker {
+export function spreadConstraintsRanker(
+  pods: readonly Pod[],
+  topologyKeys: readonly string[],
+  nodeLabels: ReadonlyMap<string, Readonly<Record<string, string>>>,
+): PodRanker {
   const ranks = new Map<Pod, number>();
   const sameNode = sameNodeRanker(pods);
   for (const key of topologyKeys) {

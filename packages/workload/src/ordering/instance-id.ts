@@ -24,7 +24,9 @@ export function generateInstanceId(taken: ReadonlySet<string>, random: RandomInt
     const id = randomSafeString(INSTANCE_ID_LENGTH, random);
     if (!taken.has(id)) return id;
   }
-  throw new Error(`could not find a free ${INSTANCE_ID_LENGTH}-character instance id after ${MAX_ID_ATTEMPTS} tries; is the random source working?`);
+  throw new Error(
+    `could not find a free ${INSTANCE_ID_LENGTH}-character instance id after ${MAX_ID_ATTEMPTS} tries; is the random source working?`,
+  );
 }
 
 /** The pod name for an instance: `<workload>-<id>`. */

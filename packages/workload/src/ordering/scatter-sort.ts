@@ -15,7 +15,11 @@ function hasTerm(pod: Pod, term: UpdateScatterTerm): boolean {
  * bunched together, using OpenKruise's grouping so batches look the same. `allPods` is the workload's
  * whole pod set: the density to aim for is measured there, not only among pods waiting for update.
  */
-export function scatterPods(candidates: readonly Pod[], allPods: readonly Pod[], strategy: readonly UpdateScatterTerm[] | undefined): Pod[] {
+export function scatterPods(
+  candidates: readonly Pod[],
+  allPods: readonly Pod[],
+  strategy: readonly UpdateScatterTerm[] | undefined,
+): Pod[] {
   let order = [...candidates];
   if (strategy === undefined || strategy.length === 0 || order.length <= 1) return order;
   for (const term of termsByFrequency(order, strategy)) order = scatterByTerm(order, allPods, term);
@@ -23,7 +27,10 @@ export function scatterPods(candidates: readonly Pod[], allPods: readonly Pod[],
 }
 
 /** With several terms, the ones matching most candidates go first; terms matching none are skipped. */
-function termsByFrequency(candidates: readonly Pod[], strategy: readonly UpdateScatterTerm[]): UpdateScatterTerm[] {
+function termsByFrequency(
+  candidates: readonly Pod[],
+  strategy: readonly UpdateScatterTerm[],
+): UpdateScatterTerm[] {
   if (strategy.length === 1) return [...strategy];
   const counts = new Map<string, { term: UpdateScatterTerm; count: number; first: number }>();
   let seen = 0;
@@ -32,7 +39,8 @@ function termsByFrequency(candidates: readonly Pod[], strategy: readonly UpdateS
       if (!hasTerm(pod, term)) continue;
       const id = `${term.key}:${term.value}`;
       const entry = counts.get(id);
-      if (entry === undefined) counts.set(id, { term: { key: term.key, value: term.value }, count: 1, first: seen++ });
+      if (entry === undefined)
+        counts.set(id, { term: { key: term.key, value: term.value }, count: 1, first: seen++ });
       else entry.count++;
     }
   }
@@ -70,18 +78,31 @@ interface ScatterGroup {
 
 function evenGroups(matched: number, unmatched: number): ScatterGroup {
   const groupNum = Math.min(matched, unmatched);
-  return { groupNum, matchedGroupSize: Math.round(matched / groupNum), unmatchedGroupSize: Math.round(unmatched / groupNum), unmatchedRemainder: 0 };
+  return {
+    groupNum,
+    matchedGroupSize: Math.round(matched / groupNum),
+    unmatchedGroupSize: Math.round(unmatched / groupNum),
+    unmatchedRemainder: 0,
+  };
 }
 
 /**
  * Groups sized like the whole workload when the pods waiting for update are denser in matched pods than the
  * workload is; otherwise groups that spread the waiting pods evenly.
  */
-function groupByDensity(totalMatched: number, totalUnmatched: number, waitingMatched: number, waitingUnmatched: number): ScatterGroup {
+function groupByDensity(
+  totalMatched: number,
+  totalUnmatched: number,
+  waitingMatched: number,
+  waitingUnmatched: number,
+): ScatterGroup {
   const waiting = evenGroups(waitingMatched, waitingUnmatched);
   if (totalUnmatched / totalMatched >= waitingUnmatched / waitingMatched) return waiting;
   const total = evenGroups(totalMatched, totalUnmatched);
-  const groupNum = Math.min(Math.floor(waitingMatched / total.matchedGroupSize), Math.floor(waitingUnmatched / total.unmatchedGroupSize));
+  const groupNum = Math.min(
+    Math.floor(waitingMatched / total.matchedGroupSize),
+    Math.floor(waitingUnmatched / total.unmatchedGroupSize),
+  );
   return {
     groupNum,
     matchedGroupSize: total.matchedGroupSize,

@@ -17,7 +17,11 @@ export interface UpdateOrderOptions {
  * priorityStrategy, then scatterStrategy, and finally pods already in PreparingUpdate first (they were
  * chosen before; finishing them keeps the number of pods in flight down). `allPods` feeds the scatter density.
  */
-export function orderPodsForUpdate(candidates: readonly Pod[], allPods: readonly Pod[], options: UpdateOrderOptions = {}): Pod[] {
+export function orderPodsForUpdate(
+  candidates: readonly Pod[],
+  allPods: readonly Pod[],
+  options: UpdateOrderOptions = {},
+): Pod[] {
   let order = [...candidates].sort(toComparator(options.baseLess ?? activePodsLess));
   if (options.priorityStrategy !== undefined) order = sortByPriority(order, options.priorityStrategy);
   if (options.scatterStrategy !== undefined) order = scatterPods(order, allPods, options.scatterStrategy);

@@ -16,14 +16,22 @@ export interface OrphanClaimPlan {
   readonly delete: PersistentVolumeClaim[];
 }
 
-export function planOrphanClaims(activePods: readonly Pod[], inactivePods: readonly Pod[], claims: readonly PersistentVolumeClaim[]): OrphanClaimPlan {
+export function planOrphanClaims(
+  activePods: readonly Pod[],
+  inactivePods: readonly Pod[],
+  claims: readonly PersistentVolumeClaim[],
+): OrphanClaimPlan {
   const activeIds = new Set(activePods.map(instanceIdOf).filter((id): id is string => id !== undefined));
   const inactiveById = new Map<string, Pod>();
   for (const pod of inactivePods) {
     const id = instanceIdOf(pod);
     if (id !== undefined) inactiveById.set(id, pod);
   }
-  const plan: { active: PersistentVolumeClaim[]; reownToPod: Array<{ claim: PersistentVolumeClaim; pod: Pod }>; delete: PersistentVolumeClaim[] } = {
+  const plan: {
+    active: PersistentVolumeClaim[];
+    reownToPod: Array<{ claim: PersistentVolumeClaim; pod: Pod }>;
+    delete: PersistentVolumeClaim[];
+  } = {
     active: [],
     reownToPod: [],
     delete: [],
@@ -45,7 +53,12 @@ export function planOrphanClaims(activePods: readonly Pod[], inactivePods: reado
  * predecessor's PVCs and name back), then fresh random ids unused by any pod or PVC. Pass only the PVCs that
  * may be reused (after planOrphanClaims when reuse is off, that is only active ones, so none are reused).
  */
-export function availableInstanceIds(count: number, pods: readonly Pod[], claims: readonly PersistentVolumeClaim[], random?: RandomInt): string[] {
+export function availableInstanceIds(
+  count: number,
+  pods: readonly Pod[],
+  claims: readonly PersistentVolumeClaim[],
+  random?: RandomInt,
+): string[] {
   const taken = new Set<string>();
   const reusable = new Set<string>();
   for (const claim of claims) {

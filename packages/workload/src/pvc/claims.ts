@@ -35,8 +35,14 @@ export function claimsForInstance(input: ClaimsForInstanceInput): Map<string, Pe
         ...meta,
         name: claimName(templateName, input.workloadName, input.instanceId),
         namespace: input.namespace,
-        labels: { ...(meta.labels ?? {}), ...(input.selectorLabels ?? {}), [CLONESET_INSTANCE_ID_LABEL]: input.instanceId },
-        ...(input.owner !== undefined ? { ownerReferences: [...(meta.ownerReferences ?? []), input.owner] } : {}),
+        labels: {
+          ...(meta.labels ?? {}),
+          ...(input.selectorLabels ?? {}),
+          [CLONESET_INSTANCE_ID_LABEL]: input.instanceId,
+        },
+        ...(input.owner !== undefined
+          ? { ownerReferences: [...(meta.ownerReferences ?? []), input.owner] }
+          : {}),
       },
       ...(spec !== undefined ? { spec } : {}),
     };
@@ -49,17 +55,26 @@ export function claimsForInstance(input: ClaimsForInstanceInput): Map<string, Pe
  * The pod's volumes with one persistentVolumeClaim volume per claim (named after its template), replacing
  * any template volume of the same name and keeping the others.
  */
-export function volumesWithClaims(volumes: readonly Volume[] | undefined, claims: ReadonlyMap<string, PersistentVolumeClaim>): Volume[] {
+export function volumesWithClaims(
+  volumes: readonly Volume[] | undefined,
+  claims: ReadonlyMap<string, PersistentVolumeClaim>,
+): Volume[] {
   const out: Volume[] = [];
   for (const [templateName, claim] of claims) {
-    out.push({ name: templateName, persistentVolumeClaim: { claimName: claim.metadata?.name ?? "", readOnly: false } });
+    out.push({
+      name: templateName,
+      persistentVolumeClaim: { claimName: claim.metadata?.name ?? "", readOnly: false },
+    });
   }
   for (const v of volumes ?? []) if (!claims.has(v.name)) out.push(v);
   return out;
 }
 
 /** Claims not yet present (by name): create these before the pod, or the pod would stay Pending. */
-export function claimsToCreate(claims: ReadonlyMap<string, PersistentVolumeClaim>, existing: readonly PersistentVolumeClaim[]): PersistentVolumeClaim[] {
+export function claimsToCreate(
+  claims: ReadonlyMap<string, PersistentVolumeClaim>,
+  existing: readonly PersistentVolumeClaim[],
+): PersistentVolumeClaim[] {
   const names = new Set(existing.map((c) => c.metadata?.name));
   return [...claims.values()].filter((c) => !names.has(c.metadata?.name));
 }

@@ -34,13 +34,23 @@ export function revisionName(prefix: string, hash: string): string {
 }
 
 export function controllerRefTo(owner: RevisionOwner): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.name,
+    uid: owner.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** A ControllerRevision named `<owner>-<hash>` with the hash label, owned by the workload. */
 export function newControllerRevision(input: NewRevisionInput): ControllerRevision {
   const hash = hashRevisionData(serializeRevisionData(input.data), input.collisionCount);
-  const annotations = input.annotations !== undefined && Object.keys(input.annotations).length > 0 ? { ...input.annotations } : undefined;
+  const annotations =
+    input.annotations !== undefined && Object.keys(input.annotations).length > 0
+      ? { ...input.annotations }
+      : undefined;
   return {
     apiVersion: "apps/v1",
     kind: "ControllerRevision",

@@ -35,10 +35,18 @@ export function nextRevisionNumber(revisions: readonly ControllerRevision[]): nu
  */
 export type UpdateRevisionPlan =
   | { readonly action: "reuse"; readonly revision: ControllerRevision }
-  | { readonly action: "bump"; readonly revision: ControllerRevision; readonly newRevisionNumber: number; readonly annotations?: Record<string, string> }
+  | {
+      readonly action: "bump";
+      readonly revision: ControllerRevision;
+      readonly newRevisionNumber: number;
+      readonly annotations?: Record<string, string>;
+    }
   | { readonly action: "create"; readonly revision: ControllerRevision };
 
-export function planUpdateRevision(history: readonly ControllerRevision[], candidate: ControllerRevision): UpdateRevisionPlan {
+export function planUpdateRevision(
+  history: readonly ControllerRevision[],
+  candidate: ControllerRevision,
+): UpdateRevisionPlan {
   const sorted = sortRevisions(history);
   const equal = sorted.filter((r) => equalRevisionData(r, candidate));
   const latest = sorted[sorted.length - 1];
@@ -48,12 +56,24 @@ export function planUpdateRevision(history: readonly ControllerRevision[], candi
   // A volumeClaimTemplates-only change makes no new revision, but the recorded VCT hash must follow it.
   const wantVct = candidate.metadata?.annotations?.[VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION];
   const haveVct = lastEqual.metadata?.annotations?.[VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION];
-  const annotations = wantVct !== undefined && wantVct !== haveVct ? { [VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION]: wantVct } : undefined;
-  return { action: "bump", revision: lastEqual, newRevisionNumber: candidate.revision, ...(annotations !== undefined ? { annotations } : {}) };
+  const annotations =
+    wantVct !== undefined && wantVct !== haveVct
+      ? { [VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION]: wantVct }
+      : undefined;
+  return {
+    action: "bump",
+    revision: lastEqual,
+    newRevisionNumber: candidate.revision,
+    ...(annotations !== undefined ? { annotations } : {}),
+  };
 }
 
 /** The current revision: the one the status names, or the update revision when the status names none that exists. */
-export function findCurrentRevision(history: readonly ControllerRevision[], statusCurrentRevision: string | undefined, updateRevision: ControllerRevision): ControllerRevision {
+export function findCurrentRevision(
+  history: readonly ControllerRevision[],
+  statusCurrentRevision: string | undefined,
+  updateRevision: ControllerRevision,
+): ControllerRevision {
   if (statusCurrentRevision !== undefined && statusCurrentRevision !== "") {
     const found = history.find((r) => r.metadata?.name === statusCurrentRevision);
     if (found !== undefined) return found;

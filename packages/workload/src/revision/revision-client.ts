@@ -7,7 +7,9 @@ import { equalRevisionData } from "./revision-data.ts";
 export function isAlreadyExistsError(err: unknown): boolean {
   if (typeof err !== "object" || err === null) return false;
   const e = err as { name?: unknown; reason?: unknown; status?: { reason?: unknown } };
-  return e.name === "AlreadyExistsError" || e.reason === "AlreadyExists" || e.status?.reason === "AlreadyExists";
+  return (
+    e.name === "AlreadyExistsError" || e.reason === "AlreadyExists" || e.status?.reason === "AlreadyExists"
+  );
 }
 
 // Each collision picks a new name; a handful is already astronomically unlikely, so this only guards a bug.
@@ -30,19 +32,36 @@ export async function createRevisionAvoidingCollisions(
       return { revision: await client.create(ControllerRevisionKind, candidate), collisionCount: count };
     } catch (err) {
       if (!isAlreadyExistsError(err)) throw err;
-      const existing = await client.get(ControllerRevisionKind, candidate.metadata?.name ?? "", candidate.metadata?.namespace);
+      const existing = await client.get(
+        ControllerRevisionKind,
+        candidate.metadata?.name ?? "",
+        candidate.metadata?.namespace,
+      );
       if (equalRevisionData(existing, candidate)) return { revision: existing, collisionCount: count };
       count++;
     }
   }
-  throw new Error(`could not find a free ControllerRevision name after ${MAX_COLLISION_ATTEMPTS} hash collisions; check status.collisionCount`);
+  throw new Error(
+    `could not find a free ControllerRevision name after ${MAX_COLLISION_ATTEMPTS} hash collisions; check status.collisionCount`,
+  );
 }
 
 /** Makes an older revision the newest again (rollback), optionally refreshing annotations on it. */
-export async function bumpRevisionNumber(client: Client, revision: ControllerRevision, newRevisionNumber: number, annotations?: Record<string, string>): Promise<ControllerRevision> {
+export async function bumpRevisionNumber(
+  client: Client,
+  revision: ControllerRevision,
+  newRevisionNumber: number,
+  annotations?: Record<string, string>,
+): Promise<ControllerRevision> {
   if (revision.revision === newRevisionNumber && annotations === undefined) return revision;
-  return client.patch(ControllerRevisionKind, revision.metadata?.name ?? "", revision.metadata?.namespace, "merge", {
-    revision: newRevisionNumber,
-    ...(annotations !== undefined ? { metadata: { annotations } } : {}),
-  });
+  return client.patch(
+    ControllerRevisionKind,
+    revision.metadata?.name ?? "",
+    revision.metadata?.namespace,
+    "merge",
+    {
+      revision: newRevisionNumber,
+      ...(annotations !== undefined ? { metadata: { annotations } } : {}),
+    },
+  );
 }

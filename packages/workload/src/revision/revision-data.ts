@@ -24,7 +24,8 @@ export function serializeRevisionData(data: unknown): string {
 export function templateFromRevision(revision: ControllerRevision | undefined): PodTemplateSpec | undefined {
   // RawExtension is typed as an empty interface; the API server hands back whatever JSON was stored.
   const data: unknown = revision?.data;
-  const template = (data as { spec?: { template?: PodTemplateSpec & { $patch?: string } } } | undefined)?.spec?.template;
+  const template = (data as { spec?: { template?: PodTemplateSpec & { $patch?: string } } } | undefined)?.spec
+    ?.template;
   if (template === undefined || template === null || typeof template !== "object") return undefined;
   const copy = cloneJson(template);
   delete copy.$patch;

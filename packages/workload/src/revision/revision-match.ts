@@ -24,11 +24,17 @@ export function isPodAtRevision(pod: Pod, revision: string): boolean {
 /** The revision labels to write on a pod: the revision (full or short) and always the short pod-template-hash. */
 export function revisionLabels(revision: string, useShortHash = false): Record<string, string> {
   const short = shortHash(revision);
-  return { [CONTROLLER_REVISION_HASH_LABEL]: useShortHash ? short : revision, [POD_TEMPLATE_HASH_LABEL]: short };
+  return {
+    [CONTROLLER_REVISION_HASH_LABEL]: useShortHash ? short : revision,
+    [POD_TEMPLATE_HASH_LABEL]: short,
+  };
 }
 
 /** Splits pods into those at `revision` and the rest, keeping their order. */
-export function splitPodsByRevision(pods: readonly Pod[], revision: string): { updated: Pod[]; notUpdated: Pod[] } {
+export function splitPodsByRevision(
+  pods: readonly Pod[],
+  revision: string,
+): { updated: Pod[]; notUpdated: Pod[] } {
   const updated: Pod[] = [];
   const notUpdated: Pod[] = [];
   for (const pod of pods) (isPodAtRevision(pod, revision) ? updated : notUpdated).push(pod);

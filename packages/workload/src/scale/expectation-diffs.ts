@@ -4,7 +4,12 @@ import { LifecycleState } from "@kruise/api";
 import { getLifecycleState } from "../lifecycle/state.ts";
 import { isPodAtRevision } from "../revision/revision-match.ts";
 import { isSpecifiedDelete } from "./specified-delete.ts";
-import { resolveStrategy, type ResolvedStrategy, type ScaleStrategyParams, type UpdateStrategyParams } from "./strategy-params.ts";
+import {
+  resolveStrategy,
+  type ResolvedStrategy,
+  type ScaleStrategyParams,
+  type UpdateStrategyParams,
+} from "./strategy-params.ts";
 
 /**
  * What a workload needs to do to match its spec, in counts (OpenKruise's expectationDiffs). All fields
@@ -74,9 +79,13 @@ export function isDiffsEmpty(diffs: ExpectationDiffs): boolean {
  * delete and update now. Scale and update are never both acted on in one reconcile; scale goes first.
  * Throws IntOrStringError for malformed strategy values.
  */
-export function calculateExpectationDiffs(input: ExpectationDiffsInput, resolved?: ResolvedStrategy): ExpectationDiffs {
+export function calculateExpectationDiffs(
+  input: ExpectationDiffsInput,
+  resolved?: ResolvedStrategy,
+): ExpectationDiffs {
   const { replicas, pods, updateRevision } = input;
-  const { partition, maxSurge, maxUnavailable, scaleMaxUnavailable } = resolved ?? resolveStrategy(replicas, input.updateStrategy, input.scaleStrategy);
+  const { partition, maxSurge, maxUnavailable, scaleMaxUnavailable } =
+    resolved ?? resolveStrategy(replicas, input.updateStrategy, input.scaleStrategy);
   const minReadySeconds = input.minReadySeconds ?? 0;
   const isUpdated = input.isPodUpdated ?? ((pod: Pod, rev: string) => isPodAtRevision(pod, rev));
   const podsToDelete = input.scaleStrategy?.podsToDelete;
@@ -102,7 +111,8 @@ export function calculateExpectationDiffs(input: ExpectationDiffsInput, resolved
   let updateOldDiff = counts.old.active - partition;
   // Negative: too few new pods. Positive: more new pods than replicas - partition (rollback).
   let updateNewDiff = counts.new.active - (replicas - partition);
-  const totalUnavailable = counts.new.preDeleting + counts.old.preDeleting + counts.new.unavailable + counts.old.unavailable;
+  const totalUnavailable =
+    counts.new.preDeleting + counts.old.preDeleting + counts.new.unavailable + counts.old.unavailable;
   if (input.updateRevision === input.currentRevision || input.partitionRollback !== true) {
     // Only forward: pods may move to the update revision but never back.
     updateOldDiff = Math.max(updateOldDiff, 0);

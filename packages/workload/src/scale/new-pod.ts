@@ -41,8 +41,10 @@ export function newInstancePod(input: NewInstancePodInput): Pod {
   const template = cloneJson(input.template);
   const lifecycle = lifecycleStateMetadata(input.lifecycleState ?? LifecycleState.PreparingNormal, input.now);
   const spec = template.spec ?? { containers: [] };
-  if (input.injectInPlaceReadinessGate !== false) spec.readinessGates = withInPlaceReadinessGate(spec.readinessGates);
-  if (input.claims !== undefined && input.claims.size > 0) spec.volumes = volumesWithClaims(spec.volumes, input.claims);
+  if (input.injectInPlaceReadinessGate !== false)
+    spec.readinessGates = withInPlaceReadinessGate(spec.readinessGates);
+  if (input.claims !== undefined && input.claims.size > 0)
+    spec.volumes = volumesWithClaims(spec.volumes, input.claims);
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -67,7 +69,14 @@ export function newInstancePod(input: NewInstancePodInput): Pod {
  * Labels and annotations to write with an in-place update (pass to updatePodInPlace): the new revision
  * labels and lifecycle state Updating.
  */
-export function inPlaceUpdateMetadata(revision: string, now: number, useShortHash = false): { labels: Record<string, string>; annotations: Record<string, string> } {
+export function inPlaceUpdateMetadata(
+  revision: string,
+  now: number,
+  useShortHash = false,
+): { labels: Record<string, string>; annotations: Record<string, string> } {
   const lifecycle = lifecycleStateMetadata(LifecycleState.Updating, now);
-  return { labels: { ...revisionLabels(revision, useShortHash), ...lifecycle.labels }, annotations: lifecycle.annotations };
+  return {
+    labels: { ...revisionLabels(revision, useShortHash), ...lifecycle.labels },
+    annotations: lifecycle.annotations,
+  };
 }

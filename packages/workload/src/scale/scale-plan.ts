@@ -3,15 +3,27 @@ import { isWorkloadPodAvailable, isWorkloadPodReady } from "../availability/pod-
 import { isLifecycleMarkPodNotReady, type Lifecycle } from "../lifecycle/hooks.ts";
 import { decideDeleteLifecycle, type LifecycleTransition } from "../lifecycle/transitions.ts";
 import { LifecycleState } from "@kruise/api";
-import { sameNodeRanker, sortPodsForDeletion, spreadConstraintsRanker, type PodRanker } from "../ordering/deletion-rank.ts";
+import {
+  sameNodeRanker,
+  sortPodsForDeletion,
+  spreadConstraintsRanker,
+  type PodRanker,
+} from "../ordering/deletion-rank.ts";
 import { splitPodsByRevision } from "../revision/revision-match.ts";
-import { calculateExpectationDiffs, type ExpectationDiffs, type ExpectationDiffsInput } from "./expectation-diffs.ts";
+import {
+  calculateExpectationDiffs,
+  type ExpectationDiffs,
+  type ExpectationDiffsInput,
+} from "./expectation-diffs.ts";
 import { isSpecifiedDelete, plannedDeletes } from "./specified-delete.ts";
 
 export interface ScalePlanInput extends ExpectationDiffsInput {
   readonly lifecycle?: Lifecycle;
   /** Topology keys of the template's topologySpreadConstraints, and node labels to resolve them. */
-  readonly spread?: { readonly topologyKeys: readonly string[]; readonly nodeLabels: ReadonlyMap<string, Readonly<Record<string, string>>> };
+  readonly spread?: {
+    readonly topologyKeys: readonly string[];
+    readonly nodeLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  };
 }
 
 /** A pod to move into PreparingDelete instead of deleting it, because a preDelete hook holds it. */
@@ -32,8 +44,18 @@ export interface PrepareDelete {
 export type ScaleStep =
   | { readonly kind: "none"; readonly reason?: string }
   | { readonly kind: "cancelPreparingDelete"; readonly pods: Pod[] }
-  | { readonly kind: "create"; readonly count: number; readonly currentRevisionCount: number; readonly updateRevisionCount: number }
-  | { readonly kind: "delete"; readonly reason: "preparingDelete" | "specifiedDelete" | "scaleDown"; readonly delete: Pod[]; readonly prepareDelete: PrepareDelete[] };
+  | {
+      readonly kind: "create";
+      readonly count: number;
+      readonly currentRevisionCount: number;
+      readonly updateRevisionCount: number;
+    }
+  | {
+      readonly kind: "delete";
+      readonly reason: "preparingDelete" | "specifiedDelete" | "scaleDown";
+      readonly delete: Pod[];
+      readonly prepareDelete: PrepareDelete[];
+    };
 
 export interface ScalePlan {
   readonly diffs: ExpectationDiffs;
@@ -47,7 +69,10 @@ export function planScale(input: ScalePlanInput): ScalePlan {
   const podsToDelete = input.scaleStrategy?.podsToDelete;
   const planned = plannedDeletes(pods, podsToDelete);
   const diffs = calculateExpectationDiffs(input);
-  const limited = diffs.scaleUpNum > diffs.scaleUpLimit ? { scaleUpLimited: { wanted: diffs.scaleUpNum, limit: diffs.scaleUpLimit } } : {};
+  const limited =
+    diffs.scaleUpNum > diffs.scaleUpLimit
+      ? { scaleUpLimited: { wanted: diffs.scaleUpNum, limit: diffs.scaleUpLimit } }
+      : {};
 
   // 1. Replicas went up while pods wait in PreparingDelete: take them back rather than create new ones.
   // Not when a hook marks pods NotReady: a pod that went NotReady for deletion is never reused.
@@ -60,14 +85,24 @@ export function planScale(input: ScalePlanInput): ScalePlan {
       cancel.push(pod);
       room--;
     }
-    if (cancel.length > 0) return { diffs, step: { kind: "cancelPreparingDelete", pods: cancel }, ...limited };
+    if (cancel.length > 0)
+      return { diffs, step: { kind: "cancelPreparingDelete", pods: cancel }, ...limited };
   }
 
   // 2. Scale up.
   if (diffs.scaleUpNum > 0) {
     const count = diffs.scaleUpLimit;
     const currentRevisionCount = Math.min(diffs.scaleUpNumOldRevision, count);
-    return { diffs, step: { kind: "create", count, currentRevisionCount, updateRevisionCount: count - currentRevisionCount }, ...limited };
+    return {
+      diffs,
+      step: {
+        kind: "create",
+        count,
+        currentRevisionCount,
+        updateRevisionCount: count - currentRevisionCount,
+      },
+      ...limited,
+    };
   }
 
   // 3. Pods whose preDelete hook has been released.
@@ -93,31 +128,55 @@ export function planScale(input: ScalePlanInput): ScalePlan {
 
   // 5. Ordinary scale down: old-revision pods beyond the partition first, then updated ones.
   if (diffs.scaleDownNum > 0) {
-    if (planned.count > 0) return { diffs, step: { kind: "none", reason: "scale down waits for pods already being deleted" }, ...limited };
+    if (planned.count > 0)
+      return {
+        diffs,
+        step: { kind: "none", reason: "scale down waits for pods already being deleted" },
+        ...limited,
+      };
     const { updated, notUpdated } = splitPodsByRevision(pods, input.updateRevision);
-    const chosen = choosePodsToDelete(input, diffs.scaleDownNum, diffs.scaleDownNumOldRevision, notUpdated, updated);
+    const chosen = choosePodsToDelete(
+      input,
+      diffs.scaleDownNum,
+      diffs.scaleDownNumOldRevision,
+      notUpdated,
+      updated,
+    );
     const step = deleteStep("scaleDown", takeWithinBudget(chosen), lifecycle);
     if (step !== undefined) return { diffs, step, ...limited };
   }
   return { diffs, step: { kind: "none" }, ...limited };
 }
 
-function deleteStep(reason: "preparingDelete" | "specifiedDelete" | "scaleDown", pods: readonly Pod[], lifecycle: Lifecycle | undefined): ScaleStep | undefined {
+function deleteStep(
+  reason: "preparingDelete" | "specifiedDelete" | "scaleDown",
+  pods: readonly Pod[],
+  lifecycle: Lifecycle | undefined,
+): ScaleStep | undefined {
   const toDelete: Pod[] = [];
   const prepare: PrepareDelete[] = [];
   for (const pod of pods) {
     const decision = decideDeleteLifecycle(pod, lifecycle);
     if (decision.action === "delete") toDelete.push(pod);
-    else if (decision.action === "transition" && decision.transition.to === LifecycleState.PreparingDelete) prepare.push({ pod, transition: decision.transition });
+    else if (decision.action === "transition" && decision.transition.to === LifecycleState.PreparingDelete)
+      prepare.push({ pod, transition: decision.transition });
   }
-  return toDelete.length > 0 || prepare.length > 0 ? { kind: "delete", reason, delete: toDelete, prepareDelete: prepare } : undefined;
+  return toDelete.length > 0 || prepare.length > 0
+    ? { kind: "delete", reason, delete: toDelete, prepareDelete: prepare }
+    : undefined;
 }
 
 /**
  * Picks `total` pods for scale-down, `oldRevision` of them (at most) from the old revision so the partition
  * ratio holds, each group in deletion order.
  */
-export function choosePodsToDelete(input: ScalePlanInput, total: number, oldRevision: number, notUpdated: readonly Pod[], updated: readonly Pod[]): Pod[] {
+export function choosePodsToDelete(
+  input: ScalePlanInput,
+  total: number,
+  oldRevision: number,
+  notUpdated: readonly Pod[],
+  updated: readonly Pod[],
+): Pod[] {
   const choose = (group: readonly Pod[], n: number): Pod[] => {
     if (n >= group.length) return [...group];
     const ranker: PodRanker =
@@ -125,7 +184,10 @@ export function choosePodsToDelete(input: ScalePlanInput, total: number, oldRevi
         ? spreadConstraintsRanker(group, input.spread.topologyKeys, input.spread.nodeLabels)
         : sameNodeRanker(group);
     const minReady = input.minReadySeconds ?? 0;
-    return sortPodsForDeletion(group, { ranker, isAvailable: (p) => isWorkloadPodAvailable(p, minReady, input.now) }).slice(0, n);
+    return sortPodsForDeletion(group, {
+      ranker,
+      isAvailable: (p) => isWorkloadPodAvailable(p, minReady, input.now),
+    }).slice(0, n);
   };
   if (oldRevision >= total) return choose(notUpdated, total);
   if (oldRevision > 0) return [...choose(notUpdated, oldRevision), ...choose(updated, total - oldRevision)];

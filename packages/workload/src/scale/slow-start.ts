@@ -22,7 +22,11 @@ export interface SlowStartResult {
 }
 
 /** Calls `fn(i)` for i in [0, count) in slow-start batches; each batch runs concurrently. */
-export async function runSlowStart(count: number, fn: (index: number) => Promise<void>, initialBatchSize = 1): Promise<SlowStartResult> {
+export async function runSlowStart(
+  count: number,
+  fn: (index: number) => Promise<void>,
+  initialBatchSize = 1,
+): Promise<SlowStartResult> {
   let index = 0;
   let successes = 0;
   for (const size of slowStartBatchSizes(count, initialBatchSize)) {

@@ -17,7 +17,10 @@ export interface PlannedDeletes {
   readonly count: number;
 }
 
-export function plannedDeletes(pods: readonly Pod[], podsToDelete: readonly string[] | undefined): PlannedDeletes {
+export function plannedDeletes(
+  pods: readonly Pod[],
+  podsToDelete: readonly string[] | undefined,
+): PlannedDeletes {
   const specified: Pod[] = [];
   const preparingDelete: Pod[] = [];
   const names = new Set<Pod>();
@@ -40,7 +43,10 @@ export function specifiedDeleteMergePatch(): { metadata: { labels: Record<string
 }
 
 /** podsToDelete without names of pods that no longer exist; undefined when nothing needs removing. */
-export function prunePodsToDelete(podsToDelete: readonly string[] | undefined, pods: readonly Pod[]): string[] | undefined {
+export function prunePodsToDelete(
+  podsToDelete: readonly string[] | undefined,
+  pods: readonly Pod[],
+): string[] | undefined {
   if (podsToDelete === undefined || podsToDelete.length === 0) return undefined;
   const existing = new Set(pods.map((p) => p.metadata?.name));
   const kept = podsToDelete.filter((n) => existing.has(n));

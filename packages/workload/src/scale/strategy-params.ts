@@ -44,9 +44,13 @@ export type V1alpha1UpdateStrategy = Omit<UpdateStrategyParams, "type" | "podUpd
 };
 
 /** Maps CloneSet v1alpha1's `updateStrategy` onto the parameters here (ReCreate is the v1alpha1 default). */
-export function updateStrategyFromV1alpha1(strategy: V1alpha1UpdateStrategy | undefined): UpdateStrategyParams {
+export function updateStrategyFromV1alpha1(
+  strategy: V1alpha1UpdateStrategy | undefined,
+): UpdateStrategyParams {
   const { type, ...rest } = strategy ?? {};
-  return type === "OnDelete" ? { ...rest, type: "OnDelete" } : { ...rest, type: "RollingUpdate", podUpdatePolicy: type ?? "ReCreate" };
+  return type === "OnDelete"
+    ? { ...rest, type: "OnDelete" }
+    : { ...rest, type: "RollingUpdate", podUpdatePolicy: type ?? "ReCreate" };
 }
 
 /** OpenKruise's default maxUnavailable for CloneSet updates. */
@@ -67,11 +71,27 @@ export interface ResolvedStrategy {
  * when there is (so surge + unavailable cannot round past the intent), scale maxUnavailable up.
  * Throws IntOrStringError naming the field for a malformed value.
  */
-export function resolveStrategy(replicas: number, update: UpdateStrategyParams, scale: ScaleStrategyParams = {}, fieldPrefix = "spec"): ResolvedStrategy {
+export function resolveStrategy(
+  replicas: number,
+  update: UpdateStrategyParams,
+  scale: ScaleStrategyParams = {},
+  fieldPrefix = "spec",
+): ResolvedStrategy {
   const partition = partitionReplicas(update.partition, replicas, `${fieldPrefix}.updateStrategy.partition`);
-  let maxSurge = update.maxSurge === undefined ? 0 : scaleIntOrString(update.maxSurge, replicas, true, `${fieldPrefix}.updateStrategy.maxSurge`);
+  let maxSurge =
+    update.maxSurge === undefined
+      ? 0
+      : scaleIntOrString(update.maxSurge, replicas, true, `${fieldPrefix}.updateStrategy.maxSurge`);
   if (update.paused === true) maxSurge = 0;
-  const maxUnavailable = scaleIntOrString(update.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE, replicas, maxSurge === 0, `${fieldPrefix}.updateStrategy.maxUnavailable`);
-  const scaleMaxUnavailable = scale.maxUnavailable === undefined ? UNLIMITED : scaleIntOrString(scale.maxUnavailable, replicas, true, `${fieldPrefix}.scaleStrategy.maxUnavailable`);
+  const maxUnavailable = scaleIntOrString(
+    update.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE,
+    replicas,
+    maxSurge === 0,
+    `${fieldPrefix}.updateStrategy.maxUnavailable`,
+  );
+  const scaleMaxUnavailable =
+    scale.maxUnavailable === undefined
+      ? UNLIMITED
+      : scaleIntOrString(scale.maxUnavailable, replicas, true, `${fieldPrefix}.scaleStrategy.maxUnavailable`);
   return { partition, maxSurge, maxUnavailable, scaleMaxUnavailable };
 }

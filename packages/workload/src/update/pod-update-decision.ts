@@ -42,10 +42,18 @@ export function decidePodUpdate(input: PodUpdateInput): PodUpdateDecision {
     revision: input.toRevision,
     ...(input.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: input.gracePeriodSeconds } : {}),
   });
-  const blocker = !diff.inPlace ? diff.reason : input.policy === "InPlaceIfPossible" ? input.forceRecreateReason : undefined;
+  const blocker = !diff.inPlace
+    ? diff.reason
+    : input.policy === "InPlaceIfPossible"
+      ? input.forceRecreateReason
+      : undefined;
   if (blocker !== undefined || !diff.inPlace) {
     const reason = blocker ?? "cannot update in place";
-    if (input.policy === "InPlaceOnly") return { kind: "error", message: `pod ${name}: update strategy is InPlaceOnly but it cannot be updated in place: ${reason}` };
+    if (input.policy === "InPlaceOnly")
+      return {
+        kind: "error",
+        message: `pod ${name}: update strategy is InPlaceOnly but it cannot be updated in place: ${reason}`,
+      };
     return { kind: "recreate", reason };
   }
   const gate = decideInPlaceUpdateLifecycle(input.pod, input.lifecycle);

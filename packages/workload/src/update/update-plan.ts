@@ -5,7 +5,11 @@ import { LifecycleState } from "@kruise/api";
 import { getLifecycleState } from "../lifecycle/state.ts";
 import { orderPodsForUpdate, type UpdateOrderOptions } from "../ordering/update-order.ts";
 import { isPodAtRevision } from "../revision/revision-match.ts";
-import { calculateExpectationDiffs, type ExpectationDiffs, type ExpectationDiffsInput } from "../scale/expectation-diffs.ts";
+import {
+  calculateExpectationDiffs,
+  type ExpectationDiffs,
+  type ExpectationDiffsInput,
+} from "../scale/expectation-diffs.ts";
 
 export interface UpdatePlanInput extends ExpectationDiffsInput {
   /** Pods a workload wants to hold back individually (Advanced DaemonSet node selector, …). */
@@ -32,7 +36,12 @@ export function planUpdate(input: UpdatePlanInput): UpdatePlan {
   const { isPodUpdated: _ignored, ...forUpdate } = input;
   const diffs = calculateExpectationDiffs(forUpdate);
   const none = { diffs, targetRevision: input.updateRevision, pods: [] };
-  if (input.updateStrategy.paused === true || input.updateStrategy.type === "OnDelete" || diffs.updateNum === 0) return none;
+  if (
+    input.updateStrategy.paused === true ||
+    input.updateStrategy.type === "OnDelete" ||
+    diffs.updateNum === 0
+  )
+    return none;
 
   const forward = diffs.updateNum > 0;
   const targetRevision = forward ? input.updateRevision : input.currentRevision;
@@ -51,14 +60,27 @@ export function planUpdate(input: UpdatePlanInput): UpdatePlan {
   });
 
   const ordered = orderPodsForUpdate(candidates, input.pods, {
-    ...(input.updateStrategy.priorityStrategy !== undefined ? { priorityStrategy: input.updateStrategy.priorityStrategy } : {}),
-    ...(input.updateStrategy.scatterStrategy !== undefined ? { scatterStrategy: input.updateStrategy.scatterStrategy } : {}),
+    ...(input.updateStrategy.priorityStrategy !== undefined
+      ? { priorityStrategy: input.updateStrategy.priorityStrategy }
+      : {}),
+    ...(input.updateStrategy.scatterStrategy !== undefined
+      ? { scatterStrategy: input.updateStrategy.scatterStrategy }
+      : {}),
     ...(input.baseLess !== undefined ? { baseLess: input.baseLess } : {}),
   });
-  return { diffs, targetRevision, pods: limitByUnavailability(ordered.slice(0, Math.abs(diffs.updateNum)), input, diffs, targetRevision) };
+  return {
+    diffs,
+    targetRevision,
+    pods: limitByUnavailability(ordered.slice(0, Math.abs(diffs.updateNum)), input, diffs, targetRevision),
+  };
 }
 
-function limitByUnavailability(ordered: readonly Pod[], input: UpdatePlanInput, diffs: ExpectationDiffs, targetRevision: string): Pod[] {
+function limitByUnavailability(
+  ordered: readonly Pod[],
+  input: UpdatePlanInput,
+  diffs: ExpectationDiffs,
+  targetRevision: string,
+): Pod[] {
   const minReady = input.minReadySeconds ?? 0;
   const available = (p: Pod): boolean => isWorkloadPodAvailable(p, minReady, input.now);
   let unavailable = 0;

@@ -4,7 +4,10 @@ import type { LabelSelector, LabelSelectorRequirement } from "kubernetes-types/m
  * Whether labels match a metav1.LabelSelector. An empty selector matches everything; an unknown operator
  * matches nothing (OpenKruise skips selectors it cannot parse, which has the same effect for weights).
  */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>> | undefined): boolean {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
   if (selector === undefined) return true;
   const have = labels ?? {};
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
@@ -13,7 +16,10 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rea
   return (selector.matchExpressions ?? []).every((req) => requirementMatches(req, have));
 }
 
-function requirementMatches(req: LabelSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
+function requirementMatches(
+  req: LabelSelectorRequirement,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   const present = Object.hasOwn(labels, req.key);
   const value = labels[req.key];
   const values = req.values ?? [];

@@ -1,10 +1,10 @@
+import { JobKind } from "@kruise/sdk";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { AdvancedCronJobKind, BroadcastJobKind, type BroadcastJob } from "@kruise/api";
 import type { CloudEvent, Controller, Manager, Predicate, Request } from "@kruise/sdk";
 import { AnnouncedFinishes } from "./announced-finishes.ts";
 import { childInfo } from "./children.ts";
 import { CHILD_FINISHED_SUBJECTS, ownerOfFinishedEvent } from "./events.ts";
-import { JobKind } from "./kinds.ts";
 import { cronJobReconciler } from "./reconcile.ts";
 
 export const CONTROLLER_NAME = "advancedcronjob-controller";

@@ -7,19 +7,19 @@ import {
 import {
   AlreadyExistsError,
   type BusEvent,
-  NotFoundError,
+  JobKind,
   type KubeObject,
+  NotFoundError,
   type ReadOnly,
   type ReconcileContext,
-  type ReconcileResult,
   type Reconciler,
+  type ReconcileResult,
   type Request,
 } from "@kruise/sdk";
 import { buildChild } from "./child-builder.ts";
 import { childInfo, type ChildInfo } from "./children.ts";
 import { planCronJob } from "./cron-plan.ts";
 import { jobFinishedMessage, scheduleFiredMessage } from "./events.ts";
-import { JobKind } from "./kinds.ts";
 
 export interface CronReconcilerDeps {
   /** Publishes a lifecycle event on the EventBus; a no-op without NATS. Never throws. */

@@ -5,10 +5,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { AdvancedCronJobKind, BroadcastJobKind, type AdvancedCronJob } from "@kruise/api";
-import { createClient, FakeClock, loadRestConfig, Manager, type HttpClient } from "@kruise/sdk";
+import { createClient, FakeClock, type HttpClient, JobKind, loadRestConfig, Manager } from "@kruise/sdk";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { addCronJobController } from "../src/controller.ts";
-import { JobKind } from "../src/kinds.ts";
 import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";

@@ -6,21 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { AdvancedCronJobKind, BroadcastJobKind, type AdvancedCronJob, type BroadcastJob } from "@kruise/api";
-import { createClient, Informer, loadRestConfig, type HttpClient, type Kind } from "@kruise/sdk";
-import { startControlPlane, type ControlPlane } from "@kruise/testenv";
-import { JobKind } from "../src/kinds.ts";
+import {
+  createClient,
+  type HttpClient,
+  Informer,
+  JobKind,
+  loadRestConfig,
+  NamespaceKind,
+  PodKind,
+} from "@kruise/sdk";
+import { EXIT_CODE_ANNOTATION, startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { ControllerProcess } from "./support/controllers.ts";
 import { waitFor } from "@kruise/testenv/vitest";
 
-const EXIT_CODE = "testenv.kruise.io/exit-code";
-const PodKind: Kind<Pod> = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
-const NamespaceKind = {
-  group: "",
-  version: "v1",
-  kind: "Namespace",
-  plural: "namespaces",
-  namespaced: false,
-} as const;
+const EXIT_CODE = EXIT_CODE_ANNOTATION;
 const RESYNC_SECONDS = 4;
 
 let cp: ControlPlane;

@@ -1,15 +1,16 @@
 import type { Node } from "kubernetes-types/core/v1.js";
 import { BroadcastJobKind } from "@kruise/api";
 import {
-  ScaleExpectations,
   type Controller,
   type Manager,
+  NodeKind,
+  PodKind,
   type Predicate,
   type ReadOnly,
   type Request,
+  ScaleExpectations,
 } from "@kruise/sdk";
 import { isJobFinished } from "./job-spec.ts";
-import { NodeKind, PodKind } from "./kinds.ts";
 import { broadcastJobReconciler } from "./reconcile.ts";
 
 export const CONTROLLER_NAME = "broadcastjob-controller";

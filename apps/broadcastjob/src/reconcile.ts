@@ -4,17 +4,18 @@ import {
   AlreadyExistsError,
   type BusEvent,
   type KubeObject,
+  NodeKind,
   NotFoundError,
+  PodKind,
   type ReadOnly,
   type ReconcileContext,
-  type ReconcileResult,
   type Reconciler,
+  type ReconcileResult,
   type Request,
   type ScaleExpectations,
 } from "@kruise/sdk";
 import { finishedMessage, startedMessage } from "./events.ts";
 import { planBroadcastJob, type BroadcastJobPlan } from "./job-plan.ts";
-import { NodeKind, PodKind } from "./kinds.ts";
 import { buildJobPod, type PodBuildOptions } from "./pod-builder.ts";
 
 export interface BroadcastJobReconcilerDeps extends PodBuildOptions {

@@ -5,10 +5,17 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { BroadcastJobKind, type BroadcastJob } from "@kruise/api";
-import { createClient, loadRestConfig, Manager, NotFoundError, type HttpClient } from "@kruise/sdk";
+import {
+  createClient,
+  type HttpClient,
+  loadRestConfig,
+  Manager,
+  NodeKind,
+  NotFoundError,
+  PodKind,
+} from "@kruise/sdk";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { addBroadcastJobController } from "../src/controller.ts";
-import { NodeKind, PodKind } from "../src/kinds.ts";
 import { assignedNode } from "../src/pod-placement.ts";
 import { waitFor } from "@kruise/testenv/vitest";
 

@@ -8,10 +8,11 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   createClient,
+  type HttpClient,
   Informer,
   loadRestConfig,
   Manager,
-  type HttpClient,
+  PodKind,
   type WriteRecord,
 } from "@kruise/sdk";
 import { findBinaries, startControlPlane } from "@kruise/testenv";
@@ -20,7 +21,6 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import pino from "pino";
 import { addCloneSetController } from "../src/controller.ts";
 import { KNOWN_FEATURE_GATES } from "../src/feature-gates.ts";
-import { PodKind } from "../src/kinds.ts";
 
 const N = Number(process.env.CLONESET_BENCH_PODS ?? 1000);
 const RSS_PODS = Number(process.env.CLONESET_BENCH_RSS_PODS ?? 10_000);

@@ -1,10 +1,15 @@
 import { CloneSetKind } from "@kruise/api";
 import type { KubeObject, Manager, ReadOnly } from "@kruise/sdk";
-import { ResourceVersionExpectations, ScaleExpectations } from "@kruise/sdk";
+import {
+  ControllerRevisionKind,
+  PersistentVolumeClaimKind,
+  PodKind,
+  ResourceVersionExpectations,
+  ScaleExpectations,
+} from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { CloneSetDeps, EventPublisher } from "./deps.ts";
 import type { FeatureGates } from "./feature-gates.ts";
-import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
 import { trimPodForCloneSet } from "./pod-transform.ts";
 import { createCloneSetReconciler } from "./reconcile.ts";
 

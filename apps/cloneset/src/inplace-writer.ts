@@ -1,3 +1,4 @@
+import { PodKind } from "@kruise/sdk";
 import type { Client } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
@@ -7,7 +8,6 @@ import {
   type InPlaceUpdateSpec,
   type StartInPlaceUpdateOptions,
 } from "@kruise/workload";
-import { PodKind } from "./kinds.ts";
 
 /**
  * Starts an in-place update with two strategic-merge patches that name only what changes: the InPlaceUpdateReady

@@ -1,5 +1,5 @@
 import { IN_PLACE_UPDATE_READY } from "@kruise/api";
-import { ConflictError } from "@kruise/sdk";
+import { ConflictError, PodKind } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
   applyLifecycleTransition,
@@ -11,7 +11,6 @@ import {
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
 import { patchPodChanges } from "./inplace-writer.ts";
-import { PodKind } from "./kinds.ts";
 import { settleWithLimit } from "./concurrency.ts";
 import { MAX_IN_FLIGHT } from "./limits.ts";
 

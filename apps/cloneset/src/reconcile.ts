@@ -1,7 +1,13 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetConditionType, CloneSetKind, LifecycleState } from "@kruise/api";
 import type { ReconcileResult, Request } from "@kruise/sdk";
-import { ConflictError, NotFoundError } from "@kruise/sdk";
+import {
+  ConflictError,
+  ControllerRevisionKind,
+  NotFoundError,
+  PersistentVolumeClaimKind,
+  PodKind,
+} from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import {
@@ -25,7 +31,6 @@ import {
   imagePredownloadRequestedId,
   type ImagePredownloadRequest,
 } from "./events.ts";
-import { ControllerRevisionKind, PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
 import { refreshPods } from "./pod-refresh.ts";
 import { progressingCondition } from "./progress.ts";
 import { instanceIdOf, planOrphanPvcs, pvcsOfInstance } from "./pvc.ts";

@@ -1,10 +1,9 @@
 import type { CloneSet } from "@kruise/api";
-import { InvalidError, NotFoundError } from "@kruise/sdk";
+import { InvalidError, NotFoundError, PodKind } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
 import { selectorMatches } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
-import { PodKind } from "./kinds.ts";
 
 const OPERATORS = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
 

@@ -1,13 +1,12 @@
 import type { CloneSet } from "@kruise/api";
 import { LifecycleState } from "@kruise/api";
-import { AlreadyExistsError, NotFoundError } from "@kruise/sdk";
+import { AlreadyExistsError, NotFoundError, PersistentVolumeClaimKind, PodKind } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { applyLifecycleTransition, generateInstanceId, type ScalePlan } from "@kruise/workload";
 import { MAX_IN_FLIGHT } from "./limits.ts";
 import { settleWithLimit, slowStartWindow } from "./concurrency.ts";
 import type { CloneSetDeps } from "./deps.ts";
 import { CLONESET_EVENT_KIND, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
-import { PersistentVolumeClaimKind, PodKind } from "./kinds.ts";
 import { instanceClaims, newPod } from "./pod-factory.ts";
 import { instanceIdOf, pvcsOfInstance } from "./pvc.ts";
 

@@ -5,7 +5,7 @@ import {
   LifecycleState,
   SPECIFIED_DELETE_LABEL,
 } from "@kruise/api";
-import { ConflictError } from "@kruise/sdk";
+import { ConflictError, PodKind } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import {
   applyLifecycleTransition,
@@ -19,7 +19,6 @@ import {
 import type { CloneSetDeps } from "./deps.ts";
 import { CLONESET_EVENT_KIND, CloneSetEvent, podUpdatedInPlaceId } from "./events.ts";
 import { updatePodInPlaceByPatch } from "./inplace-writer.ts";
-import { PodKind } from "./kinds.ts";
 import { settleWithLimit } from "./concurrency.ts";
 import { MAX_IN_FLIGHT } from "./limits.ts";
 import type { CloneSetParams } from "./strategy.ts";

@@ -4,12 +4,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, Informer, loadRestConfig, type HttpClient } from "@kruise/sdk";
+import { createClient, type HttpClient, Informer, loadRestConfig, PodKind } from "@kruise/sdk";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import type { CloneSet } from "@kruise/api";
 import { CloneSetKind } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { PodKind } from "../src/kinds.ts";
 import { cloneSetControllerClusterRole } from "../src/rbac.ts";
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
 import { waitFor } from "@kruise/testenv/vitest";

@@ -1,5 +1,6 @@
 // @kruise/sdk benchmarks: store memory per cached pod (10,000 realistic pods through a real informer), queue
 // throughput, and event-to-reconcile-start latency at 20 and 200 events/s. Writes bench/results/sdk.json.
+import { ConfigMapKind, NamespaceKind, PodKind } from "../src/kinds/core.ts";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -12,7 +13,6 @@ import type { HttpClient } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
 import { WorkQueue } from "../src/queue/index.ts";
 import { startControlPlane } from "@kruise/testenv";
-import { ConfigMapKind, NamespaceKind, PodKind } from "./support/kinds.ts";
 import { realisticPod, runningStatus } from "./support/realistic-pod.ts";
 
 const PODS = Number(process.env.SDK_BENCH_PODS ?? 10_000);

@@ -1,5 +1,6 @@
 // @kruise/sdk: a reconcile runtime modelled on controller-runtime and kube-rs. It knows nothing about Kruise kinds.
 export * from "./kind.ts";
+export * from "./kinds/index.ts";
 export * from "./meta/index.ts";
 export * from "./clock/index.ts";
 export * from "./client/index.ts";

@@ -1,3 +1,4 @@
+import { ConfigMapKind } from "../src/kinds/core.ts";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { createTestNamespace, getTestEnv } from "@kruise/testenv/vitest";
 import { Registry } from "prom-client";
@@ -17,7 +18,6 @@ import {
 import type { HttpClient, WriteRecord } from "../src/client/index.ts";
 import { FakeClock } from "../src/clock/index.ts";
 import { parseControllerFlags } from "../src/manager/index.ts";
-import { ConfigMapKind } from "./support/kinds.ts";
 
 describe("typed errors from Status bodies", () => {
   it.each([

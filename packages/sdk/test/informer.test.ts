@@ -1,3 +1,4 @@
+import { ConfigMapKind } from "../src/kinds/core.ts";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, loadRestConfig } from "../src/client/index.ts";
@@ -5,7 +6,6 @@ import type { Client, HttpClient, WatchEvent } from "../src/client/index.ts";
 import { Informer } from "../src/informer/index.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
-import { ConfigMapKind } from "./support/kinds.ts";
 import { createNamespace } from "./support/namespace.ts";
 import { waitFor } from "@kruise/testenv/vitest";
 

@@ -6,7 +6,8 @@ import type { Namespace } from "kubernetes-types/core/v1.js";
 import type { Client } from "../src/client/index.ts";
 import type { Kind } from "../src/kind.ts";
 import { FakeClock } from "../src/clock/index.ts";
-import { leaseKind, startLeaderElection, toMicroTime, type LeaderElection } from "../src/leader/index.ts";
+import { LeaseKind } from "../src/kinds/core.ts";
+import { startLeaderElection, toMicroTime, type LeaderElection } from "../src/leader/index.ts";
 import { createTestClient } from "./support/comms-client.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { waitFor } from "@kruise/testenv/vitest";
@@ -141,7 +142,7 @@ describe("leader election against a real apiserver", () => {
     await new Promise((r) => setTimeout(r, timings.retryPeriodMs * 4));
     expect([a.isLeader(), b.isLeader()].filter(Boolean)).toHaveLength(1);
     const leader = a.isLeader() ? "a" : "b";
-    const lease = await client.get(leaseKind, "two-candidates", namespace);
+    const lease = await client.get(LeaseKind, "two-candidates", namespace);
     expect(lease.spec?.holderIdentity).toBe(leader);
     expect(lease.spec?.leaseDurationSeconds).toBe(3);
     expect(lease.spec?.leaseTransitions).toBe(0);
@@ -169,7 +170,7 @@ describe("leader election against a real apiserver", () => {
       expect(handoverMs).toBeLessThanOrEqual(timings.leaseDurationMs + timings.retryPeriodMs + slackMs);
       // The follower waited for the lease to expire on its own clock, never cutting it short.
       expect(handoverMs).toBeGreaterThan(timings.leaseDurationMs - timings.retryPeriodMs - slackMs);
-      const lease = await client.get(leaseKind, "sigkill", namespace);
+      const lease = await client.get(LeaseKind, "sigkill", namespace);
       expect(lease.spec?.holderIdentity).toBe("follower");
       expect(lease.spec?.leaseTransitions).toBe(1);
       await follower.release();
@@ -205,7 +206,7 @@ describe("leader election against a real apiserver", () => {
     expect(String(isolated.lost.reason)).toMatch(/renewDeadline/);
     // Once the apiserver is back, the follower finds the lease unchanged (so expired) and takes it.
     await follower.acquired;
-    const lease = await client.get(leaseKind, "cut-off", namespace);
+    const lease = await client.get(LeaseKind, "cut-off", namespace);
     expect(lease.spec?.holderIdentity).toBe("follower");
   });
 
@@ -224,7 +225,7 @@ describe("leader election against a real apiserver", () => {
     const handoverMs = Date.now() - releasedAt;
     console.log(`leader: release handover took ${handoverMs} ms`);
     expect(handoverMs).toBeLessThan(timings.retryPeriodMs + slackMs);
-    const lease = await client.get(leaseKind, "release", namespace);
+    const lease = await client.get(LeaseKind, "release", namespace);
     expect(lease.spec?.holderIdentity).toBe("second");
     expect(lease.spec?.leaseTransitions).toBe(1);
   });

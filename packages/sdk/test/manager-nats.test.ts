@@ -1,5 +1,6 @@
 // A controller must not need NATS: it starts, becomes ready and reconciles with NATS absent, keeps reconciling
 // while NATS is stopped mid-run, and its watchesEvents subscription resumes once NATS is back.
+import { ConfigMapKind, NamespaceKind } from "../src/kinds/core.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import pino from "pino";
@@ -8,7 +9,6 @@ import { createClient, loadRestConfig } from "../src/client/index.ts";
 import type { HttpClient } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
 import { freePort } from "./support/free-port.ts";
-import { ConfigMapKind, NamespaceKind } from "./support/kinds.ts";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
 
 const silent = pino({ level: "silent" });

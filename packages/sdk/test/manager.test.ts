@@ -1,3 +1,4 @@
+import { ConfigMapKind } from "../src/kinds/core.ts";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import pino from "pino";
@@ -9,7 +10,6 @@ import { Manager } from "../src/manager/index.ts";
 import { HASH_ANNOTATION } from "../examples/configmap-hash/main.ts";
 import type { ControlPlane } from "@kruise/testenv";
 import { startPrivateControlPlane } from "./support/private-control-plane.ts";
-import { ConfigMapKind } from "./support/kinds.ts";
 import { createNamespace } from "./support/namespace.ts";
 import { startTcpProxy } from "./support/tcp-proxy.ts";
 import { waitFor } from "@kruise/testenv/vitest";

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "../src/client/index.ts";
 import { FakeClock } from "../src/clock/index.ts";
 import type { Kind } from "../src/kind.ts";
-import { EventRecorder, eventKind } from "../src/recorder/index.ts";
+import { EventKind } from "../src/kinds/core.ts";
+import { EventRecorder } from "../src/recorder/index.ts";
 import { createTestNamespace, getTestEnv, kubectl } from "@kruise/testenv/vitest";
 import { createTestClient } from "./support/comms-client.ts";
 
@@ -33,7 +34,7 @@ describe("EventRecorder against the shared control plane", () => {
   }
 
   async function eventsFor(name: string) {
-    const list = await client.list(eventKind, { namespace, fieldSelector: `involvedObject.name=${name}` });
+    const list = await client.list(EventKind, { namespace, fieldSelector: `involvedObject.name=${name}` });
     return list.items;
   }
 
@@ -85,7 +86,7 @@ describe("EventRecorder against the shared control plane", () => {
     recorder.event(obj, "Normal", "Synced", "same");
     await recorder.flush();
     const [first] = await eventsFor("recreated");
-    await client.delete(eventKind, first!.metadata.name!, namespace);
+    await client.delete(EventKind, first!.metadata.name!, namespace);
     recorder.event(obj, "Normal", "Synced", "same");
     await recorder.flush();
     const events = await eventsFor("recreated");

@@ -1,9 +1,9 @@
+import { ConfigMapKind } from "../src/kinds/core.ts";
 import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { loadRestConfig } from "../src/client/index.ts";
 import { Manager } from "../src/manager/index.ts";
-import { ConfigMapKind } from "./support/kinds.ts";
 
 describe("watchesEvents", () => {
   it("enqueues the key a NATS event names, through the manager's EventBus", async () => {

@@ -1,7 +1,6 @@
 // @kruise/workload: OpenKruise's shared workload logic as pure functions from plain Kubernetes JSON to
 // decisions, plus a few thin functions that carry a decision out through an @kruise/sdk Client.
 export { CONTROLLER_REVISION_DATA_HASH_LABEL } from "./keys.ts";
-export * from "./kinds.ts";
 export * from "./util/json.ts";
 export * from "./util/label-selector.ts";
 export * from "./intstr/index.ts";

@@ -1,2 +1,2 @@
 export { startLeaderElection, type LeaderElection, type LeaderElectionOptions } from "./leader-election.ts";
-export { leaseKind, toMicroTime } from "./lease.ts";
+export { toMicroTime } from "./lease.ts";

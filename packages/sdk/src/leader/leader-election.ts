@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import type { Client } from "../client/index.ts";
 import { RealClock, realClock, type Clock } from "../clock/index.ts";
 import { describeError, httpStatusOf } from "./api-status.ts";
-import { leaseKind, toMicroTime } from "./lease.ts";
+import { LeaseKind } from "../kinds/core.ts";
+import { toMicroTime } from "./lease.ts";
 
 export interface LeaderElectionOptions {
   client: Client;
@@ -175,7 +176,7 @@ class LeaseElector {
   private async tryAcquireOrRenew(): Promise<boolean> {
     if (this.leading && this.ownLease) {
       try {
-        this.ownLease = await this.client.update(leaseKind, this.withHolder(this.ownLease, true));
+        this.ownLease = await this.client.update(LeaseKind, this.withHolder(this.ownLease, true));
         this.observe(this.ownLease);
         return true;
       } catch (err) {
@@ -187,7 +188,7 @@ class LeaseElector {
 
     let lease: Lease;
     try {
-      lease = await this.client.get(leaseKind, this.name, this.namespace);
+      lease = await this.client.get(LeaseKind, this.name, this.namespace);
     } catch (err) {
       if (httpStatusOf(err) !== 404) throw err;
       return this.createLease();
@@ -206,7 +207,7 @@ class LeaseElector {
     }
     this.heldByOtherUntilMono = undefined;
     try {
-      this.ownLease = await this.client.update(leaseKind, this.withHolder(lease, holder === this.identity));
+      this.ownLease = await this.client.update(LeaseKind, this.withHolder(lease, holder === this.identity));
     } catch (err) {
       if (httpStatusOf(err) === 409) return false; // another candidate won this round
       throw err;
@@ -218,7 +219,7 @@ class LeaseElector {
   private async createLease(): Promise<boolean> {
     const now = toMicroTime(this.clock.now());
     try {
-      this.ownLease = await this.client.create(leaseKind, {
+      this.ownLease = await this.client.create(LeaseKind, {
         apiVersion: "coordination.k8s.io/v1",
         kind: "Lease",
         metadata: { name: this.name, namespace: this.namespace },
@@ -304,7 +305,7 @@ class LeaseElector {
     delete spec.holderIdentity;
     try {
       await withTimeout(
-        this.client.update(leaseKind, {
+        this.client.update(LeaseKind, {
           ...(this.ownLease ?? lease),
           spec: { ...spec, leaseDurationSeconds: 1, renewTime: now, acquireTime: now },
         }),

@@ -4,7 +4,7 @@ import type { Client, KubeObject } from "../client/index.ts";
 import { realClock, type Clock } from "../clock/index.ts";
 import { describeError, httpStatusOf } from "../leader/api-status.ts";
 import { BoundedMap } from "./bounded-map.ts";
-import { eventKind } from "./event-kind.ts";
+import { EventKind } from "../kinds/core.ts";
 import { SpamFilter } from "./spam-filter.ts";
 
 export type EventType = "Normal" | "Warning";
@@ -156,7 +156,7 @@ export class EventRecorder {
     const known = this.series.get(key);
     if (known && pending.atMs - known.lastAtMs < aggregationWindowMs) {
       try {
-        await this.client.patch(eventKind, known.eventName, known.namespace, "merge", {
+        await this.client.patch(EventKind, known.eventName, known.namespace, "merge", {
           count: known.count + 1,
           lastTimestamp,
         });
@@ -185,7 +185,7 @@ export class EventRecorder {
       lastTimestamp,
       count: 1,
     };
-    await this.client.create(eventKind, event);
+    await this.client.create(EventKind, event);
     this.series.set(key, { eventName: event.metadata.name!, namespace, count: 1, lastAtMs: pending.atMs });
   }
 

@@ -1,5 +1,5 @@
+import { NamespaceKind } from "../../src/kinds/core.ts";
 import type { Client } from "../../src/client/index.ts";
-import { NamespaceKind } from "./kinds.ts";
 
 let created = 0;
 

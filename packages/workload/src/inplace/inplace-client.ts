@@ -1,6 +1,5 @@
-import type { Client } from "@kruise/sdk";
+import { PodKind, type Client } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { PodKind } from "../kinds.ts";
 import { startInPlaceUpdate, type StartInPlaceUpdateOptions } from "./apply-update.ts";
 import { conditionsWithInPlaceReady, hasInPlaceReadinessGate } from "./readiness-gate.ts";
 import type { InPlaceRefreshPlan } from "./refresh.ts";

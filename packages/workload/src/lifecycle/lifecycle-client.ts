@@ -1,6 +1,5 @@
-import type { Client } from "@kruise/sdk";
+import { PodKind, type Client } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { PodKind } from "../kinds.ts";
 import { lifecycleMergePatch, notReadyChangeFor } from "./lifecycle-patch.ts";
 import { conditionsWithNotReadyEntry } from "./not-ready-keys.ts";
 import { getLifecycleState } from "./state.ts";

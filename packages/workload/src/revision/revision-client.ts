@@ -1,6 +1,5 @@
-import type { Client } from "@kruise/sdk";
+import { ControllerRevisionKind, type Client } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
-import { ControllerRevisionKind } from "../kinds.ts";
 import { equalRevisionData } from "./revision-data.ts";
 
 /** AlreadyExists from the API server. Duck-typed until @kruise/sdk exports its typed errors. */

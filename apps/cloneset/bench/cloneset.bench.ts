@@ -174,12 +174,20 @@ let deploymentMs = NaN,
   bareSamePodsMs = NaN,
   scaleMs = NaN,
   inPlaceMs = NaN,
-  recreateMs = NaN;
+  recreateMs = NaN,
+  inPlaceWavesMs = NaN,
+  recreateWavesMs = NaN;
 let scaleWrites = 0,
   inPlaceWrites = 0,
   inPlaceEventWrites = 0,
   recreateWrites = 0;
-const floorMs = (Math.max(N - BURST, 0) / QPS) * 1000;
+// Every write the controller made in a phase (pods, status, revisions, events), each one token of the bucket.
+let scaleRequests = 0,
+  inPlaceRequests = 0,
+  recreateRequests = 0;
+/** The token bucket's floor for `requests` writes: the first `burst` are free, the rest come at QPS. */
+const floorFor = (requests: number): number => (Math.max(requests - BURST, 0) / QPS) * 1000;
+const floorMs = floorFor(N);
 if (only !== "rss") {
   // 1. Baseline: a Deployment, run by kube-controller-manager's ReplicaSet controller.
   say(`Deployment 0 → ${N}`);
@@ -256,7 +264,7 @@ if (only !== "rss") {
   addCloneSetController(mgr, { workers: 3, gates: KNOWN_FEATURE_GATES, namespace: csNs });
   const stop = new AbortController();
   const running = mgr.start(stop.signal);
-  const cloneSet = (image: string, type: string): CloneSet => ({
+  const cloneSet = (image: string, type: string, maxUnavailable = "100%"): CloneSet => ({
     apiVersion: "apps.kruise.io/v1alpha1",
     kind: "CloneSet",
     metadata: { name: "c", namespace: csNs },
@@ -264,7 +272,7 @@ if (only !== "rss") {
       replicas: N,
       selector: { matchLabels: { app: "c" } },
       template: template("c", image),
-      updateStrategy: { type: type as "ReCreate", maxUnavailable: "100%" },
+      updateStrategy: { type: type as "ReCreate", maxUnavailable },
     },
   });
   say(`CloneSet 0 → ${N}`);
@@ -275,6 +283,7 @@ if (only !== "rss") {
   );
   scaleMs = await podsUntil(csNs, t, allReady(N));
   scaleWrites = writes.filter((w) => w.kind === "Pod").length;
+  scaleRequests = writes.length;
 
   say(`in-place update of ${N}`);
   await new Promise((r) => setTimeout(r, 2_000));
@@ -288,6 +297,7 @@ if (only !== "rss") {
   await new Promise((r) => setTimeout(r, 2_000));
   inPlaceWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
   inPlaceEventWrites = writes.slice(mark).filter((w) => w.kind === "Event").length;
+  inPlaceRequests = writes.length - mark;
 
   say(`ReCreate update of ${N}`);
   mark = writes.length;
@@ -295,6 +305,25 @@ if (only !== "rss") {
   await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(cloneSet("nginx:3", "ReCreate")));
   recreateMs = await podsUntil(csNs, t, allReady(N, "nginx:3"));
   recreateWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
+  recreateRequests = writes.length - mark;
+
+  // The same pair at OpenKruise's default maxUnavailable (20%): five waves, so each path's round trips count too.
+  say(`in-place update of ${N}, maxUnavailable 20%`);
+  await new Promise((r) => setTimeout(r, 2_000));
+  t = Date.now();
+  await kubectl(
+    ["apply", "--server-side", "-f", "-"],
+    JSON.stringify(cloneSet("nginx:4", "InPlaceIfPossible", "20%")),
+  );
+  inPlaceWavesMs = await podsUntil(csNs, t, allReady(N, "nginx:4"));
+  say(`ReCreate update of ${N}, maxUnavailable 20%`);
+  await new Promise((r) => setTimeout(r, 2_000));
+  t = Date.now();
+  await kubectl(
+    ["apply", "--server-side", "-f", "-"],
+    JSON.stringify(cloneSet("nginx:5", "ReCreate", "20%")),
+  );
+  recreateWavesMs = await podsUntil(csNs, t, allReady(N, "nginx:5"));
   stop.abort();
   await running.catch(() => undefined);
   await kubectl(["delete", "namespace", csNs, "--wait=false"]);
@@ -382,6 +411,11 @@ const results = {
     ratioToDeployment: Math.round((scaleMs / deploymentMs) * 100) / 100,
     ratioToFloor: floorMs > 0 ? Math.round((scaleMs / floorMs) * 100) / 100 : null,
     podWritesPerCreatedPod: Math.round((scaleWrites / N) * 100) / 100,
+    // The limit the write pattern itself sets: the controller's own writes at this QPS/burst. The ReplicaSet
+    // controller's floor is tokenBucketFloorSeconds (one write per pod).
+    clonesetWrites: scaleRequests,
+    clonesetWriteFloorSeconds: seconds(floorFor(scaleRequests)),
+    ratioToOwnWriteFloor: Math.round((scaleMs / floorFor(scaleRequests)) * 100) / 100,
     targets: { ratioToBareClient: 1.1, ratioToDeployment: 1 },
   },
   update: {
@@ -391,7 +425,19 @@ const results = {
     podWritesPerInPlaceUpdatedPod: Math.round((inPlaceWrites / N) * 100) / 100,
     eventWritesDuringInPlace: inPlaceEventWrites,
     podWritesPerRecreatedPod: Math.round((recreateWrites / N) * 100) / 100,
+    inPlaceWrites: inPlaceRequests,
+    recreateWrites: recreateRequests,
+    inPlaceWriteFloorSeconds: seconds(floorFor(inPlaceRequests)),
+    recreateWriteFloorSeconds: seconds(floorFor(recreateRequests)),
+    // What the ratio would be if both runs went exactly at the bucket's pace: the share set by the writes alone.
+    ratioAtWriteFloors: Math.round((floorFor(inPlaceRequests) / floorFor(recreateRequests)) * 100) / 100,
     targets: { ratioInPlaceToRecreate: 0.5, podWritesPerInPlaceUpdatedPod: 3 },
+  },
+  updateAtDefaultMaxUnavailable: {
+    maxUnavailable: "20%",
+    inPlaceSeconds: seconds(inPlaceWavesMs),
+    recreateSeconds: seconds(recreateWavesMs),
+    ratioInPlaceToRecreate: Math.round((inPlaceWavesMs / recreateWavesMs) * 100) / 100,
   },
   memory: {
     pods: RSS_PODS,

@@ -15,7 +15,7 @@ import {
   PodKind,
   type WriteRecord,
 } from "@kruise/sdk";
-import { findBinaries, startControlPlane } from "@kruise/testenv";
+import { startControlPlane } from "@kruise/testenv";
 import { CloneSetKind, type CloneSet } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import pino from "pino";
@@ -33,16 +33,15 @@ const seconds = (ms: number): number => Math.round(ms / 10) / 100;
 const cp = await startControlPlane({
   nodes: 4,
   nats: false,
-  // Started below with our client QPS/burst: testenv runs it at its defaults (20/30), which would make the
-  // Deployment baseline five times slower than the limiter allows.
-  controllerManager: false,
+  // At the bench's client QPS/burst: at its defaults (20/30) the Deployment baseline would be five times slower
+  // than the limiter allows.
+  controllerManager: { qps: QPS, burst: BURST },
   benchmarkMode: true,
   kubelet: {
     capacity: { cpu: "64", memory: "256Gi", "ephemeral-storage": "500Gi", pods: String(Math.ceil(N / 2)) },
   },
   log: (l) => say(l),
 });
-const kcm = await startControllerManager(cp.kubeconfigPath);
 const admin = createClient(await loadRestConfig(cp.kubeconfigPath), { qps: 1000, burst: 2000 });
 const kubectl = async (args: string[], input?: string): Promise<string> => {
   const r = await cp.kubectl(args, input !== undefined ? { input } : undefined);
@@ -84,34 +83,6 @@ const allReady =
         p.metadata?.deletionTimestamp === undefined &&
         (image === undefined || p.status?.containerStatuses?.[0]?.image === image),
     );
-
-/**
- * kube-controller-manager as testenv runs it (same controllers), plus the bench's client QPS/burst: the ReplicaSet
- * baseline must write at the same pace as the CloneSet controller. Stand-in until testenv takes extra kcm flags.
- */
-async function startControllerManager(kubeconfig: string): Promise<ReturnType<typeof spawn>> {
-  const binDir = await findBinaries();
-  const port = await freePort();
-  const proc = spawn(
-    resolve(binDir, "kube-controller-manager"),
-    [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      "--controllers=garbage-collector-controller,namespace-controller,deployment-controller,replicaset-controller",
-      "--use-service-account-credentials=false",
-      "--leader-elect=false",
-      "--bind-address=127.0.0.1",
-      `--secure-port=${port}`,
-      `--kube-api-qps=${QPS}`,
-      `--kube-api-burst=${BURST}`,
-      "--v=1",
-    ],
-    { stdio: "ignore" },
-  );
-  process.once("exit", () => proc.kill("SIGTERM"));
-  return proc;
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -390,7 +361,6 @@ const rssMiB = Math.round(Number(vmRss) / 1024);
 const breakdown = await memoryBreakdown(child.pid ?? 0, metricsPort);
 say(`memory breakdown (MiB): ${JSON.stringify(breakdown)}`);
 child.kill("SIGTERM");
-kcm.kill("SIGTERM");
 await admin.close();
 await cp.stop();
 

@@ -171,12 +171,14 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 
     // Both are independent; starting them together saves several seconds on 2 cores.
     const components: Array<Promise<ManagedProcess>> = [];
-    if (options.controllerManager ?? true) {
+    const controllerManager = options.controllerManager ?? true;
+    if (controllerManager !== false) {
+      const rate = controllerManager === true ? undefined : controllerManager;
       components.push(
         stage("kube-controller-manager", async () => {
           const port = await freePort();
           return launch(
-            async () => controllerManagerSpec(binDir, workDir, kubeconfigPath, port),
+            async () => controllerManagerSpec(binDir, workDir, kubeconfigPath, port, rate),
             () => healthzReadiness(port),
             false,
           );

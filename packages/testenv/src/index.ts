@@ -2,6 +2,7 @@ export { startControlPlane } from "./control-plane.ts";
 export { findBinaries, REQUIRED_BINARIES } from "./binaries.ts";
 export { ControlPlaneError } from "./errors.ts";
 export type {
+  ClientRate,
   ControlPlane,
   ControlPlaneOptions,
   ControlPlanePorts,

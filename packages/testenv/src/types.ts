@@ -9,6 +9,12 @@ export interface ControlPlanePorts {
   nats: number;
 }
 
+/** A client's token bucket: steady requests per second and the burst above it. */
+export interface ClientRate {
+  qps: number;
+  burst: number;
+}
+
 export interface ControlPlaneOptions {
   /** Simulated nodes, default 3. */
   nodes?: number;
@@ -16,8 +22,11 @@ export interface ControlPlaneOptions {
   zones?: string[];
   /** Folder of CRD manifests (every *.yaml, applied then waited for Established). Default <repo>/crds; false = none. */
   crdsDir?: string | false;
-  /** Run kube-controller-manager (garbage collector, namespace, workload controllers). Default true. */
-  controllerManager?: boolean;
+  /**
+   * Run kube-controller-manager (garbage collector, namespace, workload controllers). Default true. A rate runs it
+   * with that client QPS/burst instead of its own defaults (20/30), e.g. to compare a controller at equal pace.
+   */
+  controllerManager?: boolean | ClientRate;
   /** Run kube-scheduler. Default true; without it pods stay unscheduled. */
   scheduler?: boolean;
   /** Run nats-server with JetStream. Default true. */

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { ProcessSpec } from "../process/managed-process.ts";
+import type { ClientRate } from "../types.ts";
 
 /** The controllers tests and benchmarks rely on (names as kube-controller-manager v1.36 spells them). */
 export const CONTROLLERS = [
@@ -17,6 +18,7 @@ export function controllerManagerSpec(
   workDir: string,
   kubeconfigPath: string,
   port: number,
+  rate?: ClientRate,
 ): ProcessSpec {
   return {
     name: "kube-controller-manager",
@@ -31,6 +33,7 @@ export function controllerManagerSpec(
       "--leader-elect=false",
       "--bind-address=127.0.0.1",
       `--secure-port=${port}`,
+      ...(rate ? [`--kube-api-qps=${rate.qps}`, `--kube-api-burst=${rate.burst}`] : []),
       "--v=1",
     ],
   };

@@ -587,3 +587,65 @@ describe("PVCs, revisions, progress, scale subresource, idle", () => {
     expect(idle).toEqual([]);
   });
 });
+
+// The writes each step needs set the controller's pace at a given client QPS (see the README, "Where the time
+// goes"); these pin them so a change that adds one shows up here and not only in `npm run bench`.
+describe("pod writes per step", () => {
+  it("the API server drops status on create, so a readiness gate condition always needs a write of its own", async () => {
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "status-on-create", namespace: ns },
+      spec: {
+        nodeSelector: { "example.com/no-such-node": "true" },
+        readinessGates: [{ conditionType: "InPlaceUpdateReady" }],
+        containers: [{ name: "main", image: "nginx:1" }],
+      },
+      status: { conditions: [{ type: "InPlaceUpdateReady", status: "True" }] },
+    };
+    await k(["create", "-f", "-"], JSON.stringify(pod));
+    const stored = JSON.parse(await k(["get", "pod", "status-on-create", "-n", ns, "-o", "json"])) as Pod;
+    expect(stored.status?.conditions?.find((c) => c.type === "InPlaceUpdateReady")).toBeUndefined();
+    await k(["delete", "pod", "status-on-create", "-n", ns, "--wait=false"]);
+  });
+
+  it("a created pod costs 2, an in-place update 3 and a ReCreate update 4", async () => {
+    const writes = controller?.writes ?? [];
+    const podWrites = (from: number): number =>
+      writes
+        .slice(from)
+        .filter(
+          (w) => w.kind === "Pod" && w.namespace === ns && (w.name ?? "").startsWith("wp-") && w.code < 400,
+        ).length;
+    const spec = (image: string, type: string): Spec => ({
+      replicas: 2,
+      images: { main: image },
+      updateStrategy: { type, maxUnavailable: 2 },
+    });
+    // Lets a straggling write land in the phase that made it.
+    const quiet = (): Promise<void> => new Promise((r) => setTimeout(r, 1_000));
+    const imageIs = (image: string) => (ps: Pod[]) =>
+      ps.every((p) => p.status?.containerStatuses?.[0]?.image === image);
+
+    let mark = writes.length;
+    await applyCs(cloneSet("wp", spec("nginx:1", "InPlaceIfPossible")));
+    await settled("wp", 2);
+    await converged("wp");
+    await quiet();
+    expect(podWrites(mark)).toBe(2 * 2);
+
+    mark = writes.length;
+    await applyCs(cloneSet("wp", spec("nginx:2", "InPlaceIfPossible")));
+    await settled("wp", 2, imageIs("nginx:2"));
+    await converged("wp");
+    await quiet();
+    expect(podWrites(mark)).toBe(3 * 2);
+
+    mark = writes.length;
+    await applyCs(cloneSet("wp", spec("nginx:3", "ReCreate")));
+    await settled("wp", 2, imageIs("nginx:3"));
+    await converged("wp");
+    await quiet();
+    expect(podWrites(mark)).toBe(4 * 2);
+  });
+});

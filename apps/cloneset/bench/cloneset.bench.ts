@@ -142,20 +142,22 @@ const only = process.env.CLONESET_BENCH_ONLY;
 let t = 0;
 let deploymentMs = NaN,
   bareMs = NaN,
-  bareSamePodsMs = NaN,
-  scaleMs = NaN,
-  inPlaceMs = NaN,
-  recreateMs = NaN,
-  inPlaceWavesMs = NaN,
-  recreateWavesMs = NaN;
-let scaleWrites = 0,
-  inPlaceWrites = 0,
-  inPlaceEventWrites = 0,
-  recreateWrites = 0;
-// Every write the controller made in a phase (pods, status, revisions, events), each one token of the bucket.
-let scaleRequests = 0,
-  inPlaceRequests = 0,
-  recreateRequests = 0;
+  bareSamePodsMs = NaN;
+interface Rollout {
+  ms: number;
+  /** Successful pod writes. */
+  podWrites: number;
+  eventWrites: number;
+  /** Every write the controller made (pods, status, revisions, events), each one token of the bucket. */
+  requests: number;
+}
+const notRun: Rollout = { ms: NaN, podWrites: 0, eventWrites: 0, requests: 0 };
+let scale = notRun,
+  inPlace = notRun,
+  recreate = notRun,
+  inPlaceWaves = notRun,
+  recreateWaves = notRun;
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100;
 /** The token bucket's floor for `requests` writes: the first `burst` are free, the rest come at QPS. */
 const floorFor = (requests: number): number => (Math.max(requests - BURST, 0) / QPS) * 1000;
 const floorMs = floorFor(N);
@@ -246,55 +248,43 @@ if (only !== "rss") {
       updateStrategy: { type: type as "ReCreate", maxUnavailable },
     },
   });
-  say(`CloneSet 0 → ${N}`);
-  t = Date.now();
-  await kubectl(
-    ["apply", "--server-side", "-f", "-"],
-    JSON.stringify(cloneSet("nginx:1", "InPlaceIfPossible")),
-  );
-  scaleMs = await podsUntil(csNs, t, allReady(N));
-  scaleWrites = writes.filter((w) => w.kind === "Pod").length;
-  scaleRequests = writes.length;
-
-  say(`in-place update of ${N}`);
-  await new Promise((r) => setTimeout(r, 2_000));
-  let mark = writes.length;
-  t = Date.now();
-  await kubectl(
-    ["apply", "--server-side", "-f", "-"],
-    JSON.stringify(cloneSet("nginx:2", "InPlaceIfPossible")),
-  );
-  inPlaceMs = await podsUntil(csNs, t, allReady(N, "nginx:2"));
-  await new Promise((r) => setTimeout(r, 2_000));
-  inPlaceWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
-  inPlaceEventWrites = writes.slice(mark).filter((w) => w.kind === "Event").length;
-  inPlaceRequests = writes.length - mark;
-
-  say(`ReCreate update of ${N}`);
-  mark = writes.length;
-  t = Date.now();
-  await kubectl(["apply", "--server-side", "-f", "-"], JSON.stringify(cloneSet("nginx:3", "ReCreate")));
-  recreateMs = await podsUntil(csNs, t, allReady(N, "nginx:3"));
-  recreateWrites = writes.slice(mark).filter((w) => w.kind === "Pod" && w.code < 400).length;
-  recreateRequests = writes.length - mark;
-
+  /** Applies the CloneSet and times it until all N pods are Ready on `image`; counts the writes it took. */
+  const rollout = async (
+    what: string,
+    image: string,
+    type: string,
+    maxUnavailable?: string,
+  ): Promise<Rollout> => {
+    say(what);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const mark = writes.length;
+    const started = Date.now();
+    await kubectl(
+      ["apply", "--server-side", "-f", "-"],
+      JSON.stringify(cloneSet(image, type, maxUnavailable)),
+    );
+    const ms = await podsUntil(csNs, started, allReady(N, image));
+    // Lets straggling writes land before they are counted.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const made = writes.slice(mark);
+    return {
+      ms,
+      podWrites: made.filter((w) => w.kind === "Pod" && w.code < 400).length,
+      eventWrites: made.filter((w) => w.kind === "Event").length,
+      requests: made.length,
+    };
+  };
+  scale = await rollout(`CloneSet 0 → ${N}`, "nginx:1", "InPlaceIfPossible");
+  inPlace = await rollout(`in-place update of ${N}`, "nginx:2", "InPlaceIfPossible");
+  recreate = await rollout(`ReCreate update of ${N}`, "nginx:3", "ReCreate");
   // The same pair at OpenKruise's default maxUnavailable (20%): five waves, so each path's round trips count too.
-  say(`in-place update of ${N}, maxUnavailable 20%`);
-  await new Promise((r) => setTimeout(r, 2_000));
-  t = Date.now();
-  await kubectl(
-    ["apply", "--server-side", "-f", "-"],
-    JSON.stringify(cloneSet("nginx:4", "InPlaceIfPossible", "20%")),
+  inPlaceWaves = await rollout(
+    `in-place update of ${N}, maxUnavailable 20%`,
+    "nginx:4",
+    "InPlaceIfPossible",
+    "20%",
   );
-  inPlaceWavesMs = await podsUntil(csNs, t, allReady(N, "nginx:4"));
-  say(`ReCreate update of ${N}, maxUnavailable 20%`);
-  await new Promise((r) => setTimeout(r, 2_000));
-  t = Date.now();
-  await kubectl(
-    ["apply", "--server-side", "-f", "-"],
-    JSON.stringify(cloneSet("nginx:5", "ReCreate", "20%")),
-  );
-  recreateWavesMs = await podsUntil(csNs, t, allReady(N, "nginx:5"));
+  recreateWaves = await rollout(`ReCreate update of ${N}, maxUnavailable 20%`, "nginx:5", "ReCreate", "20%");
   stop.abort();
   await running.catch(() => undefined);
   await kubectl(["delete", "namespace", csNs, "--wait=false"]);
@@ -369,45 +359,45 @@ const results = {
   qps: QPS,
   burst: BURST,
   scaleUp: {
-    clonesetSeconds: seconds(scaleMs),
+    clonesetSeconds: seconds(scale.ms),
     bareClientSeconds: seconds(bareMs),
     bareClientSamePodsSeconds: seconds(bareSamePodsMs),
-    ratioToBareClientSamePods: Math.round((scaleMs / bareSamePodsMs) * 100) / 100,
+    ratioToBareClientSamePods: ratio(scale.ms, bareSamePodsMs),
     deploymentSeconds: seconds(deploymentMs),
     deploymentControllerQps: QPS,
     deploymentControllerBurst: BURST,
     tokenBucketFloorSeconds: seconds(floorMs),
-    ratioToBareClient: Math.round((scaleMs / bareMs) * 100) / 100,
-    ratioToDeployment: Math.round((scaleMs / deploymentMs) * 100) / 100,
-    ratioToFloor: floorMs > 0 ? Math.round((scaleMs / floorMs) * 100) / 100 : null,
-    podWritesPerCreatedPod: Math.round((scaleWrites / N) * 100) / 100,
+    ratioToBareClient: ratio(scale.ms, bareMs),
+    ratioToDeployment: ratio(scale.ms, deploymentMs),
+    ratioToFloor: floorMs > 0 ? ratio(scale.ms, floorMs) : null,
+    podWritesPerCreatedPod: ratio(scale.podWrites, N),
     // The limit the write pattern itself sets: the controller's own writes at this QPS/burst. The ReplicaSet
     // controller's floor is tokenBucketFloorSeconds (one write per pod).
-    clonesetWrites: scaleRequests,
-    clonesetWriteFloorSeconds: seconds(floorFor(scaleRequests)),
-    ratioToOwnWriteFloor: Math.round((scaleMs / floorFor(scaleRequests)) * 100) / 100,
+    clonesetWrites: scale.requests,
+    clonesetWriteFloorSeconds: seconds(floorFor(scale.requests)),
+    ratioToOwnWriteFloor: ratio(scale.ms, floorFor(scale.requests)),
     targets: { ratioToBareClient: 1.1, ratioToDeployment: 1 },
   },
   update: {
-    inPlaceSeconds: seconds(inPlaceMs),
-    recreateSeconds: seconds(recreateMs),
-    ratioInPlaceToRecreate: Math.round((inPlaceMs / recreateMs) * 100) / 100,
-    podWritesPerInPlaceUpdatedPod: Math.round((inPlaceWrites / N) * 100) / 100,
-    eventWritesDuringInPlace: inPlaceEventWrites,
-    podWritesPerRecreatedPod: Math.round((recreateWrites / N) * 100) / 100,
-    inPlaceWrites: inPlaceRequests,
-    recreateWrites: recreateRequests,
-    inPlaceWriteFloorSeconds: seconds(floorFor(inPlaceRequests)),
-    recreateWriteFloorSeconds: seconds(floorFor(recreateRequests)),
+    inPlaceSeconds: seconds(inPlace.ms),
+    recreateSeconds: seconds(recreate.ms),
+    ratioInPlaceToRecreate: ratio(inPlace.ms, recreate.ms),
+    podWritesPerInPlaceUpdatedPod: ratio(inPlace.podWrites, N),
+    eventWritesDuringInPlace: inPlace.eventWrites,
+    podWritesPerRecreatedPod: ratio(recreate.podWrites, N),
+    inPlaceWrites: inPlace.requests,
+    recreateWrites: recreate.requests,
+    inPlaceWriteFloorSeconds: seconds(floorFor(inPlace.requests)),
+    recreateWriteFloorSeconds: seconds(floorFor(recreate.requests)),
     // What the ratio would be if both runs went exactly at the bucket's pace: the share set by the writes alone.
-    ratioAtWriteFloors: Math.round((floorFor(inPlaceRequests) / floorFor(recreateRequests)) * 100) / 100,
+    ratioAtWriteFloors: ratio(floorFor(inPlace.requests), floorFor(recreate.requests)),
     targets: { ratioInPlaceToRecreate: 0.5, podWritesPerInPlaceUpdatedPod: 3 },
   },
   updateAtDefaultMaxUnavailable: {
     maxUnavailable: "20%",
-    inPlaceSeconds: seconds(inPlaceWavesMs),
-    recreateSeconds: seconds(recreateWavesMs),
-    ratioInPlaceToRecreate: Math.round((inPlaceWavesMs / recreateWavesMs) * 100) / 100,
+    inPlaceSeconds: seconds(inPlaceWaves.ms),
+    recreateSeconds: seconds(recreateWaves.ms),
+    ratioInPlaceToRecreate: ratio(inPlaceWaves.ms, recreateWaves.ms),
   },
   memory: {
     pods: RSS_PODS,

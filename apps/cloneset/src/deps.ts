@@ -1,4 +1,5 @@
 import type {
+  BusEvent,
   Cache,
   Client,
   Clock,
@@ -16,14 +17,7 @@ export interface EventSink {
 
 /** What the reconciler needs from the NATS EventBus (the SDK's EventBus fits); publish never throws. */
 export interface EventPublisher {
-  publish(e: {
-    kind: string;
-    namespace: string;
-    name: string;
-    event: string;
-    data?: unknown;
-    id: string;
-  }): void;
+  publish(e: BusEvent): void;
 }
 
 /** Everything a CloneSet reconcile reads from and writes to. One instance per controller. */

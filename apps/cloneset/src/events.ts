@@ -1,3 +1,4 @@
+import type { CloneSet } from "@kruise/api";
 // The NATS events the CloneSet controller publishes, one per step. Ids are deterministic (object UID plus what
 // makes the step unique), so a retried reconcile publishes the same id and JetStream drops the duplicate.
 
@@ -15,6 +16,15 @@ export type CloneSetEvent = (typeof CloneSetEvent)[keyof typeof CloneSetEvent];
 
 /** The kind named in each event; subjects use it lower-cased: kruise.cloneset.<ns>.<name>.<event>. */
 export const CLONESET_EVENT_KIND = "CloneSet";
+
+/** Whose step an event reports: the fields every CloneSet event shares. */
+export function cloneSetEventSource(cs: CloneSet): { kind: string; namespace: string; name: string } {
+  return {
+    kind: CLONESET_EVENT_KIND,
+    namespace: cs.metadata?.namespace ?? "",
+    name: cs.metadata?.name ?? "",
+  };
+}
 
 /** A pod is created once, so its name identifies the step. */
 export function podCreatedId(cloneSetUid: string, podName: string): string {

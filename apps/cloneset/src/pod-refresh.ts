@@ -5,12 +5,12 @@ import {
   applyLifecycleTransition,
   checkInPlaceUpdateCompleted,
   isPodAtRevision,
+  patchPodChanges,
   planInPlaceRefresh,
   refreshLifecycleState,
   type Lifecycle,
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
-import { patchPodChanges } from "./inplace-writer.ts";
 import { settleWithLimit } from "./concurrency.ts";
 import { MAX_IN_FLIGHT } from "./limits.ts";
 

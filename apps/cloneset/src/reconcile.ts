@@ -26,7 +26,7 @@ import {
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
 import {
-  CLONESET_EVENT_KIND,
+  cloneSetEventSource,
   CloneSetEvent,
   imagePredownloadRequestedId,
   type ImagePredownloadRequest,
@@ -340,9 +340,7 @@ function publishImagePredownload(
     partition,
   };
   deps.bus.publish({
-    kind: CLONESET_EVENT_KIND,
-    namespace: cs.metadata?.namespace ?? "",
-    name: cs.metadata?.name ?? "",
+    ...cloneSetEventSource(cs),
     event: CloneSetEvent.ImagePredownloadRequested,
     id: imagePredownloadRequestedId(cs.metadata?.uid ?? "", revision),
     data,

@@ -6,7 +6,7 @@ import { applyLifecycleTransition, generateInstanceId, type ScalePlan } from "@k
 import { MAX_IN_FLIGHT } from "./limits.ts";
 import { settleWithLimit, slowStartWindow } from "./concurrency.ts";
 import type { CloneSetDeps } from "./deps.ts";
-import { CLONESET_EVENT_KIND, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
+import { cloneSetEventSource, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
 import { instanceClaims, newPod } from "./pod-factory.ts";
 import { instanceIdOf, pvcsOfInstance } from "./pvc.ts";
 
@@ -140,9 +140,7 @@ async function createPods(
     }
     deps.recorder.event(cs, "Normal", "SuccessfulCreate", `succeed to create pod ${name}`);
     deps.bus?.publish({
-      kind: CLONESET_EVENT_KIND,
-      namespace: cs.metadata?.namespace ?? "",
-      name: cs.metadata?.name ?? "",
+      ...cloneSetEventSource(cs),
       event: CloneSetEvent.PodCreated,
       id: podCreatedId(cs.metadata?.uid ?? "", name),
       data: { pod: name, revision: pod.metadata?.labels?.["controller-revision-hash"] },
@@ -191,9 +189,7 @@ export async function deletePods(deps: CloneSetDeps, ctx: ScaleContext, pods: re
     }
     deps.recorder.event(cs, "Normal", "SuccessfulDelete", `succeed to delete pod ${name}`);
     deps.bus?.publish({
-      kind: CLONESET_EVENT_KIND,
-      namespace: cs.metadata?.namespace ?? "",
-      name: cs.metadata?.name ?? "",
+      ...cloneSetEventSource(cs),
       event: CloneSetEvent.PodDeleted,
       id: podDeletedId(cs.metadata?.uid ?? "", uid),
       data: { pod: name },

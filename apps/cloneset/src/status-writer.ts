@@ -2,7 +2,7 @@ import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetKind } from "@kruise/api";
 import type { CloneSetDeps } from "./deps.ts";
 import {
-  CLONESET_EVENT_KIND,
+  cloneSetEventSource,
   CloneSetEvent,
   rolloutCompleteId,
   rolloutProgressId,
@@ -42,11 +42,7 @@ function publishStatusSteps(
   const bus = deps.bus;
   if (bus === undefined) return;
   const uid = cs.metadata?.uid ?? "";
-  const base = {
-    kind: CLONESET_EVENT_KIND,
-    namespace: cs.metadata?.namespace ?? "",
-    name: cs.metadata?.name ?? "",
-  };
+  const base = cloneSetEventSource(cs);
   const prevReplicas = previous?.replicas ?? 0;
   const replicas = next.replicas ?? 0;
   if (prevReplicas !== replicas) {

@@ -14,11 +14,11 @@ import {
   revisionLabels,
   rfc3339Seconds,
   templateFromRevision,
+  updatePodInPlaceByPatch,
   type UpdatePlan,
 } from "@kruise/workload";
 import type { CloneSetDeps } from "./deps.ts";
-import { CLONESET_EVENT_KIND, CloneSetEvent, podUpdatedInPlaceId } from "./events.ts";
-import { updatePodInPlaceByPatch } from "./inplace-writer.ts";
+import { cloneSetEventSource, CloneSetEvent, podUpdatedInPlaceId } from "./events.ts";
 import { settleWithLimit } from "./concurrency.ts";
 import { MAX_IN_FLIGHT } from "./limits.ts";
 import type { CloneSetParams } from "./strategy.ts";
@@ -92,9 +92,7 @@ export async function executeUpdate(
             `successfully update pod ${name} in-place(revision ${plan.targetRevision})`,
           );
           deps.bus?.publish({
-            kind: CLONESET_EVENT_KIND,
-            namespace: cs.metadata?.namespace ?? "",
-            name: cs.metadata?.name ?? "",
+            ...cloneSetEventSource(cs),
             event: CloneSetEvent.PodUpdatedInPlace,
             id: podUpdatedInPlaceId(pod.metadata?.uid ?? "", plan.targetRevision),
             data: { pod: name, revision: plan.targetRevision, images: decision.spec.containerImages },

@@ -7,7 +7,7 @@ import type { Kind } from "../kind.ts";
 import { defaultRegistry } from "../metrics/registry.ts";
 import type { RestConfig } from "./config.ts";
 import { LeadershipLostError, TooManyRequestsError, apiErrorFrom } from "./errors.ts";
-import { resourcePath, withQuery } from "./paths.ts";
+import { listPath, resourcePath, withQuery } from "./paths.ts";
 import { ListSplitter } from "./list-splitter.ts";
 import type { RestMetrics } from "./rest-metrics.ts";
 import { restMetrics } from "./rest-metrics.ts";
@@ -183,24 +183,12 @@ export class HttpClient implements Client {
   }
 
   async list<T>(kind: Kind<T>, options: ListOptions = {}): Promise<ListResult<T>> {
-    const path = withQuery(resourcePath(kind, options.namespace), {
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      limit: options.limit,
-      continue: options.continue,
-      resourceVersion: options.resourceVersion,
-      resourceVersionMatch: options.resourceVersionMatch,
-    });
+    const path = listPath(kind, options);
     const body = (await this.send({ verb: "list", method: "GET", path })) as {
       items?: T[];
       metadata?: { resourceVersion?: string; continue?: string };
     };
-    const result: ListResult<T> = {
-      items: body.items ?? [],
-      resourceVersion: body.metadata?.resourceVersion ?? "",
-    };
-    if (body.metadata?.continue) result.continue = body.metadata.continue;
-    return result;
+    return { items: body.items ?? [], ...listPosition(body.metadata) };
   }
 
   /**
@@ -212,14 +200,7 @@ export class HttpClient implements Client {
     options: ListOptions,
     onItem: (item: T) => void,
   ): Promise<Omit<ListResult<T>, "items">> {
-    const path = withQuery(resourcePath(kind, options.namespace), {
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      limit: options.limit,
-      continue: options.continue,
-      resourceVersion: options.resourceVersion,
-      resourceVersionMatch: options.resourceVersionMatch,
-    });
+    const path = listPath(kind, options);
     const response = await this.dispatch({ verb: "list", method: "GET", path }, false);
     const splitter = new ListSplitter((json) => onItem(JSON.parse(json) as T));
     try {
@@ -228,11 +209,7 @@ export class HttpClient implements Client {
       if (!response.body.destroyed) response.body.destroy();
     }
     const envelope = splitter.end() as { metadata?: { resourceVersion?: string; continue?: string } };
-    const result: Omit<ListResult<T>, "items"> = {
-      resourceVersion: envelope.metadata?.resourceVersion ?? "",
-    };
-    if (envelope.metadata?.continue) result.continue = envelope.metadata.continue;
-    return result;
+    return listPosition(envelope.metadata);
   }
 
   async create<T>(kind: Kind<T>, obj: T, options: WriteOptions = {}): Promise<T> {
@@ -492,4 +469,14 @@ function withTypeMeta(kind: Kind, obj: unknown): unknown {
 
 function writeQuery(options: WriteOptions): Record<string, string | undefined> {
   return { dryRun: options.dryRun ? "All" : undefined, fieldManager: options.fieldManager };
+}
+
+/** Where a list page leaves off: its resourceVersion, and the continue token when there are more pages. */
+function listPosition(
+  metadata: { resourceVersion?: string; continue?: string } | undefined,
+): Omit<ListResult<unknown>, "items"> {
+  return {
+    resourceVersion: metadata?.resourceVersion ?? "",
+    ...(metadata?.continue ? { continue: metadata.continue } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type { Kind } from "../kind.ts";
+import type { ListOptions } from "./types.ts";
 
 /** The REST path of a kind's collection or of one object, with an optional subresource. */
 export function resourcePath(
@@ -27,4 +28,16 @@ export function withQuery(
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") params.set(k, String(v));
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
+}
+
+/** The path of one list request: the collection with its selectors, page and consistency options. */
+export function listPath(kind: Kind, options: ListOptions): string {
+  return withQuery(resourcePath(kind, options.namespace), {
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+    limit: options.limit,
+    continue: options.continue,
+    resourceVersion: options.resourceVersion,
+    resourceVersionMatch: options.resourceVersionMatch,
+  });
 }

@@ -3,7 +3,7 @@ import type { KubeObject } from "../client/types.ts";
 import type { Clock } from "../clock/clock.ts";
 import { realClock } from "../clock/real-clock.ts";
 import { defaultRegistry } from "../metrics/registry.ts";
-import { registerAgeProbe } from "./expectations-metrics.ts";
+import { DEFAULT_EXPECTATION_TIMEOUT_MS, registerAgeProbe } from "./expectations-metrics.ts";
 import type { ExpectationsOptions } from "./scale-expectations.ts";
 
 /**
@@ -20,17 +20,13 @@ export class ResourceVersionExpectations {
 
   constructor(options: ExpectationsOptions) {
     this.clock = options.clock ?? realClock;
-    this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_EXPECTATION_TIMEOUT_MS;
     this.log = options.log;
     this.unregister = registerAgeProbe(options.registry ?? defaultRegistry, {
       name: options.name,
       type: "resource_version",
-      oldestUnsatisfiedSeconds: () => {
-        const now = this.clock.now();
-        let oldest = now;
-        for (const e of this.expected.values()) oldest = Math.min(oldest, e.since);
-        return (now - oldest) / 1000;
-      },
+      clock: this.clock,
+      outstanding: () => this.expected.values(),
     });
   }
 

@@ -3,7 +3,7 @@ import type { Registry } from "prom-client";
 import type { Clock } from "../clock/clock.ts";
 import { realClock } from "../clock/real-clock.ts";
 import { defaultRegistry } from "../metrics/registry.ts";
-import { registerAgeProbe } from "./expectations-metrics.ts";
+import { DEFAULT_EXPECTATION_TIMEOUT_MS, registerAgeProbe } from "./expectations-metrics.ts";
 
 export interface ExpectationsOptions {
   /** Metric label; usually the controller name. */
@@ -37,12 +37,13 @@ export class ScaleExpectations {
 
   constructor(options: ExpectationsOptions) {
     this.clock = options.clock ?? realClock;
-    this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_EXPECTATION_TIMEOUT_MS;
     this.log = options.log;
     this.unregister = registerAgeProbe(options.registry ?? defaultRegistry, {
       name: options.name,
       type: "scale",
-      oldestUnsatisfiedSeconds: () => this.oldestAgeMs() / 1000,
+      clock: this.clock,
+      outstanding: () => this.pending.values(),
     });
   }
 
@@ -116,12 +117,5 @@ export class ScaleExpectations {
 
   private settle(key: string, p: Pending): void {
     if (p.creations.size === 0 && p.deletions.size === 0) this.pending.delete(key);
-  }
-
-  private oldestAgeMs(): number {
-    const now = this.clock.now();
-    let oldest = now;
-    for (const p of this.pending.values()) oldest = Math.min(oldest, p.since);
-    return now - oldest;
   }
 }

@@ -1,4 +1,4 @@
-import type { Container, ContainerStatus, Pod } from "kubernetes-types/core/v1.js";
+import type { Container, ContainerStateTerminated, ContainerStatus, Pod } from "kubernetes-types/core/v1.js";
 import { imageIdFor, newContainerId } from "./image-id.ts";
 import type { PodFaults } from "./pod-faults.ts";
 import { kubeTime } from "./time.ts";
@@ -63,7 +63,6 @@ function adoptStatus(status: ContainerStatus): ContainerRuntime | undefined {
   const running = status.state?.running;
   const terminated = status.state?.terminated;
   if (running === undefined && terminated === undefined) return undefined;
-  const lastTerminated = status.lastState?.terminated;
   return {
     ...emptyContainer(status.name),
     image: status.image,
@@ -72,26 +71,19 @@ function adoptStatus(status: ContainerStatus): ContainerRuntime | undefined {
     restartCount: status.restartCount,
     startedAt: running?.startedAt ?? terminated?.startedAt ?? kubeTime(),
     state: running !== undefined ? "running" : "terminated",
-    terminated:
-      terminated === undefined
-        ? undefined
-        : {
-            exitCode: terminated.exitCode,
-            reason: terminated.reason ?? "",
-            startedAt: terminated.startedAt ?? "",
-            finishedAt: terminated.finishedAt ?? "",
-            containerID: terminated.containerID ?? "",
-          },
-    lastTerminated:
-      lastTerminated === undefined
-        ? undefined
-        : {
-            exitCode: lastTerminated.exitCode,
-            reason: lastTerminated.reason ?? "",
-            startedAt: lastTerminated.startedAt ?? "",
-            finishedAt: lastTerminated.finishedAt ?? "",
-            containerID: lastTerminated.containerID ?? "",
-          },
+    terminated: adoptTermination(terminated),
+    lastTerminated: adoptTermination(status.lastState?.terminated),
+  };
+}
+
+function adoptTermination(t: ContainerStateTerminated | undefined): Termination | undefined {
+  if (t === undefined) return undefined;
+  return {
+    exitCode: t.exitCode,
+    reason: t.reason ?? "",
+    startedAt: t.startedAt ?? "",
+    finishedAt: t.finishedAt ?? "",
+    containerID: t.containerID ?? "",
   };
 }
 

@@ -9,7 +9,7 @@ import type { InPlaceUpdateSpec } from "./update-spec.ts";
  * Starts an in-place update: InPlaceUpdateReady=False first (so the pod leaves endpoints before kubelet
  * restarts anything), then the pod itself. Both writes carry the resourceVersion they were computed from,
  * so a conflict surfaces as an error and the next reconcile recomputes. Returns the written pod and, with
- * a grace period, when to come back.
+ * a grace period, when to come back. For a pod read from a (trimmed) cache use updatePodInPlaceByPatch.
  */
 export async function updatePodInPlace(
   client: Client,

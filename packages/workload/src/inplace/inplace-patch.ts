@@ -1,13 +1,8 @@
-import { PodKind } from "@kruise/sdk";
-import type { Client } from "@kruise/sdk";
+import { PodKind, type Client } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import {
-  conditionsWithInPlaceReady,
-  hasInPlaceReadinessGate,
-  startInPlaceUpdate,
-  type InPlaceUpdateSpec,
-  type StartInPlaceUpdateOptions,
-} from "@kruise/workload";
+import { startInPlaceUpdate, type StartInPlaceUpdateOptions } from "./apply-update.ts";
+import { conditionsWithInPlaceReady, hasInPlaceReadinessGate } from "./readiness-gate.ts";
+import type { InPlaceUpdateSpec } from "./update-spec.ts";
 
 /**
  * Starts an in-place update with two strategic-merge patches that name only what changes: the InPlaceUpdateReady
@@ -42,8 +37,9 @@ export async function updatePodInPlaceByPatch(
 
 /**
  * Writes what differs between a pod and its intended next state, as one strategic-merge patch: labels,
- * annotations (null removes) and container images (merged by name). The cached pod is trimmed (see
- * pod-transform.ts), so a whole-object update from it would be wrong; a patch names only what changes.
+ * annotations (null removes) and container images (merged by name). A controller's cached pod may be trimmed
+ * (controllers drop fields they never read), so a whole-object update from it would be wrong; a patch names only what
+ * changes.
  */
 export async function patchPodChanges(client: Client, before: Pod, after: Pod): Promise<Pod> {
   const patch = {

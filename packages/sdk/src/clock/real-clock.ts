@@ -1,14 +1,26 @@
 import type { Clock } from "./clock.ts";
+import { MAX_TIMER_MS, timerDelay } from "./timer-limit.ts";
 
-/** The wall clock: Date.now() and Node timers. Timers are unref'd so a pending requeue never keeps a process alive. */
+/**
+ * The wall clock: Date.now() and Node timers. Timers are unref'd so a pending requeue never keeps a process alive.
+ *
+ * # Guarantees
+ * - A delay longer than a Node timer can hold (MAX_TIMER_MS) is waited in steps of MAX_TIMER_MS, so it fires when
+ *   due, never early; Infinity never fires. NaN and negatives fire on the next turn.
+ */
 export class RealClock implements Clock {
   now(): number {
     return Date.now();
   }
 
   setTimeout(fn: () => void, ms: number): () => void {
-    const timer = setTimeout(fn, Math.max(0, ms));
-    timer.unref();
+    let timer: NodeJS.Timeout;
+    const arm = (left: number): void => {
+      const step = timerDelay(left);
+      timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(left - step) : fn()), step);
+      timer.unref();
+    };
+    arm(ms);
     return () => clearTimeout(timer);
   }
 

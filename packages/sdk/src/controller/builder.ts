@@ -34,6 +34,8 @@ export interface ControllerHost {
 
 interface KindWatch {
   kind: Kind<KubeObject>;
+  /** The for() kind: a deleted object's delayed requeues and backoff are dropped (its final reconcile still runs). */
+  reconciled?: boolean;
   map: (event: WatchEventInfo) => Request[];
   predicates: Predicate[];
 }
@@ -69,6 +71,7 @@ export class ControllerBuilder {
     this.forKind = kind;
     this.kindWatches.push({
       kind: kind,
+      reconciled: true,
       map: (e) => [requestOf(e.object)],
       predicates: predicates as Predicate[],
     });
@@ -155,7 +158,10 @@ export class ControllerBuilder {
       const handler: EventHandler<KubeObject> = {
         onAdd: (object, initialList) => emit({ type: "add", object, initialList }),
         onUpdate: (oldObject, object) => emit({ type: "update", object, oldObject }),
-        onDelete: (object) => emit({ type: "delete", object }),
+        onDelete: (object) => {
+          if (w.reconciled) controller.forgetDelayed(requestOf(object));
+          emit({ type: "delete", object });
+        },
       };
       cleanups.push(host.cache.informerFor(w.kind).addEventHandler(handler));
     }

@@ -64,6 +64,11 @@ export class Controller {
     this.queue.add(keyOf(request.namespace, request.name), priority);
   }
 
+  /** Drops a request's delayed requeue and backoff (its object is gone). */
+  forgetDelayed(request: Request): void {
+    this.queue.forgetDelayed(keyOf(request.namespace, request.name));
+  }
+
   /** Starts the workers. They run until shutdown(). `signal` aborting (e.g. lost leadership) aborts reconciles at once. */
   start(signal?: AbortSignal): void {
     if (this.started) return;

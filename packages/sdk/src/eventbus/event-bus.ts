@@ -9,6 +9,7 @@ import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { defaultStreamLimits, ensureStream, type StreamLimits } from "./stream.ts";
 import { subjectFor } from "./subject.ts";
 import { JetStreamSubscription, type JetStreamHandles } from "./subscription.ts";
+import { timerDelay } from "../clock/timer-limit.ts";
 
 export interface EventBusOptions {
   /** NATS server URL(s), comma separated. Empty or absent: events are disabled (publish drops, subscribe never fires). */
@@ -328,7 +329,7 @@ export class EventBus {
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     timer.unref();
     signal?.addEventListener("abort", done, { once: true });
     function done(): void {

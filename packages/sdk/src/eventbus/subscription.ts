@@ -15,6 +15,7 @@ import { describeError } from "../leader/api-status.ts";
 import { parseCloudEvent, type CloudEvent } from "./cloud-event.ts";
 import { RecentIds } from "./recent-ids.ts";
 import { streamName } from "./subject.ts";
+import { timerDelay } from "../clock/timer-limit.ts";
 
 /** What a subscription needs from the bus's current connection. */
 export interface JetStreamHandles {
@@ -173,7 +174,7 @@ export class JetStreamSubscription {
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = setTimeout(done, timerDelay(ms));
     timer.unref();
     signal.addEventListener("abort", done, { once: true });
     function done(): void {

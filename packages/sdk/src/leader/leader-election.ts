@@ -5,6 +5,7 @@ import { RealClock, realClock, type Clock } from "../clock/index.ts";
 import { describeError, httpStatusOf } from "./api-status.ts";
 import { LeaseKind } from "../kinds/core.ts";
 import { toMicroTime } from "./lease.ts";
+import { MAX_TIMER_MS, timerDelay } from "../clock/timer-limit.ts";
 
 export interface LeaderElectionOptions {
   client: Client;
@@ -327,6 +328,11 @@ function requireText(value: string, field: string): string {
 }
 
 function validateTimings(leaseDurationMs: number, renewDeadlineMs: number, retryPeriodMs: number): void {
+  if (leaseDurationMs > MAX_TIMER_MS) {
+    throw new Error(
+      `startLeaderElection: leaseDurationMs (${leaseDurationMs}) must be at most ${MAX_TIMER_MS} ms, the longest timer the platform holds`,
+    );
+  }
   if (!(retryPeriodMs > 0 && renewDeadlineMs > retryPeriodMs && leaseDurationMs > renewDeadlineMs)) {
     throw new Error(
       `startLeaderElection: need 0 < retryPeriodMs (${retryPeriodMs}) < renewDeadlineMs (${renewDeadlineMs}) < leaseDurationMs (${leaseDurationMs}), ` +
@@ -339,7 +345,7 @@ function validateTimings(leaseDurationMs: number, renewDeadlineMs: number, retry
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), timerDelay(ms));
     timer.unref();
   });
   try {

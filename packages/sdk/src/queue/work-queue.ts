@@ -1,6 +1,7 @@
 import type { Registry } from "prom-client";
 import type { Clock } from "../clock/clock.ts";
 import { realClock } from "../clock/real-clock.ts";
+import { timerDelay } from "../clock/timer-limit.ts";
 import { defaultRegistry } from "../metrics/registry.ts";
 import { DelayHeap } from "./delay-heap.ts";
 import { Fifo } from "./fifo.ts";
@@ -145,6 +146,27 @@ export class WorkQueue {
     this.limiter.forget(key);
   }
 
+  /**
+   * Forgets everything queued for later about key: its delayed add (addAfter, a backoff retry) and its backoff. For
+   * an object that was deleted: a far requeue must not outlive it. A key already queued or in flight is untouched.
+   */
+  forgetDelayed(key: string): void {
+    this.limiter.forget(key);
+    if (!this.readyAt.delete(key)) return;
+    // The heap entry is now stale; if it was the next to fire, re-arm for the one after it.
+    if (this.delayed.peek()?.key === key) {
+      this.cancelTimer?.();
+      this.cancelTimer = undefined;
+      this.timerAt = Infinity;
+      this.armTimer();
+    }
+  }
+
+  /** Keys waiting in addAfter or backoff. */
+  get delayedLength(): number {
+    return this.readyAt.size;
+  }
+
   /** How many times key has been retried since it was last forgotten. */
   numRequeues(key: string): number {
     return this.limiter.retries(key);
@@ -239,15 +261,29 @@ export class WorkQueue {
   }
 
   private armTimer(): void {
-    const next = this.delayed.peek();
+    const next = this.liveDelayedHead();
     if (!next || next.at >= this.timerAt) return;
     this.cancelTimer?.();
     this.timerAt = next.at;
-    this.cancelTimer = this.clock.setTimeout(() => {
-      this.timerAt = Infinity;
-      this.cancelTimer = undefined;
-      this.releaseDue();
-    }, next.at - this.clock.now());
+    // Clamped: a clock whose timers cannot hold a far deadline fires early, releaseDue finds nothing due and
+    // re-arms for the rest, once per MAX_TIMER_MS instead of once per millisecond.
+    this.cancelTimer = this.clock.setTimeout(
+      () => {
+        this.timerAt = Infinity;
+        this.cancelTimer = undefined;
+        this.releaseDue();
+      },
+      timerDelay(next.at - this.clock.now()),
+    );
+  }
+
+  /** The earliest delayed entry that is still current, dropping superseded or forgotten ones. */
+  private liveDelayedHead(): { key: string; at: number } | undefined {
+    for (let head = this.delayed.peek(); head; head = this.delayed.peek()) {
+      if (this.readyAt.get(head.key) === head.at) return head;
+      this.delayed.pop();
+    }
+    return undefined;
   }
 
   private releaseDue(): void {

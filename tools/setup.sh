@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Brings a fresh clone to a runnable state: the npm dependencies (which carry Node 24) and the cached
-# control-plane binaries. Cheap when nothing changed; `npm start` and `npm test` call it first.
+# Brings a fresh clone to a runnable state: the npm dependencies (which carry Node 24), the Debian
+# packages real nodes need (tools/host-packages.sh: containerd, runc, CNI plugins, the registry, the
+# files the test images are made of) and the cached Go-built binaries. Cheap when nothing changed;
+# `npm start` and `npm test` (so `.ci/run` too) call it first.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root" || exit 1
@@ -27,4 +29,5 @@ node24="$root/node_modules/.bin/node"
 major="$("$node24" -p 'process.versions.node.split(".")[0]')"
 [[ "$major" == "24" ]] || fail "the project's Node is $("$node24" --version), expected 24.x." "run 'rm -rf node_modules && npm ci'."
 
+bash "$root/tools/host-packages.sh" >&2 || exit 1
 bash "$root/tools/build-binaries.sh" >&2 || exit 1

@@ -126,13 +126,47 @@ describe("read-back", () => {
     expect((stored.spec.template as { spec: Record<string, unknown> }).spec.someFutureField).toBe("kept");
   });
 
-  it("serves one Advanced StatefulSet under both v1alpha1 and v1beta1", () => {
+  it("serves one Advanced StatefulSet as v1beta1 and as v1alpha1, its lossy subset", () => {
     const file = join(examplesDir, "statefulset.yaml");
     const obj = parse(inTestNamespace(readFileSync(file, "utf8"))) as KubeObject;
     expect(kubectl(["apply", "-f", "-"], inTestNamespace(readFileSync(file, "utf8"))).stderr).toBe("");
-    const beta = readBack(obj);
-    const alpha = readBack({ ...obj, apiVersion: `${GROUP}/v1alpha1` });
+    const beta = readBack(obj) as KubeObject & { spec: Record<string, unknown> };
+    const alpha = readBack({ ...obj, apiVersion: `${GROUP}/v1alpha1` }) as KubeObject & {
+      spec: Record<string, unknown>;
+    };
     expect(alpha.apiVersion).toBe(`${GROUP}/v1alpha1`);
-    expect(alpha.spec).toEqual(beta.spec);
+    expect(beta.spec.reserveOrdinals).toEqual([1]);
+    const { reserveOrdinals: _dropped, ...alphaSpec } = beta.spec;
+    expect(alpha.spec).toEqual(alphaSpec);
+  });
+
+  it("applies a StatefulSet written as v1alpha1, and a v1alpha1 write drops the v1beta1-only fields", () => {
+    const name = "alpha-written";
+    const manifest = (apiVersion: string, extra: Record<string, unknown>) =>
+      JSON.stringify({
+        apiVersion,
+        kind: "StatefulSet",
+        metadata: { name, namespace: ns },
+        spec: {
+          replicas: 2,
+          serviceName: name,
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: "main", image: "nginx" }] },
+          },
+          ...extra,
+        },
+      });
+    expect(kubectl(["apply", "-f", "-"], manifest(`${GROUP}/v1beta1`, { reserveOrdinals: [0] })).stderr).toBe(
+      "",
+    );
+    const ref = { apiVersion: `${GROUP}/v1beta1`, kind: "StatefulSet", metadata: { name, namespace: ns } };
+    expect((readBack(ref).spec as { reserveOrdinals?: unknown }).reserveOrdinals).toEqual([0]);
+    const r = kubectl(["replace", "-f", "-"], manifest(`${GROUP}/v1alpha1`, { replicas: 3 }));
+    expect(r.stderr).toBe("");
+    const after = readBack(ref).spec as { replicas: number; reserveOrdinals?: unknown };
+    expect(after.replicas).toBe(3);
+    expect(after.reserveOrdinals).toBeUndefined();
   });
 });

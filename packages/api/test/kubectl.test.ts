@@ -11,6 +11,22 @@ beforeAll(async () => {
   ns = await createTestNamespace("api-kubectl");
   const r = kubectl(["apply", "-n", ns, "-f", "-"], JSON.stringify(cloneSet("web")));
   if (r.status !== 0) throw new Error(r.stderr);
+  const sts = {
+    apiVersion: "apps.kruise.io/v1beta1",
+    kind: "StatefulSet",
+    metadata: { name: "db" },
+    spec: {
+      replicas: 2,
+      serviceName: "db",
+      selector: { matchLabels: { app: "db" } },
+      template: {
+        metadata: { labels: { app: "db" } },
+        spec: { containers: [{ name: "main", image: "redis:7" }] },
+      },
+    },
+  };
+  const s = kubectl(["apply", "-n", ns, "-f", "-"], JSON.stringify(sts));
+  if (s.status !== 0) throw new Error(s.stderr);
 });
 
 /** kubectl explain reads the published OpenAPI, which lags a new CRD by a moment: retry for a while. */
@@ -66,6 +82,28 @@ describe("kubectl", () => {
     expect(scaled.stderr).toBe("");
     const r = kubectl(["get", "cloneset", "web", "-n", ns, "-o", "jsonpath={.spec.replicas}"]);
     expect(r.stdout).toBe("5");
+  });
+
+  it("get asts prints OpenKruise's Advanced StatefulSet columns, -o wide adds CONTAINERS and IMAGES", () => {
+    const r = kubectl(["get", "asts", "db", "-n", ns]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n")[0]?.split(/\s+/)).toEqual([
+      "NAME",
+      "DESIRED",
+      "CURRENT",
+      "UPDATED",
+      "READY",
+      "AGE",
+    ]);
+    expect(r.stdout).toMatch(/^db\s+2\s/m);
+    const wide = kubectl(["get", "statefulsets.apps.kruise.io", "db", "-n", ns, "-o", "wide"]);
+    expect(wide.stdout.split("\n")[0]).toMatch(/AGE\s+CONTAINERS\s+IMAGES$/);
+    expect(wide.stdout).toContain("redis:7");
+  });
+
+  it("scale asts updates spec.replicas through the scale subresource", () => {
+    expect(kubectl(["scale", "asts", "db", "-n", ns, "--replicas=4"]).stderr).toBe("");
+    expect(kubectl(["get", "asts", "db", "-n", ns, "-o", "jsonpath={.spec.replicas}"]).stdout).toBe("4");
   });
 
   it("get kruise lists Kruise objects through the category", () => {

@@ -115,16 +115,20 @@ describe("CRD sources", () => {
     },
   );
 
-  it("serve v1alpha1 as the storage version for every kind, and v1beta1 for StatefulSet", () => {
+  it("store v1alpha1 for every kind but StatefulSet, which stores v1beta1 and serves v1alpha1 as its subset", () => {
     for (const source of crdSources) {
       expect(
         source.versions.filter((v) => v.storage).map((v) => v.name),
         source.kind,
-      ).toEqual(["v1alpha1"]);
+      ).toEqual([source.kind === "StatefulSet" ? "v1beta1" : "v1alpha1"]);
     }
-    expect(crdSources.find((s) => s.kind === "StatefulSet")?.versions.map((v) => v.name)).toEqual([
-      "v1alpha1",
-      "v1beta1",
-    ]);
+    const sts = crdSources.find((s) => s.kind === "StatefulSet");
+    expect(sts?.versions.map((v) => v.name)).toEqual(["v1alpha1", "v1beta1"]);
+    const alpha = sts?.versions.find((v) => v.name === "v1alpha1")?.subset;
+    expect(Object.keys(alpha?.spec.properties ?? {})).not.toContain("reserveOrdinals");
+    expect(Object.keys(alpha?.status.properties ?? {})).not.toContain("volumeClaims");
+    // Every v1alpha1 field is the v1beta1 field itself: nothing to convert but dropping.
+    for (const [name, node] of Object.entries(alpha?.spec.properties ?? {}))
+      expect(node, name).toBe(sts?.spec.properties[name]);
   });
 });

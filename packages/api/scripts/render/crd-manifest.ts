@@ -1,14 +1,14 @@
 // Renders a CrdSource as an apiextensions.k8s.io/v1 CustomResourceDefinition and its YAML file.
 import { stringify } from "yaml";
 import { object, string } from "../../src/schema/builder.ts";
-import { GROUP, type CrdSource } from "../../src/schema/crd.ts";
+import { GROUP, type CrdSource, type CrdVersion } from "../../src/schema/crd.ts";
 import { toOpenApi, type JsonSchema } from "./openapi.ts";
 
 export function crdFileName(source: CrdSource): string {
   return `${source.plural}.${GROUP}.yaml`;
 }
 
-function rootSchema(source: CrdSource): JsonSchema {
+function rootSchema(source: CrdSource, version: CrdVersion): JsonSchema {
   const root = object(
     source.description,
     {
@@ -20,8 +20,8 @@ function rootSchema(source: CrdSource): JsonSchema {
         "Kind is a string value representing the REST resource this object represents. In CamelCase.",
       ),
       metadata: object("Standard object metadata.", {}),
-      spec: source.spec,
-      status: source.status,
+      spec: version.subset?.spec ?? source.spec,
+      status: version.subset?.status ?? source.status,
     },
     {
       ...(source.specRequired ? { required: ["spec"] } : {}),
@@ -35,7 +35,6 @@ function rootSchema(source: CrdSource): JsonSchema {
 }
 
 export function crdManifest(source: CrdSource): JsonSchema {
-  const schema = rootSchema(source);
   const subresources: JsonSchema = { status: {} };
   if (source.scale) subresources.scale = { ...source.scale };
   return {
@@ -67,7 +66,7 @@ export function crdManifest(source: CrdSource): JsonSchema {
           description: c.description,
           ...(c.priority ? { priority: c.priority } : {}),
         })),
-        schema: { openAPIV3Schema: schema },
+        schema: { openAPIV3Schema: rootSchema(source, v) },
         subresources,
       })),
     },

@@ -21,8 +21,8 @@ export const CloneSetKind: Kind<CloneSet> = {
   namespaced: true,
 };
 
-/** StatefulSet apps.kruise.io/v1alpha1 (storage version). */
-export const StatefulSetKind: Kind<StatefulSet> = {
+/** StatefulSet apps.kruise.io/v1alpha1. */
+export const StatefulSetV1alpha1Kind: Kind<StatefulSet> = {
   group: "apps.kruise.io",
   version: "v1alpha1",
   kind: "StatefulSet",
@@ -30,8 +30,8 @@ export const StatefulSetKind: Kind<StatefulSet> = {
   namespaced: true,
 };
 
-/** StatefulSet apps.kruise.io/v1beta1. */
-export const StatefulSetV1beta1Kind: Kind<StatefulSet> = {
+/** StatefulSet apps.kruise.io/v1beta1 (storage version). */
+export const StatefulSetKind: Kind<StatefulSet> = {
   group: "apps.kruise.io",
   version: "v1beta1",
   kind: "StatefulSet",
@@ -105,8 +105,8 @@ export const NodeImageKind: Kind<NodeImage> = {
 /** Every Kind descriptor, one per kind and served version. */
 export const allKinds: readonly Kind[] = [
   CloneSetKind,
+  StatefulSetV1alpha1Kind,
   StatefulSetKind,
-  StatefulSetV1beta1Kind,
   SidecarSetKind,
   UnitedDeploymentKind,
   BroadcastJobKind,

@@ -15,6 +15,13 @@ export interface CrdVersion {
   readonly name: string;
   readonly served: boolean;
   readonly storage: boolean;
+  /**
+   * The schema this version serves when it is a lossy subset of the kind's full `spec`/`status` (Advanced
+   * StatefulSet v1alpha1). Conversion stays `None`: the apiserver converts by changing `apiVersion` and then prunes
+   * the result with the target version's schema, so fields this version lacks are dropped on read and on write
+   * through it, which is what OpenKruise's conversion webhook does for these kinds. Absent: the full schema.
+   */
+  readonly subset?: { readonly spec: ObjectNode; readonly status: ObjectNode };
 }
 
 /** Everything the generator needs to write one CRD, its types and its Kind descriptors. */
@@ -26,7 +33,7 @@ export interface CrdSource {
   readonly categories: readonly string[];
   readonly scope: "Namespaced" | "Cluster";
   readonly description: string;
-  /** Every version serves the same schema, so no conversion webhook is ever needed. */
+  /** Served versions; each serves the full schema or a `subset` of it, so no conversion webhook is needed. */
   readonly versions: readonly CrdVersion[];
   readonly spec: ObjectNode;
   readonly status: ObjectNode;

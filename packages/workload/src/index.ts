@@ -12,3 +12,4 @@ export * from "./ordering/index.ts";
 export * from "./scale/index.ts";
 export * from "./update/index.ts";
 export * from "./pvc/index.ts";
+export * from "./ordinal/index.ts";

@@ -164,3 +164,11 @@ export function isConflict(err: unknown): err is ConflictError {
 export function isAlreadyExists(err: unknown): err is AlreadyExistsError {
   return err instanceof AlreadyExistsError;
 }
+
+/**
+ * controller-runtime's IgnoreNotFound: returns quietly for a NotFoundError and rethrows anything else. Made for
+ * `.catch()`: `await client.delete(kind, name, ns).catch(ignoreNotFound)`, where "already gone" is the goal.
+ */
+export function ignoreNotFound(err: unknown): void {
+  if (!(err instanceof NotFoundError)) throw err;
+}

@@ -8,3 +8,4 @@ export type { RestConfig } from "./config.ts";
 export { HttpClient, createClient } from "./http-client.ts";
 export type { ClientOptions, WriteRecord } from "./http-client.ts";
 export { resourcePath } from "./paths.ts";
+export { patchStatusIfChanged } from "./patch-status.ts";

@@ -130,15 +130,21 @@ export class ControllerBuilder {
     return this;
   }
 
-  /** Finishes the declaration and registers the controller with the manager. */
-  reconcile(reconciler: Reconciler): Controller {
+  /**
+   * Finishes the declaration and registers the controller with the manager. `deps` (the controller's own
+   * dependencies: expectations, feature gates, a bus publisher …) is handed to every reconcile as its third argument,
+   * beside the per-reconcile context.
+   */
+  reconcile(reconciler: Reconciler): Controller;
+  reconcile<D>(reconciler: Reconciler<D>, deps: D): Controller;
+  reconcile<D>(reconciler: Reconciler<D>, deps?: D): Controller {
     if (!this.forKind && this.kindWatches.length === 0 && this.busWatches.length === 0) {
       throw new Error(`controller ${this.name}: call for(kind) (or watches) before reconcile()`);
     }
     const host = this.host;
     const controller = new Controller({
       name: this.name,
-      reconciler,
+      reconciler: (request, ctx) => reconciler(request, ctx, deps as D),
       workers: this.workerCount,
       client: host.clientFor(this.name),
       cache: host.cache,

@@ -5,6 +5,7 @@ import { counterIn, gaugeIn, histogramIn } from "../metrics/registry.ts";
 export interface ControllerMetrics {
   reconcileTotal: Counter<"controller" | "result">;
   reconcileErrors: Counter<"controller">;
+  terminalErrors: Counter<"controller">;
   reconcileTime: Histogram<"controller">;
   activeWorkers: Gauge<"controller">;
   maxConcurrentReconciles: Gauge<"controller">;
@@ -20,6 +21,11 @@ export function controllerMetrics(registry: Registry): ControllerMetrics {
     reconcileErrors: counterIn(registry, {
       name: "controller_runtime_reconcile_errors_total",
       help: "Total number of reconciliation errors per controller",
+      labelNames: ["controller"],
+    }),
+    terminalErrors: counterIn(registry, {
+      name: "controller_runtime_terminal_reconcile_errors_total",
+      help: "Total number of terminal reconciliation errors per controller",
       labelNames: ["controller"],
     }),
     reconcileTime: histogramIn(registry, {

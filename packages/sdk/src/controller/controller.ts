@@ -10,11 +10,13 @@ import type { Priority, WorkQueueOptions } from "../queue/work-queue.ts";
 import { WorkQueue } from "../queue/work-queue.ts";
 import type { ControllerMetrics } from "./controller-metrics.ts";
 import { controllerMetrics } from "./controller-metrics.ts";
+import { isTerminalError } from "./terminal-error.ts";
 import type { Reconciler, Recorder, Request } from "./types.ts";
 
 /** What a Controller needs from its manager. */
 export interface ControllerDeps {
   name: string;
+  /** Called with the per-reconcile context; the builder binds the controller's own deps. */
   reconciler: Reconciler;
   workers: number;
   client: Client;
@@ -113,14 +115,18 @@ export class Controller {
     const started = performance.now();
     this.metrics.activeWorkers.inc(labels);
     try {
-      const result = await this.deps.reconciler(request, {
-        log,
-        client: this.deps.client,
-        cache: this.deps.cache,
-        recorder: this.deps.recorder,
-        clock: this.deps.clock,
-        signal: this.abort.signal,
-      });
+      const result = await this.deps.reconciler(
+        request,
+        {
+          log,
+          client: this.deps.client,
+          cache: this.deps.cache,
+          recorder: this.deps.recorder,
+          clock: this.deps.clock,
+          signal: this.abort.signal,
+        },
+        undefined,
+      );
       if (result?.requeueAfter !== undefined && result.requeueAfter > 0) {
         this.queue.forget(key);
         this.queue.addAfter(key, result.requeueAfter);
@@ -133,6 +139,15 @@ export class Controller {
         this.metrics.reconcileTotal.inc({ ...labels, result: "success" });
       }
     } catch (err) {
+      if (isTerminalError(err)) {
+        // A retry cannot fix it: report once, keep the key out of backoff; its next change brings it back.
+        this.queue.forget(key);
+        this.metrics.reconcileErrors.inc(labels);
+        this.metrics.terminalErrors.inc(labels);
+        this.metrics.reconcileTotal.inc({ ...labels, result: "error" });
+        log.error({ err }, "reconcile failed with a terminal error; not retrying");
+        return;
+      }
       // A failed reconcile is retried with backoff; it must never take the process (or other keys) down.
       this.queue.addRateLimited(key);
       this.metrics.reconcileErrors.inc(labels);

@@ -4,3 +4,5 @@ export { ControllerBuilder } from "./builder.ts";
 export type { ControllerHost } from "./builder.ts";
 export * from "./predicates.ts";
 export type * from "./types.ts";
+export { TerminalError, isTerminalError } from "./terminal-error.ts";
+export { Requeue } from "./requeue.ts";

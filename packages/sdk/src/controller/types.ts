@@ -38,10 +38,17 @@ export interface ReconcileContext {
   signal: AbortSignal;
 }
 
-/** The reconcile function: read the whole state for the key, make the world match, return. */
-export type Reconciler = (
+/**
+ * The reconcile function: read the whole state for the key, make the world match, return. It gets the
+ * per-reconcile context (logger with controller, namespace, name and reconcileID; abort signal; client, cache,
+ * recorder, clock) and the controller's own dependencies, given once to the builder's `reconcile(fn, deps)`.
+ *
+ * Throw to retry with backoff; throw a TerminalError to report without retrying.
+ */
+export type Reconciler<D = undefined> = (
   request: Request,
   ctx: ReconcileContext,
+  deps: D,
 ) => Promise<ReconcileResult | void> | ReconcileResult | void;
 
 /** One informer event, as predicates see it. */

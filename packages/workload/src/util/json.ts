@@ -4,31 +4,8 @@
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/**
- * JSON with object keys sorted at every level, so the same content always gives the same bytes (Go's
- * encoding/json sorts map keys too). `undefined` members are dropped, as JSON.stringify would.
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = sortKeys(member);
-    }
-    return out;
-  }
-  return value;
-}
-
-/** Structural equality of two JSON-like values; `undefined` members count as absent. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
+// One implementation of canonical JSON and structural equality, in the SDK (patchStatusIfChanged uses it).
+export { canonicalJson, jsonEqual } from "@kruise/sdk";
 
 /** A deep copy, so decisions never mutate objects handed out by an informer cache. */
 export function cloneJson<T>(value: T): T {

@@ -13,3 +13,4 @@ export * from "./scale/index.ts";
 export * from "./update/index.ts";
 export * from "./pvc/index.ts";
 export * from "./ordinal/index.ts";
+export * from "./daemon/index.ts";

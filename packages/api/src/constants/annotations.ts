@@ -50,3 +50,5 @@ export const CONTAINER_LAUNCH_PRIORITY_ANNOTATION = "apps.kruise.io/container-la
 /** Pods: set once ordered container launch finished. */
 export const CONTAINER_LAUNCH_PRIORITY_COMPLETED_ANNOTATION =
   "apps.kruise.io/container-launch-priority-completed";
+/** DaemonSet: the template generation Kubernetes' DaemonSet records; pods get it as `pod-template-generation`. */
+export const DEPRECATED_TEMPLATE_GENERATION_ANNOTATION = "deprecated.daemonset.template.generation";

@@ -37,3 +37,5 @@ export const FAKE_NODEIMAGE_LABEL = "apps.kruise.io/fake-nodeimage";
 export const DELETE_PROTECTION_LABEL = "policy.kruise.io/delete-protection";
 /** Pods: labels with this prefix make the pod count as unavailable. */
 export const POD_UNAVAILABLE_LABEL_PREFIX = "unavailable-pod.kruise.io/";
+/** DaemonSet pods: the DaemonSet's template generation (Kubernetes' `pod-template-generation`). */
+export const POD_TEMPLATE_GENERATION_LABEL = "pod-template-generation";

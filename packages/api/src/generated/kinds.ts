@@ -66,10 +66,19 @@ export const BroadcastJobKind: Kind<BroadcastJob> = {
   namespaced: true,
 };
 
-/** DaemonSet apps.kruise.io/v1alpha1 (storage version). */
-export const DaemonSetKind: Kind<DaemonSet> = {
+/** DaemonSet apps.kruise.io/v1alpha1. */
+export const DaemonSetV1alpha1Kind: Kind<DaemonSet> = {
   group: "apps.kruise.io",
   version: "v1alpha1",
+  kind: "DaemonSet",
+  plural: "daemonsets",
+  namespaced: true,
+};
+
+/** DaemonSet apps.kruise.io/v1beta1 (storage version). */
+export const DaemonSetKind: Kind<DaemonSet> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
   kind: "DaemonSet",
   plural: "daemonsets",
   namespaced: true,
@@ -110,6 +119,7 @@ export const allKinds: readonly Kind[] = [
   SidecarSetKind,
   UnitedDeploymentKind,
   BroadcastJobKind,
+  DaemonSetV1alpha1Kind,
   DaemonSetKind,
   AdvancedCronJobKind,
   ImagePullJobKind,

@@ -70,7 +70,7 @@ export interface BroadcastJob {
  * Advanced DaemonSet: one pod per node, with partitions, node selectors for the rollout, in-place update and surge.
  */
 export interface DaemonSet {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "DaemonSet";
   metadata?: ObjectMeta;
   spec?: DaemonSetSpec;
@@ -1457,7 +1457,11 @@ export interface DaemonSetSpec {
    */
   revisionHistoryLimit?: number;
   /**
-   * Hooks for the DaemonSet's pods. Only preDelete is supported.
+   * How pods are created on nodes that need one (v1beta1; v1alpha1 uses the annotation daemonset.kruise.io/progressive-create-pod).
+   */
+  scaleStrategy?: DaemonSetScaleStrategy;
+  /**
+   * Hooks for the DaemonSet's pods. Only preDelete is supported (preNormal is accepted and ignored).
    */
   lifecycle?: Lifecycle;
 }
@@ -1481,7 +1485,7 @@ export interface DaemonSetUpdateStrategy {
  */
 export interface RollingUpdateDaemonSet {
   /**
-   * Standard (default) recreates pods like the built-in DaemonSet; InPlaceIfPossible updates images in place when only images changed. Surging is a deprecated alias of Standard.
+   * Standard (default) recreates pods like the built-in DaemonSet; InPlaceIfPossible updates images in place when only images changed. Surging (deprecated) means Standard with maxSurge 1 and maxUnavailable 0 unless they are set.
    */
   rollingUpdateType?: "Standard" | "InPlaceIfPossible" | "Surging";
   /**
@@ -1493,17 +1497,27 @@ export interface RollingUpdateDaemonSet {
    */
   maxSurge?: number | string;
   /**
-   * Only pods on nodes matching this node label query are updated.
+   * Only pods on nodes matching this node label query are updated; the others keep their revision.
    */
   selector?: LabelSelector;
   /**
-   * Number of pods kept at the old revision. Defaults to 0.
+   * Number of nodes whose pods are kept at the old revision; the nodes updated first are picked by node name, descending. Defaults to 0.
    */
   partition?: number;
   /**
-   * Stop the rolling update. Defaults to false.
+   * Stop the rolling update (pods are still created on new nodes). Defaults to false.
    */
   paused?: boolean;
+}
+
+/**
+ * How pods are created on nodes that need one (v1beta1; v1alpha1 uses the annotation daemonset.kruise.io/progressive-create-pod).
+ */
+export interface DaemonSetScaleStrategy {
+  /**
+   * While a partition is set, create pods only on as many new nodes as the partition allows, instead of on every node that needs one. Defaults to false.
+   */
+  partitionedScaling?: boolean;
 }
 
 /**
@@ -1551,9 +1565,13 @@ export interface DaemonSetStatus {
    */
   conditions?: DaemonSetCondition[];
   /**
-   * The controller-revision-hash of the newest revision.
+   * The controller-revision-hash of the newest revision (v1alpha1 name; same value as updateRevision).
    */
   daemonSetHash?: string;
+  /**
+   * The controller-revision-hash of the newest revision (v1beta1 name; same value as daemonSetHash).
+   */
+  updateRevision?: string;
 }
 
 /**

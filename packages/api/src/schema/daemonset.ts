@@ -1,6 +1,6 @@
-import { bool, enumOf, int32, int64, object, string } from "./builder.ts";
+import { bool, enumOf, int32, int64, object, string, type CelRule } from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { labelSelector, podSelector } from "./shared/label-selector.ts";
@@ -13,6 +13,18 @@ export const ROLLING_UPDATE_TYPES = ["Standard", "InPlaceIfPossible", "Surging"]
 
 const zeroOrUnset = (expr: string, field: string): string =>
   `(!has(${expr}.${field}) || (${isIntOrPercent(`${expr}.${field}`)} && ${isZero(`${expr}.${field}`)}))`;
+const nonZero = (expr: string, field: string): string => `!${zeroOrUnset(expr, field)}`;
+const isType = (type: string): string =>
+  `(has(self.rollingUpdateType) && self.rollingUpdateType == '${type}')`;
+
+/** OpenKruise's IsNotMoreThan100Percent: a percentage above 100% is rejected (numbers are not bounded). */
+function atMost100Percent(field: string): CelRule {
+  return {
+    rule: `!has(self.${field}) || type(self.${field}) == int || !self.${field}.matches('^[0-9]+%$') || int(string(self.${field}).replace('%', '')) <= 100`,
+    message: `${field} must not be greater than 100%`,
+    fieldPath: `.${field}`,
+  };
+}
 
 export const daemonSetSpec = object(
   "The desired state of the Advanced DaemonSet.",
@@ -32,7 +44,7 @@ export const daemonSetSpec = object(
           {
             rollingUpdateType: enumOf(
               "Standard (default) recreates pods like the built-in DaemonSet; InPlaceIfPossible updates images in place when only " +
-                "images changed. Surging is a deprecated alias of Standard.",
+                "images changed. Surging (deprecated) means Standard with maxSurge 1 and maxUnavailable 0 unless they are set.",
               ROLLING_UPDATE_TYPES,
               { default: "Standard" },
             ),
@@ -44,12 +56,17 @@ export const daemonSetSpec = object(
               "The most nodes that may run an updated pod beside the old one during the update: a number or a percentage. " +
                 "Defaults to 0. Not with InPlaceIfPossible.",
             ),
-            selector: labelSelector("Only pods on nodes matching this node label query are updated."),
-            partition: int32("Number of pods kept at the old revision. Defaults to 0.", {
-              default: 0,
-              minimum: 0,
-            }),
-            paused: bool("Stop the rolling update. Defaults to false."),
+            selector: labelSelector(
+              "Only pods on nodes matching this node label query are updated; the others keep their revision.",
+            ),
+            partition: int32(
+              "Number of nodes whose pods are kept at the old revision; the nodes updated first are picked by node name, descending. Defaults to 0.",
+              {
+                default: 0,
+                minimum: 0,
+              },
+            ),
+            paused: bool("Stop the rolling update (pods are still created on new nodes). Defaults to false."),
           },
           {
             default: { maxUnavailable: 1, maxSurge: 0 },
@@ -62,10 +79,23 @@ export const daemonSetSpec = object(
                 fieldPath: ".maxUnavailable",
               },
               {
-                rule: `!(has(self.rollingUpdateType) && self.rollingUpdateType == 'InPlaceIfPossible') || ${zeroOrUnset("self", "maxSurge")}`,
+                rule: `!(${nonZero("self", "maxUnavailable")} && ${nonZero("self", "maxSurge")})`,
+                message:
+                  "maxSurge may not be set when maxUnavailable is non-zero: exactly one of them is non-zero",
+                fieldPath: ".maxSurge",
+              },
+              {
+                rule: `!${isType("InPlaceIfPossible")} || ${zeroOrUnset("self", "maxSurge")}`,
                 message: "maxSurge must be 0 with rollingUpdateType InPlaceIfPossible",
                 fieldPath: ".maxSurge",
               },
+              {
+                rule: `!${isType("Surging")} || ${zeroOrUnset("self", "maxUnavailable")}`,
+                message: "maxUnavailable must be 0 with rollingUpdateType Surging",
+                fieldPath: ".maxUnavailable",
+              },
+              atMost100Percent("maxUnavailable"),
+              atMost100Percent("maxSurge"),
             ],
           },
         ),
@@ -82,8 +112,20 @@ export const daemonSetSpec = object(
       default: 10,
       minimum: 0,
     }),
+    scaleStrategy: object(
+      "How pods are created on nodes that need one (v1beta1; v1alpha1 uses the annotation daemonset.kruise.io/progressive-create-pod).",
+      {
+        partitionedScaling: bool(
+          "While a partition is set, create pods only on as many new nodes as the partition allows, instead of on every node " +
+            "that needs one. Defaults to false.",
+        ),
+      },
+      { tsName: "DaemonSetScaleStrategy" },
+    ),
     lifecycle: {
-      ...lifecycle("Hooks for the DaemonSet's pods. Only preDelete is supported."),
+      ...lifecycle(
+        "Hooks for the DaemonSet's pods. Only preDelete is supported (preNormal is accepted and ignored).",
+      ),
       rules: [
         {
           rule: "!has(self.inPlaceUpdate)",
@@ -115,7 +157,12 @@ export const daemonSetStatus = object(
     conditions: conditionList("DaemonSetCondition", "Latest observations of the DaemonSet's state.", {
       lastTransitionTime: "Last time the condition changed status.",
     }),
-    daemonSetHash: string("The controller-revision-hash of the newest revision."),
+    daemonSetHash: string(
+      "The controller-revision-hash of the newest revision (v1alpha1 name; same value as updateRevision).",
+    ),
+    updateRevision: string(
+      "The controller-revision-hash of the newest revision (v1beta1 name; same value as daemonSetHash).",
+    ),
   },
   { tsName: "DaemonSetStatus" },
 );
@@ -129,7 +176,13 @@ export const daemonSet: CrdSource = {
   scope: "Namespaced",
   description:
     "Advanced DaemonSet: one pod per node, with partitions, node selectors for the rollout, in-place update and surge.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise 1.9 stores v1beta1 and serves both. Here both versions carry one schema: v1beta1's fields plus the
+  // v1alpha1-only ones (rollingUpdateType Surging, status.daemonSetHash), so conversion is None and loses nothing.
+  // What OpenKruise's webhook would translate, the controller reads in either form (api README).
+  versions: [
+    { name: "v1alpha1", served: true, storage: false },
+    { name: "v1beta1", served: true, storage: true },
+  ],
   spec: daemonSetSpec,
   status: daemonSetStatus,
   printerColumns: [

@@ -14,3 +14,4 @@ export * from "./recorder/index.ts";
 export * from "./rbac/index.ts";
 export * from "./eventbus/index.ts";
 export * from "./manager/index.ts";
+export * from "./webhook/index.ts";

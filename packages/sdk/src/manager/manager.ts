@@ -18,6 +18,8 @@ import { startLeaderElection } from "../leader/index.ts";
 import type { LeaderElection } from "../leader/index.ts";
 import type { EventBus } from "../eventbus/index.ts";
 import type { EventRecorder } from "../recorder/index.ts";
+import { WebhookServer } from "../webhook/webhook-server.ts";
+import type { WebhookServerOptions } from "../webhook/webhook-server.ts";
 import { createEventBus, createRecorder } from "./comms.ts";
 import type { Check, Endpoint } from "./http-server.ts";
 import { checkRoute, parseBindAddress, serveEndpoints } from "./http-server.ts";
@@ -87,6 +89,7 @@ export class Manager {
   private readonly stopController = new AbortController();
   private readonly cacheAbort = new AbortController();
   private bus: EventBus | undefined;
+  private webhook: WebhookServer | undefined;
   private endpoints: Endpoint[] = [];
   private leader: LeaderElection | undefined;
   private running: Promise<void> | undefined;
@@ -150,6 +153,27 @@ export class Manager {
     this.readyChecks.set(name, check);
   }
 
+  /**
+   * The process's admission and conversion webhook server (one per manager; a second call returns the first). It
+   * starts before leader election, because every replica serves admission, and drains first on shutdown. Its
+   * certificate Secret and webhook configurations are written with an ungated client for the same reason: any
+   * replica may heal them. /readyz includes "webhook".
+   */
+  webhookServer(options: Omit<WebhookServerOptions, "client" | "log" | "registry" | "clock">): WebhookServer {
+    if (!this.webhook) {
+      const webhook = new WebhookServer({
+        ...options,
+        client: this.client.ungated(),
+        log: this.log,
+        registry: this.registry,
+        clock: this.clock,
+      });
+      this.webhook = webhook;
+      this.readyChecks.set("webhook", () => webhook.ready());
+    }
+    return this.webhook;
+  }
+
   /** A Kubernetes Events recorder for a component (each controller gets its own). */
   recorderFor(component: string): Recorder {
     let recorder = this.recorders.get(component);
@@ -198,6 +222,7 @@ export class Manager {
     let leadershipLost: Error | undefined;
     try {
       await this.serve();
+      await this.webhook?.start();
       this.cache.start(this.cacheAbort.signal);
       const leadership = new AbortController();
       if (this.options.leaderElection) {
@@ -244,6 +269,7 @@ export class Manager {
 
   private async shutdown(): Promise<void> {
     const deadline = this.options.shutdownTimeoutMs ?? 30_000;
+    await this.webhook?.stop();
     this.log.info({ deadlineMs: deadline }, "shutting down: waiting for in-flight reconciles");
     const results = await Promise.all(this.controllers.map((c) => c.shutdown(deadline)));
     if (results.some((ok) => !ok)) this.log.warn("some reconciles did not finish before the deadline");

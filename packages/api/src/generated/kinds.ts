@@ -48,6 +48,15 @@ export const SidecarSetKind: Kind<SidecarSet> = {
   namespaced: false,
 };
 
+/** SidecarSet apps.kruise.io/v1beta1. */
+export const SidecarSetV1beta1Kind: Kind<SidecarSet> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
+  kind: "SidecarSet",
+  plural: "sidecarsets",
+  namespaced: false,
+};
+
 /** UnitedDeployment apps.kruise.io/v1alpha1 (storage version). */
 export const UnitedDeploymentKind: Kind<UnitedDeployment> = {
   group: "apps.kruise.io",
@@ -117,6 +126,7 @@ export const allKinds: readonly Kind[] = [
   StatefulSetV1alpha1Kind,
   StatefulSetKind,
   SidecarSetKind,
+  SidecarSetV1beta1Kind,
   UnitedDeploymentKind,
   BroadcastJobKind,
   DaemonSetV1alpha1Kind,

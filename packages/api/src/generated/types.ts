@@ -37,7 +37,7 @@ export interface StatefulSet {
  * SidecarSet injects sidecar containers into matching pods at creation and upgrades their images in place.
  */
 export interface SidecarSet {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "SidecarSet";
   metadata?: ObjectMeta;
   spec?: SidecarSetSpec;
@@ -677,13 +677,17 @@ export interface SidecarSetSpec {
    */
   selector: LabelSelector;
   /**
-   * Only inject into pods of this namespace. Unset means every namespace.
+   * Only inject into pods of this namespace. Unset means every namespace. v1alpha1's field, kept on v1beta1 (see the SidecarSet README); namespaceSelector is the v1beta1 way.
    */
   namespace?: string;
   /**
    * Only inject into pods of namespaces matching these labels. Unset means every namespace.
    */
   namespaceSelector?: LabelSelector;
+  /**
+   * A user-chosen version of this SidecarSet, copied to its revisions' apps.kruise.io/sidecarset-custom-version label, so injectionStrategy.revision.customVersion can pick it. On v1alpha1 objects the label of that name on the SidecarSet works too.
+   */
+  customVersion?: string;
   /**
    * Init containers injected into new pods (never upgraded in running pods).
    */
@@ -926,6 +930,36 @@ export interface SidecarSetStatus {
    * Count of hash collisions when naming ControllerRevisions.
    */
   collisionCount?: number;
+  /**
+   * Observations of the SidecarSet's state, e.g. Conflict when another SidecarSet injects a container of the same name into the same pods.
+   */
+  conditions?: SidecarSetCondition[];
+}
+
+/**
+ * An observation of one aspect of the object's state.
+ */
+export interface SidecarSetCondition {
+  /**
+   * Type of the condition.
+   */
+  type: string;
+  /**
+   * Status of the condition.
+   */
+  status: "True" | "False" | "Unknown";
+  /**
+   * Last time the condition changed status.
+   */
+  lastTransitionTime?: string;
+  /**
+   * Machine-readable reason for the last transition.
+   */
+  reason?: string;
+  /**
+   * Human-readable details about the last transition.
+   */
+  message?: string;
 }
 
 /**

@@ -11,7 +11,8 @@ import {
   type ObjectNode,
 } from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
+import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { labelSelector } from "./shared/label-selector.ts";
 import { updatePriorityStrategy, updateScatterStrategy } from "./shared/update-order.ts";
@@ -86,9 +87,14 @@ export const sidecarSetSpec = object(
         },
       ],
     },
-    namespace: string("Only inject into pods of this namespace. Unset means every namespace."),
+    namespace: string(
+      "Only inject into pods of this namespace. Unset means every namespace. v1alpha1's field, kept on v1beta1 (see the SidecarSet README); namespaceSelector is the v1beta1 way.",
+    ),
     namespaceSelector: labelSelector(
       "Only inject into pods of namespaces matching these labels. Unset means every namespace.",
+    ),
+    customVersion: string(
+      "A user-chosen version of this SidecarSet, copied to its revisions' apps.kruise.io/sidecarset-custom-version label, so injectionStrategy.revision.customVersion can pick it. On v1alpha1 objects the label of that name on the SidecarSet works too.",
     ),
     initContainers: array(
       "Init containers injected into new pods (never upgraded in running pods).",
@@ -221,6 +227,11 @@ export const sidecarSetStatus = object(
     updatedReadyPods: int32("Matched pods running the latest sidecars and ready."),
     latestRevision: string("Name of the newest ControllerRevision of the SidecarSet."),
     collisionCount: int32("Count of hash collisions when naming ControllerRevisions."),
+    conditions: conditionList(
+      "SidecarSetCondition",
+      "Observations of the SidecarSet's state, e.g. Conflict when another SidecarSet injects a container of the same name into the same pods.",
+      { lastTransitionTime: "Last time the condition changed status." },
+    ),
   },
   { tsName: "SidecarSetStatus" },
 );
@@ -234,7 +245,12 @@ export const sidecarSet: CrdSource = {
   scope: "Cluster",
   description:
     "SidecarSet injects sidecar containers into matching pods at creation and upgrades their images in place.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise 1.9 serves v1alpha1 and v1beta1. Both carry the same schema (v1alpha1's `namespace` plus v1beta1's
+  // `customVersion`), so no conversion webhook is needed and `kubectl apply` never waits for one.
+  versions: [
+    { name: "v1alpha1", served: true, storage: true },
+    { name: "v1beta1", served: true, storage: false },
+  ],
   spec: sidecarSetSpec,
   status: sidecarSetStatus,
   printerColumns: [

@@ -41,6 +41,8 @@ export class WebhookConfigurationPublisher<S extends MutatingWebhookSpec | Valid
   private chain: Promise<void> = Promise.resolve();
   private lastBundle: string | undefined;
   private active = false;
+  /** Nothing is written before the first set(): an app whose webhooks come from a cache must not publish an empty list. */
+  private declared = false;
 
   private readonly client: Client;
   private readonly kind: Kind<AnyConfiguration>;
@@ -101,10 +103,12 @@ export class WebhookConfigurationPublisher<S extends MutatingWebhookSpec | Valid
 
   /**
    * Replaces the declared webhooks. Written to the API server once the webhook server is serving (at once if it
-   * already is); resolves when that write (or the read that found nothing to write) is done.
+   * already is); resolves when that write (or the read that found nothing to write) is done. Until the first call
+   * the configuration is left as it is on the server.
    */
   set(webhooks: readonly S[]): Promise<void> {
     this.webhooks = webhooks;
+    this.declared = true;
     return this.active && this.lastBundle !== undefined ? this.publish(this.lastBundle) : Promise.resolve();
   }
 
@@ -116,6 +120,7 @@ export class WebhookConfigurationPublisher<S extends MutatingWebhookSpec | Valid
   /** Writes the configuration with `caBundle` if it differs from what is stored. Publishes run one at a time. */
   publish(caBundle: string): Promise<void> {
     this.lastBundle = caBundle;
+    if (!this.declared) return Promise.resolve();
     const run = this.chain.then(() => this.write(caBundle));
     this.chain = run.catch(() => undefined);
     return run;

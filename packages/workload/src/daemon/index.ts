@@ -5,3 +5,4 @@ export * from "./placement-plan.ts";
 export * from "./rollout-plan.ts";
 export * from "./status-counts.ts";
 export * from "./failed-pod-backoff.ts";
+export * from "./node-fit.ts";

@@ -49,7 +49,7 @@ const LEASE_DURATION_SECONDS = 40;
  * graceful deletion, faults). Faults come from annotations (any process) or from the methods here.
  */
 export class SimKubelet {
-  readonly nodes: readonly SimNode[];
+  readonly #nodeList: SimNode[];
   readonly #client: KubeHttpClient;
   readonly #options: KubeletOptions;
   readonly #log: (line: string) => void;
@@ -75,7 +75,7 @@ export class SimKubelet {
     log: (line: string) => void,
   ) {
     this.#client = client;
-    this.nodes = nodes;
+    this.#nodeList = [...nodes];
     this.#options = { ...options };
     this.#log = log;
     this.#nodesByName = new Map(nodes.map((node) => [node.name, node]));
@@ -112,6 +112,11 @@ export class SimKubelet {
         onError: (error) => this.#log(`node watch: ${messageOf(error)} (retrying)`),
       },
     );
+  }
+
+  /** Every simulated node, those added after start included. */
+  get nodes(): readonly SimNode[] {
+    return this.#nodeList;
   }
 
   get nodeNames(): string[] {
@@ -159,6 +164,23 @@ export class SimKubelet {
   /** Step-by-step mode from this process: hold a pod (true) or let it proceed (false). */
   hold(namespace: string, name: string, held: boolean): void {
     this.setPodFaults(namespace, name, { hold: held });
+  }
+
+  /**
+   * Adds a simulated node while the kubelet runs (a node joining the cluster): registers the Node, creates its
+   * Lease, and from then on runs its pods like any other. The zone label is `zone`; the name must be new.
+   */
+  async addNode(name: string, zone: string): Promise<SimNode> {
+    if (this.#nodesByName.has(name)) throw new Error(`testenv: simulated node ${name} already exists`);
+    const i = this.#nodeList.length;
+    const node: SimNode = { name, zone, hostIP: `172.19.${Math.floor(i / 250)}.${(i % 250) + 1}` };
+    this.#nodeList.push(node);
+    this.#nodesByName.set(name, node);
+    // The node watch is running: the Node's status and taints are brought in line by the queue, one writer per node.
+    this.#nodeObjects.set(name, await this.#client.create<Node>("/api/v1/nodes", nodeObject(node)));
+    this.#queue.add(NODE_PREFIX + name);
+    await this.#renewLease(node);
+    return node;
   }
 
   /** Makes a node Ready or NotReady from this process; `undefined` returns control to its annotation. */

@@ -1,4 +1,5 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { clusterRole, type NamedClusterRole } from "@kruise/sdk";
 
 /**
  * Everything the Advanced DaemonSet controller may touch (the chart renders its ClusterRole from this): it reads
@@ -23,3 +24,11 @@ export const DAEMONSET_RBAC_RULES: readonly PolicyRule[] = [
   { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
   { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
 ];
+
+/** The ClusterRole the chart and the crash test bind the controller's ServiceAccount to. */
+export function daemonSetControllerClusterRole(name = "kruise-daemonset-controller"): NamedClusterRole {
+  return clusterRole(name, DAEMONSET_RBAC_RULES, {
+    "app.kubernetes.io/name": "kruise",
+    "app.kubernetes.io/component": "daemonset-controller",
+  });
+}

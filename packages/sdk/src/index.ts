@@ -1,4 +1,6 @@
 // @kruise/sdk: a reconcile runtime modelled on controller-runtime and kube-rs. It knows nothing about Kruise kinds.
+import "./node-version.ts";
+export { MINIMUM_NODE, unsupportedNodeReason } from "./node-version.ts";
 export * from "./kind.ts";
 export * from "./kinds/index.ts";
 export * from "./meta/index.ts";

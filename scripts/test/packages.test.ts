@@ -201,7 +201,8 @@ describe("releases", () => {
   it("changeset version bumps the packages and their internal dependents (scratch copy)", async () => {
     const copy = join(scratch, "changeset");
     cpSync(join(root, ".changeset"), join(copy, ".changeset"), { recursive: true });
-    cpSync(join(root, "package.json"), join(copy, "package.json"));
+    // The lockfile tells changesets (manypkg) which workspace tool this is.
+    for (const file of ["package.json", "package-lock.json"]) cpSync(join(root, file), join(copy, file));
     for (const group of ["packages", "apps"])
       for (const dir of readdirSync(join(root, group)))
         cpSync(join(root, group, dir, "package.json"), join(copy, group, dir, "package.json"));

@@ -1,0 +1,162 @@
+// One level-triggered reconcile of a SidecarSet: revision, conflict condition, in-place upgrades, the
+// SidecarSetUpgradable condition of pods that cannot be upgraded, status. Converged: no write.
+import type { Pod } from "kubernetes-types/core/v1.js";
+import {
+  SIDECARSET_UPGRADABLE,
+  SidecarSetKind,
+  type SidecarSet,
+  type SidecarSetCondition,
+} from "@kruise/api";
+import {
+  NamespaceKind,
+  PodKind,
+  formatKubeTime,
+  isNotFound,
+  patchStatusIfChanged,
+  type BusEvent,
+  type ReadOnly,
+  type Reconciler,
+} from "@kruise/sdk";
+import { createRevisionAvoidingCollisions, nextRevisionNumber, equalRevisionData } from "@kruise/workload";
+import { changedEvent, upgradedEvent } from "./events.ts";
+import { sidecarSetHash, sidecarSetHashWithoutImage } from "./injection/hash.ts";
+import { isActivePod, sidecarSetSelectsPod } from "./injection/matching.ts";
+import { injectedSidecarSets } from "./injection/pod-annotations.ts";
+import { desiredRevision, revisionsOf } from "./revisions.ts";
+import { findConflict } from "./upgrade/conflicts.ts";
+import { coldSidecars, upgradePatch } from "./upgrade/pod-upgrade.ts";
+import { computeStatus } from "./upgrade/status.ts";
+import { planUpgrade } from "./upgrade/upgrade-plan.ts";
+import type { SidecarSetHashes } from "./upgrade/pod-state.ts";
+
+export interface SidecarSetDeps {
+  /** Where revisions live (the controller's namespace). */
+  namespace: string;
+  publish(e: BusEvent): void;
+}
+
+const CONFLICT = "Conflict";
+
+/** Pods the SidecarSet has injected and still selects (OpenKruise's matched pods). */
+export function matchedPods(
+  ss: ReadOnly<SidecarSet>,
+  pods: readonly ReadOnly<Pod>[],
+  namespaceLabels: (ns: string) => Readonly<Record<string, string>> | undefined,
+): ReadOnly<Pod>[] {
+  const name = ss.metadata?.name ?? "";
+  const sidecars = (ss.spec?.containers ?? []).map((c) => c.name);
+  return pods.filter((p) => {
+    if (!isActivePod(p) || !injectedSidecarSets(p).includes(name)) return false;
+    if (!sidecarSetSelectsPod(ss, p, namespaceLabels(p.metadata?.namespace ?? ""))) return false;
+    const names = new Set((p.spec?.containers ?? []).map((c) => c.name));
+    return sidecars.every((s) => names.has(s) || (names.has(`${s}-1`) && names.has(`${s}-2`)));
+  });
+}
+
+export const reconcileSidecarSet: Reconciler<SidecarSetDeps> = async ({ name }, ctx, deps) => {
+  const { cache, client, recorder, log, clock } = ctx;
+  const ss = cache.get(SidecarSetKind, undefined, name);
+  if (!ss) return;
+  const hashes: SidecarSetHashes = { hash: sidecarSetHash(ss), withoutImage: sidecarSetHashWithoutImage(ss) };
+  const now = formatKubeTime(clock.now());
+
+  // Revision of the current spec.
+  const revisions = revisionsOf(cache, deps.namespace, name);
+  let collisionCount = ss.status?.collisionCount ?? 0;
+  let desired = desiredRevision(ss, deps.namespace, nextRevisionNumber(revisions as never));
+  let latest = revisions.find((r) => equalRevisionData(r as never, desired));
+  if (!latest) {
+    const made = await createRevisionAvoidingCollisions(
+      client,
+      (c) =>
+        desiredRevision(
+          { ...ss, status: { ...ss.status, collisionCount: c } },
+          deps.namespace,
+          desired.revision,
+        ),
+      collisionCount,
+    );
+    latest = made.revision;
+    collisionCount = made.collisionCount;
+    desired = made.revision;
+    deps.publish(changedEvent(name, ss.metadata?.uid ?? "", hashes.hash, made.revision.metadata?.name ?? ""));
+  }
+
+  // Conflict with an older SidecarSet: a condition and an Event, only when it changes.
+  const conflict = findConflict(ss, cache.list(SidecarSetKind));
+  const previous = ss.status?.conditions?.find((c) => c.type === CONFLICT);
+  let conditions = (ss.status?.conditions ?? []).filter((c) => c.type !== CONFLICT) as SidecarSetCondition[];
+  if (conflict) {
+    const same = previous?.status === "True" && previous.message === conflict;
+    conditions = [
+      ...conditions,
+      same
+        ? previous
+        : {
+            type: CONFLICT,
+            status: "True",
+            reason: "ContainerNameConflict",
+            message: conflict,
+            lastTransitionTime: now,
+          },
+    ];
+    if (!same) recorder.event(ss as never, "Warning", "SidecarSetConflict", conflict);
+  }
+
+  const nsLabels = (ns: string): Readonly<Record<string, string>> | undefined =>
+    cache.get(NamespaceKind, undefined, ns)?.metadata?.labels;
+  const pods = matchedPods(ss, cache.list(PodKind), nsLabels);
+  const cold = coldSidecars(ss);
+  const plan = planUpgrade(ss, pods, hashes, cold);
+
+  for (const pod of plan.upgrade) {
+    const ns = pod.metadata?.namespace ?? "";
+    const podName = pod.metadata?.name ?? "";
+    try {
+      await client.patch(PodKind, podName, ns, "strategic", upgradePatch(pod, ss, hashes, now));
+      deps.publish(upgradedEvent(name, ns, podName, pod.metadata?.uid ?? "", hashes.hash));
+      log.info({ pod: `${ns}/${podName}` }, "sidecars upgraded in place");
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  // Pods that need more than new images are marked, once.
+  const marked: string[] = [];
+  for (const pod of plan.notUpgradable) {
+    const c = pod.status?.conditions?.find((x) => x.type === SIDECARSET_UPGRADABLE);
+    if (c?.status === "False") continue;
+    try {
+      await client.patchStatus(PodKind, pod.metadata?.name ?? "", pod.metadata?.namespace, "strategic", {
+        status: {
+          conditions: [
+            {
+              type: SIDECARSET_UPGRADABLE,
+              status: "False",
+              reason: "UpdateImmutableField",
+              message: `SidecarSet ${name} changed more than container images; the pod gets the new sidecars when it is recreated`,
+              lastTransitionTime: now,
+            },
+          ],
+        },
+      });
+      marked.push(`${pod.metadata?.namespace}/${pod.metadata?.name}`);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  if (marked.length > 0)
+    recorder.event(
+      ss as never,
+      "Normal",
+      "NotUpgradablePods",
+      `pods ${marked.join(", ")} cannot be upgraded in place: the SidecarSet changed more than images`,
+    );
+
+  const status = computeStatus(ss, pods, hashes, cold, {
+    latestRevision: latest.metadata?.name ?? "",
+    collisionCount,
+    conditions,
+  });
+  await patchStatusIfChanged(client, SidecarSetKind, ss, status);
+};

@@ -1,0 +1,295 @@
+// Injection and upgrade planning as pure functions (no control plane).
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { describe, expect, it } from "vitest";
+import type { SidecarSet } from "@kruise/api";
+import { sidecarSetHash, sidecarSetHashWithoutImage } from "../src/injection/hash.ts";
+import { injectSidecars, type InjectionSource } from "../src/injection/inject.ts";
+import { sidecarSetSelectsPod } from "../src/injection/matching.ts";
+import { injectedSidecarSets, podSidecarSetHash } from "../src/injection/pod-annotations.ts";
+import { injectionPatch } from "../src/injection/patch.ts";
+import { planUpgrade } from "../src/upgrade/upgrade-plan.ts";
+import { upgradePatch } from "../src/upgrade/pod-upgrade.ts";
+import { webhookEntries } from "../src/webhook/webhook-entries.ts";
+import { findConflict } from "../src/upgrade/conflicts.ts";
+
+const NOW = "2026-12-01T22:00:00Z";
+
+function sidecarSet(
+  name: string,
+  spec: Partial<SidecarSet["spec"]> = {},
+  created = "2026-01-01T00:00:00Z",
+): SidecarSet {
+  return {
+    apiVersion: "apps.kruise.io/v1alpha1",
+    kind: "SidecarSet",
+    metadata: { name, uid: `uid-${name}`, creationTimestamp: created },
+    spec: {
+      selector: { matchLabels: { app: "web" } },
+      containers: [{ name: "proxy", image: "proxy:1", volumeMounts: [{ name: "logs", mountPath: "/logs" }] }],
+      volumes: [
+        { name: "logs", emptyDir: {} },
+        { name: "unused", emptyDir: {} },
+      ],
+      ...spec,
+    } as SidecarSet["spec"],
+  };
+}
+
+const source = (ss: SidecarSet): InjectionSource => ({ sidecarSet: ss, spec: ss.spec });
+
+function pod(labels: Record<string, string> = { app: "web" }, extra: Partial<Pod["spec"]> = {}): Pod {
+  return {
+    metadata: { name: "p", namespace: "ns", labels },
+    spec: {
+      containers: [
+        {
+          name: "app",
+          image: "app:1",
+          env: [{ name: "TZ", value: "UTC" }],
+          volumeMounts: [{ name: "data", mountPath: "/data" }],
+        },
+      ],
+      volumes: [{ name: "data", emptyDir: {} }],
+      ...extra,
+    },
+  };
+}
+
+function injected(p: Pod, sources: InjectionSource[]): Pod {
+  const r = injectSidecars(p, sources, NOW);
+  if (r.kind !== "injected") throw new Error(`expected an injection, got ${JSON.stringify(r)}`);
+  return r.pod;
+}
+
+describe("injection", () => {
+  it("adds the sidecar before the app, only the volumes it mounts, IS_INJECTED, hashes and the list", () => {
+    const ss = sidecarSet("a");
+    const out = injected(pod(), [source(ss)]);
+    expect(out.spec?.containers.map((c) => c.name)).toEqual(["proxy", "app"]);
+    expect(out.spec?.containers[0]?.env).toEqual([{ name: "IS_INJECTED", value: "true" }]);
+    expect(out.spec?.containers[0]).not.toHaveProperty("podInjectPolicy");
+    expect(out.spec?.volumes?.map((v) => v.name)).toEqual(["data", "logs"]);
+    expect(injectedSidecarSets(out)).toEqual(["a"]);
+    expect(podSidecarSetHash(out, "a")).toBe(sidecarSetHash(ss));
+    expect(JSON.parse(out.metadata?.annotations?.["kruise.io/sidecarset-hash"] ?? "{}")).toEqual({
+      a: { updateTimestamp: NOW, hash: sidecarSetHash(ss), sidecarSetName: "a", sidecarList: ["proxy"] },
+    });
+  });
+
+  it("AfterAppContainer, init containers sorted after the pod's, pull secrets merged, pod volume wins", () => {
+    const ss = sidecarSet("a", {
+      containers: [{ name: "tail", image: "t:1", podInjectPolicy: "AfterAppContainer" }],
+      initContainers: [
+        { name: "z-init", image: "i:1" },
+        { name: "b-init", image: "i:1", volumeMounts: [{ name: "data", mountPath: "/d" }] },
+      ],
+      imagePullSecrets: [{ name: "reg" }, { name: "own" }],
+      volumes: [{ name: "data", hostPath: { path: "/x" } }],
+    });
+    const out = injected(
+      pod(undefined, {
+        initContainers: [{ name: "own-init", image: "o" }],
+        imagePullSecrets: [{ name: "own" }],
+      }),
+      [source(ss)],
+    );
+    expect(out.spec?.containers.map((c) => c.name)).toEqual(["app", "tail"]);
+    expect(out.spec?.initContainers?.map((c) => c.name)).toEqual(["own-init", "b-init", "z-init"]);
+    expect(out.spec?.imagePullSecrets).toEqual([{ name: "own" }, { name: "reg" }]);
+    expect(out.spec?.volumes).toEqual([{ name: "data", emptyDir: {} }]);
+  });
+
+  it("shareVolumePolicy shares the app's mounts; transferEnv copies named variables", () => {
+    const ss = sidecarSet("a", {
+      containers: [
+        {
+          name: "proxy",
+          image: "p:1",
+          shareVolumePolicy: { type: "enabled" },
+          transferEnv: [{ sourceContainerName: "app", envName: "TZ" }],
+        },
+      ],
+    });
+    const c = injected(pod(), [source(ss)]).spec?.containers[0];
+    expect(c?.volumeMounts).toEqual([{ name: "data", mountPath: "/data" }]);
+    expect(c?.env).toEqual([
+      { name: "IS_INJECTED", value: "true" },
+      { name: "TZ", value: "UTC" },
+    ]);
+  });
+
+  it("patchPodMetadata: Retain keeps, Overwrite sets, MergePatchJson merges", () => {
+    const ss = sidecarSet("a", {
+      patchPodMetadata: [
+        { annotations: { keep: "new", fresh: "1" }, patchPolicy: "Retain" },
+        { annotations: { over: "new" }, patchPolicy: "Overwrite" },
+        { annotations: { json: '{"b":2}' }, patchPolicy: "MergePatchJson" },
+      ],
+    });
+    const p = pod();
+    p.metadata!.annotations = { keep: "old", over: "old", json: '{"a":1}' };
+    const a = injected(p, [source(ss)]).metadata?.annotations ?? {};
+    expect([a["keep"], a["fresh"], a["over"], JSON.parse(a["json"] ?? "")]).toEqual([
+      "old",
+      "1",
+      "new",
+      { a: 1, b: 2 },
+    ]);
+  });
+
+  it("HotUpgrade: working twin -1 with the image, idle -2 with the empty image, version env and annotations", () => {
+    const ss = sidecarSet("a", {
+      containers: [
+        {
+          name: "mesh",
+          image: "mesh:1",
+          upgradeStrategy: { upgradeType: "HotUpgrade", hotUpgradeEmptyImage: "empty:1" },
+        },
+      ],
+    });
+    const out = injected(pod(), [source(ss)]);
+    expect(out.spec?.containers.map((c) => [c.name, c.image])).toEqual([
+      ["mesh-1", "mesh:1"],
+      ["mesh-2", "empty:1"],
+      ["app", "app:1"],
+    ]);
+    expect(out.spec?.containers[0]?.env?.map((e) => e.name)).toEqual([
+      "IS_INJECTED",
+      "SIDECARSET_VERSION",
+      "SIDECARSET_VERSION_ALT",
+    ]);
+    const a = out.metadata?.annotations ?? {};
+    expect(a["kruise.io/sidecarset-working-hotupgrade-container"]).toBe('{"mesh":"mesh-1"}');
+    expect([a["version.sidecarset.kruise.io/mesh-1"], a["version.sidecarset.kruise.io/mesh-2"]]).toEqual([
+      "1",
+      "0",
+    ]);
+  });
+
+  it("a second call (another webhook entry) changes nothing; two SidecarSets with one container name conflict", () => {
+    const a = sidecarSet("a");
+    const once = injected(pod(), [source(a)]);
+    expect(injectSidecars(once, [source(a)], NOW)).toEqual({ kind: "unchanged" });
+    const r = injectSidecars(pod(), [source(a), source(sidecarSet("b"))], NOW);
+    expect(r.kind).toBe("conflict");
+    expect(r.kind === "conflict" && r.message).toMatch(
+      /SidecarSets "a" and "b" both inject a container named "proxy".*kubectl/,
+    );
+  });
+
+  it("the patch adds the changed fields only", () => {
+    const p = pod();
+    const ops = injectionPatch(p, injected(p, [source(sidecarSet("a"))]));
+    expect(ops.map((o) => o.path)).toEqual(["/metadata/annotations", "/spec/containers", "/spec/volumes"]);
+  });
+});
+
+describe("matching", () => {
+  it("selector, v1alpha1 namespace and namespaceSelector", () => {
+    const labelsOf = { env: "prod" };
+    expect(sidecarSetSelectsPod(sidecarSet("a"), pod(), {})).toBe(true);
+    expect(sidecarSetSelectsPod(sidecarSet("a"), pod({ app: "other" }), {})).toBe(false);
+    expect(sidecarSetSelectsPod(sidecarSet("a", { namespace: "other" }), pod(), {})).toBe(false);
+    expect(sidecarSetSelectsPod(sidecarSet("a", { namespace: "ns" }), pod(), {})).toBe(true);
+    const bySel = sidecarSet("a", { namespaceSelector: { matchLabels: { env: "prod" } } });
+    expect(sidecarSetSelectsPod(bySel, pod(), labelsOf)).toBe(true);
+    expect(sidecarSetSelectsPod(bySel, pod(), {})).toBe(false);
+  });
+
+  it("one webhook entry per unpaused SidecarSet, scoped by its selectors, system namespaces excluded", () => {
+    const entries = webhookEntries(
+      [
+        sidecarSet("b", { namespace: "ns" }),
+        sidecarSet("a"),
+        sidecarSet("p", { injectionStrategy: { paused: true } }),
+      ],
+      ["kube-system", "kruise-system"],
+    );
+    expect(entries.map((e) => e.name)).toEqual(["a.sidecarset.kruise.io", "b.sidecarset.kruise.io"]);
+    expect(entries[1]?.objectSelector).toEqual({ matchLabels: { app: "web" } });
+    expect(entries[1]?.namespaceSelector).toEqual({
+      matchLabels: { "kubernetes.io/metadata.name": "ns" },
+      matchExpressions: [
+        { key: "kubernetes.io/metadata.name", operator: "NotIn", values: ["kube-system", "kruise-system"] },
+      ],
+    });
+  });
+
+  it("conflicts are reported on the younger SidecarSet only", () => {
+    const old = sidecarSet("old", {}, "2026-01-01T00:00:00Z");
+    const young = sidecarSet("young", {}, "2026-02-01T00:00:00Z");
+    expect(findConflict(young, [old, young])).toMatch(/"proxy" is also injected by SidecarSet "old"/);
+    expect(findConflict(old, [old, young])).toBeUndefined();
+    const disjoint = sidecarSet("d", { selector: { matchLabels: { app: "db" } } }, "2026-03-01T00:00:00Z");
+    expect(findConflict(disjoint, [old, disjoint])).toBeUndefined();
+  });
+});
+
+describe("upgrade plan", () => {
+  const ready = (p: Pod, imageOf: (n: string) => string): Pod => ({
+    ...p,
+    status: {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "True" }],
+      containerStatuses: p.spec!.containers.map((c) => ({
+        name: c.name,
+        image: imageOf(c.name) || c.image!,
+        imageID: "",
+        ready: true,
+        restartCount: 0,
+      })),
+    },
+  });
+  const podsAt = (ss: SidecarSet, n: number): Pod[] =>
+    Array.from({ length: n }, (_, i) => {
+      const p = injected({ ...pod(), metadata: { ...pod().metadata, name: `p${i}` } }, [source(ss)]);
+      return ready(p, () => "");
+    });
+  const v1 = sidecarSet("a");
+  const v2 = sidecarSet("a", {
+    containers: [{ name: "proxy", image: "proxy:2", volumeMounts: [{ name: "logs", mountPath: "/logs" }] }],
+  });
+  const hashes = { hash: sidecarSetHash(v2), withoutImage: sidecarSetHashWithoutImage(v2) };
+
+  it("image-only change: one pod at a time with maxUnavailable 1; partition and paused hold", () => {
+    const pods = podsAt(v1, 4);
+    expect(planUpgrade(v2, pods, hashes, ["proxy"]).upgrade.map((p) => p.metadata?.name)).toHaveLength(1);
+    const withPartition = {
+      ...v2,
+      spec: { ...v2.spec, updateStrategy: { partition: 4, maxUnavailable: 4 } },
+    } as SidecarSet;
+    expect(planUpgrade(withPartition, pods, hashes, ["proxy"]).upgrade).toHaveLength(0);
+    const paused = { ...v2, spec: { ...v2.spec, updateStrategy: { paused: true } } } as SidecarSet;
+    expect(planUpgrade(paused, pods, hashes, ["proxy"]).upgrade).toHaveLength(0);
+    // One upgraded pod still starting its new sidecar uses the whole budget.
+    const first = pods[0]!;
+    const patch = upgradePatch(first, v2, hashes, NOW) as {
+      metadata: { annotations: Record<string, string> };
+    };
+    const upgrading = ready(
+      {
+        ...first,
+        metadata: {
+          ...first.metadata,
+          annotations: { ...first.metadata?.annotations, ...patch.metadata.annotations },
+        },
+      },
+      () => "proxy:1",
+    );
+    upgrading.spec = {
+      ...upgrading.spec!,
+      containers: upgrading.spec!.containers.map((c) =>
+        c.name === "proxy" ? { ...c, image: "proxy:2" } : c,
+      ),
+    };
+    expect(planUpgrade(v2, [upgrading, ...pods.slice(1)], hashes, ["proxy"]).upgrade).toHaveLength(0);
+  });
+
+  it("a change beyond images makes the pods not upgradable", () => {
+    const v3 = sidecarSet("a", { containers: [{ name: "proxy", image: "proxy:1", args: ["--new"] }] });
+    const h3 = { hash: sidecarSetHash(v3), withoutImage: sidecarSetHashWithoutImage(v3) };
+    const plan = planUpgrade(v3, podsAt(v1, 2), h3, ["proxy"]);
+    expect(plan.upgrade).toHaveLength(0);
+    expect(plan.notUpgradable).toHaveLength(2);
+  });
+});

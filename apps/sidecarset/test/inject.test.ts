@@ -35,7 +35,7 @@ function sidecarSet(
   };
 }
 
-const source = (ss: SidecarSet): InjectionSource => ({ sidecarSet: ss, spec: ss.spec });
+const source = (ss: SidecarSet): InjectionSource => ({ sidecarSet: ss, spec: ss.spec! });
 
 function pod(labels: Record<string, string> = { app: "web" }, extra: Partial<Pod["spec"]> = {}): Pod {
   return {

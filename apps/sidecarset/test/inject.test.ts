@@ -31,7 +31,7 @@ function sidecarSet(
         { name: "unused", emptyDir: {} },
       ],
       ...spec,
-    } as SidecarSet["spec"],
+    },
   };
 }
 

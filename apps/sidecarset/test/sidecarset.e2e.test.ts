@@ -1,0 +1,296 @@
+// SidecarSet against the shared real control plane: injection through the API server for bare, Deployment and
+// CloneSet pods; selectors respected; in-place image upgrades one at a time; partition and paused; zero writes
+// when converged; and with the controller stopped, unselected pods are created and selected ones refused clearly.
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestNamespace, getTestEnv, kubectl, waitFor } from "@kruise/testenv/vitest";
+import {
+  serviceAccountKubeconfig,
+  startCloneSetController,
+  startSidecarSetController,
+  type RunningController,
+} from "./support/controller.ts";
+
+const id = randomBytes(3).toString("hex");
+const SS = `sc-${id}`;
+const APP = `web-${id}`;
+let ctlNs = "";
+let appNs = "";
+let otherNs = "";
+let controller: RunningController | undefined;
+let cloneset: ChildProcess | undefined;
+
+async function k(args: string[], input?: string): Promise<string> {
+  const r = await kubectl(args, input === undefined ? {} : { input });
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+const apply = (obj: unknown): Promise<string> => k(["apply", "-f", "-"], JSON.stringify(obj));
+async function pods(ns: string, selector: string): Promise<Pod[]> {
+  return (
+    JSON.parse(await k(["get", "pods", "-n", ns, "-l", selector, "-o", "json"])) as { items: Pod[] }
+  ).items.filter((p) => !p.metadata?.deletionTimestamp);
+}
+const names = (p: Pod): string[] => p.spec?.containers.map((c) => c.name) ?? [];
+const image = (p: Pod, c: string): string | undefined => p.spec?.containers.find((x) => x.name === c)?.image;
+const ready = (p: Pod): boolean =>
+  (p.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+const runs = (p: Pod, c: string, img: string): boolean =>
+  p.status?.containerStatuses?.find((s) => s.name === c)?.image === img && ready(p);
+
+function bare(name: string, ns: string, labels: Record<string, string>): unknown {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: ns, labels },
+    spec: { containers: [{ name: "app", image: "nginx:1" }] },
+  };
+}
+
+async function status(): Promise<Record<string, unknown>> {
+  return (
+    (JSON.parse(await k(["get", "sidecarset", SS, "-o", "json"])) as { status?: Record<string, unknown> })
+      .status ?? {}
+  );
+}
+
+beforeAll(async () => {
+  ctlNs = await createTestNamespace("sc-system");
+  appNs = await createTestNamespace("sc-app");
+  otherNs = await createTestNamespace("sc-other");
+  await k(["label", "namespace", appNs, `sidecar-test=${id}`]);
+  controller = await startSidecarSetController(await serviceAccountKubeconfig(getTestEnv(), ctlNs), ctlNs);
+  cloneset = startCloneSetController(getTestEnv().kubeconfigPath, appNs);
+  await apply({
+    apiVersion: "apps.kruise.io/v1alpha1",
+    kind: "SidecarSet",
+    metadata: { name: SS },
+    spec: {
+      selector: { matchLabels: { app: APP } },
+      namespaceSelector: { matchLabels: { "sidecar-test": id } },
+      updateStrategy: { maxUnavailable: 1 },
+      containers: [
+        {
+          name: "proxy",
+          image: "proxy:1",
+          volumeMounts: [{ name: "shared", mountPath: "/shared" }],
+        },
+      ],
+      volumes: [{ name: "shared", emptyDir: {} }],
+    },
+  });
+  // The entry for the SidecarSet reaches the API server: a probe pod gets the sidecar.
+  await waitFor(
+    "the SidecarSet's webhook entry to inject",
+    async () => {
+      await kubectl(["delete", "pod", "probe", "-n", appNs, "--ignore-not-found", "--wait=false"]);
+      const r = await kubectl(["apply", "-f", "-"], {
+        input: JSON.stringify(bare("probe", appNs, { app: APP })),
+      });
+      if (r.code !== 0) return false;
+      const p = JSON.parse(await k(["get", "pod", "probe", "-n", appNs, "-o", "json"])) as Pod;
+      return names(p).includes("proxy");
+    },
+    60_000,
+    500,
+  );
+  await k(["delete", "pod", "probe", "-n", appNs, "--wait=false"]);
+}, 180_000);
+
+afterAll(async () => {
+  cloneset?.kill("SIGTERM");
+  await controller?.stop();
+  await kubectl(["delete", "sidecarset", SS, "--ignore-not-found"]);
+  await kubectl([
+    "delete",
+    "mutatingwebhookconfiguration",
+    "kruise-sidecarset-injection",
+    "--ignore-not-found",
+  ]);
+  await kubectl([
+    "delete",
+    "validatingadmissionpolicybinding",
+    "kruise-sidecarset-injection",
+    "--ignore-not-found",
+  ]);
+  await kubectl(["delete", "validatingadmissionpolicy", "kruise-sidecarset-injection", "--ignore-not-found"]);
+});
+
+describe("SidecarSet", () => {
+  it("injects a selected bare pod; leaves a pod outside the selector or the namespace selector untouched", async () => {
+    await apply(bare("selected", appNs, { app: APP }));
+    await apply(bare("unselected", appNs, { app: "other" }));
+    await apply(bare("elsewhere", otherNs, { app: APP }));
+    const [sel] = await pods(appNs, `app=${APP}`);
+    expect(names(sel!)).toEqual(["proxy", "app"]);
+    expect(sel!.spec?.containers[0]?.env).toEqual([{ name: "IS_INJECTED", value: "true" }]);
+    expect(sel!.spec?.volumes?.map((v) => v.name)).toContain("shared");
+    expect(sel!.metadata?.annotations?.["kruise.io/sidecarset-injected-list"]).toBe(SS);
+    expect(JSON.parse(sel!.metadata?.annotations?.["kruise.io/sidecarset-hash"] ?? "{}")).toHaveProperty(SS);
+    for (const [ns, l] of [
+      [appNs, "app=other"],
+      [otherNs, `app=${APP}`],
+    ] as const) {
+      const [p] = await pods(ns, l);
+      expect(names(p!)).toEqual(["app"]);
+      expect(p!.metadata?.annotations?.["kruise.io/sidecarset-hash"]).toBeUndefined();
+    }
+    await k(["delete", "pod", "selected", "unselected", "-n", appNs, "--wait=false"]);
+  });
+
+  it("injects the pods of a Deployment and a CloneSet; an image change upgrades them in place one at a time", async () => {
+    const template = (role: string) => ({
+      metadata: { labels: { app: APP, role } },
+      spec: { containers: [{ name: "app", image: "nginx:1" }] },
+    });
+    await apply({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "deploy", namespace: appNs },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: APP, role: "deploy" } },
+        template: template("deploy"),
+      },
+    });
+    await apply({
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "CloneSet",
+      metadata: { name: "clone", namespace: appNs },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: APP, role: "clone" } },
+        template: template("clone"),
+      },
+    });
+    const all = `app=${APP}`;
+    await waitFor(
+      "4 injected, running pods",
+      async () => {
+        const ps = await pods(appNs, all);
+        return ps.length === 4 && ps.every((p) => names(p).includes("proxy") && runs(p, "proxy", "proxy:1"));
+      },
+      90_000,
+      300,
+    );
+    await waitFor("status to count them", async () => {
+      const s = await status();
+      return s["matchedPods"] === 4 && s["updatedPods"] === 4 && s["readyPods"] === 4 ? s : false;
+    });
+    const before = new Map((await pods(appNs, all)).map((p) => [p.metadata!.name!, p.metadata!.uid!]));
+
+    // Partition 3 of 4: exactly one pod upgrades, then it holds.
+    await k([
+      "patch",
+      "sidecarset",
+      SS,
+      "--type",
+      "merge",
+      "-p",
+      JSON.stringify({
+        spec: {
+          updateStrategy: { partition: 3 },
+          containers: [
+            { name: "proxy", image: "proxy:2", volumeMounts: [{ name: "shared", mountPath: "/shared" }] },
+          ],
+        },
+      }),
+    ]);
+    await waitFor(
+      "one pod upgraded under partition 3",
+      async () => {
+        const ps = await pods(appNs, all);
+        return ps.filter((p) => runs(p, "proxy", "proxy:2")).length === 1;
+      },
+      60_000,
+      200,
+    );
+    // Paused with no partition: still one.
+    await k([
+      "patch",
+      "sidecarset",
+      SS,
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"updateStrategy":{"partition":0,"paused":true}}}',
+    ]);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect((await pods(appNs, all)).filter((p) => image(p, "proxy") === "proxy:2")).toHaveLength(1);
+
+    // Unpaused: the rest, never more than one pod in flight.
+    let maxInFlight = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const ps = await pods(appNs, all);
+        maxInFlight = Math.max(
+          maxInFlight,
+          ps.filter((p) => image(p, "proxy") === "proxy:2" && !runs(p, "proxy", "proxy:2")).length,
+        );
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await k([
+      "patch",
+      "sidecarset",
+      SS,
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"updateStrategy":{"paused":false}}}',
+    ]);
+    await waitFor(
+      "every pod upgraded",
+      async () => {
+        const ps = await pods(appNs, all);
+        return ps.length === 4 && ps.every((p) => runs(p, "proxy", "proxy:2"));
+      },
+      90_000,
+      300,
+    );
+    watching = false;
+    await watcher;
+    expect(maxInFlight).toBeLessThanOrEqual(1);
+    const after = await pods(appNs, all);
+    expect(new Map(after.map((p) => [p.metadata!.name!, p.metadata!.uid!]))).toEqual(before);
+    for (const p of after)
+      expect(p.status?.containerStatuses?.find((s) => s.name === "app")?.restartCount).toBe(0);
+    await waitFor("status updated", async () => {
+      const s = await status();
+      return s["updatedPods"] === 4 && s["updatedReadyPods"] === 4 && typeof s["latestRevision"] === "string";
+    });
+    const revisions = await k([
+      "get",
+      "controllerrevisions",
+      "-n",
+      ctlNs,
+      "-l",
+      `kruise.io/sidecarset-name=${SS}`,
+      "-o",
+      "name",
+    ]);
+    expect(revisions.trim().split("\n")).toHaveLength(2);
+
+    // Converged: no writes at all for a while.
+    const writes = controller!.writes.length;
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(controller!.writes.slice(writes).filter((w) => w.kind !== "Lease")).toEqual([]);
+  });
+
+  it("with the controller stopped, an unselected pod is created at once and a selected one is refused by name", async () => {
+    await controller!.stop();
+    controller = undefined;
+    const started = Date.now();
+    await apply(bare("free", appNs, { app: "other" }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const r = await kubectl(["apply", "-f", "-"], {
+      input: JSON.stringify(bare("blocked", appNs, { app: APP })),
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`SidecarSet ${SS} selects this pod`);
+    expect(r.stderr).toContain(`kubectl patch sidecarset ${SS}`);
+  });
+});

@@ -102,6 +102,9 @@ async function main(): Promise<void> {
   writeFileSync(kubeconfigPath, cp.kubeconfig, { mode: 0o600 });
   say(`Control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
 
+  // The controllers' namespace (leader Leases, the SidecarSet webhook's certificate Secret and revisions), as the
+  // chart's release namespace is in a cluster. Kept across runs with the rest of the state.
+  await cp.kubectl(["create", "namespace", "kruise-system"]);
   const apps = discoverControllers();
   const children = new Map<string, ChildProcess>();
   for (const app of apps) children.set(app.name, startController(app, cp, logDir));

@@ -25,6 +25,11 @@ is a boolean flag that takes no value, so it is present or absent.
 {{- end }}
 - --feature-gates={{ join "," $pairs }}
 {{- end }}
+{{- with .Values.webhook }}
+{{- /* Controllers that serve admission webhooks (values `webhook.serviceName`, `webhook.port`). */}}
+- --webhook-service-name={{ .serviceName }}
+- --webhook-bind-address=:{{ .port }}
+{{- end }}
 {{- range .Values.extraArgs }}
 - {{ . | quote }}
 {{- end }}

@@ -1,8 +1,9 @@
 import type { DaemonSet } from "@kruise/api";
-import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Node, Pod, PodSpec } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
 import {
   countDaemonStatus,
+  daemonNodeFit,
   daemonPodTargetNode,
   daemonPodTemplate,
   FailedPodBackoff,
@@ -459,5 +460,63 @@ describe("FailedPodBackoff", () => {
     expect(b.remaining("k", 200_000)).toBe(1000);
     b.gc(400_000);
     expect(b.size).toBe(0);
+  });
+});
+
+describe("daemonNodeFit", () => {
+  const node = (labels: Record<string, string>, taints: NonNullable<Node["spec"]>["taints"] = []): Node => ({
+    metadata: { name: "n-1", labels },
+    spec: { taints },
+  });
+  const spec = (extra: Partial<PodSpec> = {}): PodSpec => withDaemonTolerations({ containers: [], ...extra });
+
+  it.each<[string, PodSpec, Node, boolean, boolean]>([
+    ["plain node", spec(), node({}), true, true],
+    ["nodeSelector matches", spec({ nodeSelector: { zone: "a" } }), node({ zone: "a" }), true, true],
+    ["nodeSelector does not match", spec({ nodeSelector: { zone: "a" } }), node({ zone: "b" }), false, false],
+    [
+      "required affinity Gt",
+      spec({
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: "gen", operator: "Gt", values: ["3"] }] }],
+            },
+          },
+        },
+      }),
+      node({ gen: "4" }),
+      true,
+      true,
+    ],
+    ["nodeName elsewhere", spec({ nodeName: "other" }), node({}), false, false],
+    [
+      "NoSchedule taint: no new pod, the running one stays",
+      spec(),
+      node({}, [{ key: "k", effect: "NoSchedule" }]),
+      false,
+      true,
+    ],
+    ["NoExecute taint: the pod goes", spec(), node({}, [{ key: "k", effect: "NoExecute" }]), false, false],
+    [
+      "tolerated NoExecute taint",
+      spec({ tolerations: [{ key: "k", operator: "Equal", value: "v", effect: "NoExecute" }] }),
+      node({}, [{ key: "k", value: "v", effect: "NoExecute" }]),
+      true,
+      true,
+    ],
+    [
+      "cordoned and not-ready nodes are tolerated by the daemon defaults",
+      spec(),
+      node({}, [
+        { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" },
+        { key: "node.kubernetes.io/not-ready", effect: "NoExecute" },
+      ]),
+      true,
+      true,
+    ],
+    ["PreferNoSchedule is ignored", spec(), node({}, [{ key: "k", effect: "PreferNoSchedule" }]), true, true],
+  ])("%s", (_name, podSpec, n, shouldRun, shouldContinueRunning) => {
+    expect(daemonNodeFit(podSpec, n)).toEqual({ name: "n-1", shouldRun, shouldContinueRunning });
   });
 });

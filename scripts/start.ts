@@ -64,7 +64,7 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 function startController(app: ControllerApp, cp: ControlPlane, logDir: string): ChildProcess {
   const log = createWriteStream(join(logDir, `${app.name}.log`), { flags: "a" });
   const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${cp.kubeconfigPath}`];
-  args.push("--metrics-bind-address=0", "--health-probe-bind-address=0");
+  args.push("--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false");
   if (cp.natsUrl) args.push(`--nats-url=${cp.natsUrl}`);
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.pipe(log);

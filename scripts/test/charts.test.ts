@@ -263,6 +263,26 @@ describe("helm lint and template", () => {
     expect(deployments).toEqual(apps.map((app) => `kr-${app.name}`).sort());
   });
 
+  it("says --leader-elect=false when leader election is turned off (the controllers default to on)", async () => {
+    const rendered = manifests(
+      await helmOk([
+        "template",
+        "kr",
+        umbrella,
+        "-n",
+        "ops",
+        "--set",
+        "cloneset.leaderElection.enabled=false",
+      ]),
+    );
+    const cloneset = rendered.find((m) => m.kind === "Deployment" && m.metadata?.name === "kr-cloneset");
+    const args = (
+      cloneset?.spec as { template: { spec: { containers: Array<{ args: string[] }> } } } | undefined
+    )?.template.spec.containers[0]?.args;
+    expect(args).toContain("--leader-elect=false");
+    expect(args).not.toContain("--leader-elect");
+  });
+
   it("wires the controller flags and the bundled NATS address", async () => {
     const rendered = manifests(
       await helmOk([

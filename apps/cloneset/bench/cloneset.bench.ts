@@ -309,6 +309,7 @@ const child = spawn(
     `--kube-api-burst=${BURST * 4}`,
     `--metrics-bind-address=127.0.0.1:${metricsPort}`,
     "--health-probe-bind-address=0",
+    "--leader-elect=false",
     "--log-level=warn",
   ],
   { stdio: "ignore", env: childEnv },

@@ -85,6 +85,23 @@ describe("parseControllerFlags", () => {
     expect(flags.featureGates).toEqual({ A: true, B: false });
   });
 
+  it("elects a leader by default (as OpenKruise); --leader-elect=false and --no-leader-elect turn it off", () => {
+    const program = { name: "x", summary: "y" };
+    expect(parseControllerFlags([], program).manager.leaderElection).toEqual({ namespace: "kruise-system" });
+    expect(parseControllerFlags(["--leader-elect=true"], program).manager.leaderElection).toBeDefined();
+    expect(parseControllerFlags(["--leader-elect=false"], program).manager.leaderElection).toBeUndefined();
+    expect(parseControllerFlags(["--no-leader-elect"], program).manager.leaderElection).toBeUndefined();
+    expect(() => parseControllerFlags(["--leader-elect=maybe"], program)).toThrow(
+      /--leader-elect takes true or false/,
+    );
+  });
+
+  it("serves metrics and health on loopback unless told otherwise", () => {
+    const { manager } = parseControllerFlags([], { name: "x", summary: "y" });
+    expect(manager.metricsBindAddress).toBe("127.0.0.1:8080");
+    expect(manager.healthProbeBindAddress).toBe("127.0.0.1:8081");
+  });
+
   it("names the flag in errors", () => {
     expect(() => parseControllerFlags(["--kube-api-qps=fast"], { name: "x", summary: "y" })).toThrow(
       /--kube-api-qps/,

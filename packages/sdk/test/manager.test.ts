@@ -336,6 +336,7 @@ describe("examples/configmap-hash (the README controller)", () => {
       `--kubeconfig=${cp.kubeconfigPath}`,
       "--metrics-bind-address=0",
       "--health-probe-bind-address=127.0.0.1:0",
+      "--leader-elect=false",
       "--log-level=warn",
     ]);
     await client.create(ConfigMapKind, { metadata: { name: "app", namespace: ns }, data: { a: "1" } });

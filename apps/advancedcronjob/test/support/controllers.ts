@@ -33,6 +33,7 @@ export class ControllerProcess {
         MAINS[this.name],
         "--metrics-bind-address=0",
         "--health-probe-bind-address=0",
+        "--leader-elect=false",
         "--log-level=info",
         ...this.args,
       ],

@@ -26,6 +26,7 @@ export function startControllerProcess(args: {
     `--kubeconfig=${args.kubeconfig}`,
     "--metrics-bind-address=0",
     "--health-probe-bind-address=0",
+    "--leader-elect=false",
   ];
   if (args.namespace !== undefined) argv.push(`--namespace=${args.namespace}`);
   if (args.natsUrl !== undefined) argv.push(`--nats-url=${args.natsUrl}`);

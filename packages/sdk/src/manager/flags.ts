@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import pino from "pino";
+import { DEFAULT_HEALTH_PROBE_BIND_ADDRESS, DEFAULT_METRICS_BIND_ADDRESS } from "./http-server.ts";
 import type { ManagerOptions } from "./manager.ts";
 
 /** An extra flag a controller binary declares on top of the standard ones. */
@@ -32,18 +33,21 @@ const STANDARD: Record<string, ExtraFlag> = {
   "kube-api-burst": { type: "string", description: "Client-side request burst.", default: "30" },
   "metrics-bind-address": {
     type: "string",
-    description: "host:port for /metrics; 0 disables.",
-    default: ":8080",
+    description:
+      "host:port for /metrics; 0 disables. Loopback by default: metrics are not served to the network unless asked (:8080 for every interface).",
+    default: DEFAULT_METRICS_BIND_ADDRESS,
   },
   "health-probe-bind-address": {
     type: "string",
-    description: "host:port for /healthz and /readyz; 0 disables.",
-    default: ":8081",
+    description:
+      "host:port for /healthz and /readyz; 0 disables. Loopback by default; in a pod the kubelet probes need :8081.",
+    default: DEFAULT_HEALTH_PROBE_BIND_ADDRESS,
   },
   "leader-elect": {
     type: "boolean",
-    description: "Reconcile only while holding the leader Lease.",
-    default: false,
+    description:
+      "Reconcile only while holding the leader Lease, so two replicas never act at once (as OpenKruise). --leader-elect=false turns it off.",
+    default: true,
   },
   "leader-election-namespace": {
     type: "string",
@@ -82,7 +86,13 @@ export function parseControllerFlags(
   const all = { ...STANDARD, ...extra };
   const options: Record<string, { type: "string" | "boolean" }> = {};
   for (const [name, f] of Object.entries(all)) options[name] = { type: f.type };
-  const { values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: booleanValues(argv, all),
+    options,
+    strict: true,
+    allowPositionals: false,
+    allowNegative: true,
+  });
   if (values.help) {
     process.stdout.write(flagsHelp(program.name, program.summary, extra));
     process.exit(0);
@@ -111,9 +121,23 @@ export function parseControllerFlags(
     logger: pino({ level: str("log-level") }),
   };
   if (str("kubeconfig")) manager.kubeconfig = str("kubeconfig");
-  if (get("leader-elect") === true) manager.leaderElection = { namespace: str("leader-election-namespace") };
+  if (get("leader-elect") !== false) manager.leaderElection = { namespace: str("leader-election-namespace") };
   if (str("nats-url")) manager.nats = { servers: str("nats-url") };
   const extraValues: Record<string, string | boolean | undefined> = {};
   for (const name of Object.keys(extra)) extraValues[name] = get(name);
   return { manager, featureGates, logLevel: str("log-level"), extra: extraValues };
+}
+
+/**
+ * Go-style booleans: `--flag=true` and `--flag=false` (controller-runtime's `--leader-elect=false`) become parseArgs'
+ * `--flag` and `--no-flag`. Any other value is an error naming the flag.
+ */
+function booleanValues(argv: string[], flags: Record<string, ExtraFlag>): string[] {
+  return argv.map((arg) => {
+    const m = /^--([^=]+)=(.*)$/.exec(arg);
+    if (!m || flags[m[1]!]?.type !== "boolean") return arg;
+    if (m[2] === "true") return `--${m[1]}`;
+    if (m[2] === "false") return `--no-${m[1]}`;
+    throw new Error(`--${m[1]} takes true or false, got ${JSON.stringify(m[2])}`);
+  });
 }

@@ -5,6 +5,11 @@ import type { AddressInfo } from "node:net";
 /** A named check for /healthz or /readyz: return true (or resolve) when healthy, false or throw when not. */
 export type Check = () => boolean | Promise<boolean>;
 
+/** Where /metrics listens unless told otherwise: loopback, so metrics are never open to the network by default. */
+export const DEFAULT_METRICS_BIND_ADDRESS = "127.0.0.1:8080";
+/** Where /healthz and /readyz listen unless told otherwise (a pod's probes need ":8081", as the chart sets). */
+export const DEFAULT_HEALTH_PROBE_BIND_ADDRESS = "127.0.0.1:8081";
+
 /** Parses "host:port", ":port" or "port". "0" or "" disables the endpoint; port 0 picks a free one. */
 export function parseBindAddress(address: string): { host: string; port: number } | undefined {
   if (address === "" || address === "0") return undefined;

@@ -22,7 +22,13 @@ import { WebhookServer } from "../webhook/webhook-server.ts";
 import type { WebhookServerOptions } from "../webhook/webhook-server.ts";
 import { createEventBus, createRecorder } from "./comms.ts";
 import type { Check, Endpoint } from "./http-server.ts";
-import { checkRoute, parseBindAddress, serveEndpoints } from "./http-server.ts";
+import {
+  checkRoute,
+  DEFAULT_HEALTH_PROBE_BIND_ADDRESS,
+  DEFAULT_METRICS_BIND_ADDRESS,
+  parseBindAddress,
+  serveEndpoints,
+} from "./http-server.ts";
 
 export interface LeaderElectionConfig {
   /** Namespace of the Lease. */
@@ -48,9 +54,9 @@ export interface ManagerOptions {
   /** Client token bucket. Defaults 20 / 30. */
   qps?: number;
   burst?: number;
-  /** host:port for /metrics; "0" disables. Default ":8080". */
+  /** host:port for /metrics; "0" disables. Default "127.0.0.1:8080" (loopback). */
   metricsBindAddress?: string;
-  /** host:port for /healthz and /readyz; "0" disables. Default ":8081". */
+  /** host:port for /healthz and /readyz; "0" disables. Default "127.0.0.1:8081" (loopback). */
   healthProbeBindAddress?: string;
   /** Campaign for a Lease and reconcile only while holding it. */
   leaderElection?: LeaderElectionConfig;
@@ -288,8 +294,10 @@ export class Manager {
   }
 
   private async serve(): Promise<void> {
-    const metricsBind = parseBindAddress(this.options.metricsBindAddress ?? ":8080");
-    const healthBind = parseBindAddress(this.options.healthProbeBindAddress ?? ":8081");
+    const metricsBind = parseBindAddress(this.options.metricsBindAddress ?? DEFAULT_METRICS_BIND_ADDRESS);
+    const healthBind = parseBindAddress(
+      this.options.healthProbeBindAddress ?? DEFAULT_HEALTH_PROBE_BIND_ADDRESS,
+    );
     if (metricsBind) {
       const e = await serveEndpoints(metricsBind, {
         "/metrics": async () => ({

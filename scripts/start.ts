@@ -1,30 +1,23 @@
 // `npm start`: the main job. Brings up a local control plane (etcd, kube-apiserver, controller-manager,
 // scheduler, simulated nodes), NATS, and every controller app in apps/, then stays in the foreground
 // with a short live status until Ctrl-C.
-import { spawn, type ChildProcess } from "node:child_process";
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { startControlPlane, type ControlPlane } from "@kruise/testenv";
+import { startControlPlane, Supervisor, type ControlPlane } from "@kruise/testenv";
 
 const root = resolve(import.meta.dirname, "..");
-const stateDir = join(root, ".kruise");
 
 const { values: flags } = parseArgs({
   options: {
     nodes: { type: "string", default: "3" },
     fresh: { type: "boolean", default: false },
+    "state-dir": { type: "string", default: join(root, ".kruise") },
+    "status-interval": { type: "string", default: "15" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
+const stateDir = resolve(flags["state-dir"]);
 if (flags.help) {
   process.stdout.write(`npm start [-- --nodes N] [-- --fresh]
 
@@ -33,7 +26,11 @@ Starts a local Kubernetes control plane built from the pinned Kubernetes version
 ${relative(process.cwd(), join(stateDir, "kubeconfig"))} and stays in the foreground; Ctrl-C stops everything.
 
 The cluster's state (etcd) is kept in .kruise/controlplane between runs, like a kind cluster;
---fresh deletes it first and starts from an empty cluster.
+--fresh deletes it first and starts from an empty cluster. --state-dir DIR keeps it elsewhere;
+--status-interval S prints the status line every S seconds (default 15).
+
+A controller that dies is restarted with backoff (0.5 s doubling to 30 s) and shows as restarting in the
+status line. Ctrl-C stops the controllers, then the control plane; a second Ctrl-C kills everything at once.
 `);
   process.exit(0);
 }
@@ -61,15 +58,20 @@ function discoverControllers(): ControllerApp[] {
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
-function startController(app: ControllerApp, cp: ControlPlane, logDir: string): ChildProcess {
-  const log = createWriteStream(join(logDir, `${app.name}.log`), { flags: "a" });
+/** Runs one controller under a Supervisor: restarted with backoff when it dies, as a Deployment's pod would be. */
+function startController(app: ControllerApp, cp: ControlPlane, logDir: string): Supervisor {
   const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${cp.kubeconfigPath}`];
   args.push("--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false");
   if (cp.natsUrl) args.push(`--nats-url=${cp.natsUrl}`);
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.pipe(log);
-  child.stderr.pipe(log);
-  return child;
+  const supervisor = new Supervisor({
+    name: app.name,
+    command: process.execPath,
+    args,
+    logPath: join(logDir, `${app.name}.log`),
+    onEvent: (line) => say(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
+  });
+  supervisor.start();
+  return supervisor;
 }
 
 async function countOf(cp: ControlPlane, resource: string): Promise<string> {
@@ -77,6 +79,30 @@ async function countOf(cp: ControlPlane, resource: string): Promise<string> {
   if (res.code !== 0) return "?";
   return String(res.stdout.split("\n").filter((l) => l.trim() !== "").length);
 }
+
+/** What is running, for Ctrl-C: filled in as the job starts, so a Ctrl-C at any point stops what exists. */
+const running: { cp?: ControlPlane; children: Map<string, Supervisor>; stopping: boolean } = {
+  children: new Map(),
+  stopping: false,
+};
+
+async function stop(): Promise<void> {
+  if (running.stopping) {
+    // A second Ctrl-C: kill at once. The control plane's orphan guard ends its processes when we exit.
+    say("Killing everything now.");
+    process.exit(130);
+  }
+  running.stopping = true;
+  say("\nStopping controllers and the control plane… (Ctrl-C again to kill at once)");
+  await Promise.all([...running.children.values()].map((c) => c.stop()));
+  await running.cp?.stop();
+  say("Stopped.");
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+// Whatever way this process ends, no controller outlives it.
+process.on("exit", () => running.children.forEach((c) => c.killNow()));
 
 async function main(): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
@@ -98,6 +124,8 @@ async function main(): Promise<void> {
     workDir: controlPlaneDir,
     log: (line) => say(`  ${line}`),
   });
+  running.cp = cp;
+  if (running.stopping) return; // Ctrl-C arrived while it started: stop() takes it from here
   const kubeconfigPath = join(stateDir, "kubeconfig");
   writeFileSync(kubeconfigPath, cp.kubeconfig, { mode: 0o600 });
   say(`Control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
@@ -106,7 +134,7 @@ async function main(): Promise<void> {
   // chart's release namespace is in a cluster. Kept across runs with the rest of the state.
   await cp.kubectl(["create", "namespace", "kruise-system"]);
   const apps = discoverControllers();
-  const children = new Map<string, ChildProcess>();
+  const children = running.children;
   for (const app of apps) children.set(app.name, startController(app, cp, logDir));
   say(
     apps.length > 0
@@ -127,49 +155,23 @@ The walkthrough continues with examples/walkthrough/02..05 (see examples/walkthr
 Press Ctrl-C to stop everything.
 `);
 
-  let stopping = false;
-  const statusTimer = setInterval(() => {
-    void (async () => {
-      if (stopping) return;
-      const [nodes, pods, clonesets] = await Promise.all([
-        countOf(cp, "nodes"),
-        countOf(cp, "pods"),
-        countOf(cp, "clonesets.apps.kruise.io"),
-      ]);
-      const ctl = [...children].map(
-        ([n, c]) => `${n}:${c.exitCode === null ? "up" : `exited(${c.exitCode})`}`,
-      );
-      say(
-        `[${new Date().toISOString().slice(11, 19)}] nodes ${nodes}  pods ${pods}  clonesets ${clonesets}  controllers ${ctl.join(" ") || "none"}`,
-      );
-    })();
-  }, 15_000);
-
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(statusTimer);
-    say("\nStopping controllers and the control plane…");
-    await Promise.all(
-      [...children.values()].map(
-        (c) =>
-          new Promise<void>((done) => {
-            if (c.exitCode !== null) return done();
-            const kill = setTimeout(() => c.kill("SIGKILL"), 5_000);
-            c.once("exit", () => {
-              clearTimeout(kill);
-              done();
-            });
-            c.kill("SIGTERM");
-          }),
-      ),
-    );
-    await cp.stop();
-    say("Stopped.");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop());
-  process.on("SIGTERM", () => void stop());
+  setInterval(
+    () => {
+      void (async () => {
+        if (running.stopping) return;
+        const [nodes, pods, clonesets] = await Promise.all([
+          countOf(cp, "nodes"),
+          countOf(cp, "pods"),
+          countOf(cp, "clonesets.apps.kruise.io"),
+        ]);
+        const ctl = [...children].map(([n, c]) => `${n}:${c.describe()}`);
+        say(
+          `[${new Date().toISOString().slice(11, 19)}] nodes ${nodes}  pods ${pods}  clonesets ${clonesets}  controllers ${ctl.join(" ") || "none"}`,
+        );
+      })();
+    },
+    Number(flags["status-interval"]) * 1000,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -18,3 +18,4 @@ export {
 export type { PodFaults } from "./kubelet/pod-faults.ts";
 export type { SimNode } from "./kubelet/sim-node.ts";
 export * from "./kubelet/annotations.ts";
+export { Supervisor, type SupervisorSpec, type SupervisorStatus } from "./process/supervisor.ts";

@@ -1,0 +1,94 @@
+// `npm start` as a user runs it: a SIGKILLed controller comes back within seconds and shows in the status line,
+// and Ctrl-C ends everything, kube-apiserver included.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { waitFor } from "@kruise/testenv/vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const stateDir = mkdtempSync(join(tmpdir(), "kruise-start-"));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+/** The pids and command lines of a process's children. */
+function childrenOf(pid: number): Array<{ pid: number; args: string }> {
+  let out = "";
+  try {
+    out = execFileSync("ps", ["-o", "pid=,args=", "--ppid", String(pid)], { encoding: "utf8" });
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
+  return out
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [p, ...rest] = l.split(/\s+/);
+      return { pid: Number(p), args: rest.join(" ") };
+    });
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("npm start (the main job)", () => {
+  it(
+    "restarts a SIGKILLed controller, shows it, and Ctrl-C stops everything",
+    { timeout: 240_000 },
+    async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          "--conditions=@kruise/source",
+          join(root, "scripts/start.ts"),
+          "--nodes=1",
+          `--state-dir=${stateDir}`,
+          "--status-interval=1",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+      try {
+        await waitFor("the controllers to start", () => out.includes("Controllers running"), 180_000, 250);
+        const cloneset = () =>
+          childrenOf(child.pid!).find((c) => c.args.includes("apps/cloneset/src/main.ts"));
+        const apiserver = childrenOf(child.pid!).find((c) => c.args.includes("kube-apiserver"));
+        expect(apiserver).toBeDefined();
+        const first = await waitFor("the cloneset controller process", cloneset);
+        process.kill(first.pid, "SIGKILL");
+        await waitFor("a restart line", () => /cloneset exited \(SIGKILL\); restarting/.test(out), 10_000);
+        const second = await waitFor(
+          "a new cloneset process",
+          () => {
+            const c = cloneset();
+            return c && c.pid !== first.pid ? c : undefined;
+          },
+          10_000,
+        );
+        await waitFor(
+          "the status line to show the restart",
+          () => /cloneset:up \(1 restarts, last SIGKILL\)/.test(out),
+          10_000,
+        );
+        child.kill("SIGINT");
+        const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("hung"), 60_000))]);
+        expect(code).toBe(0);
+        expect(out).toContain("Stopped.");
+        expect(alive(second.pid)).toBe(false);
+        expect(alive(apiserver!.pid)).toBe(false);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      }
+    },
+  );
+});

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startControlPlane, Supervisor, type ControlPlane } from "@kruise/testenv";
+import { controllerKubeconfig } from "./controller-identity.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -38,6 +39,8 @@ status line. Ctrl-C stops the controllers, then the control plane; a second Ctrl
 interface ControllerApp {
   name: string;
   main: string;
+  /** Its RBAC rules: the controller runs under a ServiceAccount bound to exactly these. */
+  rbac: string;
 }
 
 /** Apps declare themselves runnable with `"kruise": { "controller": "src/main.ts" }` in their package.json. */
@@ -51,7 +54,7 @@ function discoverControllers(): ControllerApp[] {
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { kruise?: { controller?: string } };
     const main = pkg.kruise?.controller;
     if (main && existsSync(join(appsDir, dir, main)))
-      found.push({ name: dir, main: join(appsDir, dir, main) });
+      found.push({ name: dir, main: join(appsDir, dir, main), rbac: join(appsDir, dir, "src", "rbac.ts") });
   }
   return found;
 }
@@ -59,8 +62,9 @@ function discoverControllers(): ControllerApp[] {
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 /** Runs one controller under a Supervisor: restarted with backoff when it dies, as a Deployment's pod would be. */
-function startController(app: ControllerApp, cp: ControlPlane, logDir: string): Supervisor {
-  const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${cp.kubeconfigPath}`];
+async function startController(app: ControllerApp, cp: ControlPlane, logDir: string): Promise<Supervisor> {
+  const kubeconfig = await controllerKubeconfig(cp, app.name, app.rbac, root);
+  const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${kubeconfig}`];
   args.push("--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false");
   if (cp.natsUrl) args.push(`--nats-url=${cp.natsUrl}`);
   const supervisor = new Supervisor({
@@ -135,10 +139,10 @@ async function main(): Promise<void> {
   await cp.kubectl(["create", "namespace", "kruise-system"]);
   const apps = discoverControllers();
   const children = running.children;
-  for (const app of apps) children.set(app.name, startController(app, cp, logDir));
+  for (const app of apps) children.set(app.name, await startController(app, cp, logDir));
   say(
     apps.length > 0
-      ? `Controllers running: ${apps.map((a) => a.name).join(", ")} (logs in ${relative(process.cwd(), logDir)}/)`
+      ? `Controllers running: ${apps.map((a) => a.name).join(", ")}, each as its own ServiceAccount in kruise-system (logs in ${relative(process.cwd(), logDir)}/)`
       : "No controller apps are present yet; the control plane runs on its own.",
   );
 

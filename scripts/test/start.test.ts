@@ -1,11 +1,11 @@
 // `npm start` as a user runs it: a SIGKILLed controller comes back within seconds and shows in the status line,
 // and Ctrl-C ends everything, kube-apiserver included.
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { waitFor } from "@kruise/testenv/vitest";
+import { getTestEnv, waitFor } from "@kruise/testenv/vitest";
 
 const root = resolve(import.meta.dirname, "../..");
 const stateDir = mkdtempSync(join(tmpdir(), "kruise-start-"));
@@ -65,6 +65,60 @@ describe("npm start (the main job)", () => {
         const apiserver = childrenOf(child.pid!).find((c) => c.args.includes("kube-apiserver"));
         expect(apiserver).toBeDefined();
         const first = await waitFor("the cloneset controller process", cloneset);
+        // Each controller runs as its own ServiceAccount, bound to exactly its rbac.ts rules: outside them, 403.
+        const saKubeconfig = join(
+          stateDir,
+          "controlplane",
+          "sa-kruise-system-cloneset-controller.kubeconfig",
+        );
+        expect(first.args).toContain(`--kubeconfig=${saKubeconfig}`);
+        const kubectl = join(getTestEnv().binDir, "kubectl");
+        const denied = spawnSync(
+          kubectl,
+          ["--kubeconfig", saKubeconfig, "get", "secrets", "-n", "kube-system"],
+          {
+            encoding: "utf8",
+          },
+        );
+        expect(denied.status).not.toBe(0);
+        expect(denied.stderr).toMatch(/Forbidden.*system:serviceaccount:kruise-system:cloneset-controller/);
+        const allowed = spawnSync(kubectl, ["--kubeconfig", saKubeconfig, "get", "pods", "-A"], {
+          encoding: "utf8",
+        });
+        expect(allowed.stderr).toBe("");
+        // And under those rules the CloneSet controller still does its job.
+        const admin = join(stateDir, "kubeconfig");
+        const applied = spawnSync(kubectl, ["--kubeconfig", admin, "apply", "-f", "-"], {
+          encoding: "utf8",
+          input: JSON.stringify({
+            apiVersion: "apps.kruise.io/v1alpha1",
+            kind: "CloneSet",
+            metadata: { name: "start-demo", namespace: "default" },
+            spec: {
+              replicas: 2,
+              selector: { matchLabels: { app: "start-demo" } },
+              template: {
+                metadata: { labels: { app: "start-demo" } },
+                spec: { containers: [{ name: "main", image: "nginx:alpine" }] },
+              },
+            },
+          }),
+        });
+        expect(applied.stderr).toBe("");
+        await waitFor(
+          "the CloneSet's 2 pods",
+          () => {
+            const r = spawnSync(
+              kubectl,
+              ["--kubeconfig", admin, "get", "pods", "-n", "default", "-l", "app=start-demo", "-o", "name"],
+              {
+                encoding: "utf8",
+              },
+            );
+            return r.stdout.trim().split("\n").filter(Boolean).length === 2;
+          },
+          60_000,
+        );
         process.kill(first.pid, "SIGKILL");
         await waitFor("a restart line", () => /cloneset exited \(SIGKILL\); restarting/.test(out), 10_000);
         const second = await waitFor(

@@ -183,7 +183,7 @@ export interface CloneSetUpdateStrategy {
    */
   type?: "ReCreate" | "InPlaceIfPossible" | "InPlaceOnly";
   /**
-   * Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a percentage of replicas ("10%", rounded up). Defaults to 0.
+   * Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.
    */
   partition?: number | string;
   /**
@@ -1341,7 +1341,7 @@ export interface UpdateStatus {
  */
 export interface BroadcastJobSpec {
   /**
-   * The most pods running at once: a number or a percentage of the eligible nodes ("10%", rounded up). Defaults to no limit.
+   * The most pods running at once: a number or a percentage of the eligible nodes ("10%", rounded up), at least 1. Defaults to no limit.
    */
   parallelism?: number | string;
   /**

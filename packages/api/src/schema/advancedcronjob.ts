@@ -1,6 +1,9 @@
 import { array, bool, enumOf, freeform, int32, int64, object, string } from "./builder.ts";
 import { broadcastJobSpec } from "./broadcastjob.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost63, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+
+/** 63 minus "-" and the 10-digit unix time in every child's name. */
+export const ACJ_NAME_MAX = 52;
 
 export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
 
@@ -125,7 +128,16 @@ export const advancedCronJob: CrdSource = {
   versions: V1ALPHA1_ONLY,
   spec: advancedCronJobSpec,
   status: advancedCronJobStatus,
-  rootRules: [nameAtMost63("AdvancedCronJob")],
+  // OpenKruise allows 63, but every child is named <name>-<unix seconds> (11 more characters) and a Job's name
+  // is in its pods' job-name label (at most 63): 53 to 63 characters could never run. Kubernetes' CronJob has
+  // the same limit for the same reason.
+  rootRules: [
+    nameAtMost(
+      ACJ_NAME_MAX,
+      "AdvancedCronJob",
+      "in the name of every Job it starts (<name>-<10-digit schedule time>), which must fit a 63-character label",
+    ),
+  ],
   printerColumns: [
     { name: "Schedule", type: "string", jsonPath: ".spec.schedule", description: "The cron schedule." },
     {

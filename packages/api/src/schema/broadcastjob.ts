@@ -1,4 +1,5 @@
-import { bool, enumOf, int32, int64, object, string } from "./builder.ts";
+import { bool, enumOf, int32, int64, object, string, type IntOrStringNode } from "./builder.ts";
+import { isIntOrPercent, isZero } from "./cel.ts";
 import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost63, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
@@ -10,12 +11,29 @@ export const BROADCASTJOB_FAILURE_POLICY_TYPES = ["FailFast", "Continue", "Pause
 /** Parallelism OpenKruise uses when none is given: effectively unlimited. */
 export const UNLIMITED_PARALLELISM = 2147483647;
 
+/** Parallelism 0 would run nothing, silently, for ever: it is refused, and `paused` says what it would have meant. */
+function nonZero(node: IntOrStringNode): IntOrStringNode {
+  return {
+    ...node,
+    rules: [
+      ...(node.rules ?? []),
+      {
+        rule: `!(${isIntOrPercent("self")}) || !(${isZero("self")})`,
+        message:
+          "must be at least 1 (or 1%): 0 would never run a pod; set spec.paused: true to hold the job instead",
+      },
+    ],
+  };
+}
+
 export const broadcastJobSpec = object(
   "The desired state of the BroadcastJob.",
   {
-    parallelism: intOrPercent(
-      'The most pods running at once: a number or a percentage of the eligible nodes ("10%", rounded up). Defaults to no limit.',
-      { default: UNLIMITED_PARALLELISM },
+    parallelism: nonZero(
+      intOrPercent(
+        'The most pods running at once: a number or a percentage of the eligible nodes ("10%", rounded up), at least 1. Defaults to no limit.',
+        { default: UNLIMITED_PARALLELISM },
+      ),
     ),
     template: podTemplate("Template of the pod run once on every eligible node.", {
       kindName: "BroadcastJob",

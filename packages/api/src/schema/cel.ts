@@ -4,6 +4,9 @@
 /** A percentage such as "20%". OpenKruise rejects plain numeric strings like "5" (v1.9 behaviour). */
 export const PERCENT_PATTERN = "^[0-9]+%$";
 
+/** A percentage from 0% to 100%: for fields where more than all the pods means nothing (a partition). */
+export const PERCENT_UP_TO_100_PATTERN = "^(100|[1-9]?[0-9])%$";
+
 /** True when an int-or-string value is a non-negative int or a percentage string. */
 export function isIntOrPercent(expr: string): string {
   return `(type(${expr}) == int ? ${expr} >= 0 : ${expr}.matches('${PERCENT_PATTERN}'))`;
@@ -15,6 +18,16 @@ export function isIntOrPercent(expr: string): string {
  */
 export function scaledRoundUp(expr: string, total: string): string {
   return `(type(${expr}) == int ? int(${expr}) : (int(string(${expr}).replace('%', '')) * ${total} + 99) / 100)`;
+}
+
+/** True when an int-or-percent field is unset, or set to a valid value (so rules combining fields skip invalid ones). */
+export function unsetOrValid(expr: string): string {
+  return `(!has(${expr}) || ${isIntOrPercent(expr)})`;
+}
+
+/** True when an int-or-percent field is unset or zero. */
+export function unsetOrZero(expr: string): string {
+  return `(!has(${expr}) || ${isZero(expr)})`;
 }
 
 /** True when an int-or-percent is zero (0 or "0%"). */

@@ -1,8 +1,9 @@
-import { array, bool, enumOf, freeform, int32, int64, object, string } from "./builder.ts";
-import { isIntOrPercent, isZero, scaledRoundUp } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { array, bool, enumOf, int32, int64, object, string } from "./builder.ts";
+import { isIntOrPercent, isZero, unsetOrValid, unsetOrZero } from "./cel.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
+import { pvcTemplate } from "./shared/pvc-template.ts";
 import { podSelector } from "./shared/label-selector.ts";
 import { lifecycle } from "./shared/lifecycle.ts";
 import { podTemplate, selectorMatchesTemplate } from "./shared/pod-template.ts";
@@ -21,9 +22,18 @@ import {
 import { POD_UPDATE_TYPES } from "./shared/update-type.ts";
 
 const u = "self.updateStrategy";
-// Both limits are compared as absolute numbers of pods, as OpenKruise's webhook does once defaults are in.
-const maxUnavailableAbs = `(has(${u}.maxUnavailable) && ${isIntOrPercent(`${u}.maxUnavailable`)} ? ${scaledRoundUp(`${u}.maxUnavailable`, "self.replicas")} : 0)`;
-const maxSurgeAbs = `(has(${u}.maxSurge) && ${isIntOrPercent(`${u}.maxSurge`)} ? ${scaledRoundUp(`${u}.maxSurge`, "self.replicas")} : 0)`;
+const mu = `${u}.maxUnavailable`;
+const ms = `${u}.maxSurge`;
+// OpenKruise compares both limits as pods, percentages rounded up: with replicas > 0 a limit is below 1 pod exactly
+// when it is 0 or 0%. Comparing that way never multiplies, so a huge value cannot overflow into a wrong message,
+// and an invalid value (or negative replicas) is left to its own field's error instead of adding this one.
+const bothLimitsBelowOnePod = `has(self.replicas) && self.replicas > 0 && ${unsetOrValid(mu)} && ${unsetOrValid(ms)} && ${unsetOrZero(mu)} && ${unsetOrZero(ms)}`;
+
+/**
+ * A CloneSet's name is in the `controller-revision-hash` label of its pods (`<name>-<10-character hash>`), which
+ * Kubernetes limits to 63 characters: a longer name could never get a pod created.
+ */
+export const CLONESET_NAME_MAX = 52;
 
 export const cloneSetSpec = object(
   "The desired state of the CloneSet.",
@@ -40,9 +50,7 @@ export const cloneSetSpec = object(
     ),
     volumeClaimTemplates: array(
       "PersistentVolumeClaims created for every pod (named <template>-<cloneset>-<instance id>) and deleted with it.",
-      freeform("A PersistentVolumeClaim template.", {
-        tsExternal: { name: "PersistentVolumeClaim", module: "core/v1" },
-      }),
+      pvcTemplate("CloneSet"),
     ),
     scaleStrategy: object(
       "How the CloneSet creates and deletes pods when scaling.",
@@ -76,8 +84,8 @@ export const cloneSetSpec = object(
         ),
         partition: intOrPercent(
           "Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a " +
-            'percentage of replicas ("10%", rounded up). Defaults to 0.',
-          { default: 0 },
+            'percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.',
+          { default: 0, upTo100Percent: true },
         ),
         maxUnavailable: intOrPercent(
           'The most pods that may be unavailable during the update. An absolute number (5) or a percentage of replicas ("10%"), ' +
@@ -136,7 +144,7 @@ export const cloneSetSpec = object(
     rules: [
       selectorMatchesTemplate("CloneSet"),
       {
-        rule: `!has(self.replicas) || self.replicas == 0 || ${maxUnavailableAbs} >= 1 || ${maxSurgeAbs} >= 1`,
+        rule: `!(${bothLimitsBelowOnePod})`,
         message:
           "updateStrategy.maxUnavailable and updateStrategy.maxSurge are both below 1 pod for these replicas, so no pod could ever be updated; raise one of them",
         fieldPath: ".updateStrategy",
@@ -194,6 +202,13 @@ export const cloneSet: CrdSource = {
   spec: cloneSetSpec,
   status: cloneSetStatus,
   scale: REPLICAS_SCALE,
+  rootRules: [
+    nameAtMost(
+      CLONESET_NAME_MAX,
+      "CloneSet",
+      "in the controller-revision-hash label of every pod (<name>-<hash>), which is limited to 63 characters",
+    ),
+  ],
   printerColumns: [
     DESIRED_REPLICAS_COLUMN,
     UPDATED_REPLICAS_COLUMN,

@@ -63,10 +63,15 @@ export const KRUISE_CATEGORY = "kruise";
 
 /** OpenKruise's rule for kinds whose name is put into child object names and labels. */
 export function nameAtMost63(kindName: string): CelRule {
+  return nameAtMost(63, kindName, "in the names and labels of the objects it creates");
+}
+
+/** A name limit at the root: `why` says where the name goes, so the user knows what the limit protects. */
+export function nameAtMost(max: number, kindName: string, why: string): CelRule {
   return {
-    rule: "size(self.metadata.name) <= 63",
+    rule: `size(self.metadata.name) <= ${max}`,
     // No fieldPath: the apiserver only accepts paths into declared properties, and metadata is not one.
-    message: `metadata.name must be at most 63 characters: the ${kindName} uses it in the names and labels of the objects it creates`,
+    message: `metadata.name must be at most ${max} characters: the ${kindName} uses it ${why}`,
   };
 }
 

@@ -1,4 +1,4 @@
-import { array, bool, enumOf, freeform, int32, int64, intOrString, object, string } from "./builder.ts";
+import { array, bool, enumOf, int32, int64, intOrString, object, string } from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
 import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
@@ -15,6 +15,7 @@ import {
 import { REPLICAS_SCALE } from "./shared/scale.ts";
 import { inPlaceUpdateStrategy, updatePriorityStrategy } from "./shared/update-order.ts";
 import { POD_UPDATE_TYPES, rollingUpdateOrOnDelete } from "./shared/update-type.ts";
+import { pvcTemplate } from "./shared/pvc-template.ts";
 
 const ru = "self.updateStrategy.rollingUpdate";
 const hasRollingUpdate = "has(self.updateStrategy) && has(self.updateStrategy.rollingUpdate)";
@@ -29,9 +30,7 @@ const specProperties = {
   ),
   volumeClaimTemplates: array(
     "PersistentVolumeClaims created for every ordinal, named <template>-<statefulset>-<ordinal>.",
-    freeform("A PersistentVolumeClaim template.", {
-      tsExternal: { name: "PersistentVolumeClaim", module: "core/v1" },
-    }),
+    pvcTemplate("StatefulSet"),
   ),
   serviceName: string(
     "Name of the headless Service that gives the pods their network identity (pod subdomain). Cannot change.",

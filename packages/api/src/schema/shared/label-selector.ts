@@ -1,11 +1,12 @@
-import { array, enumOf, map, object, string, type ObjectNode } from "../builder.ts";
+import { array, enumOf, object, type ObjectNode } from "../builder.ts";
+import { labelKey, labelMap as checkedLabelMap, labelValue } from "./label-syntax.ts";
 
-// Bounds keep CEL rules that walk a selector within the apiserver's cost budget. They are the limits
-// Kubernetes itself puts on label keys (317 = 253 prefix + "/" + 63 name) and values (63).
-const LABEL_KEY = string("A label key.", { maxLength: 317 });
-const LABEL_VALUE = string("A label value.", { maxLength: 63 });
+// Bounds keep CEL rules that walk a selector within the apiserver's cost budget; keys and values are checked
+// with Kubernetes' own syntax (label-syntax.ts).
+const LABEL_KEY = labelKey("A label key.");
+const LABEL_VALUE = labelValue("A label value.");
 
-const labelMap = (description: string) => map(description, LABEL_VALUE, { maxProperties: 64 });
+const labelMap = (description: string) => checkedLabelMap(description, { maxProperties: 64 });
 
 /** metav1.LabelSelector. */
 export function labelSelector(description: string): ObjectNode {

@@ -1,12 +1,13 @@
-import { array, bool, map, object, string, type ObjectNode } from "../builder.ts";
+import { array, bool, object, string, type ObjectNode } from "../builder.ts";
+import { labelMap } from "./label-syntax.ts";
 
 function lifecycleHook(description: string): ObjectNode {
   return object(
     description,
     {
-      labelsHandler: map(
+      labelsHandler: labelMap(
         "Labels that hold the pod in this hook: while any of them is on the pod with the given value, the controller waits.",
-        string("Label value."),
+        { maxProperties: 64 },
       ),
       finalizersHandler: array(
         "Finalizers that hold the pod in this hook: while any of them is on the pod, the controller waits.",

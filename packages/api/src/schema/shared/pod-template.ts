@@ -1,5 +1,6 @@
-import { array, freeform, int64, map, object, string, type CelRule, type ObjectNode } from "../builder.ts";
+import { array, freeform, int64, object, string, type CelRule, type ObjectNode } from "../builder.ts";
 import { selectorMatchesLabels } from "../cel.ts";
+import { labelMap } from "./label-syntax.ts";
 
 export interface PodTemplateOptions {
   readonly kindName: string;
@@ -42,11 +43,10 @@ export function podTemplate(description: string, opts: PodTemplateOptions): Obje
       metadata: object(
         "Standard object metadata of the pods created from this template.",
         {
-          // No maxProperties here: rules only look labels up by key, which costs the same for any number of labels.
-          labels: map(
-            "Labels put on every pod. They must match the selector.",
-            string("A label value.", { maxLength: 63 }),
-          ),
+          // maxProperties bounds the cost of checking every key's syntax.
+          labels: labelMap("Labels put on every pod. They must match the selector.", {
+            maxProperties: 256,
+          }),
           annotations: freeform("Annotations put on every pod."),
         },
         { preserveUnknownFields: true, tsName: "PodTemplateMetadata" },

@@ -1,5 +1,6 @@
-import { array, int32, object, string, type ArrayNode, type ObjectNode } from "../builder.ts";
+import { array, int32, object, type ArrayNode, type ObjectNode } from "../builder.ts";
 import { labelSelector } from "./label-selector.ts";
+import { labelKey, labelValue } from "./label-syntax.ts";
 
 /** pub.UpdatePriorityStrategy: weight rules or ordered label keys, never both. */
 export function updatePriorityStrategy(description: string): ObjectNode {
@@ -22,7 +23,7 @@ export function updatePriorityStrategy(description: string): ObjectNode {
         "Ordered label keys: the first key a pod has decides its level, then the integer at the end of the label value (higher first).",
         object(
           "A label key whose value orders pods.",
-          { orderedKey: string("Label key to order pods by.") },
+          { orderedKey: labelKey("Label key to order pods by.") },
           { required: ["orderedKey"], tsName: "UpdatePriorityOrderTerm" },
         ),
         { maxItems: 64 },
@@ -47,8 +48,8 @@ export function updateScatterStrategy(description: string): ArrayNode {
     object(
       "Pods having this label key and value are spread across the update order.",
       {
-        key: string("Label key.", { minLength: 1 }),
-        value: string("Label value.", { minLength: 1 }),
+        key: labelKey("Label key."),
+        value: { ...labelValue("Label value."), minLength: 1 },
       },
       { required: ["key", "value"], tsName: "UpdateScatterTerm" },
     ),

@@ -4,6 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { BUS_PARTIES } from "@kruise/api";
+import { EventBus, streamName } from "@kruise/sdk";
 import { startControlPlane, Supervisor, type ControlPlane } from "@kruise/testenv";
 import { controllerKubeconfig } from "./controller-identity.ts";
 
@@ -66,8 +68,17 @@ async function startController(app: ControllerApp, cp: ControlPlane, logDir: str
   const kubeconfig = await controllerKubeconfig(cp, app.name, app.rbac, root);
   const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${kubeconfig}`];
   args.push("--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false");
-  if (cp.natsUrl) args.push(`--nats-url=${cp.natsUrl}`);
+  // Each controller is its own NATS user, allowed only its BUS_PARTIES subjects. The password goes in the
+  // environment, not the command line.
+  const env = { ...process.env };
+  if (cp.natsUrl && app.name in BUS_PARTIES) {
+    const url = new URL(cp.natsUserUrl(app.name));
+    env["NATS_PASSWORD"] = decodeURIComponent(url.password);
+    url.password = "";
+    args.push(`--nats-url=${url.toString()}`);
+  }
   const supervisor = new Supervisor({
+    env,
     name: app.name,
     command: process.execPath,
     args,
@@ -85,7 +96,12 @@ async function countOf(cp: ControlPlane, resource: string): Promise<string> {
 }
 
 /** What is running, for Ctrl-C: filled in as the job starts, so a Ctrl-C at any point stops what exists. */
-const running: { cp?: ControlPlane; children: Map<string, Supervisor>; stopping: boolean } = {
+const running: {
+  cp?: ControlPlane;
+  streamManager?: EventBus;
+  children: Map<string, Supervisor>;
+  stopping: boolean;
+} = {
   children: new Map(),
   stopping: false,
 };
@@ -99,6 +115,7 @@ async function stop(): Promise<void> {
   running.stopping = true;
   say("\nStopping controllers and the control plane… (Ctrl-C again to kill at once)");
   await Promise.all([...running.children.values()].map((c) => c.stop()));
+  await running.streamManager?.close();
   await running.cp?.stop();
   say("Stopped.");
   process.exit(0);
@@ -125,11 +142,16 @@ async function main(): Promise<void> {
   );
   const cp = await startControlPlane({
     nodes: Number(flags.nodes),
+    natsUsers: BUS_PARTIES,
+    natsStream: streamName,
     workDir: controlPlaneDir,
     log: (line) => say(`  ${line}`),
   });
   running.cp = cp;
   if (running.stopping) return; // Ctrl-C arrived while it started: stop() takes it from here
+  // The one identity that manages the KRUISE stream (the controllers' users may only use it).
+  if (cp.natsUrl)
+    running.streamManager = EventBus.start({ servers: cp.natsUrl, source: "kruise-stream-manager" });
   const kubeconfigPath = join(stateDir, "kubeconfig");
   writeFileSync(kubeconfigPath, cp.kubeconfig, { mode: 0o600 });
   say(`Control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);

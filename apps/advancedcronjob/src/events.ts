@@ -1,4 +1,4 @@
-import type { AdvancedCronJob } from "@kruise/api";
+import { BUS_PARTIES, type AdvancedCronJob } from "@kruise/api";
 import type { BusEvent, CloudEvent, ReadOnly, Request } from "@kruise/sdk";
 import type { ChildInfo } from "./children.ts";
 
@@ -15,10 +15,7 @@ export const CronBusEvent = {
 
 /** Subjects this controller listens to: children finishing. BroadcastJobs publish theirs; batch Jobs have no publisher
  * (kube-controller-manager runs them), so for Jobs the subject is listened to for any bridge that adds one. */
-export const CHILD_FINISHED_SUBJECTS = [
-  "kruise.broadcastjob.*.*.job-finished",
-  "kruise.job.*.*.job-finished",
-] as const;
+export const CHILD_FINISHED_SUBJECTS = BUS_PARTIES.advancedcronjob.consumes;
 
 /** Deterministic ids: one run time fires once; one child finishes once. Retries are dropped by JetStream's dedup window. */
 export function scheduleFiredMessage(

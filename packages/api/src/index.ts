@@ -11,3 +11,4 @@ export {
   deletionProtectionBinding,
   deletionProtectionPolicy,
 } from "./policies/deletion-protection.ts";
+export { BUS_PARTIES, type BusParty } from "./bus/parties.ts";

@@ -8,6 +8,7 @@ import {
   cloudEventTypeFor,
   streamName,
   type CloudEvent,
+  natsConnectionSettings,
 } from "../src/eventbus/index.ts";
 import { Outbox } from "../src/eventbus/outbox.ts";
 import type { ControlPlane } from "@kruise/testenv";
@@ -111,7 +112,11 @@ describe("EventBus against a real NATS server", () => {
     cp = await startPrivateControlPlane({ nats: true });
     if (!cp.natsUrl) throw new Error("the control plane started without NATS");
     natsUrl = cp.natsUrl;
-    nc = await connect({ servers: natsUrl, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
+    nc = await connect({
+      ...natsConnectionSettings(natsUrl),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 200,
+    });
     jsm = await jetstreamManager(nc);
   });
   afterAll(async () => {

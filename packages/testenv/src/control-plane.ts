@@ -15,6 +15,7 @@ import { apiserverCertDir, apiserverReadiness, apiserverSpec } from "./component
 import { controllerManagerSpec } from "./components/kube-controller-manager.ts";
 import { schedulerSpec } from "./components/kube-scheduler.ts";
 import { natsReadiness, natsSpec, type NatsPorts } from "./components/nats-server.ts";
+import { natsAuthorization, natsUserUrl } from "./components/nats-auth.ts";
 import { applyCrds } from "./crds.ts";
 import { writeCredentials } from "./credentials.ts";
 import { ControlPlaneError, messageOf } from "./errors.ts";
@@ -224,12 +225,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 
     let natsProcess: ManagedProcess | undefined;
     let natsPorts: NatsPorts = { client: 0, monitor: 0 };
+    const natsAuth = natsAuthorization(options.natsUsers ?? {}, options.natsStream ?? "KRUISE");
     if (options.nats ?? true) {
       natsProcess = await stage("nats-server", () =>
         launch(
           async () => {
             natsPorts = { client: fixed.nats ?? (await freePort()), monitor: await freePort() };
-            return natsSpec(binDir, workDir, natsPorts);
+            return natsSpec(binDir, workDir, natsPorts, natsAuth.config);
           },
           () => natsReadiness(natsPorts),
           fixed.nats === undefined,
@@ -246,7 +248,18 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       adminToken: credentials.adminToken,
       kubeconfigPath,
       kubeconfig,
-      natsUrl: natsProcess === undefined ? undefined : `nats://127.0.0.1:${natsPorts.client}`,
+      natsUrl: natsProcess === undefined ? undefined : natsUserUrl(natsAuth.admin, natsPorts.client),
+      natsUserUrl: (user) => {
+        const known = natsAuth.users[user];
+        if (natsProcess === undefined || known === undefined)
+          throw new ControlPlaneError(
+            "nats-server",
+            `no NATS user ${JSON.stringify(user)}`,
+            "name it in startControlPlane({ natsUsers })",
+          );
+        return natsUserUrl(known, natsPorts.client);
+      },
+      natsAnonymousUrl: natsProcess === undefined ? undefined : `nats://127.0.0.1:${natsPorts.client}`,
       etcdUrl: etcdUrl(etcdPorts),
       binDir,
       workDir,

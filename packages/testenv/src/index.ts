@@ -19,3 +19,10 @@ export type { PodFaults } from "./kubelet/pod-faults.ts";
 export type { SimNode } from "./kubelet/sim-node.ts";
 export * from "./kubelet/annotations.ts";
 export { Supervisor, type SupervisorSpec, type SupervisorStatus } from "./process/supervisor.ts";
+export {
+  NATS_ADMIN_USER,
+  natsConnectOptions,
+  natsPermissions,
+  type NatsUser,
+  type NatsUserGrant,
+} from "./components/nats-auth.ts";

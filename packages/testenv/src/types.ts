@@ -1,3 +1,4 @@
+import type { NatsUserGrant } from "./components/nats-auth.ts";
 import type { KubeletOptions } from "./kubelet/kubelet-options.ts";
 import type { SimKubelet } from "./kubelet/sim-kubelet.ts";
 
@@ -31,6 +32,13 @@ export interface ControlPlaneOptions {
   scheduler?: boolean;
   /** Run nats-server with JetStream. Default true. */
   nats?: boolean;
+  /**
+   * NATS users besides the admin (`natsUrl`), each allowed to publish and consume only its grant (see
+   * natsPermissions). Clients without credentials are always refused.
+   */
+  natsUsers?: Record<string, NatsUserGrant>;
+  /** The JetStream stream the users' consumer permissions refer to. Default "KRUISE". */
+  natsStream?: string;
   /** Simulated kubelet behaviour (pull delay, capacity, write concurrency...). */
   kubelet?: Partial<KubeletOptions>;
   /** Work directory for data, certificates, kubeconfigs and logs. Default a fresh temp dir, removed on stop(). */
@@ -73,8 +81,12 @@ export interface ControlPlane {
   kubeconfigPath: string;
   /** Its content. */
   kubeconfig: string;
-  /** nats://127.0.0.1:<port>, or undefined without NATS. */
+  /** nats://testenv:<password>@127.0.0.1:<port>: the admin user (every permission), or undefined without NATS. */
   natsUrl: string | undefined;
+  /** nats://<user>:<password>@127.0.0.1:<port> for a user named in natsUsers. */
+  natsUserUrl(user: string): string;
+  /** nats://127.0.0.1:<port> without credentials: for tests that show it is refused. */
+  natsAnonymousUrl: string | undefined;
   /** http://127.0.0.1:<port> */
   etcdUrl: string;
   binDir: string;

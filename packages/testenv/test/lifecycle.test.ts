@@ -3,7 +3,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startControlPlane, type ControlPlane } from "../src/index.ts";
+import { natsConnectOptions, startControlPlane, type ControlPlane } from "../src/index.ts";
 import { NOT_READY_ANNOTATION } from "../src/kubelet/annotations.ts";
 import { KubeApiError } from "../src/kube/api-error.ts";
 import { MERGE_PATCH, type KubeHttpClient } from "../src/kube/http-client.ts";
@@ -57,14 +57,16 @@ describe("control plane lifecycle", () => {
 
   it("restarts NATS on the same port with the same JetStream store", async () => {
     const url = plane.natsUrl;
-    let nc = await connect({ servers: url, timeout: 5_000 });
+    let nc = await connect({ ...natsConnectOptions(url!), timeout: 5_000 });
     await (await jetstreamManager(nc)).streams.add({ name: "KEEP", subjects: ["keep.>"] });
     await nc.close();
 
     await plane.stopNats();
-    await expect(connect({ servers: url, timeout: 1_000, reconnect: false })).rejects.toThrow();
+    await expect(
+      connect({ ...natsConnectOptions(url!), timeout: 1_000, reconnect: false }),
+    ).rejects.toThrow();
     await plane.startNats();
-    nc = await connect({ servers: url, timeout: 5_000 });
+    nc = await connect({ ...natsConnectOptions(url!), timeout: 5_000 });
     const info = await (await jetstreamManager(nc)).streams.info("KEEP");
     expect(info.config.subjects).toEqual(["keep.>"]);
     await nc.close();

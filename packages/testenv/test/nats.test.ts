@@ -1,6 +1,7 @@
 import { AckPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, headers } from "@nats-io/transport-node";
 import { afterAll, describe, expect, it } from "vitest";
+import { natsConnectOptions } from "../src/index.ts";
 import { getTestEnv } from "../src/vitest/index.ts";
 
 describe("nats-server with JetStream", () => {
@@ -15,8 +16,8 @@ describe("nats-server with JetStream", () => {
 
   it("delivers a published message exactly once and drops a duplicate Nats-Msg-Id", async () => {
     const natsUrl = getTestEnv().natsUrl;
-    expect(natsUrl).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
-    const nc = await connect({ servers: natsUrl, timeout: 5_000 });
+    expect(natsUrl).toMatch(/^nats:\/\/testenv:[^@]+@127\.0\.0\.1:\d+$/);
+    const nc = await connect({ ...natsConnectOptions(natsUrl!), timeout: 5_000 });
     close = async () => {
       const jsm = await jetstreamManager(nc);
       await jsm.streams.delete(stream).catch(() => false);

@@ -7,12 +7,16 @@ import { counterIn, defaultRegistry, gaugeIn } from "../metrics/index.ts";
 import { toCloudEvent, type BusEvent, type CloudEvent } from "./cloud-event.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { defaultStreamLimits, ensureStream, type StreamLimits } from "./stream.ts";
+import { natsConnectionSettings, type NatsConnectionSettings } from "./nats-auth.ts";
 import { subjectFor } from "./subject.ts";
 import { JetStreamSubscription, type JetStreamHandles } from "./subscription.ts";
 import { timerDelay } from "../clock/timer-limit.ts";
 
 export interface EventBusOptions {
-  /** NATS server URL(s), comma separated. Empty or absent: events are disabled (publish drops, subscribe never fires). */
+  /**
+   * NATS server URL(s), comma separated, optionally naming the user: `nats://cloneset@host:4222` (password in the URL
+   * or in `NATS_PASSWORD`). Empty or absent: events are disabled (publish drops, subscribe never fires).
+   */
   servers?: string;
   /** The CloudEvents `source`: the publishing controller's name. */
   source: string;
@@ -45,6 +49,7 @@ const maxReconnectBackoffMs = 5_000;
 export class EventBus {
   private readonly source: string;
   private readonly servers: string[];
+  private readonly auth: Omit<NatsConnectionSettings, "servers">;
   private readonly log: Logger | undefined;
   private readonly limits: StreamLimits;
   private readonly closeTimeoutMs: number;
@@ -71,10 +76,9 @@ export class EventBus {
     if (!opts.source)
       throw new Error("EventBus.start: source must be a non-empty string (the publishing controller's name)");
     this.source = opts.source;
-    this.servers = (opts.servers ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const { servers, ...auth } = natsConnectionSettings(opts.servers ?? "");
+    this.servers = servers;
+    this.auth = auth;
     this.log = opts.log?.child({ component: "eventbus" });
     this.limits = { ...defaultStreamLimits, ...opts.stream };
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 5_000;
@@ -187,6 +191,7 @@ export class EventBus {
       try {
         nc = await connect({
           servers: this.servers,
+          ...this.auth,
           name: this.source,
           timeout: 2_000,
           // The client reconnects on its own while it is connected; this loop only covers the first connect
@@ -262,7 +267,11 @@ export class EventBus {
       const outcome = await ensureStream(jsm, this.limits);
       if (outcome !== "unchanged") this.log?.info({ stream: "KRUISE", outcome }, "JetStream stream ensured");
     } catch (err) {
-      this.log?.warn({ err: describeError(err) }, "could not create or update the KRUISE stream");
+      // With NATS users, only the stream's manager may create or change it; the others use it as it is.
+      this.log?.warn(
+        { err: describeError(err), user: this.auth.user },
+        "could not create or update the KRUISE stream (it may be managed by another NATS user)",
+      );
     }
   }
 

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { request } from "undici";
 import type { ProcessSpec, ReadinessCheck } from "../process/managed-process.ts";
@@ -7,23 +8,30 @@ export interface NatsPorts {
   monitor: number;
 }
 
-/** nats-server with JetStream; the store dir lives in workDir so a restart keeps streams and dedup state. */
-export function natsSpec(binDir: string, workDir: string, ports: NatsPorts): ProcessSpec {
+/**
+ * nats-server with JetStream; the store dir lives in workDir so a restart keeps streams and dedup state. Clients
+ * must authenticate (`authorization`: no anonymous user), and the client and monitor ports listen on 127.0.0.1 only.
+ */
+export function natsSpec(
+  binDir: string,
+  workDir: string,
+  ports: NatsPorts,
+  authorization: object,
+): ProcessSpec {
+  const configPath = join(workDir, "nats-server.conf");
+  // nats-server reads JSON as its configuration format.
+  const config = {
+    listen: `127.0.0.1:${ports.client}`,
+    http: `127.0.0.1:${ports.monitor}`,
+    jetstream: { store_dir: join(workDir, "nats-store") },
+    authorization,
+  };
+  writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
   return {
     name: "nats-server",
     binary: join(binDir, "nats-server"),
     logPath: join(workDir, "nats-server.log"),
-    args: [
-      "-js",
-      "-sd",
-      join(workDir, "nats-store"),
-      "-a",
-      "127.0.0.1",
-      "-p",
-      String(ports.client),
-      "-m",
-      String(ports.monitor),
-    ],
+    args: ["-c", configPath],
   };
 }
 

@@ -60,7 +60,7 @@ const rejections: readonly Rejection[] = [
     name: "negative replicas",
     manifest: cloneSet("neg-replicas", { replicas: -1 }),
     field: "spec.replicas",
-    says: "greater than or equal to 0",
+    says: "should be a non-negative integer",
   },
   {
     name: "negative CloneSet partition",
@@ -186,7 +186,7 @@ const rejections: readonly Rejection[] = [
     name: "AdvancedCronJob name longer than 63 characters",
     manifest: advancedCronJob(`acj-${"x".repeat(60)}`),
     field: "metadata.name",
-    says: "at most 63 characters",
+    says: "at most 52 characters",
   },
   {
     name: "DaemonSet maxUnavailable and maxSurge both 0",

@@ -29,8 +29,11 @@ function rootSchema(source: CrdSource, version: CrdVersion): JsonSchema {
     },
   );
   const schema = toOpenApi(root);
-  // The apiserver owns metadata's schema and refuses anything but its type here.
-  (schema.properties as Record<string, JsonSchema>).metadata = { type: "object" };
+  // The apiserver owns metadata's schema: it accepts only its type and the type of name here. Declaring name lets
+  // a root rule report at metadata.name (instead of "<nil>").
+  (schema.properties as Record<string, JsonSchema>).metadata = source.rootRules
+    ? { type: "object", properties: { name: { type: "string" } } }
+    : { type: "object" };
   return schema;
 }
 

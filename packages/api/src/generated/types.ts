@@ -115,7 +115,7 @@ export interface NodeImage {
  */
 export interface CloneSetSpec {
   /**
-   * Desired number of pods. Defaults to 1.
+   * Desired number of pods. Must be 0 or more. Defaults to 1.
    */
   replicas?: number;
   /**
@@ -403,7 +403,7 @@ export interface CloneSetCondition {
  */
 export interface StatefulSetSpec {
   /**
-   * Desired number of pods. Defaults to 1.
+   * Desired number of pods. Must be 0 or more. Defaults to 1.
    */
   replicas?: number;
   /**
@@ -967,7 +967,7 @@ export interface SidecarSetCondition {
  */
 export interface UnitedDeploymentSpec {
   /**
-   * Total desired pods over all subsets. Defaults to 1.
+   * Total desired pods over all subsets. Must be 0 or more. Defaults to 1.
    */
   replicas?: number;
   /**

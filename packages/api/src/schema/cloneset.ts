@@ -13,7 +13,7 @@ import {
   READY_REPLICAS_COLUMN,
   UPDATED_REPLICAS_COLUMN,
 } from "./shared/printer-columns.ts";
-import { REPLICAS_SCALE } from "./shared/scale.ts";
+import { desiredReplicas, REPLICAS_SCALE } from "./shared/scale.ts";
 import {
   inPlaceUpdateStrategy,
   updatePriorityStrategy,
@@ -38,7 +38,7 @@ export const CLONESET_NAME_MAX = 52;
 export const cloneSetSpec = object(
   "The desired state of the CloneSet.",
   {
-    replicas: int32("Desired number of pods. Defaults to 1.", { default: 1, minimum: 0 }),
+    replicas: desiredReplicas("Desired number of pods."),
     selector: podSelector("CloneSet"),
     template: podTemplate(
       "Template of the pods the CloneSet creates. Pods are named <cloneset>-<random id>.",
@@ -51,6 +51,7 @@ export const cloneSetSpec = object(
     volumeClaimTemplates: array(
       "PersistentVolumeClaims created for every pod (named <template>-<cloneset>-<instance id>) and deleted with it.",
       pvcTemplate("CloneSet"),
+      { maxItems: 64 },
     ),
     scaleStrategy: object(
       "How the CloneSet creates and deletes pods when scaling.",

@@ -70,7 +70,8 @@ export function nameAtMost63(kindName: string): CelRule {
 export function nameAtMost(max: number, kindName: string, why: string): CelRule {
   return {
     rule: `size(self.metadata.name) <= ${max}`,
-    // No fieldPath: the apiserver only accepts paths into declared properties, and metadata is not one.
+    // The manifest declares metadata.name (the only metadata field a CRD may), so the error names the field.
+    fieldPath: ".metadata.name",
     message: `metadata.name must be at most ${max} characters: the ${kindName} uses it ${why}`,
   };
 }

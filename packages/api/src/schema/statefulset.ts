@@ -12,7 +12,7 @@ import {
   READY_REPLICAS_COLUMN,
   UPDATED_REPLICAS_COLUMN,
 } from "./shared/printer-columns.ts";
-import { REPLICAS_SCALE } from "./shared/scale.ts";
+import { desiredReplicas, REPLICAS_SCALE } from "./shared/scale.ts";
 import { inPlaceUpdateStrategy, updatePriorityStrategy } from "./shared/update-order.ts";
 import { POD_UPDATE_TYPES, rollingUpdateOrOnDelete } from "./shared/update-type.ts";
 import { pvcTemplate } from "./shared/pvc-template.ts";
@@ -22,7 +22,7 @@ const hasRollingUpdate = "has(self.updateStrategy) && has(self.updateStrategy.ro
 const isParallel = "(has(self.podManagementPolicy) && self.podManagementPolicy == 'Parallel')";
 
 const specProperties = {
-  replicas: int32("Desired number of pods. Defaults to 1.", { default: 1, minimum: 0 }),
+  replicas: desiredReplicas("Desired number of pods."),
   selector: podSelector("StatefulSet"),
   template: podTemplate(
     "Template of the pods. Pods are named <statefulset>-<ordinal>. In-place update policies need the readiness gate InPlaceUpdateReady here.",
@@ -31,6 +31,7 @@ const specProperties = {
   volumeClaimTemplates: array(
     "PersistentVolumeClaims created for every ordinal, named <template>-<statefulset>-<ordinal>.",
     pvcTemplate("StatefulSet"),
+    { maxItems: 64 },
   ),
   serviceName: string(
     "Name of the headless Service that gives the pods their network identity (pod subdomain). Cannot change.",

@@ -23,7 +23,7 @@ import {
   READY_REPLICAS_COLUMN,
   UPDATED_REPLICAS_COLUMN,
 } from "./shared/printer-columns.ts";
-import { REPLICAS_SCALE } from "./shared/scale.ts";
+import { desiredReplicas, REPLICAS_SCALE } from "./shared/scale.ts";
 import { statefulSetSpec } from "./statefulset.ts";
 
 const TEMPLATE_KINDS = [
@@ -79,7 +79,7 @@ const labelsMatch = TEMPLATE_KINDS.map((t) => {
 export const unitedDeploymentSpec = object(
   "The desired state of the UnitedDeployment.",
   {
-    replicas: int32("Total desired pods over all subsets. Defaults to 1.", { default: 1, minimum: 0 }),
+    replicas: desiredReplicas("Total desired pods over all subsets."),
     selector: podSelector("UnitedDeployment"),
     template: object(
       "The workload each subset runs: exactly one of the four templates.",

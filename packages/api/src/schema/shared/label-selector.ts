@@ -1,15 +1,35 @@
-import { array, enumOf, object, type ObjectNode } from "../builder.ts";
-import { labelKey, labelMap as checkedLabelMap, labelValue } from "./label-syntax.ts";
+import { array, enumOf, map, object, string, type ObjectNode, type StringNode } from "../builder.ts";
+import {
+  LABEL_KEY_MAX,
+  LABEL_VALUE_MAX,
+  labelKey,
+  labelMap as checkedLabelMap,
+  labelValue,
+} from "./label-syntax.ts";
 
-// Bounds keep CEL rules that walk a selector within the apiserver's cost budget; keys and values are checked
-// with Kubernetes' own syntax (label-syntax.ts).
-const LABEL_KEY = labelKey("A label key.");
-const LABEL_VALUE = labelValue("A label value.");
+// Bounds keep CEL rules that walk a selector within the apiserver's cost budget. A workload's own selector has
+// its keys and values checked with Kubernetes' syntax (label-syntax.ts); the many selectors nested in priority
+// rules only have the length bounds, since checking them all would exceed the CRD's total CEL cost budget.
+interface SelectorParts {
+  key: StringNode;
+  value: StringNode;
+  labels: (description: string) => ObjectNode | ReturnType<typeof map>;
+}
+const CHECKED: SelectorParts = {
+  key: labelKey("A label key."),
+  value: labelValue("A label value."),
+  labels: (description) => checkedLabelMap(description, { maxProperties: 64 }),
+};
+const BOUNDED: SelectorParts = {
+  key: string("A label key.", { maxLength: LABEL_KEY_MAX }),
+  value: string("A label value.", { maxLength: LABEL_VALUE_MAX }),
+  labels: (description) =>
+    map(description, string("A label value.", { maxLength: LABEL_VALUE_MAX }), { maxProperties: 64 }),
+};
 
-const labelMap = (description: string) => checkedLabelMap(description, { maxProperties: 64 });
-
-/** metav1.LabelSelector. */
-export function labelSelector(description: string): ObjectNode {
+/** metav1.LabelSelector. `checked` adds label syntax rules (for a workload's own selector). */
+export function labelSelector(description: string, checked = false): ObjectNode {
+  const { key: LABEL_KEY, value: LABEL_VALUE, labels: labelMap } = checked ? CHECKED : BOUNDED;
   return object(
     description,
     {
@@ -44,6 +64,7 @@ export function podSelector(kindName: string): ObjectNode {
   const base = labelSelector(
     `A label query over the pods this ${kindName} manages. It must match the pod template's labels and cannot ` +
       "change after creation. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+    true,
   );
   return {
     ...base,

@@ -26,11 +26,11 @@ export function pvcTemplate(kindName: string): ObjectNode {
             },
           ),
         },
-        { required: ["name"], preserveUnknownFields: true, tsName: "PersistentVolumeClaimTemplateMetadata" },
+        { preserveUnknownFields: true, tsName: "PersistentVolumeClaimTemplateMetadata" },
       ),
     },
     {
-      required: ["metadata"],
+      // Required by the rule below rather than by `required`, so a missing name is one error with the reason.
       preserveUnknownFields: true,
       tsExternal: { name: "PersistentVolumeClaim", module: "core/v1" },
       rules: [

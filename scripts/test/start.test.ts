@@ -72,8 +72,8 @@ describe("npm start (the main job)", () => {
           "sa-kruise-system-cloneset-controller.kubeconfig",
         );
         expect(first.args).toContain(`--kubeconfig=${saKubeconfig}`);
-      // ... and as its own NATS user, its password in the environment, not on the command line.
-      expect(first.args).toMatch(/--nats-url=nats:\/\/cloneset@127\.0\.0\.1:\d+/);
+        // ... and as its own NATS user, its password in the environment, not on the command line.
+        expect(first.args).toMatch(/--nats-url=nats:\/\/cloneset@127\.0\.0\.1:\d+/);
         const kubectl = join(getTestEnv().binDir, "kubectl");
         const denied = spawnSync(
           kubectl,

@@ -13,6 +13,7 @@ export interface BusParty {
 export const BUS_PARTIES = {
   cloneset: { publishes: ["kruise.cloneset.>"], consumes: [] },
   broadcastjob: { publishes: ["kruise.broadcastjob.>"], consumes: [] },
+  daemonset: { publishes: ["kruise.daemonset.>"], consumes: [] },
   advancedcronjob: {
     publishes: ["kruise.advancedcronjob.>"],
     // Children finishing: BroadcastJobs publish theirs; batch Jobs have no publisher yet.

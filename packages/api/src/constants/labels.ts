@@ -39,3 +39,7 @@ export const DELETE_PROTECTION_LABEL = "policy.kruise.io/delete-protection";
 export const POD_UNAVAILABLE_LABEL_PREFIX = "unavailable-pod.kruise.io/";
 /** DaemonSet pods: the DaemonSet's template generation (Kubernetes' `pod-template-generation`). */
 export const POD_TEMPLATE_GENERATION_LABEL = "pod-template-generation";
+/** StatefulSet pods (Kubernetes' key, kept by Advanced StatefulSet): the pod's own name, for per-pod Services. */
+export const STATEFULSET_POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
+/** StatefulSet pods (Kubernetes' key, gate PodIndexLabel): the pod's ordinal. */
+export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";

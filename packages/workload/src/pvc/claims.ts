@@ -17,6 +17,8 @@ export interface ClaimsForInstanceInput {
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** Controller reference to the workload: PVCs are owned by it, not by the pod, so they outlive a pod. */
   readonly owner?: OwnerReference;
+  /** CloneSet labels its claims with the instance id (default); a StatefulSet's ordinal is in the name already. */
+  readonly labelInstanceId?: boolean;
 }
 
 /** One PVC per volumeClaimTemplate for an instance, keyed by template name (= the pod volume name). */
@@ -38,7 +40,7 @@ export function claimsForInstance(input: ClaimsForInstanceInput): Map<string, Pe
         labels: {
           ...(meta.labels ?? {}),
           ...(input.selectorLabels ?? {}),
-          [CLONESET_INSTANCE_ID_LABEL]: input.instanceId,
+          ...(input.labelInstanceId === false ? {} : { [CLONESET_INSTANCE_ID_LABEL]: input.instanceId }),
         },
         ...(input.owner !== undefined
           ? { ownerReferences: [...(meta.ownerReferences ?? []), input.owner] }

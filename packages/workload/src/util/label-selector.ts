@@ -36,3 +36,22 @@ function requirementMatches(
       return false;
   }
 }
+
+/**
+ * The selector in kubectl's string form (`app=web,tier in (a,b),!legacy`), keys and values sorted: what
+ * `status.labelSelector` holds for the scale subresource and the HorizontalPodAutoscaler.
+ */
+export function labelSelectorString(selector: LabelSelector | undefined): string {
+  if (selector === undefined) return "";
+  const parts = Object.entries(selector.matchLabels ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`);
+  for (const req of selector.matchExpressions ?? []) {
+    const values = [...(req.values ?? [])].sort().join(",");
+    if (req.operator === "In") parts.push(`${req.key} in (${values})`);
+    else if (req.operator === "NotIn") parts.push(`${req.key} notin (${values})`);
+    else if (req.operator === "Exists") parts.push(req.key);
+    else if (req.operator === "DoesNotExist") parts.push(`!${req.key}`);
+  }
+  return parts.join(",");
+}

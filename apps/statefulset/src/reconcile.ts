@@ -1,0 +1,504 @@
+import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
+import {
+  LIFECYCLE_STATE_LABEL,
+  LIFECYCLE_TIMESTAMP_ANNOTATION,
+  LifecycleState,
+  StatefulSetConditionType,
+  StatefulSetKind,
+} from "@kruise/api";
+import type { ReconcileResult, Request } from "@kruise/sdk";
+import {
+  ConflictError,
+  ControllerRevisionKind,
+  isAlreadyExists,
+  NotFoundError,
+  PersistentVolumeClaimKind,
+  PodKind,
+} from "@kruise/sdk";
+import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
+import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
+import {
+  applyLifecycleTransition,
+  claimsToCreate,
+  decidePodUpdate,
+  isPodAtRevision,
+  labelSelectorString,
+  planOrdinalScale,
+  planOrdinalUpdate,
+  requeueAfterForAvailability,
+  revisionLabels,
+  revisionsToTruncate,
+  rfc3339Seconds,
+  runSlowStart,
+  sortByPriority,
+  templateFromRevision,
+  updatePodInPlaceByPatch,
+  type OrdinalPod,
+} from "@kruise/workload";
+import { claimsForOrdinal, wantedClaimOwners } from "./claims.ts";
+import type { StatefulSetDeps } from "./deps.ts";
+import {
+  eventSource,
+  podUpdatedInPlaceId,
+  rolloutCompleteId,
+  rolloutProgressId,
+  StatefulSetEvent,
+} from "./events.ts";
+import { statefulSetParams, type StatefulSetParams } from "./params.ts";
+import { createPodWithClaims, deletePod, message, setKey, syncClaimOwners } from "./pod-writes.ts";
+import { newStatefulPod, viewPod, type SetPod } from "./pods.ts";
+import { refreshPods } from "./refresh.ts";
+import { syncRevisions, type RevisionState } from "./revisions.ts";
+import { calculateStatus, removeCondition, setCondition, statusEqual } from "./status.ts";
+
+/** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
+const CACHE_LAG_REQUEUE_MS = 2_000;
+
+export function createStatefulSetReconciler(
+  deps: StatefulSetDeps,
+): (request: Request) => Promise<ReconcileResult | void> {
+  return (request) => reconcileStatefulSet(deps, request);
+}
+
+/**
+ * One level-triggered reconcile: read the set, its pods, claims and revisions from the cache; wait while the
+ * cache lags our own writes; refresh pods in flight; then one scaling step (planOrdinalScale) or, when scaling
+ * has nothing to do, one update step (planOrdinalUpdate); prune history; write status if it changed.
+ */
+export async function reconcileStatefulSet(
+  deps: StatefulSetDeps,
+  request: Request,
+): Promise<ReconcileResult | void> {
+  const key = `${request.namespace}/${request.name}`;
+  const cached = deps.cache.get(StatefulSetKind, request.namespace, request.name);
+  if (cached === undefined) {
+    deps.scaleExpectations.delete(key);
+    return;
+  }
+  const set = cached as StatefulSet;
+  // Deleting: the garbage collector removes pods (and claims owned for whenDeleted: Delete).
+  if (set.metadata?.deletionTimestamp !== undefined) return;
+  if (!deps.scaleExpectations.satisfied(key)) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  const owned = { namespace: request.namespace, controllerUID: set.metadata?.uid ?? "" };
+  const pods = deps.cache.list(PodKind, owned) as Pod[];
+  if (pods.some((p) => !deps.podVersions.satisfied(p))) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  const history = deps.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
+  const now = deps.clock.now();
+  let conditions = set.status?.conditions;
+
+  let params: StatefulSetParams;
+  try {
+    params = statefulSetParams(set);
+  } catch (err) {
+    // Only objects stored before validation get here: report on the status, do not loop.
+    conditions = setCondition(
+      conditions,
+      StatefulSetConditionType.FailedUpdatePod,
+      "InvalidSpec",
+      message(err),
+      now,
+    );
+    await writeStatus(deps, set, {
+      ...(set.status ?? {}),
+      observedGeneration: set.metadata?.generation ?? 0,
+      conditions,
+    });
+    return;
+  }
+  const revisions = await syncRevisions(deps.client, set, history);
+  const updateName = revisions.updateRevision.metadata?.name ?? "";
+  const currentName = revisions.currentRevision.metadata?.name ?? "";
+  const requeues: (number | undefined)[] = [];
+
+  const live = pods.filter((p) => p.metadata?.deletionTimestamp === undefined);
+  const refreshed = await refreshPods(deps, live, params.lifecycle, updateName);
+  requeues.push(refreshed.requeueAfterMs);
+
+  const views = pods
+    .map((p) => viewPod(set, p, updateName, params.minReadySeconds, now))
+    .filter((v): v is SetPod => v !== undefined);
+  const claims = claimsOfSet(deps, set);
+  const slotSet = new Set(params.slots);
+  await syncClaims(deps, set, views, claims, slotSet);
+
+  let acted = false;
+  try {
+    acted = await scaleStep(deps, set, params, revisions, views, claims);
+    conditions = removeCondition(conditions, StatefulSetConditionType.FailedCreatePod);
+  } catch (err) {
+    if (err instanceof ConflictError) throw err;
+    conditions = setCondition(
+      conditions,
+      StatefulSetConditionType.FailedCreatePod,
+      "FailedCreate",
+      message(err),
+      now,
+    );
+    acted = true;
+  }
+  if (!acted && !params.onDelete && !params.paused) {
+    const fresh = views.filter((v) => slotSet.has(v.view.ordinal) && !refreshed.written.has(v.view.name));
+    const outcome = await updateStep(deps, set, params, revisions, fresh);
+    requeues.push(outcome.requeueAfterMs);
+    conditions =
+      outcome.errors.length > 0
+        ? setCondition(
+            conditions,
+            StatefulSetConditionType.FailedUpdatePod,
+            "FailedUpdate",
+            outcome.errors.join("; "),
+            now,
+          )
+        : removeCondition(conditions, StatefulSetConditionType.FailedUpdatePod);
+  }
+
+  await truncateHistory(deps, revisions, pods, params);
+  const status = calculateStatus({
+    set,
+    params,
+    pods: views.map((v) => v.pod),
+    claims,
+    currentRevision: currentName,
+    updateRevision: updateName,
+    collisionCount: revisions.collisionCount,
+    conditions,
+    labelSelector: labelSelectorString(set.spec?.selector),
+    now,
+  });
+  await writeStatus(deps, set, status);
+  requeues.push(requeueAfterForAvailability(live, params.minReadySeconds, now));
+  const due = requeues.filter((r): r is number => r !== undefined && Number.isFinite(r));
+  return due.length > 0 ? { requeueAfter: Math.max(Math.min(...due), 1) } : undefined;
+}
+
+/** The set's claims present in the cache: those named `<template>-<pod>` for its pods and slots. */
+function claimsOfSet(deps: StatefulSetDeps, set: StatefulSet): PersistentVolumeClaim[] {
+  const templates = set.spec?.volumeClaimTemplates ?? [];
+  if (templates.length === 0) return [];
+  const prefixes = templates.map((t) => `${t.metadata?.name ?? ""}-${set.metadata?.name ?? ""}-`);
+  const all = deps.cache.list(PersistentVolumeClaimKind, {
+    namespace: set.metadata?.namespace ?? "",
+  }) as PersistentVolumeClaim[];
+  return all.filter((c) =>
+    prefixes.some(
+      (p) => (c.metadata?.name ?? "").startsWith(p) && /^\d+$/.test((c.metadata?.name ?? "").slice(p.length)),
+    ),
+  );
+}
+
+/**
+ * Claims follow their pods: a Pending pod whose claim is missing gets it back (Kubernetes recreates it), and
+ * every claim carries the owner references the retention policy asks for.
+ */
+async function syncClaims(
+  deps: StatefulSetDeps,
+  set: StatefulSet,
+  views: readonly SetPod[],
+  claims: readonly PersistentVolumeClaim[],
+  slots: ReadonlySet<number>,
+): Promise<void> {
+  if ((set.spec?.volumeClaimTemplates ?? []).length === 0) return;
+  const byName = new Map(claims.map((c) => [c.metadata?.name ?? "", c]));
+  for (const { pod, view } of views) {
+    if (view.terminating) continue;
+    const condemned = !slots.has(view.ordinal);
+    for (const claim of claimsForOrdinal(set, view.ordinal).values()) {
+      const existing = byName.get(claim.metadata?.name ?? "");
+      if (existing === undefined) {
+        if (pod.status?.phase !== "Pending" || condemned) continue;
+        claim.metadata = { ...claim.metadata, ownerReferences: wantedClaimOwners(claim, set, pod, false) };
+        await recreateClaim(deps, set, pod, claim);
+        continue;
+      }
+      if (existing.metadata?.deletionTimestamp !== undefined) continue;
+      await syncClaimOwners(deps, set, existing, pod, condemned);
+    }
+  }
+}
+
+async function recreateClaim(
+  deps: StatefulSetDeps,
+  set: StatefulSet,
+  pod: Pod,
+  claim: PersistentVolumeClaim,
+): Promise<void> {
+  try {
+    await deps.client.create(PersistentVolumeClaimKind, claim);
+    deps.recorder.event(
+      set,
+      "Normal",
+      "SuccessfulCreate",
+      `create Claim ${claim.metadata?.name ?? ""} Pod ${pod.metadata?.name ?? ""} in StatefulSet ${set.metadata?.name ?? ""} success`,
+    );
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+}
+
+/** The revision a new pod at `ordinal` gets: the current one below the partition (ordered RollingUpdate), else the update one. */
+function revisionForNewPod(
+  params: StatefulSetParams,
+  revisions: RevisionState,
+  ordinal: number,
+  views: readonly SetPod[],
+): ControllerRevision {
+  if (params.onDelete) return revisions.updateRevision;
+  if (params.unordered) {
+    const notUpdated = views.filter((v) => !v.view.updated && !v.view.terminating).length;
+    return notUpdated < params.partition ? revisions.currentRevision : revisions.updateRevision;
+  }
+  return ordinal < params.ordinals.start + params.partition
+    ? revisions.currentRevision
+    : revisions.updateRevision;
+}
+
+/** One scaling step; returns whether it did (or is waiting on) anything that must finish before updating. */
+async function scaleStep(
+  deps: StatefulSetDeps,
+  set: StatefulSet,
+  params: StatefulSetParams,
+  revisions: RevisionState,
+  views: readonly SetPod[],
+  claims: readonly PersistentVolumeClaim[],
+): Promise<boolean> {
+  const byName = new Map(views.map((v) => [v.view.name, v]));
+  const plan = planOrdinalScale({
+    slots: params.slots,
+    pods: views.map((v) => v.view),
+    policy: params.policy,
+    ...(params.scaleMaxUnavailable !== undefined ? { maxUnavailable: params.scaleMaxUnavailable } : {}),
+    readyForNext: (p) => p.runningAndReady && p.available,
+  });
+  const now = deps.clock.now();
+  for (const pod of plan.recreate) {
+    const found = byName.get(pod.name);
+    if (found === undefined) continue;
+    deps.recorder.event(
+      set,
+      "Warning",
+      "RecreatingFailedPod",
+      `StatefulSet ${setKey(set)} is recreating failed Pod ${pod.name}`,
+    );
+    await deletePod(deps, set, found.pod, undefined);
+  }
+  if (plan.create.length > 0) {
+    const created = await runSlowStart(plan.create.length, async (i) => {
+      const ordinal = plan.create[i] ?? 0;
+      const revision = revisionForNewPod(params, revisions, ordinal, views);
+      const template = templateFromRevision(revision) ?? structuredClone(set.spec?.template ?? {});
+      const ordinalClaims = claimsForOrdinal(set, ordinal);
+      for (const c of ordinalClaims.values())
+        c.metadata = { ...c.metadata, ownerReferences: wantedClaimOwners(c, set, undefined, false) };
+      const pod = newStatefulPod({
+        set,
+        ordinal,
+        revision: revision.metadata?.name ?? "",
+        template,
+        claims: ordinalClaims,
+        lifecycle: params.lifecycle,
+        now,
+      });
+      await createPodWithClaims(deps, set, pod, claimsToCreate(ordinalClaims, claims));
+    });
+    if (created.error !== undefined)
+      throw created.error instanceof Error ? created.error : new Error(message(created.error));
+  }
+  for (const pod of plan.condemn) {
+    const found = byName.get(pod.name);
+    if (found === undefined) continue;
+    // whenScaled: Delete hands the claims to the pod first, so the garbage collector deletes them with it.
+    if (params.whenScaled === "Delete")
+      for (const claim of claims)
+        if (claim.metadata?.name?.endsWith(`-${pod.name}`) === true)
+          await syncClaimOwners(deps, set, claim, found.pod, true);
+    await deletePod(deps, set, found.pod, params.lifecycle);
+  }
+  const acted = plan.create.length > 0 || plan.recreate.length > 0 || plan.condemn.length > 0;
+  if (plan.waiting !== undefined) deps.log.debug({ waiting: plan.waiting }, "scaling waits");
+  return acted || (params.policy === "OrderedReady" && plan.waiting !== undefined);
+}
+
+interface UpdateOutcome {
+  readonly errors: string[];
+  readonly requeueAfterMs: number | undefined;
+}
+
+/** One update step: specified deletes, then in-place updates or recreates in ordinal (or priority) order. */
+async function updateStep(
+  deps: StatefulSetDeps,
+  set: StatefulSet,
+  params: StatefulSetParams,
+  revisions: RevisionState,
+  views: readonly SetPod[],
+): Promise<UpdateOutcome> {
+  const byName = new Map(views.map((v) => [v.view.name, v]));
+  const priority = set.spec?.updateStrategy?.rollingUpdate?.unorderedUpdate?.priorityStrategy;
+  const plan = planOrdinalUpdate({
+    pods: views.map((v) => v.view),
+    start: params.ordinals.start,
+    partition: params.partition,
+    replicas: params.replicas,
+    maxUnavailable: params.maxUnavailable,
+    ...(params.unordered
+      ? {
+          unordered: {
+            sortWaiting: (ps: readonly OrdinalPod[]) => {
+              const sorted = sortByPriority(
+                ps.map((p) => byName.get(p.name)?.pod ?? {}),
+                priority,
+              );
+              return sorted
+                .map((pod) => byName.get(pod.metadata?.name ?? "")?.view)
+                .filter((v): v is OrdinalPod => v !== undefined);
+            },
+          },
+        }
+      : {}),
+  });
+  const errors: string[] = [];
+  let requeueAfterMs: number | undefined;
+  for (const target of plan.specifiedDeletes) {
+    const found = byName.get(target.name);
+    if (found) await deletePod(deps, set, found.pod, params.lifecycle);
+  }
+  const updateName = revisions.updateRevision.metadata?.name ?? "";
+  const toTemplate = templateFromRevision(revisions.updateRevision);
+  const now = deps.clock.now();
+  for (const target of plan.update) {
+    const found = byName.get(target.name);
+    if (found === undefined) continue;
+    const pod = found.pod;
+    const from = revisions.history.find((r) => isPodAtRevision(pod, r.metadata?.name ?? ""));
+    const decision = decidePodUpdate({
+      pod,
+      policy: params.podUpdatePolicy,
+      fromTemplate: templateFromRevision(from),
+      toTemplate,
+      toRevision: updateName,
+      ...(params.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: params.gracePeriodSeconds } : {}),
+      ...(params.lifecycle !== undefined ? { lifecycle: params.lifecycle } : {}),
+    });
+    try {
+      if (decision.kind === "inPlace") {
+        const labels: Record<string, string> = { ...revisionLabels(updateName) };
+        const annotations: Record<string, string> = {};
+        if (params.lifecycle !== undefined) {
+          labels[LIFECYCLE_STATE_LABEL] = LifecycleState.Updating;
+          annotations[LIFECYCLE_TIMESTAMP_ANNOTATION] = rfc3339Seconds(now);
+        }
+        const result = await updatePodInPlaceByPatch(deps.client, pod, decision.spec, {
+          now,
+          labels,
+          annotations,
+        });
+        deps.podVersions.expect(result.pod);
+        if (result.requeueAfterMs !== undefined)
+          requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, result.requeueAfterMs);
+        deps.recorder.event(
+          set,
+          "Normal",
+          "SuccessfulUpdatePodInPlace",
+          `successfully update pod ${target.name} in-place(revision ${updateName})`,
+        );
+        deps.bus?.publish({
+          ...eventSource(set),
+          event: StatefulSetEvent.PodUpdatedInPlace,
+          id: podUpdatedInPlaceId(pod.metadata?.uid ?? "", updateName),
+          data: { pod: target.name, revision: updateName, images: decision.spec.containerImages },
+        });
+      } else if (decision.kind === "recreate") {
+        await deletePod(deps, set, pod, params.lifecycle);
+      } else if (decision.kind === "lifecycle") {
+        const r = await applyLifecycleTransition(deps.client, structuredClone(pod), decision.transition, now);
+        deps.podVersions.expect(r.pod);
+      } else if (decision.kind === "error") {
+        errors.push(decision.message);
+        deps.recorder.event(set, "Warning", "FailedUpdatePodInPlace", decision.message);
+      }
+    } catch (err) {
+      if (err instanceof ConflictError) {
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
+        continue;
+      }
+      deps.recorder.event(
+        set,
+        "Warning",
+        "FailedUpdatePodInPlace",
+        `failed to update pod ${target.name}: ${message(err)}`,
+      );
+      errors.push(`pod ${target.name}: ${message(err)}`);
+    }
+  }
+  return { errors, requeueAfterMs };
+}
+
+async function truncateHistory(
+  deps: StatefulSetDeps,
+  revisions: RevisionState,
+  pods: readonly Pod[],
+  params: StatefulSetParams,
+): Promise<void> {
+  const doomed = revisionsToTruncate({
+    history: revisions.history,
+    currentRevision: revisions.currentRevision.metadata?.name ?? "",
+    updateRevision: revisions.updateRevision.metadata?.name ?? "",
+    pods,
+    revisionHistoryLimit: params.revisionHistoryLimit,
+  });
+  for (const r of doomed) {
+    try {
+      await deps.client.delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, {
+        preconditions: { uid: r.metadata?.uid ?? "" },
+      });
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+  }
+}
+
+/** Writes status only when it differs from the cached one (a converged set writes nothing), and publishes rollout steps. */
+async function writeStatus(deps: StatefulSetDeps, set: StatefulSet, next: StatefulSetStatus): Promise<void> {
+  const previous = set.status;
+  if (statusEqual(previous, next)) return;
+  const patch: Record<string, unknown> = { ...next };
+  if (next.conditions === undefined || next.conditions.length === 0) patch["conditions"] = null;
+  if (next.volumeClaims === undefined) patch["volumeClaims"] = null;
+  await deps.client.patchStatus(StatefulSetKind, set.metadata?.name ?? "", set.metadata?.namespace, "merge", {
+    status: patch,
+  });
+  const bus = deps.bus;
+  if (bus === undefined) return;
+  const uid = set.metadata?.uid ?? "";
+  const revision = next.updateRevision ?? "";
+  const updated = next.updatedReplicas ?? 0;
+  const updatedReady = next.updatedReadyReplicas ?? 0;
+  if (
+    previous?.updateRevision !== undefined &&
+    (previous.updatedReplicas !== updated ||
+      previous.updatedReadyReplicas !== updatedReady ||
+      previous.updateRevision !== revision)
+  )
+    bus.publish({
+      ...eventSource(set),
+      event: StatefulSetEvent.RolloutProgress,
+      id: rolloutProgressId(uid, revision, updated, updatedReady),
+      data: {
+        revision,
+        updatedReplicas: updated,
+        updatedReadyReplicas: updatedReady,
+        replicas: set.spec?.replicas ?? 1,
+      },
+    });
+  const done = (s: StatefulSetStatus | undefined) =>
+    s !== undefined &&
+    s.currentRevision === s.updateRevision &&
+    (s.updatedReadyReplicas ?? 0) === (set.spec?.replicas ?? 1) &&
+    s.replicas === (set.spec?.replicas ?? 1);
+  if (done(next) && !(done(previous) && previous?.updateRevision === revision))
+    bus.publish({
+      ...eventSource(set),
+      event: StatefulSetEvent.RolloutComplete,
+      id: rolloutCompleteId(uid, revision),
+      data: { revision },
+    });
+}

@@ -1,0 +1,120 @@
+import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
+import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
+import { isPodAtRevision, isPodReady, isWorkloadPodAvailable, jsonEqual } from "@kruise/workload";
+import type { StatefulSetParams } from "./params.ts";
+
+export type Condition = NonNullable<StatefulSetStatus["conditions"]>[number];
+
+export interface StatusInput {
+  readonly set: StatefulSet;
+  readonly params: StatefulSetParams;
+  /** Every pod of the set (terminating ones too: Kubernetes counts them in replicas). */
+  readonly pods: readonly Pod[];
+  readonly claims: readonly PersistentVolumeClaim[];
+  readonly currentRevision: string;
+  readonly updateRevision: string;
+  readonly collisionCount: number;
+  readonly conditions: Condition[] | undefined;
+  readonly labelSelector: string;
+  readonly now: number;
+}
+
+/**
+ * The status OpenKruise's Advanced StatefulSet reports: Kubernetes' counts (replicas counts every pod; current
+ * and updated only created, non-terminating ones), OpenKruise's updatedReady/updatedAvailable, and per claim
+ * template how many pods have a claim of that template that exists (and how many of those are ready). The
+ * rollout completes (currentRevision := updateRevision) when every pod is updated and ready.
+ */
+export function calculateStatus(input: StatusInput): StatefulSetStatus {
+  const { set, params, now } = input;
+  let replicas = 0;
+  let ready = 0;
+  let available = 0;
+  let current = 0;
+  let updated = 0;
+  let updatedReady = 0;
+  let updatedAvailable = 0;
+  for (const pod of input.pods) {
+    replicas++;
+    const isReady = pod.status?.phase === "Running" && isPodReady(pod);
+    const isAvailable = isReady && isWorkloadPodAvailable(pod, params.minReadySeconds, now);
+    if (isReady) ready++;
+    if (isAvailable) available++;
+    if (pod.metadata?.deletionTimestamp !== undefined || pod.status?.phase === undefined) continue;
+    if (isPodAtRevision(pod, input.currentRevision)) current++;
+    if (isPodAtRevision(pod, input.updateRevision)) {
+      updated++;
+      if (isReady) updatedReady++;
+      if (isAvailable) updatedAvailable++;
+    }
+  }
+  let currentRevision = input.currentRevision;
+  if (!params.onDelete && updated === replicas && ready === replicas) {
+    currentRevision = input.updateRevision;
+    current = updated;
+  }
+  const status: StatefulSetStatus = {
+    observedGeneration: set.metadata?.generation ?? 0,
+    replicas,
+    readyReplicas: ready,
+    availableReplicas: available,
+    currentReplicas: current,
+    updatedReplicas: updated,
+    updatedReadyReplicas: updatedReady,
+    updatedAvailableReplicas: updatedAvailable,
+    currentRevision,
+    updateRevision: input.updateRevision,
+    collisionCount: input.collisionCount,
+    labelSelector: input.labelSelector,
+  };
+  const templates = set.spec?.volumeClaimTemplates ?? [];
+  if (templates.length > 0) {
+    const claimNames = new Set(input.claims.map((c) => c.metadata?.name));
+    status.volumeClaims = templates.map((t) => {
+      const name = t.metadata?.name ?? "";
+      let compatible = 0;
+      let compatibleReady = 0;
+      for (const pod of input.pods) {
+        if (!claimNames.has(`${name}-${pod.metadata?.name ?? ""}`)) continue;
+        compatible++;
+        if (pod.status?.phase === "Running" && isPodReady(pod)) compatibleReady++;
+      }
+      return {
+        volumeClaimName: name,
+        compatibleReplicas: compatible,
+        compatibleReadyReplicas: compatibleReady,
+      };
+    });
+  }
+  if (input.conditions !== undefined && input.conditions.length > 0) status.conditions = input.conditions;
+  return status;
+}
+
+/** Sets (or replaces) a condition of `type` to True with `message`; unchanged when it already says so. */
+export function setCondition(
+  conditions: Condition[] | undefined,
+  type: string,
+  reason: string,
+  message: string,
+  now: number,
+): Condition[] {
+  const list = [...(conditions ?? [])];
+  const i = list.findIndex((c) => c.type === type);
+  const existing = list[i];
+  if (existing?.status === "True" && existing.message === message && existing.reason === reason) return list;
+  const at = new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const next: Condition = { type, status: "True", reason, message, lastTransitionTime: at };
+  if (i >= 0) list[i] = next;
+  else list.push(next);
+  return list;
+}
+
+export function removeCondition(conditions: Condition[] | undefined, type: string): Condition[] | undefined {
+  if (conditions === undefined || !conditions.some((c) => c.type === type)) return conditions;
+  return conditions.filter((c) => c.type !== type);
+}
+
+/** Deep equality of two statuses (field order aside): a converged set writes nothing. */
+export function statusEqual(a: StatefulSetStatus | undefined, b: StatefulSetStatus): boolean {
+  return jsonEqual(a ?? {}, b);
+}

@@ -1,5 +1,10 @@
 import type { StatefulSet } from "@kruise/api";
-import { LifecycleState, POD_INDEX_LABEL, STATEFULSET_POD_NAME_LABEL } from "@kruise/api";
+import {
+  CONTROLLER_REVISION_HASH_LABEL,
+  LifecycleState,
+  POD_INDEX_LABEL,
+  STATEFULSET_POD_NAME_LABEL,
+} from "@kruise/api";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { OwnerReference } from "kubernetes-types/meta/v1.js";
 import {
@@ -11,7 +16,6 @@ import {
   isWorkloadPodAvailable,
   lifecycleStateMetadata,
   podOrdinal,
-  revisionLabels,
   statefulPodName,
   volumesWithClaims,
   type Lifecycle,
@@ -99,7 +103,7 @@ export function newStatefulPod(input: NewStatefulPodInput): Pod {
       namespace: input.set.metadata?.namespace ?? "",
       labels: {
         ...(template.metadata?.labels ?? {}),
-        ...revisionLabels(input.revision),
+        [CONTROLLER_REVISION_HASH_LABEL]: input.revision,
         [STATEFULSET_POD_NAME_LABEL]: name,
         [POD_INDEX_LABEL]: String(input.ordinal),
       },

@@ -1,5 +1,6 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import {
+  CONTROLLER_REVISION_HASH_LABEL,
   LIFECYCLE_STATE_LABEL,
   LIFECYCLE_TIMESTAMP_ANNOTATION,
   LifecycleState,
@@ -26,7 +27,6 @@ import {
   planOrdinalScale,
   planOrdinalUpdate,
   requeueAfterForAvailability,
-  revisionLabels,
   revisionsToTruncate,
   rfc3339Seconds,
   runSlowStart,
@@ -380,7 +380,8 @@ async function updateStep(
     });
     try {
       if (decision.kind === "inPlace") {
-        const labels: Record<string, string> = { ...revisionLabels(updateName) };
+        // Advanced StatefulSet pods carry only controller-revision-hash (no CloneSet pod-template-hash).
+        const labels: Record<string, string> = { [CONTROLLER_REVISION_HASH_LABEL]: updateName };
         const annotations: Record<string, string> = {};
         if (params.lifecycle !== undefined) {
           labels[LIFECYCLE_STATE_LABEL] = LifecycleState.Updating;

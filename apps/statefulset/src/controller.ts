@@ -1,6 +1,7 @@
 import { StatefulSetKind } from "@kruise/api";
 import type { KubeObject, Manager, ReadOnly } from "@kruise/sdk";
 import {
+  controllerOf,
   ControllerRevisionKind,
   PersistentVolumeClaimKind,
   PodKind,
@@ -22,10 +23,8 @@ export interface StatefulSetControllerOptions {
 
 /** The Advanced StatefulSet owning an object through its controller reference, as an expectations key. */
 function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
-  const ref = obj.metadata?.ownerReferences?.find((r) => r.controller === true);
-  if (ref?.kind !== StatefulSetKind.kind || !ref.apiVersion.startsWith(`${StatefulSetKind.group}/`))
-    return undefined;
-  return `${obj.metadata?.namespace ?? ""}/${ref.name}`;
+  const ref = controllerOf(obj, StatefulSetKind);
+  return ref === undefined ? undefined : `${obj.metadata?.namespace ?? ""}/${ref.name}`;
 }
 
 /**

@@ -4,7 +4,9 @@ import {
   LifecycleState,
   POD_INDEX_LABEL,
   STATEFULSET_POD_NAME_LABEL,
+  StatefulSetKind,
 } from "@kruise/api";
+import { controllerRef } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import type { OwnerReference } from "kubernetes-types/meta/v1.js";
 import {
@@ -23,15 +25,13 @@ import {
 } from "@kruise/workload";
 import { SPECIFIED_DELETE_LABEL } from "@kruise/api";
 
-/** The controller reference every pod, revision and (whenDeleted: Delete) claim of the set carries. */
+/**
+ * The reference every pod and revision of the set carries (a controller reference); `controller: false` gives the
+ * plain reference a claim gets under whenDeleted: Delete (the set owns it, but does not control it).
+ */
 export function ownerRefTo(set: StatefulSet, controller = true): OwnerReference {
-  return {
-    apiVersion: "apps.kruise.io/v1beta1",
-    kind: "StatefulSet",
-    name: set.metadata?.name ?? "",
-    uid: set.metadata?.uid ?? "",
-    ...(controller ? { controller: true, blockOwnerDeletion: true } : {}),
-  };
+  const ref = controllerRef(StatefulSetKind, set);
+  return controller ? ref : { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, uid: ref.uid };
 }
 
 /** A pod of this set with its parsed ordinal, or undefined for a name that is not `<set>-<n>`. */

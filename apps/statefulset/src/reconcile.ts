@@ -13,8 +13,11 @@ import {
   ControllerRevisionKind,
   isAlreadyExists,
   NotFoundError,
+  patchStatusIfChanged,
   PersistentVolumeClaimKind,
   PodKind,
+  Requeue,
+  TerminalError,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
@@ -49,7 +52,7 @@ import { createPodWithClaims, deletePod, message, setKey, syncClaimOwners } from
 import { newStatefulPod, viewPod, type SetPod } from "./pods.ts";
 import { refreshPods } from "./refresh.ts";
 import { syncRevisions, type RevisionState } from "./revisions.ts";
-import { calculateStatus, removeCondition, setCondition, statusEqual } from "./status.ts";
+import { calculateStatus, removeCondition, setCondition } from "./status.ts";
 
 /** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
 const CACHE_LAG_REQUEUE_MS = 2_000;
@@ -90,7 +93,7 @@ export async function reconcileStatefulSet(
   try {
     params = statefulSetParams(set);
   } catch (err) {
-    // Only objects stored before validation get here: report on the status, do not loop.
+    // Only objects stored before validation get here: report on the status, and do not retry until it changes.
     conditions = setCondition(
       conditions,
       StatefulSetConditionType.FailedUpdatePod,
@@ -103,16 +106,16 @@ export async function reconcileStatefulSet(
       observedGeneration: set.metadata?.generation ?? 0,
       conditions,
     });
-    return;
+    throw new TerminalError(`StatefulSet ${key}: ${message(err)}`, { cause: err });
   }
   const revisions = await syncRevisions(deps.client, set, history);
   const updateName = revisions.updateRevision.metadata?.name ?? "";
   const currentName = revisions.currentRevision.metadata?.name ?? "";
-  const requeues: (number | undefined)[] = [];
+  const requeue = new Requeue();
 
   const live = pods.filter((p) => p.metadata?.deletionTimestamp === undefined);
   const refreshed = await refreshPods(deps, live, params.lifecycle, updateName);
-  requeues.push(refreshed.requeueAfterMs);
+  requeue.after(refreshed.requeueAfterMs);
 
   const views = pods
     .map((p) => viewPod(set, p, updateName, params.minReadySeconds, now))
@@ -139,7 +142,7 @@ export async function reconcileStatefulSet(
   if (!acted && !params.onDelete && !params.paused) {
     const fresh = views.filter((v) => slotSet.has(v.view.ordinal) && !refreshed.written.has(v.view.name));
     const outcome = await updateStep(deps, set, params, revisions, fresh);
-    requeues.push(outcome.requeueAfterMs);
+    requeue.after(outcome.requeueAfterMs);
     conditions =
       outcome.errors.length > 0
         ? setCondition(
@@ -166,9 +169,8 @@ export async function reconcileStatefulSet(
     now,
   });
   await writeStatus(deps, set, status);
-  requeues.push(requeueAfterForAvailability(live, params.minReadySeconds, now));
-  const due = requeues.filter((r): r is number => r !== undefined && Number.isFinite(r));
-  return due.length > 0 ? { requeueAfter: Math.max(Math.min(...due), 1) } : undefined;
+  requeue.after(requeueAfterForAvailability(live, params.minReadySeconds, now));
+  return requeue.result();
 }
 
 /** The set's claims present in the cache: those named `<template>-<pod>` for its pods and slots. */
@@ -457,19 +459,14 @@ async function truncateHistory(
   }
 }
 
-/** Writes status only when it differs from the cached one (a converged set writes nothing), and publishes rollout steps. */
+/** Writes status only when it changed (a converged set writes nothing), and publishes the rollout steps it shows. */
 async function writeStatus(deps: StatefulSetDeps, set: StatefulSet, next: StatefulSetStatus): Promise<void> {
   const previous = set.status;
-  if (statusEqual(previous, next)) return;
-  const patch: Record<string, unknown> = { ...next };
-  if (next.conditions === undefined || next.conditions.length === 0) patch["conditions"] = null;
-  if (next.volumeClaims === undefined) patch["volumeClaims"] = null;
-  await deps.client.patchStatus(StatefulSetKind, set.metadata?.name ?? "", set.metadata?.namespace, "merge", {
-    status: patch,
-  });
+  if (!(await patchStatusIfChanged(deps.client, StatefulSetKind, set, next))) return;
   const bus = deps.bus;
   if (bus === undefined) return;
   const uid = set.metadata?.uid ?? "";
+  const replicas = set.spec?.replicas ?? 1;
   const revision = next.updateRevision ?? "";
   const updated = next.updatedReplicas ?? 0;
   const updatedReady = next.updatedReadyReplicas ?? 0;
@@ -483,18 +480,13 @@ async function writeStatus(deps: StatefulSetDeps, set: StatefulSet, next: Statef
       ...eventSource(set),
       event: StatefulSetEvent.RolloutProgress,
       id: rolloutProgressId(uid, revision, updated, updatedReady),
-      data: {
-        revision,
-        updatedReplicas: updated,
-        updatedReadyReplicas: updatedReady,
-        replicas: set.spec?.replicas ?? 1,
-      },
+      data: { revision, updatedReplicas: updated, updatedReadyReplicas: updatedReady, replicas },
     });
-  const done = (s: StatefulSetStatus | undefined) =>
+  const done = (s: StatefulSetStatus | undefined): boolean =>
     s !== undefined &&
     s.currentRevision === s.updateRevision &&
-    (s.updatedReadyReplicas ?? 0) === (set.spec?.replicas ?? 1) &&
-    s.replicas === (set.spec?.replicas ?? 1);
+    (s.updatedReadyReplicas ?? 0) === replicas &&
+    s.replicas === replicas;
   if (done(next) && !(done(previous) && previous?.updateRevision === revision))
     bus.publish({
       ...eventSource(set),

@@ -1,6 +1,6 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
-import { isPodAtRevision, isPodReady, isWorkloadPodAvailable, jsonEqual } from "@kruise/workload";
+import { isPodAtRevision, isPodReady, isWorkloadPodAvailable } from "@kruise/workload";
 import type { StatefulSetParams } from "./params.ts";
 
 export type Condition = NonNullable<StatefulSetStatus["conditions"]>[number];
@@ -112,9 +112,4 @@ export function setCondition(
 export function removeCondition(conditions: Condition[] | undefined, type: string): Condition[] | undefined {
   if (conditions === undefined || !conditions.some((c) => c.type === type)) return conditions;
   return conditions.filter((c) => c.type !== type);
-}
-
-/** Deep equality of two statuses (field order aside): a converged set writes nothing. */
-export function statusEqual(a: StatefulSetStatus | undefined, b: StatefulSetStatus): boolean {
-  return jsonEqual(a ?? {}, b);
 }

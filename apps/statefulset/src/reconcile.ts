@@ -308,11 +308,8 @@ async function scaleStep(
   for (const pod of plan.condemn) {
     const found = byName.get(pod.name);
     if (found === undefined) continue;
-    // whenScaled: Delete hands the claims to the pod first, so the garbage collector deletes them with it.
-    if (params.whenScaled === "Delete")
-      for (const claim of claims)
-        if (claim.metadata?.name?.endsWith(`-${pod.name}`) === true)
-          await syncClaimOwners(deps, set, claim, found.pod, true);
+    // Its claims already name it as owner under whenScaled: Delete (syncClaims ran first), so the garbage
+    // collector deletes them with it.
     await deletePod(deps, set, found.pod, params.lifecycle);
   }
   const acted = plan.create.length > 0 || plan.recreate.length > 0 || plan.condemn.length > 0;

@@ -52,3 +52,12 @@ export function sameOwners(a: readonly OwnerReference[] | undefined, b: readonly
       .join(",");
   return key(a ?? []) === key(b);
 }
+
+/** Whether `claimName` is `<template>-<set>-<n>` for one of the set's claim templates (Kubernetes' naming). */
+export function isClaimOfSet(set: StatefulSet, claimName: string): boolean {
+  const setName = set.metadata?.name ?? "";
+  return (set.spec?.volumeClaimTemplates ?? []).some((t) => {
+    const prefix = `${t.metadata?.name ?? ""}-${setName}-`;
+    return claimName.startsWith(prefix) && /^\d+$/.test(claimName.slice(prefix.length));
+  });
+}

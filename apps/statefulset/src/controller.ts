@@ -1,4 +1,4 @@
-import { StatefulSetKind } from "@kruise/api";
+import { StatefulSetKind, type StatefulSet } from "@kruise/api";
 import type { KubeObject, Manager, ReadOnly } from "@kruise/sdk";
 import {
   controllerOf,
@@ -9,6 +9,7 @@ import {
   ScaleExpectations,
 } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { isClaimOfSet } from "./claims.ts";
 import type { StatefulSetDeps } from "./deps.ts";
 import { createStatefulSetReconciler } from "./reconcile.ts";
 
@@ -91,8 +92,14 @@ export function addStatefulSetController(mgr: Manager, options: StatefulSetContr
     .for(StatefulSetKind)
     .owns(PodKind)
     .owns(ControllerRevisionKind)
-    // Claims are owned by the set only with whenDeleted: Delete; a deleted claim wakes the pod's set through the pod.
-    .owns(PersistentVolumeClaimKind)
+    // Claims are often owned by nobody (Retain): a claim wakes the sets whose naming pattern it fits.
+    .watches(PersistentVolumeClaimKind, (claim) => {
+      const namespace = claim.metadata?.namespace ?? "";
+      return mgr.cache
+        .list(StatefulSetKind, { namespace })
+        .filter((set) => isClaimOfSet(set as StatefulSet, claim.metadata?.name ?? ""))
+        .map((set) => ({ namespace, name: set.metadata?.name ?? "" }));
+    })
     .workers(options.workers)
     .reconcile((request) => reconcile(request));
 }

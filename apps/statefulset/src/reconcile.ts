@@ -38,7 +38,7 @@ import {
   updatePodInPlaceByPatch,
   type OrdinalPod,
 } from "@kruise/workload";
-import { claimsForOrdinal, wantedClaimOwners } from "./claims.ts";
+import { claimsForOrdinal, isClaimOfSet, wantedClaimOwners } from "./claims.ts";
 import type { StatefulSetDeps } from "./deps.ts";
 import {
   eventSource,
@@ -173,19 +173,13 @@ export async function reconcileStatefulSet(
   return requeue.result();
 }
 
-/** The set's claims present in the cache: those named `<template>-<pod>` for its pods and slots. */
+/** The set's claims present in the cache: those named `<template>-<set>-<n>`. */
 function claimsOfSet(deps: StatefulSetDeps, set: StatefulSet): PersistentVolumeClaim[] {
-  const templates = set.spec?.volumeClaimTemplates ?? [];
-  if (templates.length === 0) return [];
-  const prefixes = templates.map((t) => `${t.metadata?.name ?? ""}-${set.metadata?.name ?? ""}-`);
+  if ((set.spec?.volumeClaimTemplates ?? []).length === 0) return [];
   const all = deps.cache.list(PersistentVolumeClaimKind, {
     namespace: set.metadata?.namespace ?? "",
   }) as PersistentVolumeClaim[];
-  return all.filter((c) =>
-    prefixes.some(
-      (p) => (c.metadata?.name ?? "").startsWith(p) && /^\d+$/.test((c.metadata?.name ?? "").slice(p.length)),
-    ),
-  );
+  return all.filter((c) => isClaimOfSet(set, c.metadata?.name ?? ""));
 }
 
 /**

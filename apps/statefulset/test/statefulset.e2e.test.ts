@@ -8,6 +8,7 @@ import {
   controllerKubeconfig,
   k,
   startInProcessController,
+  watchPods,
   type InProcessController,
 } from "./support/harness.ts";
 
@@ -240,21 +241,14 @@ describe("Advanced StatefulSet", () => {
           (await pods("ord")).some((p) => p.metadata?.name === `ord-${i + 1}`),
         );
     }
-    const seen: string[][] = [];
+    const watch = await watchPods(getTestEnv(), ns);
     await k(["scale", "statefulsets.apps.kruise.io", "ord", "-n", ns, "--replicas=1"]);
-    await waitFor(
-      "scaled to 1",
-      async () => {
-        const ps = names(await pods("ord"));
-        if (seen.at(-1)?.join() !== ps.join()) seen.push(ps);
-        return ps.join() === "ord-0";
-      },
-      60_000,
-      50,
-    );
-    // ord-2 goes before ord-1.
-    expect(seen.some((s) => s.join() === "ord-0,ord-1")).toBe(true);
-    expect(seen.some((s) => s.join() === "ord-0,ord-2")).toBe(false);
+    await waitFor("scaled to 1", async () => names(await pods("ord")).join() === "ord-0", 60_000);
+    watch.stop();
+    expect(watch.events.filter((e) => e.type === "terminating").map((e) => e.name)).toEqual([
+      "ord-2",
+      "ord-1",
+    ]);
   });
 
   it("partition 2 updates only ordinals >= 2", async () => {
@@ -359,31 +353,29 @@ describe("a plain StatefulSet manifest, apiVersion changed", () => {
         },
       },
     });
-    /** Applies, then records the order in which new pod UIDs appear until `done`. */
+    /** Applies, then records the order in which pods are created and start terminating until `done`. */
     async function sequence(
       namespace: string,
       apiVersion: string,
       img: string,
       done: (ps: Pod[]) => boolean,
     ): Promise<string[]> {
-      const known = new Set((await pods("db", namespace)).map((p) => p.metadata?.uid));
-      const order: string[] = [];
+      const watch = await watchPods(getTestEnv(), namespace);
       await apply(plain(namespace, apiVersion, img));
-      await waitFor(
-        `${apiVersion} db in ${namespace}`,
-        async () => {
-          const ps = await pods("db", namespace);
-          for (const p of ps)
-            if (!known.has(p.metadata?.uid)) {
-              known.add(p.metadata?.uid);
-              order.push(p.metadata?.name ?? "");
-            }
-          return ps.length === 3 && ps.every(isReady) && done(ps);
-        },
-        120_000,
-        50,
-      );
-      return order;
+      try {
+        await waitFor(
+          `${apiVersion} db in ${namespace}`,
+          async () => {
+            const ps = await pods("db", namespace);
+            return ps.length === 3 && ps.every(isReady) && done(ps);
+          },
+          120_000,
+          100,
+        );
+      } finally {
+        watch.stop();
+      }
+      return watch.events.filter((e) => e.name.startsWith("db-")).map((e) => `${e.type} ${e.name}`);
     }
     const all = (img: string) => (ps: Pod[]) => ps.every((p) => image(p) === img);
     const [kcmCreate, oursCreate] = await Promise.all([
@@ -391,13 +383,13 @@ describe("a plain StatefulSet manifest, apiVersion changed", () => {
       sequence(ns, "apps.kruise.io/v1beta1", "nginx:1", all("nginx:1")),
     ]);
     expect(oursCreate).toEqual(kcmCreate);
-    expect(oursCreate).toEqual(["db-0", "db-1", "db-2"]);
+    expect(oursCreate).toEqual(["created db-0", "created db-1", "created db-2"]);
     const [kcmUpdate, oursUpdate] = await Promise.all([
       sequence(kcmNs, "apps/v1", "nginx:2", all("nginx:2")),
       sequence(ns, "apps.kruise.io/v1beta1", "nginx:2", all("nginx:2")),
     ]);
     expect(oursUpdate).toEqual(kcmUpdate);
-    expect(oursUpdate).toEqual(["db-2", "db-1", "db-0"]);
+    expect(oursUpdate).toEqual(["db-2", "db-1", "db-0"].flatMap((n) => [`terminating ${n}`, `created ${n}`]));
     const label = (p: Pod) => [
       p.metadata?.name,
       p.spec?.hostname,

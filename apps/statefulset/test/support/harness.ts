@@ -4,7 +4,16 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Manager, type WriteRecord } from "@kruise/sdk";
+import {
+  createClient,
+  Informer,
+  loadRestConfig,
+  Manager,
+  PodKind,
+  type ReadOnly,
+  type WriteRecord,
+} from "@kruise/sdk";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import { kubectl, type TestEnvInfo } from "@kruise/testenv/vitest";
 import pino from "pino";
 import { addStatefulSetController, CONTROLLER_NAME } from "../../src/controller.ts";
@@ -122,4 +131,39 @@ export function startControllerProcess(kubeconfig: string, namespace: string): C
     await exited;
   };
   return { output: () => out, kill: () => signal("SIGKILL"), stop: () => signal("SIGTERM") };
+}
+
+export interface PodEvent {
+  readonly type: "created" | "terminating";
+  readonly name: string;
+  readonly uid: string;
+}
+
+/** Watches a namespace's pods and records, in arrival order from now on, each pod created and each that starts terminating. */
+export async function watchPods(
+  info: TestEnvInfo,
+  namespace: string,
+): Promise<{ events: PodEvent[]; stop(): void }> {
+  const client = createClient(await loadRestConfig(info.kubeconfigPath), { qps: 100, burst: 200 });
+  const informer = new Informer<Pod>(client, PodKind, { namespace });
+  const events: PodEvent[] = [];
+  let recording = false; // the initial list is the state before, not an event
+  const seen = (pod: ReadOnly<Pod>, type: PodEvent["type"]): void => {
+    if (recording) events.push({ type, name: pod.metadata?.name ?? "", uid: pod.metadata?.uid ?? "" });
+  };
+  informer.addEventHandler({
+    onAdd: (pod) => {
+      seen(pod, "created");
+      if (pod.metadata?.deletionTimestamp !== undefined) seen(pod, "terminating");
+    },
+    onUpdate: (old, pod) => {
+      if (old.metadata?.deletionTimestamp === undefined && pod.metadata?.deletionTimestamp !== undefined)
+        seen(pod, "terminating");
+    },
+  });
+  const abort = new AbortController();
+  void informer.run(abort.signal);
+  await informer.waitForSync(abort.signal);
+  recording = true;
+  return { events, stop: () => abort.abort() };
 }

@@ -14,6 +14,7 @@ export const BUS_PARTIES = {
   cloneset: { publishes: ["kruise.cloneset.>"], consumes: [] },
   broadcastjob: { publishes: ["kruise.broadcastjob.>"], consumes: [] },
   daemonset: { publishes: ["kruise.daemonset.>"], consumes: [] },
+  statefulset: { publishes: ["kruise.statefulset.>"], consumes: [] },
   advancedcronjob: {
     publishes: ["kruise.advancedcronjob.>"],
     // Children finishing: BroadcastJobs publish theirs; batch Jobs have no publisher yet.

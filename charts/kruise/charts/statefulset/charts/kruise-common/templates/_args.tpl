@@ -1,6 +1,6 @@
 {{/*
 The controller's command line, with the flag names of @kruise/sdk's parseControllerFlags. --leader-elect
-is a boolean flag that takes no value, so it is present or absent.
+defaults to true there, so turning it off must be said: --leader-elect=false.
 */}}
 {{- define "kruise-common.args" -}}
 - --metrics-bind-address=:{{ .Values.metrics.port }}
@@ -8,6 +8,8 @@ is a boolean flag that takes no value, so it is present or absent.
 {{- if .Values.leaderElection.enabled }}
 - --leader-elect
 - --leader-election-namespace={{ .Release.Namespace }}
+{{- else }}
+- --leader-elect=false
 {{- end }}
 - --log-level={{ include "kruise-common.logLevel" . }}
 {{- if include "kruise-common.natsFromUmbrella" . }}

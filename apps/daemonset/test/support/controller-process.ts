@@ -22,6 +22,7 @@ export function startControllerProcess(kubeconfig: string, extra: readonly strin
       `--kubeconfig=${kubeconfig}`,
       "--metrics-bind-address=0",
       "--health-probe-bind-address=0",
+      "--leader-elect=false",
       ...extra,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },

@@ -95,6 +95,7 @@ export function startCloneSetController(kubeconfigPath: string, namespace: strin
       `--namespace=${namespace}`,
       "--metrics-bind-address=0",
       "--health-probe-bind-address=0",
+      "--leader-elect=false",
       "--log-level=warn",
     ],
     { stdio: ["ignore", "ignore", "inherit"] },

@@ -15,6 +15,7 @@ export const BUS_PARTIES = {
   broadcastjob: { publishes: ["kruise.broadcastjob.>"], consumes: [] },
   daemonset: { publishes: ["kruise.daemonset.>"], consumes: [] },
   statefulset: { publishes: ["kruise.statefulset.>"], consumes: [] },
+  sidecarset: { publishes: ["kruise.sidecarset.>"], consumes: [] },
   advancedcronjob: {
     publishes: ["kruise.advancedcronjob.>"],
     // Children finishing: BroadcastJobs publish theirs; batch Jobs have no publisher yet.

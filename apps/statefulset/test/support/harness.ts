@@ -115,6 +115,7 @@ export function startControllerProcess(kubeconfig: string, namespace: string): C
       `--namespace=${namespace}`,
       "--metrics-bind-address=0",
       "--health-probe-bind-address=0",
+      "--leader-elect=false",
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );

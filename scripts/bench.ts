@@ -1,4 +1,4 @@
-// `npm run bench`: runs every benchmark (the top-level .ts files of packages/*/bench/ and apps/*/bench/) one after
+// `npm run bench`: runs every benchmark (the top-level .ts files of bench/, packages/*/bench/ and apps/*/bench/) one after
 // another, each in its own Node process. Each writes its figures to bench/results/<name>.json and prints them.
 // `npm run bench -- cloneset` runs only the benchmarks whose path contains "cloneset".
 import { spawnSync } from "node:child_process";
@@ -10,6 +10,9 @@ const filter = process.argv[2];
 
 function benchFiles(): string[] {
   const files: string[] = [];
+  // Whole-product benchmarks (images) live in the root bench/.
+  for (const f of readdirSync(join(root, "bench")).sort())
+    if (f.endsWith(".ts")) files.push(join(root, "bench", f));
   for (const group of ["packages", "apps"]) {
     const groupDir = join(root, group);
     if (!existsSync(groupDir)) continue;

@@ -24,9 +24,20 @@ const freePort = (): Promise<number> =>
     });
   });
 
-const rssMiB = (pid: number): number => {
+interface Rss {
+  /** VmRSS. */
+  total: number;
+  /** RssAnon: the process's own memory (heap, stacks, malloc). */
+  anon: number;
+  /** RssFile: pages of mapped files, mostly the Node binary's code; shared by every process on the node running it. */
+  file: number;
+}
+
+const rssMiB = (pid: number): Rss => {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  const kB = (field: string): number =>
+    Math.round(Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024);
+  return { total: kB("VmRSS"), anon: kB("RssAnon"), file: kB("RssFile") };
 };
 
 async function waitReady(port: number, what: () => string): Promise<void> {
@@ -103,10 +114,10 @@ try {
       image: image.tag,
       digest: image.digest,
       compressedMB: { total: mb(base + node + own), base: mb(base), node: mb(node), own: mb(own) },
-      idleRssMiB: { inImage: Math.round(inImage), fromSources: Math.round(fromSources) },
+      idleRssMiB: { inImage, fromSources },
     });
     process.stdout.write(
-      `${image.tag}: ${mb(base + node + own)} MB compressed (own ${mb(own)}), idle RSS ${Math.round(inImage)} MiB in the image, ${Math.round(fromSources)} MiB from sources\n`,
+      `${image.tag}: ${mb(base + node + own)} MB compressed (own ${mb(own)}), idle RSS ${inImage.total} MiB in the image (anon ${inImage.anon}, file ${inImage.file}), ${fromSources.total} MiB from sources\n`,
     );
   }
 } finally {

@@ -30,4 +30,20 @@ major="$("$node24" -p 'process.versions.node.split(".")[0]')"
 [[ "$major" == "24" ]] || fail "the project's Node is $("$node24" --version), expected 24.x." "run 'rm -rf node_modules && npm ci'."
 
 bash "$root/tools/host-packages.sh" >&2 || exit 1
+# `npm run images` builds without a container engine, with Debian's tools; install the missing ones when we can.
+image_tools=()
+for pair in mmdebstrap:mmdebstrap umoci:umoci skopeo:skopeo strip:binutils runc:runc; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || image_tools+=("${pair#*:}")
+done
+if ((${#image_tools[@]} > 0)); then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "[setup] installing the image build tools: ${image_tools[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${image_tools[@]}" >/dev/null 2>&1 ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${image_tools[@]}" >/dev/null; } ||
+      echo "[setup] could not install ${image_tools[*]}; npm run images needs them (apt-get install ${image_tools[*]})" >&2
+  else
+    echo "[setup] npm run images needs: apt-get install ${image_tools[*]}" >&2
+  fi
+fi
+
 bash "$root/tools/build-binaries.sh" >&2 || exit 1

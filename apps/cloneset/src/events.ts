@@ -1,4 +1,5 @@
 import type { CloneSet } from "@kruise/api";
+import { IMAGE_PREDOWNLOAD_REQUESTED_EVENT } from "@kruise/api";
 // The NATS events the CloneSet controller publishes, one per step. Ids are deterministic (object UID plus what
 // makes the step unique), so a retried reconcile publishes the same id and JetStream drops the duplicate.
 
@@ -10,7 +11,7 @@ export const CloneSetEvent = {
   Scaled: "scaled",
   RolloutProgress: "rollout-progress",
   RolloutComplete: "rollout-complete",
-  ImagePredownloadRequested: "image-predownload-requested",
+  ImagePredownloadRequested: IMAGE_PREDOWNLOAD_REQUESTED_EVENT,
 } as const;
 export type CloneSetEvent = (typeof CloneSetEvent)[keyof typeof CloneSetEvent];
 
@@ -60,19 +61,5 @@ export function rolloutCompleteId(cloneSetUid: string, revision: string): string
   return `${cloneSetUid}.${revision}.${CloneSetEvent.RolloutComplete}`;
 }
 
-export function imagePredownloadRequestedId(cloneSetUid: string, revision: string): string {
-  return `${cloneSetUid}.${revision}.${CloneSetEvent.ImagePredownloadRequested}`;
-}
-
-/** Payload of image-predownload-requested: what the ImagePullJob controller needs to pre-pull. */
-export interface ImagePredownloadRequest {
-  readonly revision: string;
-  /** Container name → new image. */
-  readonly images: Record<string, string>;
-  /** Selects the pods still on other revisions (their nodes need the images). */
-  readonly podSelector: {
-    matchLabels: Record<string, string>;
-    matchExpressions: Array<{ key: string; operator: "NotIn"; values: string[] }>;
-  };
-  readonly partition: number;
-}
+// The pre-download request is a contract with the ImagePullJob controller, so it lives in @kruise/api.
+export { imagePredownloadRequestedId, type ImagePredownloadRequest } from "@kruise/api";

@@ -1,4 +1,5 @@
 import type { DaemonSet } from "@kruise/api";
+import { IMAGE_PREDOWNLOAD_REQUESTED_EVENT } from "@kruise/api";
 import type { BusEvent, ReadOnly } from "@kruise/sdk";
 
 /** The kind of this controller's events; the SDK makes the subject kruise.daemonset.<namespace>.<name>.<event>. */
@@ -9,10 +10,12 @@ export const DaemonSetBusEvent = {
   PodCreated: "pod-created",
   PodDeleted: "pod-deleted",
   PodUpdatedInPlace: "pod-updated-in-place",
+  /** The new revision can roll out in place but a partition holds it: pull its images early (see @kruise/api). */
+  ImagePredownloadRequested: IMAGE_PREDOWNLOAD_REQUESTED_EVENT,
   /** updatedNumberScheduled changed during a rollout. */
   RolloutProgress: "rollout-progress",
   /** Every node that should run the pod runs an available pod of the update revision. */
-  RolloutCompleted: "rollout-completed",
+  RolloutComplete: "rollout-complete",
 } as const;
 
 /**

@@ -33,6 +33,7 @@ import {
 import type { DaemonSetDeps } from "./deps.ts";
 import { DaemonSetBusEvent, daemonSetEvent } from "./events.ts";
 import { refreshInPlaceStates } from "./inplace.ts";
+import { requestImagePredownload } from "./predownload.ts";
 import { syncNodes, type PodWriteContext } from "./pod-writes.ts";
 import { syncDaemonRevisions } from "./revisions.ts";
 
@@ -100,6 +101,7 @@ export async function reconcileDaemonSet(
   const requeue = new Requeue();
   observeExpectations(deps, ctx, key, request.namespace);
   let pods = ctx.cache.list(PodKind, owned) as Pod[];
+  requestImagePredownload(deps, ds, strategy, hash, revisions.old, pods);
   const settled = deps.expectations.satisfied(key) && pods.every((p) => deps.podVersions.satisfied(p));
   const writeCtx: PodWriteContext = { ctx, deps, ds, key, template, strategy, now, requeue };
 
@@ -251,7 +253,7 @@ function publishProgress(
     (s.numberMisscheduled ?? 0) === 0;
   if (complete(counts) && !(complete(before) && before?.daemonSetHash === hash)) {
     deps.publish(
-      daemonSetEvent(ds, DaemonSetBusEvent.RolloutCompleted, [hash, counts.desiredNumberScheduled], data),
+      daemonSetEvent(ds, DaemonSetBusEvent.RolloutComplete, [hash, counts.desiredNumberScheduled], data),
     );
   }
 }

@@ -12,3 +12,8 @@ export {
   deletionProtectionPolicy,
 } from "./policies/deletion-protection.ts";
 export { BUS_PARTIES, type BusParty } from "./bus/parties.ts";
+export {
+  IMAGE_PREDOWNLOAD_REQUESTED_EVENT,
+  imagePredownloadRequestedId,
+  type ImagePredownloadRequest,
+} from "./bus/image-predownload.ts";

@@ -280,6 +280,75 @@ describe("SidecarSet", () => {
     expect(controller!.writes.slice(writes).filter((w) => w.kind !== "Lease")).toEqual([]);
   });
 
+  it("a change beyond images marks the pods SidecarSetUpgradable=False and leaves them running", async () => {
+    const patch = {
+      spec: {
+        containers: [
+          {
+            name: "proxy",
+            image: "proxy:2",
+            env: [{ name: "NEW", value: "1" }],
+            volumeMounts: [{ name: "shared", mountPath: "/shared" }],
+          },
+        ],
+      },
+    };
+    await k(["patch", "sidecarset", SS, "--type", "merge", "-p", JSON.stringify(patch)]);
+    await waitFor("every pod marked not upgradable", async () => {
+      const ps = await pods(appNs, `app=${APP}`);
+      return ps.every((p) =>
+        p.status?.conditions?.some((c) => c.type === "SidecarSetUpgradable" && c.status === "False"),
+      );
+    });
+    const ps = await pods(appNs, `app=${APP}`);
+    expect(
+      ps.every(
+        (p) => image(p, "proxy") === "proxy:2" && !p.spec?.containers[0]?.env?.some((e) => e.name === "NEW"),
+      ),
+    ).toBe(true);
+    const events = await k([
+      "get",
+      "events",
+      "-A",
+      "--field-selector",
+      `involvedObject.name=${SS}`,
+      "-o",
+      "json",
+    ]);
+    expect(events).toContain("NotUpgradablePods");
+    await waitFor("status: none updated", async () => (await status())["updatedPods"] === 0);
+  });
+
+  it("serves v1beta1 (namespaceSelector, customVersion) and prints MATCHED, UPDATED, READY", async () => {
+    await apply({
+      apiVersion: "apps.kruise.io/v1beta1",
+      kind: "SidecarSet",
+      metadata: { name: `${SS}-beta` },
+      spec: {
+        selector: { matchLabels: { app: `${APP}-beta` } },
+        namespaceSelector: { matchLabels: { "sidecar-test": id } },
+        customVersion: "v7",
+        containers: [{ name: "beta", image: "beta:1" }],
+      },
+    });
+    const table = await k(["get", "sidecarsets.v1beta1.apps.kruise.io", SS]);
+    expect(table.split("\n")[0]).toMatch(/NAME\s+MATCHED\s+UPDATED\s+READY\s+AGE/);
+    await waitFor("the v1beta1 SidecarSet's revision, with its custom version", async () => {
+      const out = await k([
+        "get",
+        "controllerrevisions",
+        "-n",
+        ctlNs,
+        "-l",
+        `kruise.io/sidecarset-name=${SS}-beta,apps.kruise.io/sidecarset-custom-version=v7`,
+        "-o",
+        "name",
+      ]);
+      return out.trim() !== "";
+    });
+    await k(["delete", "sidecarset", `${SS}-beta`]);
+  });
+
   it("with the controller stopped, an unselected pod is created at once and a selected one is refused by name", async () => {
     await controller!.stop();
     controller = undefined;

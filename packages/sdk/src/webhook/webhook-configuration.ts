@@ -117,10 +117,15 @@ export class WebhookConfigurationPublisher<S extends MutatingWebhookSpec | Valid
     this.active = true;
   }
 
+  /** Called by the server on stop(): later set() calls only remember the webhooks. */
+  deactivate(): void {
+    this.active = false;
+  }
+
   /** Writes the configuration with `caBundle` if it differs from what is stored. Publishes run one at a time. */
   publish(caBundle: string): Promise<void> {
     this.lastBundle = caBundle;
-    if (!this.declared) return Promise.resolve();
+    if (!this.declared || !this.active) return Promise.resolve();
     const run = this.chain.then(() => this.write(caBundle));
     this.chain = run.catch(() => undefined);
     return run;

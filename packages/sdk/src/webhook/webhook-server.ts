@@ -231,6 +231,7 @@ export class WebhookServer {
   async stop(): Promise<void> {
     this.draining = true;
     this.keeper.stop();
+    for (const p of this.publishers) p.deactivate();
     const server = this.server;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

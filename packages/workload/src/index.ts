@@ -7,6 +7,7 @@ export * from "./intstr/index.ts";
 export * from "./availability/index.ts";
 export * from "./lifecycle/index.ts";
 export * from "./revision/index.ts";
+export * from "./template/index.ts";
 export * from "./inplace/index.ts";
 export * from "./ordering/index.ts";
 export * from "./scale/index.ts";

@@ -16,6 +16,8 @@ import {
   shortHash,
   templateFromRevision,
   templateRevisionData,
+  typedPodTemplate,
+  defaultPodTemplate,
 } from "../src/index.ts";
 import { pod } from "./helpers.ts";
 
@@ -51,8 +53,11 @@ describe("revision hashing", () => {
     expect(hashRevisionData(input, collision)).toBe(expected);
   });
 
-  it("the template revision serialises to the bytes Kubernetes would hash", () => {
-    expect(serializeRevisionData(templateRevisionData(template("nginx:1")))).toBe(data);
+  it("the template revision serialises to the bytes Kubernetes would hash (typed encoding, no defaults)", () => {
+    const typed = `{"spec":{"template":{"$patch":"replace","metadata":{"creationTimestamp":null,"labels":{"app":"demo"}},"spec":{"containers":[{"image":"nginx:1","name":"main","resources":{}}]}}}}`;
+    expect(serializeRevisionData(templateRevisionData(template("nginx:1"), { webhookDefaults: false }))).toBe(
+      typed,
+    );
   });
 
   it("is stable across key order and differs for different templates", () => {
@@ -70,9 +75,10 @@ describe("revision hashing", () => {
 
   // NewControllerRevision: name <owner>-<hash>, hash label, template labels, controller ownerRef.
   it("builds a ControllerRevision like Kubernetes' history package", () => {
+    // The hash of the defaulted template; test/revision-golden.test.ts checks such values against Go.
     const rev = revisionOf("nginx:1", 3, 0);
-    expect(rev.metadata?.name).toBe("demo-58769c7cbc");
-    expect(rev.metadata?.labels).toEqual({ app: "demo", "controller.kubernetes.io/hash": "58769c7cbc" });
+    expect(rev.metadata?.name).toBe("demo-67457c8954");
+    expect(rev.metadata?.labels).toEqual({ app: "demo", "controller.kubernetes.io/hash": "67457c8954" });
     expect(rev.metadata?.ownerReferences?.[0]).toMatchObject({
       kind: "CloneSet",
       name: "demo",
@@ -80,7 +86,7 @@ describe("revision hashing", () => {
       controller: true,
     });
     expect(rev.revision).toBe(3);
-    expect(templateFromRevision(rev)).toEqual(template("nginx:1"));
+    expect(templateFromRevision(rev)).toEqual(typedPodTemplate(defaultPodTemplate(template("nginx:1"))));
   });
 
   it("a collision count changes the name", () => {

@@ -1,6 +1,9 @@
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import { canonicalJson, cloneJson } from "../util/json.ts";
+import { defaultPodTemplate } from "../template/pod-template-defaults.ts";
+import { goJson } from "../template/go-json.ts";
+import { typedPodTemplate } from "../template/typed-encoding.ts";
+import { cloneJson } from "../util/json.ts";
 
 /**
  * What a CloneSet or Advanced StatefulSet revision records: only the pod template, wrapped as a strategic
@@ -11,13 +14,33 @@ export interface TemplateRevisionData {
   spec: { template: PodTemplateSpec & { $patch: "replace" } };
 }
 
-export function templateRevisionData(template: PodTemplateSpec): TemplateRevisionData {
-  return { spec: { template: { ...cloneJson(template), $patch: "replace" } } };
+export interface TemplateRevisionOptions {
+  /**
+   * Apply OpenKruise's webhook defaults to the template first (CloneSet and Advanced StatefulSet do;
+   * Advanced DaemonSet does not). Default true.
+   */
+  readonly webhookDefaults?: boolean;
 }
 
-/** Bytes that go into the hash and are compared for equality: sorted keys, so field order never matters. */
+/**
+ * The revision data of a pod template, exactly as OpenKruise records it: the template defaulted as its
+ * webhook defaults it, in Go's typed encoding (see typedPodTemplate), so that the same stored template
+ * gives the same revision name under both controllers and a switch restarts no pod.
+ */
+export function templateRevisionData(
+  template: PodTemplateSpec,
+  options: TemplateRevisionOptions = {},
+): TemplateRevisionData {
+  const defaulted = options.webhookDefaults === false ? cloneJson(template) : defaultPodTemplate(template);
+  return { spec: { template: { ...typedPodTemplate(defaulted), $patch: "replace" } } };
+}
+
+/**
+ * Bytes that go into the hash and are compared for equality: Go's encoding of the data decoded into
+ * generic maps (sorted keys, HTML-safe escapes), the bytes Kubernetes' controller history hashes.
+ */
 export function serializeRevisionData(data: unknown): string {
-  return canonicalJson(data);
+  return goJson(data);
 }
 
 /** The pod template a revision recorded; undefined when the revision holds something else. */

@@ -1,0 +1,105 @@
+/**
+ * A JSON value as a Go controller writes it after decoding it into the typed k8s.io/api structs: what
+ * OpenKruise stores and hashes. Fields without `omitempty` appear even when empty (`"creationTimestamp":
+ * null`, `"resources": {}`), empty `omitempty` fields disappear (`hostNetwork: false`, `args: []`,
+ * `value: ""`), pointers keep their zero values (`runAsNonRoot: false`), quantities take their canonical
+ * form and times are written in UTC without fractions.
+ *
+ * Guarantees: for a template using only fields OpenKruise's k8s.io/api knows, the result equals Go's
+ * encoding (the revision-hash golden test checks it field by field).
+ * Caveats: fields the table does not know are kept as given, where a Go client would drop them, so that a
+ * newer field still reaches the pods; keys match exactly (Go also matches them case-insensitively).
+ */
+import { canonicalQuantity } from "./quantity.ts";
+import { TYPED_FIELDS, TYPED_ROOT } from "./typed-fields.generated.ts";
+
+interface Encoded {
+  readonly json: unknown;
+  /** Whether Go's omitempty would drop the value. */
+  readonly empty: boolean;
+}
+
+const NULL: Encoded = { json: null, empty: true };
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function goTime(v: unknown): unknown {
+  if (typeof v !== "string") return null;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) return v;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+function encode(value: unknown, type: string): Encoded {
+  if (type.startsWith("*")) {
+    if (value === undefined || value === null) return NULL;
+    return { json: encode(value, type.slice(1)).json, empty: false };
+  }
+  if (type.startsWith("[]")) {
+    if (!Array.isArray(value))
+      return value === undefined || value === null ? NULL : { json: value, empty: false };
+    const elem = type.slice(2);
+    return { json: value.map((item) => encode(item, elem).json), empty: value.length === 0 };
+  }
+  if (type.startsWith("map[]")) {
+    if (!isObject(value)) return value === undefined || value === null ? NULL : { json: value, empty: false };
+    const elem = type.slice(5);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = encode(v, elem).json;
+    return { json: out, empty: Object.keys(out).length === 0 };
+  }
+  switch (type) {
+    case "string":
+      return value === undefined || value === null
+        ? { json: "", empty: true }
+        : { json: value, empty: value === "" };
+    case "int":
+    case "float":
+      return value === undefined || value === null
+        ? { json: 0, empty: true }
+        : { json: value, empty: value === 0 };
+    case "bool":
+      return value === undefined || value === null
+        ? { json: false, empty: true }
+        : { json: value, empty: value === false };
+    case "bytes":
+      return value === undefined || value === null ? NULL : { json: value, empty: value === "" };
+    case "quantity":
+      // A struct: never empty; the zero Quantity is written "0".
+      return {
+        json: typeof value === "string" || typeof value === "number" ? canonicalQuantity(value) : "0",
+        empty: false,
+      };
+    case "intstr":
+      return { json: typeof value === "string" || typeof value === "number" ? value : 0, empty: false };
+    case "time":
+      return { json: goTime(value), empty: false };
+    case "raw":
+      return { json: value ?? null, empty: false };
+    default:
+      return { json: encodeStruct(value, type), empty: false };
+  }
+}
+
+function encodeStruct(value: unknown, type: string): unknown {
+  const fields = TYPED_FIELDS[type];
+  if (fields === undefined) return value;
+  const input = isObject(value) ? value : {};
+  const out: Record<string, unknown> = {};
+  const known = new Set<string>();
+  for (const [name, fieldType, omitEmpty] of fields) {
+    known.add(name);
+    const encoded = encode(input[name], fieldType);
+    if (omitEmpty === 1 && encoded.empty) continue;
+    out[name] = encoded.json;
+  }
+  for (const [name, v] of Object.entries(input)) if (!known.has(name) && v !== undefined) out[name] = v;
+  return out;
+}
+
+/** A core/v1 PodTemplateSpec as Go's typed encoding writes it (see the module comment). */
+export function typedPodTemplate<T>(template: T): T {
+  return encodeStruct(template, TYPED_ROOT) as T;
+}

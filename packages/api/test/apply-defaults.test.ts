@@ -2,6 +2,27 @@ import { describe, expect, it } from "vitest";
 import { applyDefaults, CloneSetKind, type CloneSet } from "../src/index.ts";
 
 const template = { metadata: { labels: { app: "a" } }, spec: { containers: [{ name: "c", image: "i" }] } };
+// A CloneSet's template also gets the pod defaults OpenKruise's webhook writes.
+const cloneSetTemplate = {
+  metadata: { labels: { app: "a" } },
+  spec: {
+    containers: [
+      {
+        name: "c",
+        image: "i",
+        imagePullPolicy: "Always",
+        resources: {},
+        terminationMessagePath: "/dev/termination-log",
+        terminationMessagePolicy: "File",
+      },
+    ],
+    dnsPolicy: "ClusterFirst",
+    restartPolicy: "Always",
+    schedulerName: "default-scheduler",
+    securityContext: {},
+    terminationGracePeriodSeconds: 30,
+  },
+};
 
 describe("applyDefaults", () => {
   it.each<[string, string, object, object]>([
@@ -14,6 +35,7 @@ describe("applyDefaults", () => {
         revisionHistoryLimit: 10,
         scaleStrategy: {},
         updateStrategy: { type: "ReCreate", partition: 0, maxUnavailable: "20%", maxSurge: 0 },
+        template: cloneSetTemplate,
       },
     ],
     [
@@ -25,6 +47,7 @@ describe("applyDefaults", () => {
         revisionHistoryLimit: 10,
         scaleStrategy: {},
         updateStrategy: { type: "InPlaceOnly", partition: 0, maxUnavailable: 2, maxSurge: 0 },
+        template: cloneSetTemplate,
       },
     ],
     [

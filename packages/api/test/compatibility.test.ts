@@ -86,6 +86,74 @@ describe("the first user's walkthrough manifests", () => {
   });
 });
 
+describe("pod template defaults as OpenKruise's webhook writes them", () => {
+  it("the walkthrough's CloneSet reads back with them (kubectl get -o yaml shows what OpenKruise stores)", () => {
+    const first = parse(inTestNamespace(readFileSync(join(seedDir, "01-deploy.yaml"), "utf8"))) as KubeObject;
+    const stored = readBack(first) as KubeObject & { spec: { template: unknown } };
+    // OpenKruise's stored template after its webhook, less the creationTimestamp: null a schema cannot write.
+    expect(stored.spec.template).toEqual({
+      metadata: { labels: { app: "cs" } },
+      spec: {
+        containers: [
+          {
+            image: "nginx:alpine",
+            imagePullPolicy: "IfNotPresent",
+            name: "nginx",
+            ports: [{ containerPort: 80, protocol: "TCP" }],
+            resources: {},
+            terminationMessagePath: "/dev/termination-log",
+            terminationMessagePolicy: "File",
+          },
+        ],
+        dnsPolicy: "ClusterFirst",
+        restartPolicy: "Always",
+        schedulerName: "default-scheduler",
+        securityContext: {},
+        terminationGracePeriodSeconds: 30,
+      },
+    });
+  });
+
+  it("a container that sets no imagePullPolicy pulls Always, whatever its tag; probes and volumes get theirs", () => {
+    const obj = cloneSet("pull-policy") as unknown as KubeObject & { spec: { template: { spec: unknown } } };
+    obj.spec.template.spec = {
+      initContainers: [{ name: "init", image: "busybox:1.36" }],
+      containers: [
+        {
+          name: "main",
+          image: "nginx:1.25",
+          readinessProbe: { httpGet: { port: 80 } },
+          env: [{ name: "POD", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+        },
+      ],
+      volumes: [{ name: "cfg", configMap: { name: "cm" } }],
+    };
+    expect(kubectl(["apply", "-n", ns, "-f", "-"], JSON.stringify(obj)).stderr).toBe("");
+    const spec = (readBack({ ...obj, metadata: { name: "pull-policy", namespace: ns } }) as typeof obj).spec
+      .template.spec as {
+      initContainers: Record<string, unknown>[];
+      containers: Record<string, unknown>[];
+      volumes: Record<string, unknown>[];
+    };
+    expect(spec.containers[0]).toMatchObject({
+      imagePullPolicy: "Always",
+      readinessProbe: {
+        httpGet: { port: 80, path: "/", scheme: "HTTP" },
+        timeoutSeconds: 1,
+        periodSeconds: 10,
+        successThreshold: 1,
+        failureThreshold: 3,
+      },
+      env: [{ name: "POD", valueFrom: { fieldRef: { fieldPath: "metadata.name", apiVersion: "v1" } } }],
+    });
+    // An init container's policy follows its tag (Kubernetes' rule), which a schema cannot express: the
+    // controller applies it in memory and the pod's own defaulting writes it.
+    expect(spec.initContainers[0]?.imagePullPolicy).toBeUndefined();
+    expect(spec.initContainers[0]?.terminationMessagePolicy).toBe("File");
+    expect(spec.volumes[0]).toEqual({ name: "cfg", configMap: { name: "cm", defaultMode: 420 } });
+  });
+});
+
 describe("examples/", () => {
   it("has one sample per CRD", () => {
     const kinds = exampleFiles

@@ -4,6 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { applyDefaults } from "@kruise/api";
 import { describe, expect, it } from "vitest";
 import {
   canonicalQuantity,
@@ -139,5 +140,14 @@ describe("image tags as Kubernetes parses them", () => {
     [`busybox:1.36@sha256:${"a".repeat(64)}`, "1.36"],
   ])("%s -> %s", (image, tag) => {
     expect(imageTag(image)).toBe(tag);
+  });
+});
+
+describe("the CRD schema's template defaults agree with the webhook defaults", () => {
+  // Schema defaults write what `kubectl get` shows; the controller defaults the rest in memory. Either order
+  // must give OpenKruise's template.
+  it.each(inputs.map((input, i) => [input.name, input, golden[i]] as const))("%s", (_name, input, want) => {
+    const stored = applyDefaults("CloneSet", { spec: { template: input.template } }).spec.template;
+    expect(typedPodTemplate(defaultPodTemplate(stored))).toEqual(want?.defaultedTemplate);
   });
 });

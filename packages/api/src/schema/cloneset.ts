@@ -46,6 +46,7 @@ export const cloneSetSpec = object(
         kindName: "CloneSet",
         restartPolicies: ["Always"],
         forbidActiveDeadline: true,
+        webhookDefaults: true,
       },
     ),
     volumeClaimTemplates: array(

@@ -88,7 +88,13 @@ describe("the first user's walkthrough manifests", () => {
 
 describe("pod template defaults as OpenKruise's webhook writes them", () => {
   it("the walkthrough's CloneSet reads back with them (kubectl get -o yaml shows what OpenKruise stores)", () => {
-    const first = parse(inTestNamespace(readFileSync(join(seedDir, "01-deploy.yaml"), "utf8"))) as KubeObject;
+    // Under its own name: the walkthrough's later steps change "demo".
+    const text = inTestNamespace(readFileSync(join(seedDir, "01-deploy.yaml"), "utf8")).replace(
+      /^(\s+)name: demo$/m,
+      "$1name: demo-defaults",
+    );
+    expect(kubectl(["apply", "-f", "-"], text).stderr).toBe("");
+    const first = parse(text) as KubeObject;
     const stored = readBack(first) as KubeObject & { spec: { template: unknown } };
     // OpenKruise's stored template after its webhook, less the creationTimestamp: null a schema cannot write.
     expect(stored.spec.template).toEqual({

@@ -42,7 +42,8 @@ function candidate(
       namespace: ds.metadata?.namespace ?? "",
       uid: ds.metadata?.uid ?? "",
     },
-    data: templateRevisionData(structuredClone(template)),
+    // OpenKruise does not default an Advanced DaemonSet's template (no webhook defaulting for it).
+    data: templateRevisionData(structuredClone(template), { webhookDefaults: false }),
     revision: nextRevisionNumber(history),
     collisionCount,
     labels: template.metadata?.labels ?? {},

@@ -1,4 +1,4 @@
-import { Cron } from "croner";
+import { CronSyntaxError, parseCronSpec, type CronSpec } from "./cron-spec.ts";
 
 /** A parsed schedule: the first run strictly after a given instant. */
 export interface Schedule {
@@ -36,7 +36,8 @@ const DURATION_UNITS_MS: Record<string, number> = {
 /**
  * Parses spec.schedule (+ spec.timeZone) the way OpenKruise does with robfig/cron's ParseStandard: five fields,
  * day-of-month and day-of-week OR-ed when both are restricted, descriptors, "@every <duration>", and a
- * "CRON_TZ=<zone> " or "TZ=<zone> " prefix. The five-field matching is croner's; "@every" is a fixed delay
+ * "CRON_TZ=<zone> " or "TZ=<zone> " prefix. The five fields follow robfig's parser and its walk through
+ * wall-clock time (src/cron-spec.ts, daylight-saving changes included); "@every" is a fixed delay
  * (whole seconds, at least one), counted from the previous run as robfig does.
  * Throws ScheduleError naming the field and what is wrong.
  */
@@ -56,24 +57,22 @@ export function parseSchedule(schedule: string, timeZone?: string): Schedule {
 
   if (text.startsWith("@every")) return everySchedule(text);
   const pattern = DESCRIPTORS[text] ?? text;
-  let cron: Cron;
+  let cron: CronSpec;
   try {
-    cron = new Cron(pattern, {
-      mode: "5-part",
-      paused: true,
-      legacyMode: true,
-      ...(zone ? { timezone: zone } : {}),
-    });
+    // Without a zone, robfig/cron uses the controller's own time zone.
+    cron = parseCronSpec(pattern, zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone);
   } catch (err) {
+    if (!(err instanceof CronSyntaxError)) throw err;
     throw new ScheduleError(
-      `spec.schedule: ${JSON.stringify(schedule)} is not a valid cron schedule (${(err as Error).message})`,
+      `spec.schedule: ${JSON.stringify(schedule)} is not a valid cron schedule (${err.message})`,
     );
   }
   return {
     next(afterMs) {
-      const next = cron.nextRun(new Date(afterMs));
-      if (!next) throw new ScheduleError(`spec.schedule: ${JSON.stringify(schedule)} never fires again`);
-      return next.getTime();
+      const next = cron.next(afterMs);
+      if (next === undefined)
+        throw new ScheduleError(`spec.schedule: ${JSON.stringify(schedule)} never fires again`);
+      return next;
     },
   };
 }

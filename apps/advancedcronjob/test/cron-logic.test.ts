@@ -20,6 +20,11 @@ describe("parseSchedule", () => {
     ["@daily", "UTC", "2025-01-01T00:05:00Z", "2025-01-02T00:00:00Z"],
     ["@every 90s", undefined, "2025-01-01T00:00:00.400Z", "2025-01-01T00:01:30Z"],
     ["0 0 1 * MON", "UTC", "2025-01-27T00:00:00Z", "2025-02-01T00:00:00Z"], // day-of-month OR day-of-week
+    ["0 0 1 * *", "UTC", "2025-01-27T00:00:00Z", "2025-02-01T00:00:00Z"], // day-of-week "*": AND
+    ["0 0 * * 0", "UTC", "2025-01-01T00:00:00Z", "2025-01-05T00:00:00Z"], // Sunday is 0
+    ["0 12 31 * *", "UTC", "2025-02-01T00:00:00Z", "2025-03-31T12:00:00Z"], // months without a 31st skipped
+    ["15 10 * * mon-fri", "UTC", "2025-01-03T11:00:00Z", "2025-01-06T10:15:00Z"], // names, any case
+    ["0 0 29 2 *", "UTC", "2025-01-01T00:00:00Z", "2028-02-29T00:00:00Z"], // leap day
   ])("%s (tz %s) after %s is %s", (schedule, tz, after, expected) => {
     expect(new Date(parseSchedule(schedule, tz).next(T(after))).toISOString()).toBe(
       new Date(T(expected)).toISOString(),
@@ -27,6 +32,10 @@ describe("parseSchedule", () => {
   });
 
   it.each([
+    ["0 0 * * 7", undefined, /end of range \(7\) above maximum \(6\)/],
+    ["0 0 * * 1-7", undefined, /above maximum/],
+    ["0 */0 * * *", undefined, /step of range should be a positive number/],
+    ["5-1 * * * *", undefined, /beyond end of range/],
     ["61 * * * *", undefined, /spec.schedule/],
     ["* * * * * *", undefined, /spec.schedule/],
     ["0 * * * *", "Mars/Olympus", /spec.timeZone: unknown time zone/],
@@ -36,6 +45,40 @@ describe("parseSchedule", () => {
   ])("rejects %s (tz %s)", (schedule, tz, message) => {
     expect(() => parseSchedule(schedule, tz)).toThrow(ScheduleError);
     expect(() => parseSchedule(schedule, tz)).toThrow(message);
+  });
+
+  // robfig/cron walks wall-clock time by adding hours and minutes to an instant. America/New_York in 2026:
+  // clocks go 02:00 EST -> 03:00 EDT on 8 March and 02:00 EDT -> 01:00 EST on 1 November.
+  it("a time in the spring-forward gap is skipped that day", () => {
+    const s = parseSchedule("30 2 * * *", "America/New_York");
+    expect(new Date(s.next(T("2026-03-07T00:00:00Z"))).toISOString()).toBe("2026-03-07T07:30:00.000Z");
+    expect(new Date(s.next(T("2026-03-07T07:30:00Z"))).toISOString()).toBe("2026-03-09T06:30:00.000Z");
+  });
+
+  it("a time in the autumn overlap runs twice, once in each offset", () => {
+    const s = parseSchedule("30 1 * * *", "America/New_York");
+    const first = s.next(T("2026-10-31T12:00:00Z"));
+    expect(new Date(first).toISOString()).toBe("2026-11-01T05:30:00.000Z"); // 01:30 EDT
+    const second = s.next(first);
+    expect(new Date(second).toISOString()).toBe("2026-11-01T06:30:00.000Z"); // 01:30 EST
+    expect(new Date(s.next(second)).toISOString()).toBe("2026-11-02T06:30:00.000Z");
+  });
+
+  it("an hourly schedule across both changes: 23 runs on the short day, 25 on the long one", () => {
+    const s = parseSchedule("0 * * * *", "America/New_York");
+    const runsBetween = (from: string, to: string): number => {
+      let n = 0;
+      for (let t = s.next(T(from)); t < T(to); t = s.next(t)) n++;
+      return n;
+    };
+    expect(runsBetween("2026-03-08T04:59:00Z", "2026-03-09T03:59:00Z")).toBe(23);
+    expect(runsBetween("2026-11-01T03:59:00Z", "2026-11-02T04:59:00Z")).toBe(25);
+  });
+
+  it("a daily midnight run where midnight itself does not exist is skipped that day (America/Santiago)", () => {
+    // Chile moves 00:00 -> 01:00 on 6 September 2026; robfig's hour walk never sees hour 0 that day.
+    const s = parseSchedule("0 0 * * *", "America/Santiago");
+    expect(new Date(s.next(T("2026-09-05T12:00:00Z"))).toISOString()).toBe("2026-09-07T03:00:00.000Z");
   });
 
   it("parses Go durations", () => {

@@ -183,6 +183,30 @@ const rejections: readonly Rejection[] = [
     says: "is not a valid cron schedule",
   },
   {
+    name: "AdvancedCronJob with day-of-week 7 (robfig/cron's standard parser allows 0-6)",
+    manifest: advancedCronJob("acj-dow7", { schedule: "0 0 * * 7" }),
+    field: "spec.schedule",
+    says: "is not a valid cron schedule",
+  },
+  {
+    name: "AdvancedCronJob with an hour out of range",
+    manifest: advancedCronJob("acj-hour", { schedule: "0 24 * * *" }),
+    field: "spec.schedule",
+    says: "is not a valid cron schedule",
+  },
+  {
+    name: "AdvancedCronJob with an unknown timeZone",
+    manifest: advancedCronJob("acj-zone", { timeZone: "Mars/Olympus" }),
+    field: "spec.timeZone",
+    says: "Mars/Olympus",
+  },
+  {
+    name: "AdvancedCronJob name with a dot",
+    manifest: advancedCronJob("acj.dotted"),
+    field: "metadata.name",
+    says: "alphanumeric characters or '-'",
+  },
+  {
     name: "AdvancedCronJob name longer than 63 characters",
     manifest: advancedCronJob(`acj-${"x".repeat(60)}`),
     field: "metadata.name",

@@ -7,13 +7,22 @@ export const ACJ_NAME_MAX = 52;
 
 export const CONCURRENCY_POLICIES = ["Allow", "Forbid", "Replace"] as const;
 
-// A cron field: *, ?, numbers or 3-letter names, ranges, steps, lists (robfig/cron's standard parser).
-const ATOM = "(\\*|\\?|[0-9]+|[A-Za-z]{3})(-([0-9]+|[A-Za-z]{3}))?(/[0-9]+)?";
-const FIELD = `${ATOM}(,${ATOM})*`;
+// A cron field as robfig/cron's standard parser reads it: *, ?, numbers within the field's range (leading
+// zeros allowed) or 3-letter names, ranges, steps, lists. Day-of-week is 0-6: "7" is rejected, as OpenKruise does.
+function cronField(number: string): string {
+  const value = `(0*(${number})|[A-Za-z]{3})`;
+  const atom = `(\\*|\\?|${value})(-${value})?(/0*[1-9][0-9]*)?`;
+  return `${atom}(,${atom})*`;
+}
+const MINUTE = cronField("[0-5]?[0-9]");
+const HOUR = cronField("1?[0-9]|2[0-3]");
+const DAY_OF_MONTH = cronField("[1-9]|[12][0-9]|3[01]");
+const MONTH = cronField("[1-9]|1[0-2]");
+const DAY_OF_WEEK = cronField("[0-6]");
 const DESCRIPTORS = "@(yearly|annually|monthly|weekly|daily|midnight|hourly)";
 const EVERY = "@every\\s+([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+";
-/** What CEL can tell about a schedule: its shape. Out-of-range numbers (minute 61) are left to the controller. */
-export const CRON_SCHEDULE_PATTERN = `^((CRON_TZ|TZ)=[^\\s]+\\s+)?(${DESCRIPTORS}|${EVERY}|${FIELD}\\s+${FIELD}\\s+${FIELD}\\s+${FIELD}\\s+${FIELD})$`;
+/** A schedule robfig/cron's ParseStandard accepts: its shape and each field's range. */
+export const CRON_SCHEDULE_PATTERN = `^((CRON_TZ|TZ)=[^\\s]+\\s+)?(${DESCRIPTORS}|${EVERY}|${MINUTE}\\s+${HOUR}\\s+${DAY_OF_MONTH}\\s+${MONTH}\\s+${DAY_OF_WEEK})$`;
 
 export const advancedCronJobSpec = object(
   "The desired state of the AdvancedCronJob.",
@@ -40,6 +49,12 @@ export const advancedCronJobSpec = object(
           {
             rule: "self != 'Local'",
             message: 'timeZone "Local" is not allowed; name an IANA zone such as "Europe/Paris"',
+          },
+          {
+            // CEL resolves a zone name with Go's time zone database, as OpenKruise's time.LoadLocation does: an
+            // unknown zone fails the evaluation and so the request.
+            rule: "self == '' || timestamp('2000-01-01T00:00:00Z').getHours(self) >= 0",
+            message: 'timeZone is not a known IANA time zone; name one such as "Europe/Paris"',
           },
         ],
       },
@@ -137,6 +152,11 @@ export const advancedCronJob: CrdSource = {
       "AdvancedCronJob",
       "in the name of every Job it starts (<name>-<10-digit schedule time>), which must fit a 63-character label",
     ),
+    {
+      rule: "self.metadata.name.matches('^[a-zA-Z0-9-]+$')",
+      fieldPath: ".metadata.name",
+      message: "an AdvancedCronJob name must consist of alphanumeric characters or '-' (e.g. 'example-com')",
+    },
   ],
   printerColumns: [
     { name: "Schedule", type: "string", jsonPath: ".spec.schedule", description: "The cron schedule." },

@@ -1,4 +1,5 @@
 import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { typedPodTemplate } from "../template/typed-encoding.ts";
 import { jsonEqual } from "../util/json.ts";
 
 /** Label/annotation changes to merge onto the pod; `null` removes a key (JSON merge patch semantics). */
@@ -42,6 +43,10 @@ export function calculateInPlaceUpdate(
 ): InPlaceDiff {
   if (oldTemplate === undefined || newTemplate === undefined)
     return { inPlace: false, reason: "the old or new revision has no pod template" };
+  // Compare the templates as Go's typed encoding writes them, so that a revision's recorded template and a
+  // template as given ("resources: {}" or not, "cpu: 0.5" or "500m") differ only where they mean different things.
+  oldTemplate = typedPodTemplate(oldTemplate);
+  newTemplate = typedPodTemplate(newTemplate);
 
   const { labels: oldLabels, annotations: oldAnnotations, ...oldMetaRest } = oldTemplate.metadata ?? {};
   const { labels: newLabels, annotations: newAnnotations, ...newMetaRest } = newTemplate.metadata ?? {};

@@ -155,6 +155,10 @@ async function main(): Promise<void> {
   const kubeconfigPath = join(stateDir, "kubeconfig");
   writeFileSync(kubeconfigPath, cp.kubeconfig, { mode: 0o600 });
   say(`Control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+  // The admission policies the chart installs (deletion protection), so the main job behaves as a deploy does.
+  const policies = await cp.kubectl(["apply", "-f", join(root, "crds/policies")]);
+  if (policies.code !== 0) throw new Error(`could not install crds/policies: ${policies.stderr.trim()}`);
+  say("Admission policies installed (policy.kruise.io/delete-protection).");
 
   // The controllers' namespace (leader Leases, the SidecarSet webhook's certificate Secret and revisions), as the
   // chart's release namespace is in a cluster. Kept across runs with the rest of the state.

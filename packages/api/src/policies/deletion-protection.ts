@@ -1,7 +1,9 @@
 // OpenKruise's deletion protection (label policy.kruise.io/delete-protection), enforced by a
 // ValidatingAdmissionPolicy instead of a webhook: the apiserver evaluates it itself, so deleting never depends
-// on a reachable webhook. OpenKruise also protects namespaces and CRDs that still hold workloads; that needs a
-// list of other objects, which a policy cannot do, so it is left out (see VALIDATION.md).
+// on a reachable webhook. `Always` protects every kind OpenKruise protects: Namespaces, CRDs, Services,
+// Ingresses, Deployments, ReplicaSets, StatefulSets and Kruise's workloads. `Cascading` forbids deleting a
+// workload while its spec.replicas > 0; for a Namespace (active pods) or a CRD (existing objects) it needs a
+// list of other objects, which a policy cannot do, so there it is left out (see VALIDATION.md).
 import { DELETE_PROTECTION_LABEL } from "../constants/labels.ts";
 import { GROUP } from "../schema/crd.ts";
 
@@ -27,6 +29,30 @@ export const deletionProtectionPolicy = {
           operations: ["DELETE"],
           resources: ["clonesets", "statefulsets", "uniteddeployments"],
         },
+        {
+          apiGroups: [""],
+          apiVersions: ["v1"],
+          operations: ["DELETE"],
+          resources: ["namespaces", "services"],
+        },
+        {
+          apiGroups: ["apps"],
+          apiVersions: ["v1"],
+          operations: ["DELETE"],
+          resources: ["deployments", "replicasets", "statefulsets"],
+        },
+        {
+          apiGroups: ["networking.k8s.io"],
+          apiVersions: ["v1"],
+          operations: ["DELETE"],
+          resources: ["ingresses"],
+        },
+        {
+          apiGroups: ["apiextensions.k8s.io"],
+          apiVersions: ["v1"],
+          operations: ["DELETE"],
+          resources: ["customresourcedefinitions"],
+        },
       ],
     },
     validations: [
@@ -38,7 +64,7 @@ export const deletionProtectionPolicy = {
       {
         expression:
           `!(${hasLabel}) || ${label} != '${DeleteProtection.Cascading}' || ` +
-          "!has(oldObject.spec.replicas) || oldObject.spec.replicas == 0",
+          "!has(oldObject.spec) || !has(oldObject.spec.replicas) || oldObject.spec.replicas == 0",
         messageExpression: `'${DELETE_PROTECTION_LABEL}=${DeleteProtection.Cascading} forbids deleting ' + oldObject.kind + ' ' + oldObject.metadata.name + ' while spec.replicas is ' + string(oldObject.spec.replicas) + '; scale it to 0 first'`,
         reason: "Forbidden",
       },

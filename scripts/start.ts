@@ -6,7 +6,13 @@ import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BUS_PARTIES } from "@kruise/api";
 import { EventBus, streamName } from "@kruise/sdk";
-import { startControlPlane, Supervisor, type ControlPlane } from "@kruise/testenv";
+import {
+  findBinaries,
+  realNodeSupport,
+  startControlPlane,
+  Supervisor,
+  type ControlPlane,
+} from "@kruise/testenv";
 import { controllerKubeconfig } from "./controller-identity.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -14,6 +20,7 @@ const root = resolve(import.meta.dirname, "..");
 const { values: flags } = parseArgs({
   options: {
     nodes: { type: "string", default: "3" },
+    "real-nodes": { type: "string" },
     fresh: { type: "boolean", default: false },
     "state-dir": { type: "string", default: join(root, ".kruise") },
     "status-interval": { type: "string", default: "15" },
@@ -22,11 +29,13 @@ const { values: flags } = parseArgs({
 });
 const stateDir = resolve(flags["state-dir"]);
 if (flags.help) {
-  process.stdout.write(`npm start [-- --nodes N] [-- --fresh]
+  process.stdout.write(`npm start [-- --nodes N] [-- --real-nodes N] [-- --fresh]
 
 Starts a local Kubernetes control plane built from the pinned Kubernetes version, N simulated nodes
-(default 3), a NATS JetStream server and every controller in apps/. Writes the admin kubeconfig to
-${relative(process.cwd(), join(stateDir, "kubeconfig"))} and stays in the foreground; Ctrl-C stops everything.
+(default 3), real nodes (kubelet + containerd; default 1 where the machine allows it: Linux and root,
+else 0), a local image registry, a NATS JetStream server and every controller in apps/. Writes the
+admin kubeconfig to ${relative(process.cwd(), join(stateDir, "kubeconfig"))} and the registry address to
+${relative(process.cwd(), join(stateDir, "registry"))}, and stays in the foreground; Ctrl-C stops everything.
 
 The cluster's state (etcd) is kept in .kruise/controlplane between runs, like a kind cluster;
 --fresh deletes it first and starts from an empty cluster. --state-dir DIR keeps it elsewhere;
@@ -62,6 +71,15 @@ function discoverControllers(): ControllerApp[] {
 }
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** --real-nodes=N, else 1 when this machine can run real nodes, else 0 with one line saying why. */
+async function chooseRealNodes(): Promise<number> {
+  if (flags["real-nodes"] !== undefined) return Number(flags["real-nodes"]);
+  const support = realNodeSupport(await findBinaries());
+  if (support.ok) return 1;
+  say(`No real node: ${support.reason}; pods run on simulated nodes only.`);
+  return 0;
+}
 
 /** Runs one controller under a Supervisor: restarted with backoff when it dies, as a Deployment's pod would be. */
 async function startController(app: ControllerApp, cp: ControlPlane, logDir: string): Promise<Supervisor> {
@@ -140,10 +158,12 @@ async function main(): Promise<void> {
   say(
     "Starting the local control plane (etcd, kube-apiserver, CRDs, controller-manager, scheduler, nodes, NATS)…",
   );
+  const realNodes = await chooseRealNodes();
   const cp = await startControlPlane({
     nodes: Number(flags.nodes),
     natsUsers: BUS_PARTIES,
     natsStream: streamName,
+    realNodes,
     workDir: controlPlaneDir,
     log: (line) => say(`  ${line}`),
   });
@@ -154,6 +174,10 @@ async function main(): Promise<void> {
     running.streamManager = EventBus.start({ servers: cp.natsUrl, source: "kruise-stream-manager" });
   const kubeconfigPath = join(stateDir, "kubeconfig");
   writeFileSync(kubeconfigPath, cp.kubeconfig, { mode: 0o600 });
+  // host:port of the local registry, for pushing images the cluster can pull (`crane push … $(cat .kruise/registry)/name:tag`).
+  const registryPath = join(stateDir, "registry");
+  if (cp.registry !== undefined) writeFileSync(registryPath, `${cp.registry.address}\n`);
+  else rmSync(registryPath, { force: true });
   say(`Control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
   // The admission policies the chart installs (deletion protection), so the main job behaves as a deploy does.
   const policies = await cp.kubectl(["apply", "-f", join(root, "crds/policies")]);
@@ -177,7 +201,7 @@ async function main(): Promise<void> {
 Next steps, in another terminal:
   export KUBECONFIG=${resolve(rel)}
   export PATH=${cp.binDir}:$PATH   # a kubectl that matches the server
-  kubectl get nodes
+  kubectl get nodes            # testenv-real-* run real containers: kubectl logs/exec/port-forward work there
   kubectl apply -f examples/walkthrough/01-deploy.yaml
   kubectl get cloneset demo
   kubectl describe cloneset demo

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes control-plane binaries, etcd, kubectl, nats-server and helm from the Go module
-# proxy into a cache folder outside the repo, keyed by version. Skips whatever is already there.
+# Builds the Kubernetes control-plane binaries, etcd, kubectl, the node binaries (kubelet, kube-proxy),
+# nats-server, helm, crane (builds and pushes the test images) and crictl (cleans up real nodes) from
+# the Go module proxy into a cache folder outside the repo, keyed by version. Skips whatever is there.
 #
 #   tools/build-binaries.sh            build what is missing, print the bin folder on the last line
 #   tools/build-binaries.sh --print    print the bin folder only (exit 3 if something is missing)
@@ -14,18 +15,29 @@ cache_root="${KRUISE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kruise-ts}"
 kube_dir="$cache_root/kube-v$KUBE_VERSION"
 nats_dir="$cache_root/nats-server-v$NATS_SERVER_VERSION"
 helm_dir="$cache_root/helm-v$HELM_VERSION"
-bin_dir="$cache_root/bin-k$KUBE_VERSION-n$NATS_SERVER_VERSION-h$HELM_VERSION"
+crane_dir="$cache_root/crane-v$CRANE_VERSION"
+crictl_dir="$cache_root/crictl-v$CRICTL_VERSION"
+bin_dir="$cache_root/bin-k$KUBE_VERSION-n$NATS_SERVER_VERSION-h$HELM_VERSION-c$CRANE_VERSION-r$CRICTL_VERSION"
 kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd)
+# Built in the same tools module as kube_bins, in a second step, so a cache of the control plane is kept.
+node_bins=(kubelet kube-proxy)
 
 fail() {
   printf '\n[binaries] FAILED: %s\n[binaries] What to do: %s\n' "$1" "$2" >&2
   exit 1
 }
 
-have_all() {
+# What a control plane with simulated nodes needs (`--print` asks only for these).
+have_core() {
   local b
   for b in "${kube_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || return 1; done
   [[ -x "$nats_dir/nats-server" && -x "$helm_dir/helm" ]]
+}
+
+have_all() {
+  local b
+  for b in "${node_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || return 1; done
+  have_core && [[ -x "$crane_dir/crane" && -x "$crictl_dir/crictl" ]]
 }
 
 link_bin_dir() {
@@ -34,6 +46,11 @@ link_bin_dir() {
   for b in "${kube_bins[@]}"; do ln -sf "$kube_dir/$b" "$bin_dir/$b"; done
   ln -sf "$nats_dir/nats-server" "$bin_dir/nats-server"
   ln -sf "$helm_dir/helm" "$bin_dir/helm"
+  # Real nodes and the image registry need these; a missing one is reported by @kruise/testenv.
+  for b in "${node_bins[@]}"; do [[ -x "$kube_dir/$b" ]] && ln -sf "$kube_dir/$b" "$bin_dir/$b"; done
+  [[ -x "$crane_dir/crane" ]] && ln -sf "$crane_dir/crane" "$bin_dir/crane"
+  [[ -x "$crictl_dir/crictl" ]] && ln -sf "$crictl_dir/crictl" "$bin_dir/crictl"
+  return 0
 }
 
 case "${1:-}" in
@@ -41,13 +58,15 @@ case "${1:-}" in
     cat <<USAGE
 Usage: tools/build-binaries.sh [--print]
 
-Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl and etcd (Kubernetes v$KUBE_VERSION),
-nats-server v$NATS_SERVER_VERSION and helm v$HELM_VERSION from the Go module proxy into $cache_root,
+Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kubelet and kube-proxy
+(Kubernetes v$KUBE_VERSION), nats-server v$NATS_SERVER_VERSION, helm v$HELM_VERSION, crane v$CRANE_VERSION
+and crictl v$CRICTL_VERSION from the Go module proxy into $cache_root,
 one folder per version, skipping whatever is already there. Prints the bin folder on the last line.
 
-  --print   print the bin folder without building (exit 3 if something is missing)
+  --print   print the bin folder without building (exit 3 if a control-plane binary is missing)
 
-Environment: KRUISE_CACHE_DIR (cache folder), KUBE_VERSION, NATS_SERVER_VERSION, HELM_VERSION (override tools/versions.env).
+Environment: KRUISE_CACHE_DIR (cache folder), KUBE_VERSION, NATS_SERVER_VERSION, HELM_VERSION, CRANE_VERSION,
+CRICTL_VERSION (override tools/versions.env).
 USAGE
     exit 0 ;;
   "" | --print) ;;
@@ -55,7 +74,7 @@ USAGE
 esac
 
 if [[ "${1:-}" == "--print" ]]; then
-  have_all || exit 3
+  have_core || exit 3
   link_bin_dir
   echo "$bin_dir"
   exit 0
@@ -87,7 +106,7 @@ run_with_progress() {
     if (( now - last >= 20 )); then
       last=$now
       printf '[binaries] %s: still building, %ds elapsed, %d packages compiled\n' \
-        "$label" "$(( now - started ))" "$(grep -c . "$log" 2>/dev/null || echo 0)"
+        "$label" "$(( now - started ))" "$(grep -c . "$log" 2>/dev/null || true)"
     fi
   done
   wait "$pid"
@@ -121,8 +140,7 @@ build_kube() {
     go mod tidy >"$kube_dir/tidy.log" 2>&1
   ) || fail "resolving the Kubernetes $v modules failed (log: $kube_dir/tidy.log)." \
     "read the log; if this version no longer resolves, change KUBE_VERSION in tools/versions.env."
-  local pkg="k8s.io/component-base/version"
-  local ldflags="-s -w -X $pkg.gitVersion=$v -X $pkg.gitMajor=${KUBE_VERSION%%.*} -X $pkg.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  local ldflags; ldflags="$(kube_ldflags)"
   local out="$kube_dir/out"
   mkdir -p "$out"
   (cd "$src" && run_with_progress "kubernetes $v" "$kube_dir/build.log" \
@@ -135,6 +153,31 @@ build_kube() {
   mv "$out/server" "$out/etcd" 2>/dev/null || true
   local b
   for b in "${kube_bins[@]}"; do mv "$out/$b" "$kube_dir/$b" || fail "$b was not produced." "read $kube_dir/build.log."; done
+}
+
+kube_ldflags() {
+  local pkg="k8s.io/component-base/version"
+  echo "-s -w -X $pkg.gitVersion=v$KUBE_VERSION -X $pkg.gitMajor=${KUBE_VERSION%%.*} -X $pkg.gitMinor=$(echo "$KUBE_VERSION" | cut -d. -f2) -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+}
+
+# kubelet and kube-proxy: two more tools in the Kubernetes tools module (its go.mod already pins every
+# staging module), so they share the control plane's module and build caches.
+build_kube_node() {
+  local src="$kube_dir/src" v="v$KUBE_VERSION"
+  echo "[binaries] building Kubernetes $v (${node_bins[*]}) into $kube_dir"
+  [[ -f "$src/go.mod" ]] || fail "$src/go.mod is missing." "delete $kube_dir and run this again."
+  (
+    cd "$src" || exit 1
+    for t in "${node_bins[@]}"; do go mod edit -tool="k8s.io/kubernetes/cmd/$t"; done
+    go mod tidy >"$kube_dir/tidy-node.log" 2>&1
+  ) || fail "resolving the modules of ${node_bins[*]} failed (log: $kube_dir/tidy-node.log)." "read the log."
+  local out="$kube_dir/out-node"
+  mkdir -p "$out"
+  (cd "$src" && run_with_progress "kubelet, kube-proxy $v" "$kube_dir/build-node.log" \
+    go build -v -trimpath -ldflags "$(kube_ldflags)" -o "$out/" k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy) \
+    || { tail -n 30 "$kube_dir/build-node.log" >&2; fail "go build of ${node_bins[*]} failed (log: $kube_dir/build-node.log)." "read the log above."; }
+  local b
+  for b in "${node_bins[@]}"; do mv "$out/$b" "$kube_dir/$b" || fail "$b was not produced." "read $kube_dir/build-node.log."; done
 }
 
 build_simple() { # name dir module version main-package [extra ldflags]
@@ -160,6 +203,11 @@ fi
 need_kube=0
 for b in "${kube_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || need_kube=1; done
 (( need_kube )) && build_kube
+need_node=0
+for b in "${node_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || need_node=1; done
+(( need_node )) && build_kube_node
+[[ -x "$crane_dir/crane" ]] || build_simple crane "$crane_dir" github.com/google/go-containerregistry "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane
+[[ -x "$crictl_dir/crictl" ]] || build_simple crictl "$crictl_dir" sigs.k8s.io/cri-tools "$CRICTL_VERSION" sigs.k8s.io/cri-tools/cmd/crictl "-X sigs.k8s.io/cri-tools/pkg/version.Version=v$CRICTL_VERSION"
 link_bin_dir
 echo "[binaries] done in $(( $(date +%s) - started ))s; disk used: $(du -sh "$cache_root" | cut -f1) (cache), $(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1) (Go modules), $(du -sh "$(go env GOCACHE)" 2>/dev/null | cut -f1) (Go build cache)"
 echo "$bin_dir"

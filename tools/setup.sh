@@ -47,3 +47,8 @@ if ((${#image_tools[@]} > 0)); then
 fi
 
 bash "$root/tools/build-binaries.sh" >&2 || exit 1
+# The test images need the registry and the files from tools/host-packages.sh; without them (no root)
+# @kruise/testenv runs with no registry and says why.
+if command -v docker-registry >/dev/null 2>&1 && [[ -x /usr/sbin/nginx && -x /bin/busybox ]]; then
+  bash "$root/tools/build-images.sh" >/dev/null || exit 1
+fi

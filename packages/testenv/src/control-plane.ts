@@ -16,6 +16,13 @@ import { controllerManagerSpec } from "./components/kube-controller-manager.ts";
 import { schedulerSpec } from "./components/kube-scheduler.ts";
 import { natsReadiness, natsSpec, type NatsPorts } from "./components/nats-server.ts";
 import { natsAuthorization, natsUserUrl } from "./components/nats-auth.ts";
+import {
+  copyImageStore,
+  findTestImages,
+  registryReadiness,
+  registrySpec,
+  type RegistryInfo,
+} from "./components/registry.ts";
 import { applyCrds } from "./crds.ts";
 import { writeCredentials } from "./credentials.ts";
 import { ControlPlaneError, messageOf } from "./errors.ts";
@@ -23,13 +30,18 @@ import { isAlreadyExists } from "./kube/api-error.ts";
 import { KubeHttpClient } from "./kube/http-client.ts";
 import { runKubectl } from "./kubectl.ts";
 import { renderKubeconfig } from "./kubeconfig.ts";
+import { RegistryImageResolver } from "./kubelet/image-resolver.ts";
 import { resolveKubeletOptions } from "./kubelet/kubelet-options.ts";
 import { SimKubelet } from "./kubelet/sim-kubelet.ts";
 import { simNodes } from "./kubelet/sim-node.ts";
+import { MAX_REAL_NODES } from "./realnode/layout.ts";
+import { RealNodes } from "./realnode/real-nodes.ts";
+import { realNodeSupport } from "./realnode/support.ts";
 import { freePort, isPortBusy } from "./ports.ts";
 import { ManagedProcess, type ProcessSpec, type ReadinessCheck } from "./process/managed-process.ts";
 import { OrphanGuard } from "./process/orphan-guard.ts";
 import { findRepoRoot } from "./repo-root.ts";
+import { ensureDefaultStorageClass } from "./storage-class.ts";
 import type { ControlPlane, ControlPlaneOptions, ControlPlanePorts, StartupTimings } from "./types.ts";
 
 const DEFAULT_ZONES = ["zone-a", "zone-b", "zone-c"];
@@ -54,10 +66,22 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       "zones must not be empty",
       'pass e.g. { zones: ["zone-a"] } or leave it out',
     );
+  const realNodeCount = options.realNodes ?? 0;
+  if (!Number.isInteger(realNodeCount) || realNodeCount < 0 || realNodeCount > MAX_REAL_NODES)
+    throw new ControlPlaneError(
+      "options",
+      `realNodes must be an integer from 0 to ${MAX_REAL_NODES}, got ${realNodeCount}`,
+      "pass e.g. { realNodes: 1 }",
+    );
   const kubeletOptions = resolveKubeletOptions(options.kubelet);
   const log = options.log ?? (() => {});
 
   const binDir = await findBinaries(options.binDir);
+  if (realNodeCount > 0) {
+    const support = realNodeSupport(binDir);
+    if (!support.ok)
+      throw new ControlPlaneError("real nodes", support.reason, "start with realNodes: 0, or fix the above");
+  }
   const ownsWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), "kruise-testenv-")));
   await mkdir(workDir, { recursive: true });
@@ -79,7 +103,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 
   let kubelet: SimKubelet | undefined;
   let client: KubeHttpClient | undefined;
+  let realNodes: RealNodes | undefined;
   const cleanup = async (): Promise<void> => {
+    await realNodes?.stop().catch((error: unknown) => log(`stopping real nodes: ${messageOf(error)}`));
     await kubelet?.stop().catch(() => {});
     await client?.close().catch(() => {});
     for (const proc of [...started].reverse()) await proc.stop();
@@ -198,7 +224,30 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         }),
       );
     }
+    let registry: RegistryInfo | undefined;
+    if (options.registry ?? true) {
+      const images = await findTestImages();
+      if ("problem" in images) log(`no image registry: ${images.problem}; simulated pulls always succeed`);
+      else {
+        components.push(
+          stage("registry", async () => {
+            const storage = join(workDir, "registry");
+            if (!existsSync(storage)) await copyImageStore(images.dir, storage);
+            const port = await freePort();
+            const url = `http://127.0.0.1:${port}`;
+            const proc = await launch(
+              () => registrySpec(workDir, port, storage),
+              () => registryReadiness(url),
+              false,
+            );
+            registry = { address: `127.0.0.1:${port}`, url };
+            return proc;
+          }),
+        );
+      }
+    }
     await settleAll(components);
+    await ensureDefaultStorageClass(adminClient);
 
     const kubeletLog = createWriteStream(join(workDir, "kubelet.log"), { flags: "a" });
     kubeletLog.on("error", () => {});
@@ -209,6 +258,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       (line) => {
         kubeletLog.write(`${new Date().toISOString()} ${line}\n`);
       },
+      registry === undefined ? undefined : new RegistryImageResolver(registry.url),
     );
     kubelet = simKubelet;
     await stage("kubelet", async () => {
@@ -222,6 +272,29 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         );
       }
     });
+
+    if (realNodeCount > 0) {
+      if (registry === undefined)
+        throw new ControlPlaneError(
+          "real nodes",
+          "real nodes pull every image (the pause image too) from the local registry, which is not running",
+          "run tools/setup.sh as root so the registry and the test images exist, or start with realNodes: 0",
+        );
+      const registryUrl = registry.url;
+      realNodes = await stage("real nodes", () =>
+        RealNodes.start({
+          count: realNodeCount,
+          workDir,
+          binDir,
+          guard,
+          kubeconfigPath,
+          registryUrl,
+          zones,
+          client: adminClient,
+          log,
+        }),
+      );
+    }
 
     let natsProcess: ManagedProcess | undefined;
     let natsPorts: NatsPorts = { client: 0, monitor: 0 };
@@ -261,6 +334,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       },
       natsAnonymousUrl: natsProcess === undefined ? undefined : `nats://127.0.0.1:${natsPorts.client}`,
       etcdUrl: etcdUrl(etcdPorts),
+      registry,
+      realNodes: realNodes?.nodeNames ?? [],
       binDir,
       workDir,
       userTokens: Object.fromEntries(credentials.users.map((user) => [user.name, user.token])),
@@ -306,7 +381,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         await compactEtcdToCurrentRevision(etcdPorts);
       },
       processes: () =>
-        started.flatMap((proc) =>
+        [...started, ...(realNodes?.processes() ?? [])].flatMap((proc) =>
           proc.running && proc.pid !== undefined ? [{ name: proc.name, pid: proc.pid }] : [],
         ),
       stop: async () => {

@@ -17,6 +17,11 @@ export interface Credentials {
   serviceAccountPrivateKey: string;
 }
 
+/** Where writeCredentials puts the RSA pair that signs ServiceAccount tokens. */
+export function serviceAccountKeyPaths(dir: string): { privateKey: string; publicKey: string } {
+  return { privateKey: join(dir, "service-account.key"), publicKey: join(dir, "service-account.pub") };
+}
+
 export function randomToken(): string {
   return randomBytes(24).toString("hex");
 }
@@ -38,8 +43,8 @@ export async function writeCredentials(
   await writeFile(tokenFile, `${lines.join("\n")}\n`, { mode: 0o600 });
 
   const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const serviceAccountPrivateKey = join(dir, "service-account.key");
-  const serviceAccountPublicKey = join(dir, "service-account.pub");
+  const { privateKey: serviceAccountPrivateKey, publicKey: serviceAccountPublicKey } =
+    serviceAccountKeyPaths(dir);
   await writeFile(serviceAccountPrivateKey, pair.privateKey.export({ type: "pkcs8", format: "pem" }), {
     mode: 0o600,
   });

@@ -1,6 +1,9 @@
 export { startControlPlane } from "./control-plane.ts";
 export { findBinaries, REQUIRED_BINARIES } from "./binaries.ts";
 export { ControlPlaneError } from "./errors.ts";
+export type { RegistryInfo } from "./components/registry.ts";
+export { realNodeSupport } from "./realnode/support.ts";
+export { REAL_NODE_LABEL, MAX_REAL_NODES } from "./realnode/layout.ts";
 export type {
   ClientRate,
   ControlPlane,

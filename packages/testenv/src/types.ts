@@ -1,4 +1,5 @@
 import type { NatsUserGrant } from "./components/nats-auth.ts";
+import type { RegistryInfo } from "./components/registry.ts";
 import type { KubeletOptions } from "./kubelet/kubelet-options.ts";
 import type { SimKubelet } from "./kubelet/sim-kubelet.ts";
 
@@ -19,6 +20,12 @@ export interface ClientRate {
 export interface ControlPlaneOptions {
   /** Simulated nodes, default 3. */
   nodes?: number;
+  /**
+   * Real nodes (0-3, default 0) beside the simulated ones: kubelet, containerd (CRI), runc and a CNI
+   * bridge each, named `testenv-real-<i>` and labelled `testenv.kruise.io/real=true`, with one
+   * kube-proxy. Needs Linux, root and tools/setup.sh's packages (`realNodeSupport()` says why not).
+   */
+  realNodes?: number;
   /** Zones, default ["zone-a","zone-b","zone-c"]; node i gets zone i % zones.length. */
   zones?: string[];
   /** Folder of CRD manifests (every *.yaml, applied then waited for Established). Default <repo>/crds; false = none. */
@@ -39,6 +46,12 @@ export interface ControlPlaneOptions {
   natsUsers?: Record<string, NatsUserGrant>;
   /** The JetStream stream the users' consumer permissions refer to. Default "KRUISE". */
   natsStream?: string;
+  /**
+   * Run a local OCI registry (Debian's docker-registry) with the test images of tools/build-images.sh
+   * (nginx, busybox, pause). Default true when they are built; the simulated kubelet then pulls
+   * truthfully (a missing image gives ErrImagePull, imageID is the registry's digest).
+   */
+  registry?: boolean;
   /** Simulated kubelet behaviour (pull delay, capacity, write concurrency...). */
   kubelet?: Partial<KubeletOptions>;
   /** Work directory for data, certificates, kubeconfigs and logs. Default a fresh temp dir, removed on stop(). */
@@ -89,6 +102,10 @@ export interface ControlPlane {
   natsAnonymousUrl: string | undefined;
   /** http://127.0.0.1:<port> */
   etcdUrl: string;
+  /** Names of the real nodes (empty without). */
+  realNodes: string[];
+  /** The local image registry (push with `crane push … ${registry.address}/name:tag`), or undefined without one. */
+  registry: RegistryInfo | undefined;
   binDir: string;
   workDir: string;
   /** Tokens of the `users` option, by user name. */

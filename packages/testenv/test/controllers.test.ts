@@ -1,5 +1,12 @@
 import type { Deployment } from "kubernetes-types/apps/v1.js";
-import type { ConfigMap, PodList } from "kubernetes-types/core/v1.js";
+import type {
+  ConfigMap,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodList,
+} from "kubernetes-types/core/v1.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { isNotFound } from "../src/kube/api-error.ts";
 import type { KubeHttpClient } from "../src/kube/http-client.ts";
@@ -110,5 +117,53 @@ describe("kube-controller-manager", () => {
     );
     await client.delete(`/api/v1/namespaces/${name}`);
     await waitFor("namespace gone", gone(`/api/v1/namespaces/${name}`), 50_000);
+  });
+  it("gives a namespace its default ServiceAccount", async () => {
+    await waitFor("default ServiceAccount", async () =>
+      client.get(`/api/v1/namespaces/${ns}/serviceaccounts/default`).then(
+        () => true,
+        () => false,
+      ),
+    );
+  });
+
+  it("lifts the not-ready taint of Ready nodes (node lifecycle) and keeps them Ready", async () => {
+    const nodes = await client.get<{ items: Node[] }>("/api/v1/nodes");
+    expect(nodes.items.length).toBeGreaterThan(0);
+    for (const node of nodes.items) {
+      expect(node.status?.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+      expect(node.spec?.taints?.some((t) => t.key.startsWith("node.kubernetes.io/"))).not.toBe(true);
+    }
+  });
+
+  it("binds a claim of the default StorageClass to a provisioned host-path volume; a pod using it runs", async () => {
+    await client.create(`/api/v1/namespaces/${ns}/persistentvolumeclaims`, {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name: "data" },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Mi" } } },
+    });
+    const bound = await waitFor("claim Bound", async () => {
+      const claim = await client.get<PersistentVolumeClaim>(
+        `/api/v1/namespaces/${ns}/persistentvolumeclaims/data`,
+      );
+      return claim.status?.phase === "Bound" ? claim : undefined;
+    });
+    expect(bound.spec?.storageClassName).toBe("standard");
+    expect(bound.metadata?.finalizers).toContain("kubernetes.io/pvc-protection");
+    const volume = await client.get<PersistentVolume>(`/api/v1/persistentvolumes/${bound.spec?.volumeName}`);
+    expect(volume.spec?.hostPath?.path).toMatch(/^\/tmp\/hostpath_pv\//);
+    await client.create(`/api/v1/namespaces/${ns}/pods`, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "with-claim" },
+      spec: {
+        containers: [{ name: "app", image: "nginx:1.25", volumeMounts: [{ name: "d", mountPath: "/d" }] }],
+        volumes: [{ name: "d", persistentVolumeClaim: { claimName: "data" } }],
+      },
+    });
+    await waitFor("pod with claim Running", async () =>
+      isPodReady(await client.get<Pod>(`/api/v1/namespaces/${ns}/pods/with-claim`)),
+    );
   });
 });

@@ -230,6 +230,59 @@ describe("simulated kubelet with the real scheduler", () => {
     expect(containerStatus(failed, "app")?.state?.terminated).toMatchObject({ exitCode: 3, reason: "Error" });
   });
 
+  it("runs plain run-to-completion commands to their end: sleep then exit code", async () => {
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "sleeper", {
+        restartPolicy: "Never",
+        containers: [{ name: "app", image: "busybox:1.36", command: ["sh", "-c", "sleep 1; exit 2"] }],
+      }),
+    );
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "truthy", {
+        restartPolicy: "Never",
+        containers: [{ name: "app", image: "busybox:1.36", command: ["true"] }],
+      }),
+    );
+    const failed = await waitFor("sleeper Failed", async () => {
+      const current = await get("sleeper");
+      return current.status?.phase === "Failed" ? current : undefined;
+    });
+    expect(containerStatus(failed, "app")?.state?.terminated?.exitCode).toBe(2);
+    await waitFor("truthy Succeeded", async () => (await get("truthy")).status?.phase === "Succeeded");
+  });
+
+  it("pulls through the local registry: a missing image gives ErrImagePull then ImagePullBackOff; imageID is the registry's digest", async () => {
+    const registry = getTestEnv().registryAddress;
+    if (registry === undefined) return; // no registry on this machine: pulls always succeed
+    await client.create(
+      `/api/v1/namespaces/${ns}/pods`,
+      pod(ns, "missing", { containers: [{ name: "app", image: "nginx:no-such-tag" }] }),
+    );
+    const failing = await waitFor("ErrImagePull", async () => {
+      const current = await get("missing");
+      const waiting = containerStatus(current, "app")?.state?.waiting;
+      return waiting?.reason === "ErrImagePull" ? waiting : undefined;
+    });
+    expect(failing.message).toContain("docker.io/library/nginx:no-such-tag: not found");
+    await waitFor(
+      "ImagePullBackOff",
+      async () => containerStatus(await get("missing"), "app")?.state?.waiting?.reason === "ImagePullBackOff",
+    );
+    expect((await get("missing")).status?.phase).toBe("Pending");
+
+    await client.create(`/api/v1/namespaces/${ns}/pods`, pod(ns, "digest"));
+    const running = await waitReady("digest");
+    const head = await fetch(`http://${registry}/v2/library/nginx/manifests/1.25`, {
+      method: "HEAD",
+      headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" },
+    });
+    expect(containerStatus(running, "app")?.imageID).toBe(
+      `docker.io/library/nginx@${head.headers.get("docker-content-digest")}`,
+    );
+  });
+
   it("injects faults by annotation: failing pull, crash loop, not-ready containers", async () => {
     await client.create(
       `/api/v1/namespaces/${ns}/pods`,

@@ -38,6 +38,8 @@ export function apiserverSpec(config: ApiserverConfig): ProcessSpec {
     // A loopback advertise address cannot back the "kubernetes" Service's endpoints.
     "--endpoint-reconciler-type=none",
     "--allow-privileged=true",
+    // Real nodes register their /32 node IP as InternalIP; exec, logs and port-forward go there.
+    "--kubelet-preferred-address-types=InternalIP",
     "--profiling=false",
     "--v=1",
   ];

@@ -1,8 +1,16 @@
 import { join } from "node:path";
+import { serviceAccountKeyPaths } from "../credentials.ts";
+import { apiserverCertDir } from "./kube-apiserver.ts";
 import type { ProcessSpec } from "../process/managed-process.ts";
 import type { ClientRate } from "../types.ts";
 
-/** The controllers tests and benchmarks rely on (names as kube-controller-manager v1.36 spells them). */
+/**
+ * The controllers a cluster has that tests, benchmarks and real nodes rely on (names as
+ * kube-controller-manager v1.36 spells them): workloads, the garbage collector, ServiceAccounts and
+ * their tokens, volumes (binder with the host-path provisioner,
+ * PVC/PV protection), node lifecycle (lifts the not-ready taint, marks a silent node Unknown) and
+ * EndpointSlices (what kube-proxy reads).
+ */
 export const CONTROLLERS = [
   "garbage-collector-controller",
   "namespace-controller",
@@ -11,7 +19,17 @@ export const CONTROLLERS = [
   "statefulset-controller",
   "daemonset-controller",
   "job-controller",
+  "serviceaccount-controller",
+  "serviceaccount-token-controller",
+  "persistentvolume-binder-controller",
+  "persistentvolume-protection-controller",
+  "persistentvolumeclaim-protection-controller",
+  "node-lifecycle-controller",
+  "endpointslice-controller",
 ];
+
+/** Where the binder's host-path provisioner creates volumes (kube-controller-manager's own choice). */
+export const HOSTPATH_PV_ROOT = "/tmp/hostpath_pv";
 
 export function controllerManagerSpec(
   binDir: string,
@@ -29,6 +47,11 @@ export function controllerManagerSpec(
       `--authentication-kubeconfig=${kubeconfigPath}`,
       `--authorization-kubeconfig=${kubeconfigPath}`,
       `--controllers=${CONTROLLERS.join(",")}`,
+      `--service-account-private-key-file=${serviceAccountKeyPaths(workDir).privateKey}`,
+      `--root-ca-file=${join(apiserverCertDir(workDir), "apiserver.crt")}`,
+      // A real dynamic provisioner: the binder makes a directory per claim under HOSTPATH_PV_ROOT, which
+      // every node of this host (simulated or real) can mount.
+      "--enable-hostpath-provisioner=true",
       "--use-service-account-credentials=false",
       "--leader-elect=false",
       "--bind-address=127.0.0.1",

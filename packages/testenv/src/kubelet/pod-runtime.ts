@@ -1,5 +1,7 @@
 import type { Container, ContainerStateTerminated, ContainerStatus, Pod } from "kubernetes-types/core/v1.js";
 import { imageIdFor, newContainerId } from "./image-id.ts";
+import type { ImageResolution } from "./image-resolver.ts";
+import { plainCommandExit } from "./plain-command.ts";
 import type { PodFaults } from "./pod-faults.ts";
 import { kubeTime } from "./time.ts";
 
@@ -20,6 +22,10 @@ export interface ContainerRuntime {
   containerID: string;
   restartCount: number;
   startedAt: string;
+  /** When the current instance started, in ms (for commands that end on their own). */
+  startedAtMs: number;
+  /** Set while an exited container waits out its restart back-off. */
+  restartAt: number | undefined;
   state: "waiting" | "running" | "crashing" | "terminated";
   waitingReason: string;
   waitingMessage: string;
@@ -27,6 +33,8 @@ export interface ContainerRuntime {
   lastTerminated: Termination | undefined;
   /** The image being pulled and when that pull completes (undefined while a pull fails). */
   pull: { image: string; doneAt: number | undefined } | undefined;
+  /** Failed pulls of the wanted image in a row: the first shows ErrImagePull, later ones ImagePullBackOff. */
+  pullFailures: number;
   lastCrashAt: number;
 }
 
@@ -42,6 +50,11 @@ export interface StepContext {
   now: number;
   faults: PodFaults;
   crashLoopIntervalMs: number;
+  /**
+   * What the registry says of each image of the pod. Without it (no registry), every image exists and
+   * gets a made-up digest.
+   */
+  images?: ReadonlyMap<string, ImageResolution>;
 }
 
 /** Builds the runtime of a pod seen for the first time, adopting what an earlier kubelet already reported. */
@@ -70,6 +83,7 @@ function adoptStatus(status: ContainerStatus): ContainerRuntime | undefined {
     containerID: status.containerID ?? newContainerId(),
     restartCount: status.restartCount,
     startedAt: running?.startedAt ?? terminated?.startedAt ?? kubeTime(),
+    startedAtMs: Date.parse(running?.startedAt ?? terminated?.startedAt ?? "") || Date.now(),
     state: running !== undefined ? "running" : "terminated",
     terminated: adoptTermination(terminated),
     lastTerminated: adoptTermination(status.lastState?.terminated),
@@ -95,12 +109,15 @@ function emptyContainer(name: string): ContainerRuntime {
     containerID: "",
     restartCount: 0,
     startedAt: "",
+    startedAtMs: 0,
+    restartAt: undefined,
     state: "waiting",
     waitingReason: "ContainerCreating",
     waitingMessage: "",
     terminated: undefined,
     lastTerminated: undefined,
     pull: undefined,
+    pullFailures: 0,
     lastCrashAt: 0,
   };
 }
@@ -111,14 +128,14 @@ function emptyContainer(name: string): ContainerRuntime {
  */
 export function stepPod(runtime: PodRuntime, pod: Pod, context: StepContext): number | undefined {
   let wake: number | undefined;
-  const restartAlways = (pod.spec?.restartPolicy ?? "Always") === "Always";
+  const restartPolicy = pod.spec?.restartPolicy ?? "Always";
   for (const container of pod.spec?.containers ?? []) {
     let record = runtime.containers.get(container.name);
     if (record === undefined) {
       record = emptyContainer(container.name);
       runtime.containers.set(container.name, record);
     }
-    const due = stepContainer(record, container, context, restartAlways);
+    const due = stepContainer(record, container, context, restartPolicy);
     if (due !== undefined) wake = wake === undefined ? due : Math.min(wake, due);
   }
   return wake === undefined ? undefined : Math.max(0, wake - context.now);
@@ -138,11 +155,18 @@ function stepContainer(
   record: ContainerRuntime,
   container: Container,
   context: StepContext,
-  restartAlways: boolean,
+  restartPolicy: string,
 ): number | undefined {
   const { now, faults } = context;
   const wanted = container.image ?? "";
   if (record.state === "terminated") return undefined;
+  if (record.restartAt !== undefined) {
+    // An exited container in back-off; an image change restarts it through the pull below instead.
+    if (record.image === wanted && now < record.restartAt) return record.restartAt;
+    if (record.image === wanted) start(record, wanted, now, true);
+    else record.state = "waiting";
+    record.restartAt = undefined;
+  }
 
   if (faults.crashLoop && record.image !== undefined) {
     if (record.state !== "crashing") {
@@ -181,28 +205,74 @@ function stepContainer(
       record.waitingMessage = `failed to pull image "${wanted}": testenv: pull-fail requested`;
       return undefined;
     }
+    const resolution = context.images?.get(wanted);
+    if (resolution !== undefined && !resolution.found) {
+      // As the kubelet does: the failed pull shows ErrImagePull, then ImagePullBackOff between retries.
+      record.pull.doneAt = undefined;
+      record.pullFailures += 1;
+      record.waitingReason = record.pullFailures > 1 ? "ImagePullBackOff" : "ErrImagePull";
+      record.waitingMessage =
+        record.pullFailures > 1 ? `Back-off pulling image "${wanted}"` : resolution.message;
+      return now + context.crashLoopIntervalMs;
+    }
     record.pull.doneAt ??= now + faults.pullDelayMs;
     if (now < record.pull.doneAt) {
       record.waitingReason = "ContainerCreating";
       record.waitingMessage = "";
       return record.pull.doneAt;
     }
-    start(record, wanted, now, record.image !== undefined);
+    start(record, wanted, now, record.image !== undefined, resolution?.imageID);
   }
 
-  if (faults.exitCode !== undefined && !restartAlways) {
+  if (faults.exitCode !== undefined && restartPolicy !== "Always") {
     record.terminated = terminate(record, faults.exitCode, now);
     record.state = "terminated";
+    return undefined;
   }
+  if (faults.exitCode === undefined) return runToCompletion(record, container, context, restartPolicy);
   return undefined;
 }
 
-function start(record: ContainerRuntime, image: string, now: number, isRestart: boolean): void {
+/** A container whose command ends on its own (`sleep 5`, `exit 3`) exits then, and restarts per the pod's restartPolicy. */
+function runToCompletion(
+  record: ContainerRuntime,
+  container: Container,
+  context: StepContext,
+  restartPolicy: string,
+): number | undefined {
+  const plain = plainCommandExit(container);
+  if (plain === undefined || record.state !== "running") return undefined;
+  const due = record.startedAtMs + plain.afterMs;
+  if (context.now < due) return due;
+  const ended = terminate(record, plain.exitCode, context.now);
+  const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && plain.exitCode !== 0);
+  if (!restarts) {
+    record.terminated = ended;
+    record.state = "terminated";
+    return undefined;
+  }
+  record.lastTerminated = ended;
+  record.state = "waiting";
+  record.waitingReason = "CrashLoopBackOff";
+  record.waitingMessage = `back-off restarting failed container ${container.name}`;
+  record.restartAt = context.now + context.crashLoopIntervalMs;
+  return record.restartAt;
+}
+
+function start(
+  record: ContainerRuntime,
+  image: string,
+  now: number,
+  isRestart: boolean,
+  imageID?: string,
+): void {
   if (isRestart) record.restartCount += 1;
+  if (record.image !== image || imageID !== undefined) record.imageID = imageID ?? imageIdFor(image);
   record.image = image;
-  record.imageID = imageIdFor(image);
+  record.pullFailures = 0;
   record.containerID = newContainerId();
   record.startedAt = kubeTime(now);
+  record.startedAtMs = now;
   record.state = "running";
   record.pull = undefined;
   record.waitingReason = "";

@@ -5,6 +5,7 @@ import { MERGE_PATCH, STRATEGIC_MERGE_PATCH, type KubeHttpClient } from "../kube
 import { ListWatch } from "../kube/list-watch.ts";
 import { messageOf } from "../errors.ts";
 import { SIMULATED_NODE_LABEL } from "./annotations.ts";
+import type { RegistryImageResolver } from "./image-resolver.ts";
 import { PodIpAllocator } from "./ip-allocator.ts";
 import { KeyedWorkQueue, type HandlerResult } from "./keyed-work-queue.ts";
 import type { KubeletOptions } from "./kubelet-options.ts";
@@ -53,6 +54,7 @@ export class SimKubelet {
   readonly #client: KubeHttpClient;
   readonly #options: KubeletOptions;
   readonly #log: (line: string) => void;
+  readonly #images: RegistryImageResolver | undefined;
   readonly #nodesByName: Map<string, SimNode>;
   readonly #nodeObjects = new Map<string, Node>();
   readonly #nodeReadyOverrides = new Map<string, boolean>();
@@ -73,9 +75,11 @@ export class SimKubelet {
     nodes: SimNode[],
     options: KubeletOptions,
     log: (line: string) => void,
+    images?: RegistryImageResolver,
   ) {
     this.#client = client;
     this.#nodeList = [...nodes];
+    this.#images = images;
     this.#options = { ...options };
     this.#log = log;
     this.#nodesByName = new Map(nodes.map((node) => [node.name, node]));
@@ -399,10 +403,13 @@ export class SimKubelet {
       runtime = newPodRuntime(pod, existingIP || this.#ips.allocate(), now);
       this.#runtimes.set(meta.uid, runtime);
     }
+    // What a pull would find; known images are answered from memory.
+    const images = await this.#images?.resolveAll((pod.spec?.containers ?? []).map((c) => c.image ?? ""));
     const wakeMs = stepPod(runtime, pod, {
       now,
       faults,
       crashLoopIntervalMs: this.#options.crashLoopIntervalMs,
+      ...(images === undefined ? {} : { images }),
     });
     const desired = desiredPodStatus({
       pod,

@@ -22,6 +22,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     kubeconfigPath: plane.kubeconfigPath,
     natsUrl: plane.natsUrl,
     binDir: plane.binDir,
+    registryAddress: plane.registry?.address,
   };
   project.provide(TEST_ENV_KEY, info);
   return async () => {

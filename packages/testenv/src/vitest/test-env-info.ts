@@ -6,6 +6,8 @@ export interface TestEnvInfo {
   kubeconfigPath: string;
   natsUrl: string | undefined;
   binDir: string;
+  /** host:port of the local image registry, or undefined when the plane runs without one. */
+  registryAddress: string | undefined;
 }
 
 /** The key under which globalSetup provides TestEnvInfo (null when KRUISE_TESTENV=off). */

@@ -1,0 +1,149 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Node } from "kubernetes-types/core/v1.js";
+import { ControlPlaneError, messageOf } from "../errors.ts";
+import type { KubeHttpClient } from "../kube/http-client.ts";
+import { ManagedProcess } from "../process/managed-process.ts";
+import type { OrphanGuard } from "../process/orphan-guard.ts";
+import { freePort } from "../ports.ts";
+import { kubeProxyConfig } from "./configs.ts";
+import { acquireKubeProxyLock, acquireSlot, trySh, type HostSlot } from "./host.ts";
+import { realNodeLayout } from "./layout.ts";
+import { RealNode } from "./real-node.ts";
+
+export interface RealNodesOptions {
+  count: number;
+  workDir: string;
+  binDir: string;
+  guard: OrphanGuard;
+  kubeconfigPath: string;
+  registryUrl: string | undefined;
+  zones: string[];
+  client: KubeHttpClient;
+  log: (line: string) => void;
+}
+
+/** The real nodes of one control plane, and the kube-proxy that serves them all. */
+export class RealNodes {
+  readonly nodes: RealNode[];
+  readonly #options: RealNodesOptions;
+  readonly #slot: HostSlot;
+  #kubeProxy: ManagedProcess | undefined;
+  #releaseKubeProxy: (() => Promise<void>) | undefined;
+
+  private constructor(nodes: RealNode[], slot: HostSlot, options: RealNodesOptions) {
+    this.nodes = nodes;
+    this.#slot = slot;
+    this.#options = options;
+  }
+
+  /** Starts `count` real nodes (in parallel) and kube-proxy; resolves when every Node is Ready. */
+  static async start(options: RealNodesOptions): Promise<RealNodes> {
+    const slot = await acquireSlot(options.workDir);
+    const nodes = Array.from(
+      { length: options.count },
+      (_, i) =>
+        new RealNode(realNodeLayout(options.workDir, slot.slot, i), {
+          binDir: options.binDir,
+          guard: options.guard,
+          kubeconfigPath: options.kubeconfigPath,
+          registryUrl: options.registryUrl,
+          zone: options.zones[i % options.zones.length] ?? "zone-a",
+          log: options.log,
+        }),
+    );
+    const group = new RealNodes(nodes, slot, options);
+    try {
+      const started = await Promise.allSettled(nodes.map((node) => node.start()));
+      const failed = started.find((result) => result.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
+      await group.#startKubeProxy();
+      await Promise.all(nodes.map((node) => group.#waitReady(node.name)));
+    } catch (error) {
+      await group.stop();
+      throw error;
+    }
+    return group;
+  }
+
+  get nodeNames(): string[] {
+    return this.nodes.map((node) => node.name);
+  }
+
+  processes(): ManagedProcess[] {
+    return [
+      ...this.nodes.flatMap((node) => node.processes()),
+      ...(this.#kubeProxy?.running ? [this.#kubeProxy] : []),
+    ];
+  }
+
+  /**
+   * One kube-proxy for all real nodes: they share the host's network namespace, where Service rules
+   * live, so one set of iptables rules serves every node. iptables is one per host too: a second
+   * control plane with real nodes at the same time runs without kube-proxy (and says so).
+   */
+  async #startKubeProxy(): Promise<void> {
+    const { binDir, workDir, kubeconfigPath, log, guard } = this.#options;
+    const lock = await acquireKubeProxyLock();
+    if ("heldBy" in lock) {
+      log(
+        `kube-proxy not started: process ${lock.heldBy} runs the host's kube-proxy; Services are not reachable from these real nodes' pods`,
+      );
+      return;
+    }
+    this.#releaseKubeProxy = lock.release;
+    const ports = { healthz: await freePort(), metrics: await freePort() };
+    const config = join(workDir, "kube-proxy.json");
+    await writeFile(config, kubeProxyConfig(kubeconfigPath, this.nodes[0]?.name ?? "", ports));
+    this.#kubeProxy = new ManagedProcess(
+      {
+        name: "kube-proxy",
+        binary: join(binDir, "kube-proxy"),
+        args: [`--config=${config}`, "--v=1"],
+        logPath: join(workDir, "kube-proxy.log"),
+      },
+      guard,
+    );
+    this.#kubeProxy.start();
+    await this.#kubeProxy.waitUntilReady({
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      probe: async () =>
+        (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`, { signal: AbortSignal.timeout(2_000) }))
+          .status === 200,
+    });
+  }
+
+  async #waitReady(name: string): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    let last = "not registered";
+    while (Date.now() < deadline) {
+      try {
+        const node = await this.#options.client.get<Node>(`/api/v1/nodes/${name}`);
+        const ready = node.status?.conditions?.find((c) => c.type === "Ready");
+        const tainted = node.spec?.taints?.some((t) => t.key === "node.kubernetes.io/not-ready") ?? false;
+        if (ready?.status === "True" && !tainted) return;
+        last = `Ready=${ready?.status ?? "?"} (${ready?.message ?? ""})${tainted ? ", not-ready taint" : ""}`;
+      } catch (error) {
+        last = messageOf(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new ControlPlaneError(
+      `kubelet (${name})`,
+      `node ${name} was not Ready after 90 s: ${last}`,
+      `read ${join(this.#options.workDir, name.replace(/^.*-(\d+)$/, "real-$1"), "kubelet.log")}`,
+    );
+  }
+
+  /** kube-proxy and its rules, every node (kubelet, pods, containerd), then the slot (and the sysctls). */
+  async stop(): Promise<void> {
+    if (this.#kubeProxy !== undefined) {
+      await this.#kubeProxy.stop();
+      await trySh(join(this.#options.binDir, "kube-proxy"), ["--cleanup", "--v=0"], 60_000);
+    }
+    await this.#releaseKubeProxy?.();
+    await Promise.all(this.nodes.map((node) => node.stop()));
+    await this.#slot.release();
+  }
+}

@@ -142,6 +142,7 @@ push() {
 
 for tag in $NGINX_TAGS; do push "library/nginx:$tag" 'nginx,-g,daemon off;' "" "$work/busybox.tar" "$work/nginx.tar"; done
 for tag in $BUSYBOX_TAGS; do push "library/busybox:$tag" "" "sh" "$work/busybox.tar"; done
+for tag in $PROXY_TAGS; do push "library/proxy:$tag" "/bin/sleep,inf" "" "$work/busybox.tar"; done
 push "pause:$PAUSE_TAG" "/bin/sleep,inf" "" "$work/busybox.tar"
 
 kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null; registry_pid=""

@@ -81,10 +81,16 @@ export async function reconcileStatefulSet(
   const set = cached as StatefulSet;
   // Deleting: the garbage collector removes pods (and claims owned for whenDeleted: Delete).
   if (set.metadata?.deletionTimestamp !== undefined) return;
-  if (!deps.scaleExpectations.satisfied(key)) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  if (!deps.scaleExpectations.satisfied(key)) {
+    deps.log.debug({ key }, "waiting for the cache to show our creates and deletes");
+    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  }
   const owned = { namespace: request.namespace, controllerUID: set.metadata?.uid ?? "" };
   const pods = deps.cache.list(PodKind, owned) as Pod[];
-  if (pods.some((p) => !deps.podVersions.satisfied(p))) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  if (pods.some((p) => !deps.podVersions.satisfied(p))) {
+    deps.log.debug({ key }, "waiting for the cache to show our pod writes");
+    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  }
   const history = deps.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
   const now = deps.clock.now();
   let conditions = set.status?.conditions;
@@ -109,6 +115,10 @@ export async function reconcileStatefulSet(
     throw new TerminalError(`StatefulSet ${key}: ${message(err)}`, { cause: err });
   }
   const revisions = await syncRevisions(deps.client, set, history);
+  deps.log.debug(
+    { key, replicas: params.replicas, pods: pods.length, update: revisions.updateRevision.metadata?.name },
+    "reconcile",
+  );
   const updateName = revisions.updateRevision.metadata?.name ?? "";
   const currentName = revisions.currentRevision.metadata?.name ?? "";
   const requeue = new Requeue();
@@ -357,9 +367,11 @@ async function updateStep(
   const updateName = revisions.updateRevision.metadata?.name ?? "";
   const toTemplate = templateFromRevision(revisions.updateRevision);
   const now = deps.clock.now();
-  for (const target of plan.update) {
-    const found = byName.get(target.name);
-    if (found === undefined) continue;
+  // Pods of one step are independent: updated concurrently, in slow-start batches (errors are per pod, below).
+  await runSlowStart(plan.update.length, async (index) => {
+    const target = plan.update[index];
+    const found = target === undefined ? undefined : byName.get(target.name);
+    if (target === undefined || found === undefined) return;
     const pod = found.pod;
     const from = revisions.history.find((r) => isPodAtRevision(pod, r.metadata?.name ?? ""));
     const decision = decidePodUpdate({
@@ -412,7 +424,7 @@ async function updateStep(
     } catch (err) {
       if (err instanceof ConflictError) {
         requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
-        continue;
+        return;
       }
       deps.recorder.event(
         set,
@@ -422,7 +434,7 @@ async function updateStep(
       );
       errors.push(`pod ${target.name}: ${message(err)}`);
     }
-  }
+  });
   return { errors, requeueAfterMs };
 }
 

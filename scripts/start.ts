@@ -14,6 +14,13 @@ import {
   type ControlPlane,
 } from "@kruise/testenv";
 import { controllerKubeconfig } from "./controller-identity.ts";
+import {
+  assignControllerPorts,
+  isPortFree,
+  loadPorts,
+  savePorts,
+  type ControllerPorts,
+} from "./start/fixed-ports.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -82,10 +89,19 @@ async function chooseRealNodes(): Promise<number> {
 }
 
 /** Runs one controller under a Supervisor: restarted with backoff when it dies, as a Deployment's pod would be. */
-async function startController(app: ControllerApp, cp: ControlPlane, logDir: string): Promise<Supervisor> {
+async function startController(
+  app: ControllerApp,
+  cp: ControlPlane,
+  logDir: string,
+  ports: ControllerPorts,
+): Promise<Supervisor> {
   const kubeconfig = await controllerKubeconfig(cp, app.name, app.rbac, root);
   const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${kubeconfig}`];
-  args.push("--metrics-bind-address=0", "--health-probe-bind-address=0", "--leader-elect=false");
+  args.push(
+    `--metrics-bind-address=127.0.0.1:${ports.metrics}`,
+    `--health-probe-bind-address=127.0.0.1:${ports.health}`,
+    "--leader-elect=false",
+  );
   // Each controller is its own NATS user, allowed only its BUS_PARTIES subjects. The password goes in the
   // environment, not the command line.
   const env = { ...process.env };
@@ -154,6 +170,18 @@ async function main(): Promise<void> {
       "Reusing the cluster state in .kruise/controlplane (npm start -- --fresh starts from an empty cluster).",
     );
   }
+  // The same API server and NATS ports as last time (while free), and the same tokens: a kubeconfig copied
+  // from an earlier run keeps working.
+  const portsFile = join(stateDir, "ports.json");
+  const saved = loadPorts(portsFile);
+  const keep = async (port: number | undefined, what: string): Promise<number | undefined> => {
+    if (port === undefined) return undefined;
+    if (await isPortFree(port)) return port;
+    say(`The ${what} port ${port} of the last run is taken by another process; using a new one.`);
+    return undefined;
+  };
+  const apiserverPort = await keep(saved.apiserver, "API server");
+  const natsPort = await keep(saved.nats, "NATS");
   const started = Date.now();
   say(
     "Starting the local control plane (etcd, kube-apiserver, CRDs, controller-manager, scheduler, nodes, NATS)…",
@@ -166,6 +194,11 @@ async function main(): Promise<void> {
     realNodes,
     workDir: controlPlaneDir,
     log: (line) => say(`  ${line}`),
+    keepCredentials: true,
+    ports: {
+      ...(apiserverPort === undefined ? {} : { apiserver: apiserverPort }),
+      ...(natsPort === undefined ? {} : { nats: natsPort }),
+    },
   });
   running.cp = cp;
   if (running.stopping) return; // Ctrl-C arrived while it started: stop() takes it from here
@@ -188,13 +221,37 @@ async function main(): Promise<void> {
   // chart's release namespace is in a cluster. Kept across runs with the rest of the state.
   await cp.kubectl(["create", "namespace", "kruise-system"]);
   const apps = discoverControllers();
-  const children = running.children;
-  for (const app of apps) children.set(app.name, await startController(app, cp, logDir));
-  say(
-    apps.length > 0
-      ? `Controllers running: ${apps.map((a) => a.name).join(", ")}, each as its own ServiceAccount in kruise-system (logs in ${relative(process.cwd(), logDir)}/)`
-      : "No controller apps are present yet; the control plane runs on its own.",
+  // Each controller's /metrics and /healthz on the same local ports every run (.kruise/ports.json).
+  const assigned = await assignControllerPorts(
+    apps.map((a) => a.name),
+    saved.controllers,
   );
+  for (const app of assigned.moved) say(`${app}: its ports of the last run are taken; new ones below.`);
+  const portOf = (url: string | undefined): number | undefined =>
+    url === undefined ? undefined : Number(new URL(url).port);
+  savePorts(portsFile, {
+    apiserver: portOf(cp.server),
+    nats: portOf(cp.natsUrl),
+    controllers: { ...saved.controllers, ...assigned.ports },
+  });
+  const children = running.children;
+  for (const app of apps)
+    children.set(app.name, await startController(app, cp, logDir, assigned.ports[app.name]!));
+  say(`API server: ${cp.server}`);
+  say(`NATS:       ${cp.natsUrl ?? "off"} (admin; each controller connects as its own user)`);
+  if (apps.length === 0) say("No controller apps are present yet; the control plane runs on its own.");
+  else {
+    say(
+      `Controllers, each as its own ServiceAccount in kruise-system (logs in ${relative(process.cwd(), logDir)}/):`,
+    );
+    const width = Math.max(...apps.map((a) => a.name.length));
+    for (const app of apps) {
+      const p = assigned.ports[app.name]!;
+      say(
+        `  ${app.name.padEnd(width)}  http://127.0.0.1:${p.metrics}/metrics  http://127.0.0.1:${p.health}/healthz`,
+      );
+    }
+  }
 
   const rel = relative(process.cwd(), kubeconfigPath) || kubeconfigPath;
   say(`

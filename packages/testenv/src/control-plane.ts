@@ -118,7 +118,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const startBegin = performance.now();
     const fixed = options.ports ?? {};
     await checkFixedPorts(fixed);
-    const credentials = await writeCredentials(workDir, options.users ?? {});
+    const credentials = await writeCredentials(
+      workDir,
+      options.users ?? {},
+      options.keepCredentials ?? false,
+    );
 
     // etcd and kube-apiserver get fresh ports once more if another process grabbed the free ones first.
     const launch = async (

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export interface StaticUser {
@@ -26,25 +27,40 @@ export function randomToken(): string {
   return randomBytes(24).toString("hex");
 }
 
+const ADMIN = "testenv-admin";
+
+/** The tokens of an earlier token file, by user name (empty when there is none). */
+async function earlierTokens(tokenFile: string): Promise<Map<string, string>> {
+  if (!existsSync(tokenFile)) return new Map();
+  const lines = (await readFile(tokenFile, "utf8")).split("\n").filter((line) => line.includes(","));
+  return new Map(lines.map((line) => [line.split(",")[1] ?? "", line.split(",")[0] ?? ""] as const));
+}
+
 /**
  * Writes the static token file (admin in system:masters plus the requested users) and the RSA pair
- * that signs ServiceAccount tokens, so TokenRequest works without a token controller.
+ * that signs ServiceAccount tokens, so TokenRequest works without a token controller. With `keep`, the tokens
+ * and the key pair of an earlier call on the same dir are reused (users new to this call get new tokens).
  */
 export async function writeCredentials(
   dir: string,
   extraUsers: Record<string, string[]>,
+  keep = false,
 ): Promise<Credentials> {
-  const adminToken = randomToken();
-  const users = Object.entries(extraUsers).map(([name, groups]) => ({ name, groups, token: randomToken() }));
-  const lines = [{ name: "testenv-admin", groups: ["system:masters"], token: adminToken }, ...users].map(
+  const tokenFile = join(dir, "tokens.csv");
+  const earlier = keep ? await earlierTokens(tokenFile) : new Map<string, string>();
+  const tokenOf = (name: string): string => earlier.get(name) || randomToken();
+  const adminToken = tokenOf(ADMIN);
+  const users = Object.entries(extraUsers).map(([name, groups]) => ({ name, groups, token: tokenOf(name) }));
+  const lines = [{ name: ADMIN, groups: ["system:masters"], token: adminToken }, ...users].map(
     (user) => `${user.token},${user.name},${user.name},"${user.groups.join(",")}"`,
   );
-  const tokenFile = join(dir, "tokens.csv");
   await writeFile(tokenFile, `${lines.join("\n")}\n`, { mode: 0o600 });
 
-  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const { privateKey: serviceAccountPrivateKey, publicKey: serviceAccountPublicKey } =
     serviceAccountKeyPaths(dir);
+  if (keep && existsSync(serviceAccountPrivateKey) && existsSync(serviceAccountPublicKey))
+    return { adminToken, users, tokenFile, serviceAccountPublicKey, serviceAccountPrivateKey };
+  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
   await writeFile(serviceAccountPrivateKey, pair.privateKey.export({ type: "pkcs8", format: "pem" }), {
     mode: 0o600,
   });

@@ -72,6 +72,12 @@ export interface ControlPlaneOptions {
   ports?: Partial<ControlPlanePorts>;
   /** Users for least-privilege RBAC tests: name -> groups. Each gets a static token in `userTokens`. */
   users?: Record<string, string[]>;
+  /**
+   * Reuse the tokens and the ServiceAccount signing key an earlier start left in `workDir` (default false: new
+   * ones each start). With the same workDir and `ports.apiserver`, a kubeconfig copied from an earlier start
+   * stays valid (`npm start`).
+   */
+  keepCredentials?: boolean;
 }
 
 export interface KubectlResult {

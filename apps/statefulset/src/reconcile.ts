@@ -82,7 +82,10 @@ export async function reconcileStatefulSet(
   // Deleting: the garbage collector removes pods (and claims owned for whenDeleted: Delete).
   if (set.metadata?.deletionTimestamp !== undefined) return;
   if (!deps.scaleExpectations.satisfied(key)) {
-    deps.log.debug({ key }, "waiting for the cache to show our creates and deletes");
+    deps.log.debug(
+      { key, outstanding: deps.scaleExpectations.outstanding(key) },
+      "waiting for the cache to show our creates and deletes",
+    );
     return { requeueAfter: CACHE_LAG_REQUEUE_MS };
   }
   const owned = { namespace: request.namespace, controllerUID: set.metadata?.uid ?? "" };

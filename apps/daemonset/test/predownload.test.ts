@@ -26,7 +26,7 @@ function ds(rollingUpdate: Record<string, unknown>, image = "nginx:2", hash?: st
 
 const oldRevision = (image: string, env = false): ControllerRevision => ({
   metadata: { name: "d-old", labels: { "controller-revision-hash": "old" } },
-  data: templateRevisionData(template(image, env)),
+  data: templateRevisionData(template(image, env), { webhookDefaults: false }),
   revision: 1,
 });
 const pods: Pod[] = [0, 1, 2].map((i) => ({

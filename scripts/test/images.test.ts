@@ -1,12 +1,15 @@
 // `npm run images`: two builds of the same tree give the same digests; every controller image shares the base and
 // Node layers; an image runs as its non-root user on a read-only root file system with main.ts's V8 flags.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_V8_FLAGS } from "@kruise/sdk";
+import { getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import type { ImagesReport } from "../images/images-report.ts";
+import { pushImage } from "../images/push.ts";
 import { runImage } from "../images/run-image.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -84,5 +87,52 @@ describe("controller images", () => {
     const help = runImage(layout, "cloneset-controller", { args: ["--help"] });
     expect(await help.wait(), help.output()).toBe(0);
     expect(help.output()).toContain("Usage: cloneset-controller");
+  });
+
+  it("push to the local registry with the layout's digests", async () => {
+    const registry = getTestEnv().registryAddress;
+    if (registry === undefined) throw new Error("the shared control plane runs without its local registry");
+    const built = image(first, "cloneset");
+    const ref = pushImage(join(scratch, "a", "oci"), built.tag, registry, built.version);
+    expect(ref).toBe(`${registry}/cloneset-controller:${built.version}`);
+    const res = await fetch(`http://${registry}/v2/cloneset-controller/manifests/${built.version}`, {
+      method: "HEAD",
+      headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("docker-content-digest")).toBe(built.digest);
+  });
+
+  it("run the controller in its image against the control plane until /readyz passes", async () => {
+    const env = getTestEnv();
+    const kubeconfig = join(scratch, "kubeconfig");
+    // The image's user is not root: a readable copy of the admin kubeconfig.
+    writeFileSync(kubeconfig, readFileSync(env.kubeconfigPath, "utf8"), { mode: 0o644 });
+    const health = await new Promise<number>((done) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const address = server.address();
+        server.close(() => done(typeof address === "object" && address ? address.port : 0));
+      });
+    });
+    const run = runImage(join(scratch, "a", "oci"), "cloneset-controller", {
+      args: [
+        "--kubeconfig=/etc/kruise/kubeconfig",
+        "--metrics-bind-address=0",
+        `--health-probe-bind-address=127.0.0.1:${health}`,
+        // A namespace of its own, so it reconciles nothing of the other tests'.
+        `--namespace=images-test-${health}`,
+      ],
+      mounts: { [kubeconfig]: "/etc/kruise/kubeconfig" },
+    });
+    try {
+      await waitFor(
+        "the controller in its image to pass /readyz",
+        async () => (await fetch(`http://127.0.0.1:${health}/readyz`)).ok,
+        120_000,
+        500,
+      );
+    } finally {
+      expect(await run.stop(), run.output()).toBe(0);
+    }
   });
 });

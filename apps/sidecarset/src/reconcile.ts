@@ -24,6 +24,7 @@ import { isActivePod, sidecarSetSelectsPod } from "./injection/matching.ts";
 import { injectedSidecarSets } from "./injection/pod-annotations.ts";
 import { desiredRevision, revisionsOf } from "./revisions.ts";
 import { findConflict } from "./upgrade/conflicts.ts";
+import { hotUpgradeStep } from "./upgrade/hot-upgrade.ts";
 import { coldSidecars, upgradePatch } from "./upgrade/pod-upgrade.ts";
 import { computeStatus } from "./upgrade/status.ts";
 import { planUpgrade } from "./upgrade/upgrade-plan.ts";
@@ -116,6 +117,20 @@ export const reconcileSidecarSet: Reconciler<SidecarSetDeps> = async ({ name }, 
       await client.patch(PodKind, podName, ns, "strategic", upgradePatch(pod, ss, hashes, now));
       deps.publish(upgradedEvent(name, ns, podName, pod.metadata?.uid ?? "", hashes.hash));
       log.info({ pod: `${ns}/${podName}` }, "sidecars upgraded in place");
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  // Hot upgrades half-way: swap the twins once the new one is ready.
+  for (const pod of plan.finishHotUpgrade) {
+    const step = hotUpgradeStep(pod, ss, false);
+    if (!step) continue;
+    try {
+      await client.patch(PodKind, pod.metadata?.name ?? "", pod.metadata?.namespace, "strategic", {
+        metadata: { annotations: step.annotations },
+        ...(step.containers.length > 0 ? { spec: { containers: step.containers } } : {}),
+      });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

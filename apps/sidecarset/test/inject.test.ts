@@ -11,6 +11,7 @@ import { planUpgrade } from "../src/upgrade/upgrade-plan.ts";
 import { upgradePatch } from "../src/upgrade/pod-upgrade.ts";
 import { webhookEntries } from "../src/webhook/webhook-entries.ts";
 import { findConflict } from "../src/upgrade/conflicts.ts";
+import { hotUpgradeStep, isHotUpgrading } from "../src/upgrade/hot-upgrade.ts";
 
 const NOW = "2026-12-01T22:00:00Z";
 
@@ -291,5 +292,66 @@ describe("upgrade plan", () => {
     const plan = planUpgrade(v3, podsAt(v1, 2), h3, ["proxy"]);
     expect(plan.upgrade).toHaveLength(0);
     expect(plan.notUpgradable).toHaveLength(2);
+  });
+});
+
+describe("hot upgrade", () => {
+  const hotSet = (img: string): SidecarSet =>
+    sidecarSet("h", {
+      containers: [
+        {
+          name: "mesh",
+          image: img,
+          upgradeStrategy: { upgradeType: "HotUpgrade", hotUpgradeEmptyImage: "empty:1" },
+        },
+      ],
+    });
+  /** Applies a strategic patch of containers/annotations as the API server would, then a kubelet that runs it. */
+  function apply(
+    p: Pod,
+    patch: {
+      metadata?: { annotations?: Record<string, string> };
+      spec?: { containers?: Array<{ name: string; image: string }> };
+    },
+  ): Pod {
+    const out = structuredClone<Pod>(p);
+    Object.assign((out.metadata!.annotations ??= {}), patch.metadata?.annotations ?? {});
+    for (const c of patch.spec?.containers ?? [])
+      out.spec!.containers.find((x) => x.name === c.name)!.image = c.image;
+    return {
+      ...out,
+      status: {
+        phase: "Running",
+        conditions: [{ type: "Ready", status: "True" }],
+        containerStatuses: out.spec!.containers.map((c) => ({
+          name: c.name,
+          image: c.image!,
+          imageID: "",
+          ready: true,
+          restartCount: 0,
+        })),
+      },
+    };
+  }
+
+  it("upgrades the idle twin, swaps when it is ready, then empties the old one", () => {
+    const v1 = hotSet("mesh:1");
+    const v2 = hotSet("mesh:2");
+    let p = apply(injected(pod(), [source(v1)]), {});
+    const hashes = { hash: sidecarSetHash(v2), withoutImage: sidecarSetHashWithoutImage(v2) };
+    const plan = planUpgrade(v2, [p], hashes, []);
+    expect(plan.upgrade).toHaveLength(1);
+    const step1 = upgradePatch(p, v2, hashes, NOW) as Parameters<typeof apply>[1];
+    expect(step1.spec?.containers).toEqual([{ name: "mesh-2", image: "mesh:2" }]);
+    expect(step1.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-2"]).toBe("2");
+    p = apply(p, step1);
+    expect(isHotUpgrading(p, v2)).toBe(true);
+    expect(planUpgrade(v2, [p], hashes, []).finishHotUpgrade).toHaveLength(1);
+    const step2 = hotUpgradeStep(p, v2, false)!;
+    expect(step2.annotations["kruise.io/sidecarset-working-hotupgrade-container"]).toBe('{"mesh":"mesh-2"}');
+    expect(step2.containers).toEqual([{ name: "mesh-1", image: "empty:1" }]);
+    p = apply(p, { metadata: { annotations: step2.annotations }, spec: { containers: step2.containers } });
+    expect(isHotUpgrading(p, v2)).toBe(false);
+    expect(hotUpgradeStep(p, v2, false)).toBeUndefined();
   });
 });

@@ -349,6 +349,57 @@ describe("SidecarSet", () => {
     await k(["delete", "sidecarset", `${SS}-beta`]);
   });
 
+  it("hot upgrade (simulated kubelet): the idle twin takes the new image, then becomes the working one", async () => {
+    const HOT = `${SS}-hot`;
+    const hot = (img: string) => ({
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "SidecarSet",
+      metadata: { name: HOT },
+      spec: {
+        selector: { matchLabels: { app: `${APP}-hot` } },
+        containers: [
+          {
+            name: "mesh",
+            image: img,
+            upgradeStrategy: { upgradeType: "HotUpgrade", hotUpgradeEmptyImage: "empty:1" },
+          },
+        ],
+      },
+    });
+    await apply(hot("mesh:1"));
+    await waitFor(
+      "a hot pod with both twins",
+      async () => {
+        await kubectl(["apply", "-f", "-"], {
+          input: JSON.stringify(bare("hot", appNs, { app: `${APP}-hot` })),
+        });
+        const [p] = await pods(appNs, `app=${APP}-hot`);
+        return p && names(p).join() === "mesh-1,mesh-2,app" && runs(p, "mesh-1", "mesh:1") ? p : false;
+      },
+      60_000,
+      300,
+    );
+    await apply(hot("mesh:2"));
+    const done = await waitFor(
+      "the working twin switched to mesh-2 on mesh:2, mesh-1 emptied",
+      async () => {
+        const [p] = await pods(appNs, `app=${APP}-hot`);
+        const working = p?.metadata?.annotations?.["kruise.io/sidecarset-working-hotupgrade-container"];
+        return p &&
+          working === '{"mesh":"mesh-2"}' &&
+          runs(p, "mesh-2", "mesh:2") &&
+          image(p, "mesh-1") === "empty:1"
+          ? p
+          : false;
+      },
+      60_000,
+      200,
+    );
+    expect(done.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-2"]).toBe("2");
+    expect(done.status?.containerStatuses?.find((c) => c.name === "app")?.restartCount).toBe(0);
+    await k(["delete", "sidecarset", HOT]);
+  });
+
   it("with the controller stopped, an unselected pod is created at once and a selected one is refused by name", async () => {
     await controller!.stop();
     controller = undefined;

@@ -1,4 +1,5 @@
-// The in-place upgrade of one pod's sidecars: new images on the cold-upgrade sidecar containers, the SidecarSet's
+// The in-place upgrade of one pod's sidecars: new images on the cold-upgrade sidecar containers (and step 1 of a hot
+// upgrade: the idle twin gets the new image), the SidecarSet's
 // hash annotations refreshed, the old image IDs recorded, patchPodMetadata applied again. One strategic-merge patch.
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
@@ -10,9 +11,10 @@ import {
 import type { ReadOnly } from "@kruise/sdk";
 import { readHashAnnotation } from "../injection/pod-annotations.ts";
 import { applyPodMetadataPatches } from "../injection/pod-metadata-patch.ts";
+import { hotUpgradeStep } from "./hot-upgrade.ts";
 import type { SidecarSetHashes } from "./pod-state.ts";
 
-/** Cold-upgrade sidecar containers of the SidecarSet (hot-upgrade ones are left out of in-place upgrades). */
+/** Cold-upgrade sidecar containers of the SidecarSet (hot-upgrade ones go through hot-upgrade.ts). */
 export function coldSidecars(ss: ReadOnly<SidecarSet>): string[] {
   return (ss.spec?.containers ?? [])
     .filter((c) => c.upgradeStrategy?.upgradeType !== "HotUpgrade")
@@ -63,6 +65,11 @@ export function upgradePatch(
   changed[SIDECARSET_HASH_ANNOTATION] = JSON.stringify(hashesNow);
   changed[SIDECARSET_HASH_WITHOUT_IMAGE_ANNOTATION] = JSON.stringify(withoutNow);
   changed[SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION] = JSON.stringify(state);
+  const hot = hotUpgradeStep(pod, ss, true);
+  if (hot) {
+    containers.push(...hot.containers);
+    Object.assign(changed, hot.annotations);
+  }
   return {
     metadata: { annotations: changed },
     ...(containers.length > 0 ? { spec: { containers } } : {}),

@@ -5,6 +5,7 @@ import type { LabelSelector } from "kubernetes-types/meta/v1.js";
 import type { SidecarSet } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
 import { orderPodsForUpdate, partitionReplicas, scaleIntOrString, selectorMatches } from "@kruise/workload";
+import { isHotUpgrading } from "./hot-upgrade.ts";
 import {
   isPodReady,
   isPodUpdated,
@@ -14,6 +15,8 @@ import {
 } from "./pod-state.ts";
 
 export interface UpgradePlan {
+  /** Updated pods half-way through a hot upgrade whose new twin may be ready: try the swap (no budget). */
+  finishHotUpgrade: ReadOnly<Pod>[];
   /** Pods to upgrade in place now, in order. */
   upgrade: ReadOnly<Pod>[];
   /** Pods whose sidecars changed in more than images: they get the new sidecars only when recreated. */
@@ -38,8 +41,10 @@ export function planUpgrade(
   const notUpgradable = pods.filter(
     (p) => !isPodUpdated(p, name, hashes) && !isPodUpgradable(p, name, hashes),
   );
-  if (strategy?.type === "NotUpdate" || strategy?.paused) return { upgrade: [], notUpgradable };
   const updated = pods.filter((p) => isPodUpdated(p, name, hashes));
+  const finishHotUpgrade = updated.filter((p) => isHotUpgrading(p, ss));
+  if (strategy?.type === "NotUpdate" || strategy?.paused)
+    return { upgrade: [], notUpgradable, finishHotUpgrade };
   const candidates = pods.filter(
     (p) =>
       !isPodUpdated(p, name, hashes) &&
@@ -71,5 +76,5 @@ export function planUpgrade(
     upgrade.push(pod);
     allowed--;
   }
-  return { upgrade, notUpgradable };
+  return { upgrade, notUpgradable, finishHotUpgrade };
 }

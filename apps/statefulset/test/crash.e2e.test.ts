@@ -94,4 +94,4 @@ it("SIGKILLs during scale-up and a partitioned rolling update: no stray pod, non
     await proc.stop();
   }
   expect(violations).toEqual([]);
-});
+}, 300_000);

@@ -143,7 +143,8 @@ async function converged(name: string): Promise<StatefulSet> {
   );
 }
 
-describe("Advanced StatefulSet", () => {
+// The waits inside allow up to 90-120 s under a loaded machine; the default 60 s test timeout would cut them short.
+describe("Advanced StatefulSet", { timeout: 180_000 }, () => {
   it("Parallel: web-0..2 each with its PVC <claim>-<set>-<n>, created before the pod, with the identity labels", async () => {
     await apply(asts("web", { podManagementPolicy: "Parallel", claims: { storageClassName: "unbound" } }));
     const ps = await waitFor("3 pods", async () => {
@@ -336,7 +337,7 @@ describe("Advanced StatefulSet", () => {
   });
 });
 
-describe("a plain StatefulSet manifest, apiVersion changed", () => {
+describe("a plain StatefulSet manifest, apiVersion changed", { timeout: 300_000 }, () => {
   it("behaves like kube-controller-manager's StatefulSet: same pod names, creation order and update sequence", async () => {
     const kcmNs = await createTestNamespace("asts-kcm");
     const plain = (namespace: string, apiVersion: string, img: string): object => ({

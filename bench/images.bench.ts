@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startControlPlane } from "@kruise/testenv";
 import type { ImagesReport } from "../scripts/images/images-report.ts";
-import { runImage } from "../scripts/images/run-image.ts";
+import { removeUnpackedImages, runImage } from "../scripts/images/run-image.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const IDLE_SECONDS = Number(process.env.IMAGES_BENCH_IDLE_SECONDS ?? 20);
@@ -121,6 +121,7 @@ try {
     );
   }
 } finally {
+  removeUnpackedImages();
   await cp.stop();
   rmSync(scratch, { recursive: true, force: true });
 }

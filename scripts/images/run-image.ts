@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { must } from "./tools.ts";
 
 interface RuntimeSpec {
@@ -42,7 +42,7 @@ const unpackedImages = new Map<string, string>();
 
 /**
  * The image unpacked once per process (umoci unpack takes a while); each run gets its own bundle with its own
- * config.json over the shared, read-only rootfs. Removed when the process exits.
+ * config.json over the shared, read-only rootfs. removeUnpackedImages() deletes them.
  */
 function unpackImage(layout: string, tag: string): string {
   const key = `${layout}:${tag}`;
@@ -51,13 +51,14 @@ function unpackImage(layout: string, tag: string): string {
     dir = join(mkdtempSync(join(tmpdir(), "kruise-unpacked-")), "bundle");
     must("umoci", ["unpack", `--image=${key}`, dir]);
     unpackedImages.set(key, dir);
-    if (unpackedImages.size === 1)
-      process.once("exit", () => {
-        for (const unpacked of unpackedImages.values())
-          rmSync(join(unpacked, ".."), { recursive: true, force: true });
-      });
   }
   return dir;
+}
+
+/** Deletes every image unpacked by this process (call it when done running images). */
+export function removeUnpackedImages(): void {
+  for (const dir of unpackedImages.values()) rmSync(dirname(dir), { recursive: true, force: true });
+  unpackedImages.clear();
 }
 
 /** Starts the image `tag` of `layout`. */

@@ -10,11 +10,14 @@ import { DEFAULT_V8_FLAGS } from "@kruise/sdk";
 import { getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import type { ImagesReport } from "../images/images-report.ts";
 import { pushImage } from "../images/push.ts";
-import { runImage } from "../images/run-image.ts";
+import { removeUnpackedImages, runImage } from "../images/run-image.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const scratch = mkdtempSync(join(tmpdir(), "kruise-images-"));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  removeUnpackedImages();
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 function build(out: string, apps: readonly string[]): Promise<ImagesReport> {
   return new Promise((done, fail) => {

@@ -34,6 +34,8 @@ interface Spec {
   reserveOrdinals?: (number | string)[];
   retention?: Record<string, string>;
   annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  lifecycle?: Record<string, unknown>;
 }
 
 function asts(name: string, s: Spec, apiVersion = "apps.kruise.io/v1beta1"): StatefulSet {
@@ -47,7 +49,10 @@ function asts(name: string, s: Spec, apiVersion = "apps.kruise.io/v1beta1"): Sta
       podManagementPolicy: s.podManagementPolicy ?? "OrderedReady",
       selector: { matchLabels: { app: name } },
       template: {
-        metadata: { labels: { app: name }, ...(s.annotations ? { annotations: s.annotations } : {}) },
+        metadata: {
+          labels: { app: name, ...(s.labels ?? {}) },
+          ...(s.annotations ? { annotations: s.annotations } : {}),
+        },
         spec: {
           ...(s.inPlaceGate ? { readinessGates: [{ conditionType: "InPlaceUpdateReady" }] } : {}),
           containers: [
@@ -79,6 +84,7 @@ function asts(name: string, s: Spec, apiVersion = "apps.kruise.io/v1beta1"): Sta
       },
       ...(s.reserveOrdinals ? { reserveOrdinals: s.reserveOrdinals } : {}),
       ...(s.retention ? { persistentVolumeClaimRetentionPolicy: s.retention } : {}),
+      ...(s.lifecycle ? { lifecycle: s.lifecycle } : {}),
     },
   };
 }
@@ -323,6 +329,49 @@ describe("Advanced StatefulSet", { timeout: 180_000 }, () => {
     expect((await getSet("alpha")).status?.updatedReadyReplicas).toBe(2);
     await apply(asts("alpha", { podManagementPolicy: "Parallel", replicas: 3 }, "apps.kruise.io/v1alpha1"));
     expect(names(await readyPods("alpha", 3))).toEqual(["alpha-0", "alpha-1", "alpha-2"]);
+  });
+
+  it("OnDelete: a template change waits until a pod is deleted, which comes back at the new revision", async () => {
+    const spec: Spec = { replicas: 2, podManagementPolicy: "Parallel", updateType: "OnDelete" };
+    await apply(asts("ondel", spec));
+    await readyPods("ondel", 2);
+    await apply(asts("ondel", { ...spec, image: "nginx:2" }));
+    await waitFor("new revision in status", async () => {
+      const st = (await getSet("ondel")).status;
+      return st?.updateRevision !== st?.currentRevision;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await pods("ondel")).map(image)).toEqual(["nginx:1", "nginx:1"]);
+    await k(["delete", "pod", "ondel-1", "-n", ns, "--wait=false"]);
+    const ps = await readyPods("ondel", 2, (p) => image(p[1] as Pod) === "nginx:2");
+    expect(ps.map(image)).toEqual(["nginx:1", "nginx:2"]);
+  });
+
+  it("a preDelete hook holds a scaled-down pod in PreparingDelete until the hook lets go", async () => {
+    const spec: Spec = {
+      replicas: 2,
+      podManagementPolicy: "Parallel",
+      labels: { hold: "true" },
+      lifecycle: { preDelete: { labelsHandler: { hold: "true" } } },
+    };
+    await apply(asts("hook", spec));
+    const ready = await readyPods("hook", 2);
+    expect(ready.map((p) => p.metadata?.labels?.["lifecycle.apps.kruise.io/state"])).toEqual([
+      "Normal",
+      "Normal",
+    ]);
+    await k(["scale", "statefulsets.apps.kruise.io", "hook", "-n", ns, "--replicas=1"]);
+    await waitFor("hook-1 PreparingDelete", async () =>
+      (await pods("hook")).find(
+        (p) =>
+          p.metadata?.name === "hook-1" &&
+          p.metadata.labels?.["lifecycle.apps.kruise.io/state"] === "PreparingDelete",
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(names(await pods("hook"))).toEqual(["hook-0", "hook-1"]);
+    await k(["label", "pod", "hook-1", "-n", ns, "hold-"]);
+    await waitFor("hook-1 deleted", async () => names(await pods("hook")).join() === "hook-0");
   });
 
   it("converged means zero writes", async () => {

@@ -135,7 +135,7 @@ const image = (p: Pod): string | undefined => p.spec?.containers[0]?.image;
 const byNode = (pods: readonly Pod[]): Map<string, Pod> =>
   new Map(pods.map((p) => [daemonPodTargetNode(p) ?? "", p]));
 
-describe("Advanced DaemonSet on a multi-zone cluster", () => {
+describe("Advanced DaemonSet on a multi-zone cluster", { timeout: 180_000 }, () => {
   it("runs one ready pod per node, follows nodes joining, NoExecute taints and a zone nodeSelector", async () => {
     const ns = await namespace();
     await client.create(DaemonSetKind, daemonSet(ns, "place"));

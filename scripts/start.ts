@@ -9,6 +9,7 @@ import { EventBus, streamName } from "@kruise/sdk";
 import {
   findBinaries,
   realNodeSupport,
+  SIMULATED_NODE_LABEL,
   startControlPlane,
   Supervisor,
   type ControlPlane,
@@ -123,6 +124,25 @@ async function startController(
   return supervisor;
 }
 
+/**
+ * With a real node, the walkthrough's pods should run there (logs, exec, port-forward): the simulated
+ * nodes get a PreferNoSchedule taint, so the scheduler picks them only when the real node is full.
+ * Without one, the taint is removed (the cluster state is kept between runs).
+ */
+async function preferRealNodes(cp: ControlPlane): Promise<void> {
+  const taint = `${SIMULATED_NODE_LABEL}=true:PreferNoSchedule`;
+  const args = ["taint", "nodes", "-l", `${SIMULATED_NODE_LABEL}=true`];
+  const result = await cp.kubectl(
+    cp.realNodes.length > 0 ? [...args, taint, "--overwrite"] : [...args, `${taint}-`],
+  );
+  if (result.code !== 0 && !/not found/.test(result.stderr))
+    say(
+      `Could not ${cp.realNodes.length > 0 ? "taint" : "untaint"} the simulated nodes: ${result.stderr.trim()}`,
+    );
+  else if (cp.realNodes.length > 0)
+    say(`Real node: ${cp.realNodes.join(", ")} (pods prefer it; the simulated nodes take the overflow).`);
+}
+
 async function countOf(cp: ControlPlane, resource: string): Promise<string> {
   const res = await cp.kubectl(["get", resource, "-A", "--no-headers", "--ignore-not-found"]);
   if (res.code !== 0) return "?";
@@ -212,6 +232,7 @@ async function main(): Promise<void> {
   if (cp.registry !== undefined) writeFileSync(registryPath, `${cp.registry.address}\n`);
   else rmSync(registryPath, { force: true });
   say(`Control plane ready in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
+  await preferRealNodes(cp);
   // The admission policies the chart installs (deletion protection), so the main job behaves as a deploy does.
   const policies = await cp.kubectl(["apply", "-f", join(root, "crds/policies")]);
   if (policies.code !== 0) throw new Error(`could not install crds/policies: ${policies.stderr.trim()}`);

@@ -49,6 +49,8 @@ describe("npm start (the main job)", () => {
           "--conditions=@kruise/source",
           join(root, "scripts/start.ts"),
           "--nodes=1",
+          // Supervision is what this tests; scripts/test/real-nodes.test.ts covers real nodes.
+          "--real-nodes=0",
           `--state-dir=${stateDir}`,
           "--status-interval=1",
         ],

@@ -140,7 +140,8 @@ export async function acquireSlot(workDir: string): Promise<HostSlot> {
       continue; // another control plane took it first
     }
     if (liveSlots(slot).length === 0) {
-      await writeFile(sysctlFile, JSON.stringify(readSysctls()));
+      // A record left by a control plane that died still holds the values from before it: keep it.
+      if (!existsSync(sysctlFile)) await writeFile(sysctlFile, JSON.stringify(readSysctls()));
       // containerd makes /run/netns for pod network namespaces; remove it again if it was not there.
       if (!existsSync(NETNS_DIR)) await writeFile(netnsFlag, "");
       // The kubelet leaves chains (KUBE-FIREWALL, canaries) that kube-proxy --cleanup does not remove.

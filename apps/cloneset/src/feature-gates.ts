@@ -4,8 +4,8 @@ export const KNOWN_FEATURE_GATES = {
   CloneSetShortHash: false,
   /** Raising the partition moves updated pods back to the current revision. */
   CloneSetPartitionRollback: false,
-  /** Publish image-predownload-requested when an in-place revision starts behind a partition. */
-  PreDownloadImageForInPlaceUpdate: true,
+  /** Publish image-predownload-requested when an in-place revision starts behind a partition (alpha, off). */
+  PreDownloadImageForInPlaceUpdate: false,
   /** Pods in PreparingUpdate count as updated when scaling. */
   PreparingUpdateAsUpdate: false,
 } as const;

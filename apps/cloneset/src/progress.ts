@@ -23,9 +23,10 @@ export interface ProgressResult {
 
 /**
  * OpenKruise's Progressing condition, reasons in priority order: CloneSetAvailable, CloneSetPaused,
- * ProgressPartitionAvailable, ProgressDeadlineExceeded (status False), otherwise CloneSetUpdated. Like the
- * Deployment controller, the deadline runs from the last time progress was seen (lastUpdateTime), and
- * progress means a new revision or more updated, updated-ready or updated-available pods than before.
+ * ProgressPartitionAvailable, ProgressDeadlineExceeded (status False), otherwise CloneSetUpdated. As in
+ * OpenKruise, the deadline runs from the start of the rollout (a new update revision sets CloneSetUpdated; pods
+ * updating later do not move its lastUpdateTime), and ProgressDeadlineExceeded, like CloneSetAvailable while
+ * the rollout is complete, stays until the next revision, so CD tools judging health agree with OpenKruise's.
  */
 export function progressingCondition(input: ProgressInput): ProgressResult {
   const { previous, next, now } = input;
@@ -50,6 +51,23 @@ export function progressingCondition(input: ProgressInput): ProgressResult {
   });
   const keepOrNow = (reason: string): string =>
     existing?.reason === reason && existing.lastUpdateTime !== undefined ? existing.lastUpdateTime : stamp;
+
+  const deadlineMs = input.progressDeadlineSeconds * 1000;
+  // A new revision starts a rollout, whatever the condition said.
+  if (previous?.updateRevision !== undefined && previous.updateRevision !== next.updateRevision) {
+    return {
+      condition: make(
+        "True",
+        CloneSetProgressReason.Updated,
+        `CloneSet is progressing due to revision changed from ${previous.updateRevision} to ${next.updateRevision ?? ""}`,
+        stamp,
+      ),
+      requeueAfterMs: deadlineMs + 1000,
+    };
+  }
+  if (existing?.reason === CloneSetProgressReason.DeadlineExceeded) return { condition: { ...existing } };
+  if (existing?.reason === CloneSetProgressReason.Available && next.currentRevision === next.updateRevision)
+    return { condition: { ...existing } };
 
   const replicas = next.replicas ?? 0;
   const allAvailable =
@@ -87,22 +105,13 @@ export function progressingCondition(input: ProgressInput): ProgressResult {
     };
   }
 
-  const progressed =
-    existing === undefined ||
-    previous?.updateRevision !== next.updateRevision ||
-    (next.updatedReplicas ?? 0) > (previous?.updatedReplicas ?? 0) ||
-    (next.updatedReadyReplicas ?? 0) > (previous?.updatedReadyReplicas ?? 0) ||
-    (next.updatedAvailableReplicas ?? 0) > (previous?.updatedAvailableReplicas ?? 0) ||
-    (existing.reason !== CloneSetProgressReason.Updated &&
-      existing.reason !== CloneSetProgressReason.DeadlineExceeded);
-  const deadlineMs = input.progressDeadlineSeconds * 1000;
-  if (progressed) {
+  // Still rolling out: the clock started when CloneSetUpdated was first set for this rollout.
+  if (existing?.reason !== CloneSetProgressReason.Updated || existing.status !== "True") {
     return {
       condition: make("True", CloneSetProgressReason.Updated, "CloneSet is progressing", stamp),
       requeueAfterMs: deadlineMs + 1000,
     };
   }
-  if (existing.reason === CloneSetProgressReason.DeadlineExceeded) return { condition: { ...existing } };
   const since = Date.parse(existing.lastUpdateTime ?? "") || now;
   const dueAt = since + deadlineMs;
   if (now > dueAt) {

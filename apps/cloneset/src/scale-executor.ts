@@ -33,7 +33,7 @@ export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: 
   if (plan.scaleUpLimited !== undefined) {
     deps.recorder.event(
       cs,
-      "Normal",
+      "Warning",
       "ScaleUpLimited",
       `scaleUp is limited because of scaleStrategy.maxUnavailable, limit: ${plan.scaleUpLimited.limit}`,
     );

@@ -232,9 +232,28 @@ describe("progressingCondition", () => {
       want: { reason: "CloneSetUpdated", status: "True" },
     },
     {
-      name: "progress after the deadline resets it",
+      // OpenKruise: the deadline runs from the start of the rollout, and the condition stays.
+      name: "pods updating after the deadline do not reset it",
       previous: { ...base, conditions: cond("ProgressDeadlineExceeded", "2026-01-01T00:05:00Z", "False") },
       next: { ...base, updatedAvailableReplicas: 3 },
+      deadline: 30,
+      want: { reason: "ProgressDeadlineExceeded", status: "False" },
+    },
+    {
+      name: "more updated pods do not move the deadline: it counts from the rollout's start",
+      previous: { ...base, conditions: cond("CloneSetUpdated", "2026-01-01T00:09:00Z") },
+      next: { ...base, updatedReplicas: 3, updatedReadyReplicas: 3, updatedAvailableReplicas: 3 },
+      deadline: 30,
+      want: { reason: "ProgressDeadlineExceeded", status: "False" },
+    },
+    {
+      name: "a new revision starts the deadline again, even after it was exceeded",
+      previous: {
+        ...base,
+        updateRevision: "r1",
+        conditions: cond("ProgressDeadlineExceeded", "2026-01-01T00:05:00Z", "False"),
+      },
+      next: base,
       deadline: 30,
       want: { reason: "CloneSetUpdated", status: "True" },
     },

@@ -28,7 +28,13 @@ describe("the first user's walkthrough", { timeout: 200_000 }, () => {
       bus = EventBus.start({ servers: info.natsUrl, source: "walkthrough-test" });
       bus.subscribe(`kruise.cloneset.${ns}.demo.>`, (e) => void natsEvents.push({ type: e.type, id: e.id }));
     }
-    controller = startControllerProcess({ kubeconfig, namespace: ns, natsUrl: info.natsUrl });
+    // The image pre-download gate is alpha and off by default, as in OpenKruise (whose e2e turns all gates on).
+    controller = startControllerProcess({
+      kubeconfig,
+      namespace: ns,
+      natsUrl: info.natsUrl,
+      extra: ["--feature-gates=PreDownloadImageForInPlaceUpdate=true"],
+    });
   });
 
   afterAll(async () => {

@@ -50,6 +50,8 @@ export function newInstancePod(input: NewInstancePodInput): Pod {
     kind: "Pod",
     metadata: {
       name: instancePodName(input.workloadName, input.instanceId),
+      // OpenKruise sets both; the name wins, and tools that group pods by generateName see <workload>-.
+      generateName: `${input.workloadName}-`,
       namespace: input.namespace,
       labels: {
         ...(template.metadata?.labels ?? {}),

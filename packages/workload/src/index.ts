@@ -15,3 +15,4 @@ export * from "./update/index.ts";
 export * from "./pvc/index.ts";
 export * from "./ordinal/index.ts";
 export * from "./daemon/index.ts";
+export * from "./subset-allocation/index.ts";

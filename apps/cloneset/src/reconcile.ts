@@ -153,6 +153,7 @@ export async function reconcileCloneSet(
       : {}),
   };
   let scaled = false;
+  let scaleFailed = false;
   try {
     const scalePlan = planScale({
       ...diffsInput,
@@ -188,6 +189,7 @@ export async function reconcileCloneSet(
     const message = err instanceof Error ? err.message : String(err);
     conditions = setCondition(conditions, failedCondition(CloneSetConditionType.FailedScale, message, now));
     scaled = true;
+    scaleFailed = true;
   }
 
   if (!scaled) {
@@ -234,6 +236,9 @@ export async function reconcileCloneSet(
   else delete next.conditions;
   await writeStatus(deps, cs, next, params.replicas);
 
+  // A failed scale step is retried with this key's backoff (5 ms doubling to 1000 s): never a tight loop, and
+  // never stuck when the cause goes away with nothing else touching the CloneSet.
+  if (scaleFailed) return { requeue: true };
   requeues.push(requeueAfterForAvailability(pods, params.minReadySeconds, now));
   const due = requeues.filter((r): r is number => r !== undefined && Number.isFinite(r));
   return due.length > 0 ? { requeueAfter: Math.max(Math.min(...due), 1) } : undefined;

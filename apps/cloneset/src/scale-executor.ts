@@ -1,9 +1,15 @@
 import type { CloneSet } from "@kruise/api";
 import { LifecycleState } from "@kruise/api";
-import { AlreadyExistsError, NotFoundError, PersistentVolumeClaimKind, PodKind } from "@kruise/sdk";
+import {
+  AlreadyExistsError,
+  ConflictError,
+  NotFoundError,
+  PersistentVolumeClaimKind,
+  PodKind,
+} from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { applyLifecycleTransition, generateInstanceId, type ScalePlan } from "@kruise/workload";
-import { MAX_IN_FLIGHT } from "./limits.ts";
+import { MAX_CREATES_PER_RECONCILE, MAX_IN_FLIGHT } from "./limits.ts";
 import { settleWithLimit, slowStartWindow } from "./concurrency.ts";
 import type { CloneSetDeps } from "./deps.ts";
 import { cloneSetEventSource, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
@@ -96,7 +102,9 @@ async function createPods(
     const id = instanceIdOf(pvc);
     if (id !== undefined) taken.add(id);
   }
-  const total = currentCount + updateCount;
+  // Bounded work per reconcile: the rest are created by the next reconciles.
+  const total = Math.min(currentCount + updateCount, MAX_CREATES_PER_RECONCILE);
+  currentCount = Math.min(currentCount, total);
   const reusable = [...ctx.reusableIds];
   const pods: Pod[] = [];
   for (let i = 0; i < total; i++) {
@@ -134,9 +142,9 @@ async function createPods(
     } catch (err) {
       // The create did not happen (or its outcome is unknown and the cache will tell): lower the expectation.
       deps.scaleExpectations.creationObserved(ctx.key, name);
-      const message = err instanceof Error ? err.message : String(err);
+      const message = stableMessage(err, instanceIdOf(pod) ?? "");
       deps.recorder.event(cs, "Warning", "FailedCreate", `failed to create pod: ${message}`);
-      throw err;
+      throw err instanceof ConflictError ? err : new Error(message, { cause: err });
     }
     deps.recorder.event(cs, "Normal", "SuccessfulCreate", `succeed to create pod ${name}`);
     deps.bus?.publish({
@@ -153,6 +161,16 @@ async function createPods(
     throw result.error instanceof Error
       ? result.error
       : new Error(`pod creation failed: ${JSON.stringify(result.error)}`);
+}
+
+/**
+ * The API server's message with the new pod's random instance id replaced by `<id>`: the same failure then gives
+ * the same FailedScale condition and Event text every time, so a retry that fails again writes nothing new (a
+ * changing message would rewrite the status, wake the CloneSet and loop).
+ */
+export function stableMessage(err: unknown, instanceId: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return instanceId === "" ? message : message.split(instanceId).join("<id>");
 }
 
 /** Deletes pods (UID precondition: never a same-named successor) and the PVCs the controller made for them. */

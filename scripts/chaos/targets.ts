@@ -1,0 +1,226 @@
+// The controllers the chaos suite drives, one plug-in each: what to create, how to keep it busy, what an
+// independent observer must never see, and when it has converged. A controller that lands later adds one here.
+import { randomUUID } from "node:crypto";
+import type { Client, KubeObject } from "@kruise/sdk";
+import { JobKind, PodKind } from "@kruise/sdk";
+import {
+  AdvancedCronJobKind,
+  BroadcastJobKind,
+  CLONESET_INSTANCE_ID_LABEL,
+  CloneSetKind,
+  SCHEDULED_AT_ANNOTATION,
+} from "@kruise/api";
+import { EXIT_CODE_ANNOTATION } from "@kruise/testenv";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Job } from "kubernetes-types/batch/v1.js";
+
+/** What the watcher saw at one moment. */
+export interface Snapshot {
+  pods: readonly Pod[];
+  jobs: readonly Job[];
+}
+
+export interface ChaosTarget {
+  /** The app in apps/ (its controller is SIGKILLed). */
+  readonly app: string;
+  /** Creates the objects it drives. */
+  setup(client: Client, ns: string): Promise<void>;
+  /** One step of work (a rollout, a new job); called every few seconds while faults happen. */
+  drive(client: Client, ns: string, step: number): Promise<void>;
+  /** Invariant violations in one snapshot, and across everything seen so far (`history` is kept by the target). */
+  check(snapshot: Snapshot): string[];
+  /** True once the target's objects are where the last drive step asked. */
+  converged(client: Client, ns: string): Promise<boolean>;
+}
+
+const active = (p: Pod): boolean =>
+  p.metadata?.deletionTimestamp === undefined &&
+  p.status?.phase !== "Succeeded" &&
+  p.status?.phase !== "Failed";
+
+/** A CloneSet rolled forward again and again: never above replicas + maxSurge, never one slot twice at once. */
+export function cloneSetTarget(replicas = 6, maxSurge = 2): ChaosTarget {
+  const name = "chaos-cs";
+  const template = (step: number) => ({
+    metadata: { labels: { app: name } },
+    spec: {
+      containers: [
+        { name: "main", image: "nginx:1.25-alpine", env: [{ name: "STEP", value: String(step) }] },
+      ],
+    },
+  });
+  return {
+    app: "cloneset",
+    async setup(client, ns) {
+      await client.create(CloneSetKind, {
+        apiVersion: "apps.kruise.io/v1alpha1",
+        kind: "CloneSet",
+        metadata: { name, namespace: ns },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: name } },
+          template: template(0),
+          updateStrategy: { type: "ReCreate", maxSurge, maxUnavailable: 1 },
+        },
+      });
+    },
+    async drive(client, ns, step) {
+      await client.patch(CloneSetKind, name, ns, "merge", { spec: { template: template(step) } });
+    },
+    check({ pods }) {
+      const mine = pods.filter((p) => p.metadata?.labels?.["app"] === name && active(p));
+      const problems: string[] = [];
+      if (mine.length > replicas + maxSurge)
+        problems.push(`cloneset: ${mine.length} live pods > replicas ${replicas} + maxSurge ${maxSurge}`);
+      const slots = new Map<string, number>();
+      for (const p of mine) {
+        const id = p.metadata?.labels?.[CLONESET_INSTANCE_ID_LABEL] ?? "";
+        slots.set(id, (slots.get(id) ?? 0) + 1);
+      }
+      for (const [id, n] of slots) if (n > 1) problems.push(`cloneset: slot ${id} has ${n} live pods`);
+      return problems;
+    },
+    async converged(client, ns) {
+      const cs = await client.get(CloneSetKind, name, ns);
+      const s = cs.status;
+      return (
+        s?.observedGeneration === cs.metadata?.generation &&
+        s?.updatedReadyReplicas === replicas &&
+        s?.replicas === replicas
+      );
+    },
+  };
+}
+
+/** BroadcastJobs started one after another: each runs one pod per node, never two. */
+export function broadcastJobTarget(): ChaosTarget {
+  const podsByJobNode = new Map<string, Set<string>>();
+  const started: string[] = [];
+  const create = async (client: Client, ns: string, step: number): Promise<void> => {
+    const name = `chaos-bcj-${step}`;
+    started.push(name);
+    await client.create(BroadcastJobKind, {
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "BroadcastJob",
+      metadata: { name, namespace: ns },
+      spec: {
+        template: {
+          metadata: { annotations: { [EXIT_CODE_ANNOTATION]: "0" } },
+          spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox:1.36" }] },
+        },
+        completionPolicy: { type: "Always" },
+      },
+    });
+  };
+  return {
+    app: "broadcastjob",
+    setup: (client, ns) => create(client, ns, 0),
+    drive: (client, ns, step) => (step % 3 === 0 ? create(client, ns, step) : Promise.resolve()),
+    check({ pods }) {
+      const problems: string[] = [];
+      for (const p of pods) {
+        const owner = p.metadata?.ownerReferences?.find((r) => r.kind === "BroadcastJob");
+        const node =
+          p.spec?.nodeName ??
+          p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+            ?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0];
+        if (!owner || !node) continue;
+        const key = `${owner.name}@${node}`;
+        const uids = podsByJobNode.get(key) ?? new Set<string>();
+        uids.add(p.metadata?.uid ?? "");
+        podsByJobNode.set(key, uids);
+        if (uids.size > 1) problems.push(`broadcastjob: ${owner.name} ran ${uids.size} pods on ${node}`);
+      }
+      return [...new Set(problems)];
+    },
+    async converged(client, ns) {
+      for (const name of started) {
+        const job = await client.get(BroadcastJobKind, name, ns);
+        if (job.status?.phase !== "completed") return false;
+      }
+      return true;
+    },
+  };
+}
+
+/** An AdvancedCronJob firing every few seconds: one Job per schedule time, ever. */
+export function advancedCronJobTarget(): ChaosTarget {
+  const name = "chaos-acj";
+  const jobsByTime = new Map<string, Set<string>>();
+  return {
+    app: "advancedcronjob",
+    async setup(client, ns) {
+      await client.create(AdvancedCronJobKind, {
+        apiVersion: "apps.kruise.io/v1alpha1",
+        kind: "AdvancedCronJob",
+        metadata: { name, namespace: ns },
+        spec: {
+          schedule: "@every 5s",
+          concurrencyPolicy: "Allow",
+          template: {
+            jobTemplate: {
+              spec: {
+                template: {
+                  metadata: { annotations: { [EXIT_CODE_ANNOTATION]: "0" } },
+                  spec: { restartPolicy: "Never", containers: [{ name: "main", image: "busybox:1.36" }] },
+                },
+              },
+            },
+          },
+        },
+      });
+    },
+    drive: () => Promise.resolve(),
+    check({ jobs }) {
+      const problems: string[] = [];
+      for (const j of jobs) {
+        if (!j.metadata?.ownerReferences?.some((r) => r.kind === "AdvancedCronJob" && r.name === name))
+          continue;
+        const at = j.metadata?.annotations?.[SCHEDULED_AT_ANNOTATION] ?? j.metadata?.name ?? "";
+        const uids = jobsByTime.get(at) ?? new Set<string>();
+        uids.add(j.metadata?.uid ?? "");
+        jobsByTime.set(at, uids);
+        if (uids.size > 1) problems.push(`advancedcronjob: ${uids.size} Jobs for schedule time ${at}`);
+      }
+      return [...new Set(problems)];
+    },
+    async converged(client, ns) {
+      const acj = await client.get(AdvancedCronJobKind, name, ns);
+      const last = Date.parse(acj.status?.lastScheduleTime ?? "");
+      return Number.isFinite(last) && Date.now() - last < 12_000;
+    },
+  };
+}
+
+export const ALL_TARGETS = (): ChaosTarget[] => [
+  cloneSetTarget(),
+  broadcastJobTarget(),
+  advancedCronJobTarget(),
+];
+
+/** A bus message nobody real sent: a random id, a plausible subject, data that names real and unreal objects. */
+export function forgedEvent(ns: string): {
+  kind: string;
+  namespace: string;
+  name: string;
+  event: string;
+  id: string;
+  data: unknown;
+} {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
+  return {
+    kind: pick(["BroadcastJob", "CloneSet", "AdvancedCronJob", "Job"]),
+    namespace: ns,
+    name: pick(["chaos-bcj-0", "chaos-cs", "chaos-acj", "nope"]),
+    event: pick(["job-finished", "scaled", "schedule-fired", "pod-created"]),
+    id: randomUUID(),
+    data: {
+      result: pick(["Complete", "Failed"]),
+      job: { kind: "Job", name: "chaos-acj-1" },
+      uid: randomUUID(),
+    },
+  };
+}
+
+export type { KubeObject, Pod as ChaosPod };
+export { PodKind, JobKind };

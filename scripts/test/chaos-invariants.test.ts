@@ -1,0 +1,54 @@
+// The chaos watcher's checks catch what they promise to catch (pure; no cluster).
+import { describe, expect, it } from "vitest";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Job } from "kubernetes-types/batch/v1.js";
+import { advancedCronJobTarget, broadcastJobTarget, cloneSetTarget } from "../chaos/targets.ts";
+
+const pod = (uid: string, labels: Record<string, string>, extra: Partial<Pod> = {}): Pod => ({
+  metadata: { uid, labels, ...extra.metadata },
+  ...(extra.spec ? { spec: extra.spec } : {}),
+  status: { phase: "Running" },
+});
+
+describe("chaos invariants", () => {
+  it("flags a CloneSet above replicas + maxSurge, and one slot with two live pods", () => {
+    const t = cloneSetTarget(2, 1);
+    const pods = ["a", "b", "c", "d"].map((id) =>
+      pod(id, { app: "chaos-cs", "apps.kruise.io/cloneset-instance-id": id === "d" ? "c" : id }),
+    );
+    const problems = t.check({ pods, jobs: [] });
+    expect(problems.some((p) => p.includes("4 live pods > replicas 2 + maxSurge 1"))).toBe(true);
+    expect(problems.some((p) => p.includes("slot c has 2 live pods"))).toBe(true);
+    expect(t.check({ pods: pods.slice(0, 3), jobs: [] })).toEqual([]);
+  });
+
+  it("flags a second pod of one BroadcastJob on one node, even after the first is gone", () => {
+    const t = broadcastJobTarget();
+    const on = (uid: string): Pod => ({
+      metadata: {
+        uid,
+        ownerReferences: [
+          { apiVersion: "apps.kruise.io/v1alpha1", kind: "BroadcastJob", name: "j", uid: "o" },
+        ],
+      },
+      spec: { nodeName: "n1", containers: [] },
+    });
+    expect(t.check({ pods: [on("1")], jobs: [] })).toEqual([]);
+    expect(t.check({ pods: [on("2")], jobs: [] })).toEqual(["broadcastjob: j ran 2 pods on n1"]);
+  });
+
+  it("flags a second Job for one schedule time", () => {
+    const t = advancedCronJobTarget();
+    const job = (uid: string): Job => ({
+      metadata: {
+        uid,
+        name: "chaos-acj-100",
+        ownerReferences: [
+          { apiVersion: "apps.kruise.io/v1alpha1", kind: "AdvancedCronJob", name: "chaos-acj", uid: "o" },
+        ],
+      },
+    });
+    expect(t.check({ pods: [], jobs: [job("1")] })).toEqual([]);
+    expect(t.check({ pods: [], jobs: [job("2")] })[0]).toMatch(/2 Jobs for schedule time/);
+  });
+});

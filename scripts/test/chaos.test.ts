@@ -1,0 +1,20 @@
+// The short chaos run (the full one is `npm run chaos`): a few SIGKILLs per controller among the other faults,
+// and no invariant broken, and convergence within 30 s of the last fault.
+import { describe, expect, it } from "vitest";
+import { formatChaos, runChaos } from "../chaos/run-chaos.ts";
+
+describe("chaos (short)", () => {
+  it(
+    "breaks no invariant of CloneSet, BroadcastJob or AdvancedCronJob and converges within 30 s",
+    { timeout: 300_000 },
+    async () => {
+      const results = await runChaos({ killsPerController: 5, faultEveryMs: 800, convergeWithinMs: 30_000 });
+      const summary = formatChaos(results);
+      for (const r of results) {
+        expect(r.violations, summary).toEqual([]);
+        expect(r.convergenceSeconds, summary).not.toBeNull();
+        expect(r.kills).toBe(5);
+      }
+    },
+  );
+});

@@ -4,6 +4,8 @@ export interface PolicyRule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
+  /** Narrows the rule to these object names (kept: dropping it would widen the grant). */
+  resourceNames?: string[];
 }
 
 const isStringArray = (value: unknown): value is string[] =>
@@ -18,5 +20,10 @@ export function looksLikePolicyRule(value: unknown): boolean {
 
 /** A plain copy with the fields in a fixed order, so the YAML we write does not depend on how the app spelled it. */
 export function normalizeRule(rule: PolicyRule): PolicyRule {
-  return { apiGroups: [...rule.apiGroups], resources: [...rule.resources], verbs: [...rule.verbs] };
+  return {
+    apiGroups: [...rule.apiGroups],
+    resources: [...rule.resources],
+    ...(rule.resourceNames ? { resourceNames: [...rule.resourceNames] } : {}),
+    verbs: [...rule.verbs],
+  };
 }

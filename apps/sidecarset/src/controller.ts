@@ -23,11 +23,10 @@ import { injectedSpec, pinnedRevision, revisionsOf } from "./revisions.ts";
 import { ensureInjectionPolicy } from "./webhook/injection-policy.ts";
 import { POD_WEBHOOK_PATH, podWebhook } from "./webhook/pod-webhook.ts";
 import { SYSTEM_NAMESPACES, webhookEntries } from "./webhook/webhook-entries.ts";
+import { WEBHOOK_CONFIGURATION_NAME, WEBHOOK_SECRET_NAME } from "./webhook/names.ts";
 
 export const CONTROLLER_NAME = "sidecarset-controller";
-/** The MutatingWebhookConfiguration holding one entry per SidecarSet. */
-export const WEBHOOK_CONFIGURATION_NAME = "kruise-sidecarset-injection";
-export const WEBHOOK_SECRET_NAME = "sidecarset-webhook-certs";
+export { WEBHOOK_CONFIGURATION_NAME, WEBHOOK_SECRET_NAME } from "./webhook/names.ts";
 
 export interface SidecarSetControllerOptions {
   /** The controller's namespace: revisions, the certificate Secret; never injected. */

@@ -328,7 +328,7 @@ describe("SidecarSet", () => {
         selector: { matchLabels: { app: `${APP}-beta` } },
         namespaceSelector: { matchLabels: { "sidecar-test": id } },
         customVersion: "v7",
-        containers: [{ name: "beta", image: "beta:1" }],
+        containers: [{ name: "beta", image: "proxy:1" }],
       },
     });
     const table = await k(["get", "sidecarsets.v1beta1.apps.kruise.io", SS]);
@@ -349,7 +349,7 @@ describe("SidecarSet", () => {
     await k(["delete", "sidecarset", `${SS}-beta`]);
   });
 
-  it("hot upgrade (simulated kubelet): the idle twin takes the new image, then becomes the working one", async () => {
+  it("hot upgrade: the idle twin takes the new image, then becomes the working one", async () => {
     const HOT = `${SS}-hot`;
     const hot = (img: string) => ({
       apiVersion: "apps.kruise.io/v1alpha1",
@@ -361,12 +361,13 @@ describe("SidecarSet", () => {
           {
             name: "mesh",
             image: img,
-            upgradeStrategy: { upgradeType: "HotUpgrade", hotUpgradeEmptyImage: "empty:1" },
+            command: ["sleep", "3600"],
+            upgradeStrategy: { upgradeType: "HotUpgrade", hotUpgradeEmptyImage: "busybox:1" },
           },
         ],
       },
     });
-    await apply(hot("mesh:1"));
+    await apply(hot("busybox:1.36"));
     await waitFor(
       "a hot pod with both twins",
       async () => {
@@ -374,25 +375,28 @@ describe("SidecarSet", () => {
           input: JSON.stringify(bare("hot", appNs, { app: `${APP}-hot` })),
         });
         const [p] = await pods(appNs, `app=${APP}-hot`);
-        return p && names(p).join() === "mesh-1,mesh-2,app" && runs(p, "mesh-1", "mesh:1") ? p : false;
+        if (p && names(p).join() === "mesh-1,mesh-2,app" && runs(p, "mesh-1", "busybox:1.36")) return p;
+        throw new Error(
+          `hot pod: ${JSON.stringify({ containers: p && names(p), statuses: p?.status?.containerStatuses, anns: p?.metadata?.annotations })}`,
+        );
       },
-      60_000,
+      25_000,
       300,
     );
-    await apply(hot("mesh:2"));
+    await apply(hot("busybox:1.37"));
     const done = await waitFor(
-      "the working twin switched to mesh-2 on mesh:2, mesh-1 emptied",
+      "the working twin switched to mesh-2 on busybox:1.37, mesh-1 emptied",
       async () => {
         const [p] = await pods(appNs, `app=${APP}-hot`);
         const working = p?.metadata?.annotations?.["kruise.io/sidecarset-working-hotupgrade-container"];
         return p &&
           working === '{"mesh":"mesh-2"}' &&
-          runs(p, "mesh-2", "mesh:2") &&
-          image(p, "mesh-1") === "empty:1"
+          runs(p, "mesh-2", "busybox:1.37") &&
+          image(p, "mesh-1") === "busybox:1"
           ? p
           : false;
       },
-      60_000,
+      25_000,
       200,
     );
     expect(done.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-2"]).toBe("2");

@@ -61,7 +61,12 @@ describe("npm start (the main job)", () => {
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
       try {
-        await waitFor("the controllers to start", () => out.includes("Controllers running"), 180_000, 250);
+        await waitFor(
+          "the controllers to start",
+          () => out.includes("Controllers, each as its own ServiceAccount"),
+          180_000,
+          250,
+        );
         const cloneset = () =>
           childrenOf(child.pid!).find((c) => c.args.includes("apps/cloneset/src/main.ts"));
         const apiserver = childrenOf(child.pid!).find((c) => c.args.includes("kube-apiserver"));

@@ -1,15 +1,11 @@
-import {
-  AdvancedCronJobKind,
-  BroadcastJobKind,
-  type AdvancedCronJob,
-  type AdvancedCronJobStatus,
-} from "@kruise/api";
+import { AdvancedCronJobKind, BroadcastJobKind, type AdvancedCronJob } from "@kruise/api";
 import {
   AlreadyExistsError,
   type BusEvent,
   JobKind,
   type KubeObject,
   NotFoundError,
+  patchStatusIfChanged,
   type ReadOnly,
   type ReconcileContext,
   type Reconciler,
@@ -96,7 +92,7 @@ export function cronJobReconciler(deps: CronReconcilerDeps): Reconciler {
       deps.publish(scheduleFiredMessage(acj, plan.startRun, { kind: built.kind, name }));
     }
 
-    await writeStatus(ctx, acj, plan.status);
+    await patchStatusIfChanged(ctx.client, AdvancedCronJobKind, acj, plan.status);
     for (const e of plan.events) ctx.recorder.event(target(acj), e.type, e.reason, e.message);
     for (const child of plan.newlyFinished) deps.publish(jobFinishedMessage(acj, child));
     for (const child of plan.trimHistory) await deleteChild(ctx, child, acj, "beyond the history limit");
@@ -138,37 +134,6 @@ async function deleteChild(
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
-}
-
-/**
- * Writes status only when it changed: an idle cron job costs no API writes between runs. A merge patch rather than
- * an update: one worker owns a key at a time and every field is recomputed from the children, so last-writer-wins
- * is right, and a cache that has not caught up with our previous write costs no conflict-and-retry.
- */
-async function writeStatus(
-  ctx: ReconcileContext,
-  acj: ReadOnly<AdvancedCronJob>,
-  status: AdvancedCronJobStatus,
-): Promise<void> {
-  if (JSON.stringify(normalise(acj.status)) === JSON.stringify(normalise(status))) return;
-  const patch = {
-    status: {
-      type: status.type ?? null,
-      active: status.active ?? null,
-      lastScheduleTime: status.lastScheduleTime ?? null,
-    },
-  };
-  await ctx.client.patchStatus(
-    AdvancedCronJobKind,
-    acj.metadata?.name ?? "",
-    acj.metadata?.namespace,
-    "merge",
-    patch,
-  );
-}
-
-function normalise(status: ReadOnly<AdvancedCronJobStatus> | undefined): unknown {
-  return { type: status?.type, active: status?.active ?? [], lastScheduleTime: status?.lastScheduleTime };
 }
 
 /** The recorder only reads the object; the cache hands out read-only objects. */

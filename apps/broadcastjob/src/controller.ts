@@ -11,7 +11,7 @@ import {
   ScaleExpectations,
 } from "@kruise/sdk";
 import { isJobFinished } from "./job-spec.ts";
-import { broadcastJobReconciler } from "./reconcile.ts";
+import { reconcileBroadcastJob } from "./reconcile.ts";
 
 export const CONTROLLER_NAME = "broadcastjob-controller";
 
@@ -42,14 +42,12 @@ export function addBroadcastJobController(
     .owns(PodKind)
     .watches(NodeKind, () => unfinishedJobs(mgr), nodeEligibilityChanged)
     .workers(options.workers ?? 3)
-    .reconcile(
-      broadcastJobReconciler({
-        assignByScheduler: options.assignByScheduler ?? true,
-        expectations,
-        // The manager's EventBus exists when --nats-url is set; without it lifecycle events are simply not published.
-        publish: (e) => mgr.eventBus?.publish(e),
-      }),
-    );
+    .reconcile(reconcileBroadcastJob, {
+      assignByScheduler: options.assignByScheduler ?? true,
+      expectations,
+      // The manager's EventBus exists when --nats-url is set; without it lifecycle events are simply not published.
+      publish: (e) => mgr.eventBus?.publish(e),
+    });
 }
 
 function unfinishedJobs(mgr: Manager): Request[] {

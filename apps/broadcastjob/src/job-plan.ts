@@ -1,11 +1,9 @@
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import type { BroadcastJob, BroadcastJobStatus, JobCondition } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-import { scaleIntOrString } from "@kruise/workload";
-import { checkNodeEligibility } from "./eligibility.ts";
+import { checkNodeEligibility, isPodActive, podsByNode, scaleIntOrString } from "@kruise/workload";
 import { effectiveSpec, finishedCondition, type EffectiveSpec } from "./job-spec.ts";
-import { classifyPods, isPodActive } from "./pod-classification.ts";
-import { assignedNode } from "./pod-placement.ts";
+import { classifyPods } from "./pod-classification.ts";
 import { formatKubeTime, parseKubeTime } from "@kruise/sdk";
 
 export interface JobEvent {
@@ -56,7 +54,7 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
   plan.requeueAfterMs = deadlineRemaining(spec, status, now);
   status.phase ??= "running";
 
-  const { nodeToPod, duplicates } = mapPodsToNodes(pods);
+  const { nodeToPod, duplicates } = podsByNode(pods);
   for (const d of duplicates) {
     plan.events.push({
       type: "Warning",
@@ -198,20 +196,6 @@ function pastDeadline(spec: EffectiveSpec, status: BroadcastJobStatus, now: numb
   const start = parseKubeTime(status.startTime);
   if (spec.activeDeadlineSeconds === undefined || start === undefined) return false;
   return now - start >= spec.activeDeadlineSeconds * 1000;
-}
-
-function mapPodsToNodes(pods: readonly ReadOnly<Pod>[]): {
-  nodeToPod: Map<string, ReadOnly<Pod>>;
-  duplicates: Array<{ node: string; pod: string }>;
-} {
-  const nodeToPod = new Map<string, ReadOnly<Pod>>();
-  const duplicates: Array<{ node: string; pod: string }> = [];
-  for (const pod of pods) {
-    const node = assignedNode(pod);
-    if (nodeToPod.has(node)) duplicates.push({ node, pod: pod.metadata?.name ?? "" });
-    nodeToPod.set(node, pod);
-  }
-  return { nodeToPod, duplicates };
 }
 
 /**

@@ -1,8 +1,5 @@
-import type { BroadcastJob, BroadcastJobSpec } from "@kruise/api";
+import { UNLIMITED_PARALLELISM, type BroadcastJob, type BroadcastJobSpec } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-
-/** Parallelism when none is given: OpenKruise's MaxInt32, i.e. no limit. */
-export const UNLIMITED_PARALLELISM = 2147483647;
 
 /** The spec fields the controller reads, with OpenKruise's defaults filled in (objects stored before a default existed). */
 export interface EffectiveSpec {

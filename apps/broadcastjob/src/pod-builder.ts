@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
   BROADCASTJOB_CONTROLLER_UID_LABEL,
@@ -6,7 +7,7 @@ import {
   type BroadcastJob,
 } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-import { bindToNode, podNameFor } from "./pod-placement.ts";
+import { bindToNode } from "@kruise/workload";
 
 export interface PodBuildOptions {
   /** true (OpenKruise's default): bind through node affinity and let kube-scheduler place the pod; false: set spec.nodeName. */
@@ -52,4 +53,15 @@ export function buildJobPod(job: ReadOnly<BroadcastJob>, nodeName: string, optio
   };
   delete pod.metadata?.generateName;
   return pod;
+}
+
+/**
+ * The pod name for (job, node). OpenKruise uses generateName and in-memory expectations; a deterministic name
+ * makes "one pod per node" hold even across a controller crash between a create and its watch event: the second
+ * create gets AlreadyExists. The job UID is part of the hash so a re-created job of the same name never collides
+ * with pods of its predecessor that are still being garbage-collected.
+ */
+export function podNameFor(jobName: string, jobUid: string, nodeName: string): string {
+  const digest = createHash("sha256").update(`${jobUid}/${nodeName}`).digest("hex").slice(0, 10);
+  return `${jobName}-${digest}`;
 }

@@ -33,9 +33,3 @@ export function exceededRestartLimit(pod: ReadOnly<Pod>, restartLimit: number): 
   for (const s of pod.status?.containerStatuses ?? []) restarts += s.restartCount;
   return restarts > restartLimit;
 }
-
-/** Kubernetes' IsPodActive: not finished and not being deleted. */
-export function isPodActive(pod: ReadOnly<Pod>): boolean {
-  const phase = pod.status?.phase;
-  return phase !== "Succeeded" && phase !== "Failed" && !pod.metadata?.deletionTimestamp;
-}

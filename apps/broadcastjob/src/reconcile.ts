@@ -1,19 +1,21 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { BroadcastJobKind, type BroadcastJob, type BroadcastJobStatus } from "@kruise/api";
+import { BroadcastJobKind, type BroadcastJob } from "@kruise/api";
 import {
   AlreadyExistsError,
   type BusEvent,
+  ignoreNotFound,
   type KubeObject,
   NodeKind,
   NotFoundError,
+  patchStatusIfChanged,
   PodKind,
   type ReadOnly,
   type ReconcileContext,
-  type Reconciler,
   type ReconcileResult,
   type Request,
   type ScaleExpectations,
 } from "@kruise/sdk";
+import { MAX_IN_FLIGHT, slowStartWindow } from "@kruise/workload";
 import { finishedMessage, startedMessage } from "./events.ts";
 import { planBroadcastJob, type BroadcastJobPlan } from "./job-plan.ts";
 import { buildJobPod, type PodBuildOptions } from "./pod-builder.ts";
@@ -25,58 +27,58 @@ export interface BroadcastJobReconcilerDeps extends PodBuildOptions {
   expectations: ScaleExpectations;
 }
 
-/** First batch of pod creates; doubles after each fully successful batch, like the Job controller's slow start. */
-const SLOW_START_INITIAL_BATCH = 1;
 /** While expectations are outstanding, look again this soon in case a watch event is late. */
 const EXPECTATIONS_RECHECK_MS = 1000;
 
 /** The BroadcastJob reconcile: read job, pods and nodes from the cache, plan, act, write status, publish. */
-export function broadcastJobReconciler(deps: BroadcastJobReconcilerDeps): Reconciler {
-  return async (request: Request, ctx: ReconcileContext): Promise<ReconcileResult | void> => {
-    const key = `${request.namespace}/${request.name}`;
-    const job = ctx.cache.get(BroadcastJobKind, request.namespace, request.name);
-    if (!job) {
-      deps.expectations.delete(key);
-      return;
-    }
-    observeExpectations(deps.expectations, key, ctx, request.namespace);
-    if (!deps.expectations.satisfied(key)) {
-      ctx.log.debug(
-        { outstanding: deps.expectations.outstanding(key) },
-        "waiting for the cache to show our pod writes",
-      );
-      return { requeueAfter: EXPECTATIONS_RECHECK_MS };
-    }
+export async function reconcileBroadcastJob(
+  request: Request,
+  ctx: ReconcileContext,
+  deps: BroadcastJobReconcilerDeps,
+): Promise<ReconcileResult | void> {
+  const key = `${request.namespace}/${request.name}`;
+  const job = ctx.cache.get(BroadcastJobKind, request.namespace, request.name);
+  if (!job) {
+    deps.expectations.delete(key);
+    return;
+  }
+  observeExpectations(deps.expectations, key, ctx, request.namespace);
+  if (!deps.expectations.satisfied(key)) {
+    ctx.log.debug(
+      { outstanding: deps.expectations.outstanding(key) },
+      "waiting for the cache to show our pod writes",
+    );
+    return { requeueAfter: EXPECTATIONS_RECHECK_MS };
+  }
 
-    const pods = ctx.cache.list(PodKind, {
-      namespace: request.namespace,
-      controllerUID: job.metadata?.uid ?? "",
-    });
-    const nodes = ctx.cache.list(NodeKind);
-    const plan = planBroadcastJob({ job, pods, nodes, now: ctx.clock.now() });
+  const pods = ctx.cache.list(PodKind, {
+    namespace: request.namespace,
+    controllerUID: job.metadata?.uid ?? "",
+  });
+  const nodes = ctx.cache.list(NodeKind);
+  const plan = planBroadcastJob({ job, pods, nodes, now: ctx.clock.now() });
 
-    if (plan.deleteJob) {
-      ctx.log.info("ttlSecondsAfterFinished passed; deleting the job");
-      await ctx.client
-        .delete(BroadcastJobKind, request.name, request.namespace, {
-          propagationPolicy: "Background",
-          preconditions: { uid: job.metadata?.uid ?? "" },
-        })
-        .catch(ignore(NotFoundError));
-      return;
-    }
+  if (plan.deleteJob) {
+    ctx.log.info("ttlSecondsAfterFinished passed; deleting the job");
+    await ctx.client
+      .delete(BroadcastJobKind, request.name, request.namespace, {
+        propagationPolicy: "Background",
+        preconditions: { uid: job.metadata?.uid ?? "" },
+      })
+      .catch(ignoreNotFound);
+    return;
+  }
 
-    await deletePods(deps, ctx, job, key, plan.deletePods);
-    const failedCreates = await createPods(deps, ctx, job, key, plan.createOn);
-    plan.status.active = (plan.status.active ?? 0) - failedCreates;
+  await deletePods(deps, ctx, job, key, plan.deletePods);
+  const failedCreates = await createPods(deps, ctx, job, key, plan.createOn);
+  plan.status.active = (plan.status.active ?? 0) - failedCreates;
 
-    await writeStatus(ctx, job, plan.status);
-    for (const e of plan.events) ctx.recorder.event(eventTarget(job), e.type, e.reason, e.message);
-    publishLifecycle(deps, job, plan);
-    if (failedCreates > 0)
-      throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
-    return plan.requeueAfterMs === undefined ? undefined : { requeueAfter: plan.requeueAfterMs };
-  };
+  await patchStatusIfChanged(ctx.client, BroadcastJobKind, job, plan.status);
+  for (const e of plan.events) ctx.recorder.event(eventTarget(job), e.type, e.reason, e.message);
+  publishLifecycle(deps, job, plan);
+  if (failedCreates > 0)
+    throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
+  return plan.requeueAfterMs === undefined ? undefined : { requeueAfter: plan.requeueAfterMs };
 }
 
 /** Marks expected creates the cache now shows, and expected deletes it no longer shows (or shows terminating). */
@@ -118,7 +120,10 @@ async function deletePods(
   );
 }
 
-/** Creates pods in slow-start batches; returns how many creates failed (the rest of a failing batch run is skipped). */
+/**
+ * Creates pods in slow-start batches (1, 2, 4, … then a bounded window, @kruise/workload's slowStartWindow); returns
+ * how many creates failed or were skipped after a failure (retried on the next reconcile).
+ */
 async function createPods(
   deps: BroadcastJobReconcilerDeps,
   ctx: ReconcileContext,
@@ -126,28 +131,17 @@ async function createPods(
   key: string,
   nodes: string[],
 ): Promise<number> {
-  let failed = 0;
-  let index = 0;
-  for (
-    let batch = Math.min(SLOW_START_INITIAL_BATCH, nodes.length);
-    index < nodes.length;
-    batch = Math.min(batch * 2, nodes.length - index)
-  ) {
-    const pods = nodes.slice(index, index + batch).map((node) => buildJobPod(job, node, deps));
-    index += pods.length;
-    deps.expectations.expectCreations(
-      key,
-      pods.map((p) => p.metadata?.name ?? ""),
-    );
-    const results = await Promise.all(pods.map((pod) => createOne(deps, ctx, job, key, pod)));
-    const batchFailures = results.filter((ok) => !ok).length;
-    failed += batchFailures;
-    if (batchFailures > 0) {
-      failed += nodes.length - index; // skipped: retried on the next reconcile
-      break;
-    }
-  }
-  return failed;
+  const pods = nodes.map((node) => buildJobPod(job, node, deps));
+  const names = pods.map((p) => p.metadata?.name ?? "");
+  // Expect before writing: an informer event for a pod may arrive before create() returns.
+  deps.expectations.expectCreations(key, names);
+  const result = await slowStartWindow(pods.length, MAX_IN_FLIGHT, async (i) => {
+    if (!(await createOne(deps, ctx, job, key, pods[i] as Pod))) throw new Error("create failed");
+  });
+  // Pods never attempted were never written: they are not coming.
+  for (let i = 0; i < pods.length; i++)
+    if (!result.attempted.has(i)) deps.expectations.creationObserved(key, names[i] ?? "");
+  return pods.length - result.succeeded;
 }
 
 async function createOne(
@@ -177,17 +171,6 @@ async function createOne(
   }
 }
 
-/** Writes status only when it changed, so a converged job costs no API writes. Conflicts throw and retry. */
-async function writeStatus(
-  ctx: ReconcileContext,
-  job: ReadOnly<BroadcastJob>,
-  status: BroadcastJobStatus,
-): Promise<void> {
-  if (JSON.stringify(job.status ?? {}) === JSON.stringify(status)) return;
-  const updated = { ...(structuredClone(job) as BroadcastJob), status };
-  await ctx.client.updateStatus(BroadcastJobKind, updated);
-}
-
 function publishLifecycle(
   deps: BroadcastJobReconcilerDeps,
   job: ReadOnly<BroadcastJob>,
@@ -210,10 +193,4 @@ function publishLifecycle(
 /** The recorder only reads the object; the cache hands out read-only objects. */
 function eventTarget(job: ReadOnly<BroadcastJob>): KubeObject {
   return job as KubeObject;
-}
-
-function ignore(type: new (...args: never[]) => Error): (err: unknown) => void {
-  return (err) => {
-    if (!(err instanceof type)) throw err;
-  };
 }

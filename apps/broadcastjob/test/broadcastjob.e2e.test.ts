@@ -16,7 +16,7 @@ import {
 } from "@kruise/sdk";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { addBroadcastJobController } from "../src/controller.ts";
-import { assignedNode } from "../src/pod-placement.ts";
+import { assignedNode } from "@kruise/workload";
 import { waitFor } from "@kruise/testenv/vitest";
 
 const EXIT_CODE = "testenv.kruise.io/exit-code";

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import type { BroadcastJob } from "@kruise/api";
-import { checkNodeEligibility } from "../src/eligibility.ts";
 import { planBroadcastJob } from "../src/job-plan.ts";
-import { assignedNode, bindToNode, podNameFor } from "../src/pod-placement.ts";
-import { buildJobPod } from "../src/pod-builder.ts";
+import { assignedNode, bindToNode } from "@kruise/workload";
+import { buildJobPod, podNameFor } from "../src/pod-builder.ts";
 
 const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
 
@@ -44,121 +43,6 @@ function podOn(j: BroadcastJob, nodeName: string, phase: string, extra: Partial<
   const p = buildJobPod(j, nodeName, { assignByScheduler: true });
   return { ...p, spec: { ...p.spec!, nodeName }, status: { phase }, ...extra };
 }
-
-describe("node eligibility", () => {
-  const pod = (spec: Partial<NonNullable<Pod["spec"]>>): Pod => ({
-    spec: { containers: [{ name: "c" }], ...spec },
-  });
-  it.each([
-    ["plain node", pod({}), node("n1"), undefined],
-    [
-      "nodeSelector match",
-      pod({ nodeSelector: { zone: "a" } }),
-      node("n1", { labels: { zone: "a" } }),
-      undefined,
-    ],
-    [
-      "nodeSelector mismatch",
-      pod({ nodeSelector: { zone: "a" } }),
-      node("n1", { labels: { zone: "b" } }),
-      "NodeAffinity",
-    ],
-    [
-      "affinity In",
-      pod({
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [
-                { matchExpressions: [{ key: "zone", operator: "In", values: ["a", "b"] }] },
-              ],
-            },
-          },
-        },
-      }),
-      node("n1", { labels: { zone: "b" } }),
-      undefined,
-    ],
-    [
-      "affinity NotIn",
-      pod({
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchExpressions: [{ key: "zone", operator: "NotIn", values: ["b"] }] }],
-            },
-          },
-        },
-      }),
-      node("n1", { labels: { zone: "b" } }),
-      "NodeAffinity",
-    ],
-    [
-      "affinity Gt",
-      pod({
-        affinity: {
-          nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: {
-              nodeSelectorTerms: [{ matchExpressions: [{ key: "gpus", operator: "Gt", values: ["2"] }] }],
-            },
-          },
-        },
-      }),
-      node("n1", { labels: { gpus: "4" } }),
-      undefined,
-    ],
-    ["matchFields name", pod({ affinity: bindToNode(undefined, "n2") }), node("n1"), "NodeAffinity"],
-    ["matchFields own name", pod({ affinity: bindToNode(undefined, "n1") }), node("n1"), undefined],
-    [
-      "NoSchedule taint",
-      pod({}),
-      node("n1", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }),
-      "Taint",
-    ],
-    ["NoExecute taint", pod({}), node("n1", { taints: [{ key: "k", effect: "NoExecute" }] }), "Taint"],
-    [
-      "PreferNoSchedule taint",
-      pod({}),
-      node("n1", { taints: [{ key: "k", effect: "PreferNoSchedule" }] }),
-      undefined,
-    ],
-    [
-      "tolerated taint (Equal)",
-      pod({ tolerations: [{ key: "dedicated", operator: "Equal", value: "gpu", effect: "NoSchedule" }] }),
-      node("n1", { taints: [{ key: "dedicated", value: "gpu", effect: "NoSchedule" }] }),
-      undefined,
-    ],
-    [
-      "tolerate-all (Exists, no key)",
-      pod({ tolerations: [{ operator: "Exists" }] }),
-      node("n1", { taints: [{ key: "x", effect: "NoExecute" }] }),
-      undefined,
-    ],
-    ["unschedulable", pod({}), node("n1", { unschedulable: true }), "Unschedulable"],
-    [
-      "unschedulable tolerated",
-      pod({
-        tolerations: [{ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" }],
-      }),
-      node("n1", { unschedulable: true }),
-      undefined,
-    ],
-    [
-      "too much cpu",
-      pod({ containers: [{ name: "c", resources: { requests: { cpu: "64" } } }] }),
-      node("n1"),
-      "InsufficientResources",
-    ],
-    [
-      "fits memory",
-      pod({ containers: [{ name: "c", resources: { requests: { memory: "1Gi", cpu: "500m" } } }] }),
-      node("n1"),
-      undefined,
-    ],
-  ])("%s", (_name, p, n, reason) => {
-    expect(checkNodeEligibility(p, n)?.reason).toBe(reason);
-  });
-});
 
 describe("pod placement", () => {
   it("binds through a metadata.name matchFields term, keeping preferred terms", () => {

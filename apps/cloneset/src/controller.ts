@@ -10,8 +10,8 @@ import {
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { CloneSetDeps, EventPublisher } from "./deps.ts";
 import type { FeatureGates } from "./feature-gates.ts";
-import { trimPodForCloneSet } from "./pod-transform.ts";
-import { createCloneSetReconciler } from "./reconcile.ts";
+import { trimWorkloadPod } from "@kruise/workload";
+import { reconcileCloneSet } from "./reconcile.ts";
 
 export const CONTROLLER_NAME = "cloneset-controller";
 
@@ -55,7 +55,7 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
   const scoped =
     options.namespace !== undefined && options.namespace !== "" ? { namespace: options.namespace } : {};
   mgr.cache.informerFor(CloneSetKind, scoped);
-  mgr.cache.informerFor(PodKind, { ...scoped, transform: trimPodForCloneSet });
+  mgr.cache.informerFor(PodKind, { ...scoped, transform: trimWorkloadPod });
   mgr.cache.informerFor(PersistentVolumeClaimKind, scoped);
   mgr.cache.informerFor(ControllerRevisionKind, scoped);
   // Registered before the builder's handlers, so the expectation is lowered before the owner is reconciled.
@@ -82,20 +82,13 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
       podVersions.delete(pod.metadata?.uid ?? "");
     },
   });
-  const client = mgr.client.forController(CONTROLLER_NAME);
   const deps: CloneSetDeps = {
-    client,
-    cache: mgr.cache,
-    recorder: mgr.recorderFor(CONTROLLER_NAME),
     bus: options.bus,
-    clock: mgr.clock,
-    log,
     scaleExpectations,
     podVersions,
     gates: options.gates,
     excludePreparingDeleteByDefault: options.excludePreparingDeleteByDefault === true,
   };
-  const reconcile = createCloneSetReconciler(deps);
   mgr
     .controller(CONTROLLER_NAME)
     .for(CloneSetKind)
@@ -103,5 +96,5 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
     .owns(PersistentVolumeClaimKind)
     .owns(ControllerRevisionKind)
     .workers(options.workers)
-    .reconcile((request) => reconcile(request));
+    .reconcile(reconcileCloneSet, deps);
 }

@@ -1,10 +1,4 @@
 /**
- * Most API calls one reconcile keeps in flight. The client's token bucket sets the pace; this only bounds how many
- * requests (and their bodies) wait in memory, which matters with thousands of pods.
- */
-export const MAX_IN_FLIGHT = 64;
-
-/**
  * Most pods one reconcile creates, as kube-controller-manager's ReplicaSet controller (burstReplicas 500). The pods of
  * one reconcile are built in memory before they are sent, so without a bound `replicas: 1000000000` would exhaust
  * the heap before the first API call (and again after every restart). The rest come in the next reconciles, once

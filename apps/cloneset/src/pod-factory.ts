@@ -1,17 +1,22 @@
 import type { CloneSet } from "@kruise/api";
-import { LifecycleState } from "@kruise/api";
+import { CloneSetKind, LifecycleState } from "@kruise/api";
+import { apiVersionOf, controllerRef } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import type { OwnerReference } from "kubernetes-types/meta/v1.js";
-import { claimsForInstance, newInstancePod } from "@kruise/workload";
+import { claimsForInstance, newInstancePod, type RevisionSource } from "@kruise/workload";
 
-export function controllerRefOf(cs: CloneSet): OwnerReference {
+/** What CloneSet records as revisions: its template, owned by it, tracked in its status. */
+export function cloneSetRevisionSource(cs: CloneSet): RevisionSource {
   return {
-    apiVersion: "apps.kruise.io/v1alpha1",
-    kind: "CloneSet",
-    name: cs.metadata?.name ?? "",
-    uid: cs.metadata?.uid ?? "",
-    controller: true,
-    blockOwnerDeletion: true,
+    owner: {
+      apiVersion: apiVersionOf(CloneSetKind),
+      kind: CloneSetKind.kind,
+      name: cs.metadata?.name ?? "",
+      namespace: cs.metadata?.namespace ?? "",
+      uid: cs.metadata?.uid ?? "",
+    },
+    template: cs.spec?.template ?? {},
+    collisionCount: cs.status?.collisionCount ?? 0,
+    currentRevision: cs.status?.currentRevision,
   };
 }
 
@@ -30,7 +35,7 @@ export function instanceClaims(cs: CloneSet, instanceId: string): Map<string, Pe
     namespace: cs.metadata?.namespace ?? "",
     instanceId,
     selectorLabels: cs.spec?.selector.matchLabels ?? {},
-    owner: controllerRefOf(cs),
+    owner: controllerRef(CloneSetKind, cs),
   });
 }
 
@@ -46,7 +51,7 @@ export function newPod(cs: CloneSet, template: PodTemplateSpec, options: NewPodO
     workloadName: cs.metadata?.name ?? "",
     namespace: cs.metadata?.namespace ?? "",
     instanceId: options.instanceId,
-    owner: controllerRefOf(cs),
+    owner: controllerRef(CloneSetKind, cs),
     claims: instanceClaims(cs, options.instanceId),
     now: options.now,
     useShortHash: options.shortHash === true,

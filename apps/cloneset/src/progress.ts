@@ -1,6 +1,6 @@
 import type { CloneSetCondition, CloneSetStatus } from "@kruise/api";
 import { CloneSetConditionType, CloneSetProgressReason } from "@kruise/api";
-import { rfc3339Seconds } from "@kruise/workload";
+import { formatKubeTime } from "@kruise/sdk";
 
 export interface ProgressInput {
   /** Status as last written (the previous observation). */
@@ -32,7 +32,7 @@ export function progressingCondition(input: ProgressInput): ProgressResult {
   const { previous, next, now } = input;
   if (input.progressDeadlineSeconds === undefined) return { condition: undefined };
   const existing = previous?.conditions?.find((c) => c.type === CloneSetConditionType.Progressing);
-  const stamp = rfc3339Seconds(now);
+  const stamp = formatKubeTime(now);
   const make = (
     status: "True" | "False",
     reason: string,

@@ -1,46 +1,57 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetConditionType, CloneSetKind, LifecycleState } from "@kruise/api";
-import type { ReconcileResult, Request } from "@kruise/sdk";
+import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
 import {
-  ConflictError,
   ControllerRevisionKind,
-  NotFoundError,
+  ignoreNotFound,
+  isConflict,
   PersistentVolumeClaimKind,
   PodKind,
+  Requeue,
+  TerminalError,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import {
   calculateInPlaceUpdate,
+  executeUpdate,
+  failureCondition,
+  fullNameRevisionAdapter,
   getLifecycleState,
   isPodActive,
-  isPodAtRevision,
   partitionReplicas,
   planScale,
   planUpdate,
+  podsToRelease,
   prunePodsToDelete,
+  refreshPods,
+  releasePods,
+  removeCondition,
   requeueAfterForAvailability,
   resolveStrategy,
   revisionsToTruncate,
+  setCondition,
+  shortHashRevisionAdapter,
+  syncRevisions,
   templateFromRevision,
+  type RevisionState,
+  type WorkloadStep,
 } from "@kruise/workload";
-import type { CloneSetDeps } from "./deps.ts";
+import type { CloneSetDeps, CloneSetRun } from "./deps.ts";
 import {
   cloneSetEventSource,
   CloneSetEvent,
   imagePredownloadRequestedId,
+  podUpdatedInPlaceId,
   type ImagePredownloadRequest,
 } from "./events.ts";
-import { refreshPods } from "./pod-refresh.ts";
 import { progressingCondition } from "./progress.ts";
 import { instanceIdOf, planOrphanPvcs, pvcsOfInstance } from "./pvc.ts";
-import { podsToRelease, releasePods } from "./release.ts";
-import { syncRevisions, type RevisionState } from "./revisions.ts";
+import { cloneSetRevisionSource } from "./pod-factory.ts";
 import { executeScale, type ScaleContext } from "./scale-executor.ts";
-import { calculateStatus, removeCondition, setCondition } from "./status.ts";
+import { calculateStatus } from "./status.ts";
 import { writeStatus } from "./status-writer.ts";
 import { cloneSetParams, type CloneSetParams } from "./strategy.ts";
-import { executeUpdate } from "./update-executor.ts";
 
 /** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
 const CACHE_LAG_REQUEUE_MS = 2_000;
@@ -48,20 +59,16 @@ const CACHE_LAG_REQUEUE_MS = 2_000;
 /**
  * One CloneSet reconcile, level-triggered: read the CloneSet, its pods, PVCs and revisions from the cache; wait
  * while the cache lags our own writes (expectations); then refresh pods in flight, take at most one scaling step
- * or, when scaling has nothing to do, one update wave; and write status if it changed.
+ * or, when scaling has nothing to do, one update wave; and write status if it changed. Logs go through the
+ * context's logger (controller, namespace, name, reconcileID).
  */
-export function createCloneSetReconciler(
-  deps: CloneSetDeps,
-): (request: Request) => Promise<ReconcileResult | void> {
-  return (request) => reconcileCloneSet(deps, request);
-}
-
 export async function reconcileCloneSet(
-  deps: CloneSetDeps,
   request: Request,
+  ctx: ReconcileContext,
+  deps: CloneSetDeps,
 ): Promise<ReconcileResult | void> {
   const key = `${request.namespace}/${request.name}`;
-  const cached = deps.cache.get(CloneSetKind, request.namespace, request.name);
+  const cached = ctx.cache.get(CloneSetKind, request.namespace, request.name);
   if (cached === undefined) {
     deps.scaleExpectations.delete(key);
     return;
@@ -69,8 +76,9 @@ export async function reconcileCloneSet(
   // Cached objects are frozen and shared; everything below only reads them (writes go through copies).
   const cs = cached as CloneSet;
   if (cs.metadata?.deletionTimestamp !== undefined) return;
+  const run = cloneSetRun(ctx, deps, cs);
   if (!deps.scaleExpectations.satisfied(key)) {
-    deps.log.debug(
+    ctx.log.debug(
       { outstanding: deps.scaleExpectations.outstanding(key) },
       "waiting for the cache to show our creates and deletes",
     );
@@ -78,7 +86,7 @@ export async function reconcileCloneSet(
   }
   const uid = cs.metadata?.uid ?? "";
   const owned = { namespace: request.namespace, controllerUID: uid };
-  const allPods = deps.cache.list(PodKind, owned) as Pod[];
+  const allPods = ctx.cache.list(PodKind, owned) as Pod[];
   if (allPods.some((p) => !deps.podVersions.satisfied(p))) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
   // Kubernetes' ClaimPods: a pod relabelled out of the selector is released and no longer counts as ours, so this
   // same reconcile scales up a replacement. Level-triggered: after a crash the cache still shows it, and we retry.
@@ -87,15 +95,15 @@ export async function reconcileCloneSet(
   );
   if (released.size > 0) {
     await releasePods(
-      deps,
+      run,
       cs,
       allPods.filter((p) => released.has(p.metadata?.uid)),
     );
   }
   const ownedPods = allPods.filter((p) => !released.has(p.metadata?.uid));
   const pods = ownedPods.filter(isPodActive);
-  const pvcs = deps.cache.list(PersistentVolumeClaimKind, owned) as PersistentVolumeClaim[];
-  const history = deps.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
+  const pvcs = ctx.cache.list(PersistentVolumeClaimKind, owned) as PersistentVolumeClaim[];
+  const history = ctx.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
 
   const params = cloneSetParams(cs, {
     excludePreparingDeleteByDefault: deps.excludePreparingDeleteByDefault === true,
@@ -108,31 +116,35 @@ export async function reconcileCloneSet(
     const message = err instanceof Error ? err.message : String(err);
     conditions = setCondition(
       conditions,
-      failedCondition(CloneSetConditionType.FailedUpdate, message, deps.clock.now()),
+      failureCondition(CloneSetConditionType.FailedUpdate, message, ctx.clock.now()),
     );
     await writeStatus(
-      deps,
+      run,
       cs,
       { ...(cs.status ?? {}), observedGeneration: cs.metadata?.generation ?? 0, conditions },
       params.replicas,
     );
-    return;
+    throw new TerminalError(`CloneSet ${key}: ${message}`, { cause: err });
   }
 
-  const revisions = await syncRevisions(deps.client, cs, history);
+  const revisions = await syncRevisions(ctx.client, cloneSetRevisionSource(cs), history);
   const updateName = revisions.updateRevision.metadata?.name ?? "";
   const currentName = revisions.currentRevision.metadata?.name ?? "";
-  const now = deps.clock.now();
-  const requeues: Array<number | undefined> = [];
+  const now = ctx.clock.now();
+  const requeue = new Requeue();
 
-  const refreshed = await refreshPods(deps, pods, params.lifecycle, updateName);
-  requeues.push(refreshed.requeueAfterMs);
+  const refreshed = await refreshPods(run, pods, {
+    lifecycle: params.lifecycle,
+    updateRevision: updateName,
+    adapter: run.adapter,
+  });
+  requeue.after(refreshed.requeueAfterMs);
 
-  await prunePodsToDeleteList(deps, cs, ownedPods);
+  await prunePodsToDeleteList(ctx, cs, ownedPods);
 
   // Released pods still count here: their PVCs stay while they run (the claims remain ours).
   const pvcPlan = planOrphanPvcs(pvcs, allPods, params.scale.enablePVCReuse === true);
-  await deleteOrphanPvcs(deps, pvcPlan.toDelete);
+  await deleteOrphanPvcs(ctx, pvcPlan.toDelete);
 
   // Scale first; update only when scaling has nothing to do (never both in one reconcile).
   const diffsInput = {
@@ -148,7 +160,7 @@ export async function reconcileCloneSet(
     ...(deps.gates.PreparingUpdateAsUpdate
       ? {
           isPodUpdated: (p: Pod, rev: string) =>
-            isPodAtRevision(p, rev) || getLifecycleState(p) === LifecycleState.PreparingUpdate,
+            run.adapter.isPodAt(p, rev) || getLifecycleState(p) === LifecycleState.PreparingUpdate,
         }
       : {}),
   };
@@ -159,7 +171,7 @@ export async function reconcileCloneSet(
       ...diffsInput,
       ...(params.lifecycle !== undefined ? { lifecycle: params.lifecycle } : {}),
     });
-    const ctx: ScaleContext = {
+    const scaleCtx: ScaleContext = {
       key,
       cloneSet: cs,
       pods,
@@ -178,16 +190,16 @@ export async function reconcileCloneSet(
         template: templateFromRevision(revisions.updateRevision) ?? structuredClone(cs.spec?.template ?? {}),
       },
     };
-    deps.log.debug(
+    ctx.log.debug(
       { step: scalePlan.step.kind, diffs: scalePlan.diffs, current: currentName, update: updateName },
       "scale plan",
     );
-    scaled = await executeScale(deps, ctx, scalePlan);
+    scaled = await executeScale(run, scaleCtx, scalePlan);
     conditions = removeCondition(conditions, CloneSetConditionType.FailedScale);
   } catch (err) {
-    if (err instanceof ConflictError) throw err;
+    if (isConflict(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);
-    conditions = setCondition(conditions, failedCondition(CloneSetConditionType.FailedScale, message, now));
+    conditions = setCondition(conditions, failureCondition(CloneSetConditionType.FailedScale, message, now));
     scaled = true;
     scaleFailed = true;
   }
@@ -195,19 +207,27 @@ export async function reconcileCloneSet(
   if (!scaled) {
     const candidates = pods.filter((p) => !refreshed.written.has(p.metadata?.name ?? ""));
     const updatePlan = planUpdate({ ...diffsInput, pods: candidates });
-    const outcome = await executeUpdate(deps, cs, params, revisions.history, updatePlan);
-    requeues.push(outcome.requeueAfterMs);
+    const outcome = await executeUpdate(run, {
+      owner: cs,
+      policy: params.update.podUpdatePolicy ?? "ReCreate",
+      gracePeriodSeconds: params.update.inPlaceUpdateStrategy?.gracePeriodSeconds,
+      lifecycle: params.lifecycle,
+      adapter: run.adapter,
+      history: revisions.history,
+      plan: updatePlan,
+    });
+    requeue.after(outcome.requeueAfterMs);
     conditions =
       outcome.errors.length > 0
         ? setCondition(
             conditions,
-            failedCondition(CloneSetConditionType.FailedUpdate, outcome.errors.join("; "), now),
+            failureCondition(CloneSetConditionType.FailedUpdate, outcome.errors.join("; "), now),
           )
         : removeCondition(conditions, CloneSetConditionType.FailedUpdate);
   }
 
-  await truncateHistory(deps, revisions, ownedPods, params);
-  if (revisions.changed !== undefined) publishImagePredownload(deps, cs, params, revisions);
+  await truncateHistory(ctx, revisions, ownedPods, params);
+  if (revisions.changed !== undefined) publishImagePredownload(run, cs, params, revisions);
 
   const status = calculateStatus({
     cloneSet: cs,
@@ -230,62 +250,81 @@ export async function reconcileCloneSet(
     progress.condition === undefined
       ? removeCondition(conditions, CloneSetConditionType.Progressing)
       : setCondition(conditions, progress.condition);
-  requeues.push(progress.requeueAfterMs);
+  requeue.after(progress.requeueAfterMs);
   const next: CloneSetStatus = { ...status };
   if (conditions !== undefined && conditions.length > 0) next.conditions = conditions;
   else delete next.conditions;
-  await writeStatus(deps, cs, next, params.replicas);
+  await writeStatus(run, cs, next, params.replicas);
 
   // A failed scale step is retried with this key's backoff (5 ms doubling to 1000 s): never a tight loop, and
   // never stuck when the cause goes away with nothing else touching the CloneSet.
   if (scaleFailed) return { requeue: true };
-  requeues.push(requeueAfterForAvailability(pods, params.minReadySeconds, now));
-  const due = requeues.filter((r): r is number => r !== undefined && Number.isFinite(r));
-  return due.length > 0 ? { requeueAfter: Math.max(Math.min(...due), 1) } : undefined;
+  requeue.after(requeueAfterForAvailability(pods, params.minReadySeconds, now));
+  return requeue.result();
 }
 
-function failedCondition(
-  type: string,
-  message: string,
-  now: number,
-): NonNullable<CloneSetStatus["conditions"]>[number] {
-  const at = new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
-  return { type, status: "True", message, lastTransitionTime: at, lastUpdateTime: at };
+/** The kit's deps for this reconcile: the context's client, recorder, clock and logger, with CloneSet's own. */
+function cloneSetRun(ctx: ReconcileContext, deps: CloneSetDeps, cs: CloneSet): CloneSetRun {
+  return {
+    client: ctx.client,
+    recorder: ctx.recorder,
+    clock: ctx.clock,
+    log: ctx.log,
+    cache: ctx.cache,
+    podVersions: deps.podVersions,
+    scaleExpectations: deps.scaleExpectations,
+    bus: deps.bus,
+    gates: deps.gates,
+    adapter: deps.gates.CloneSetShortHash ? shortHashRevisionAdapter : fullNameRevisionAdapter,
+    onStep: (step) => publishStep(deps, cs, step),
+  };
+}
+
+/** The kit's steps as CloneSet bus events (ids stay those of earlier releases). */
+function publishStep(deps: CloneSetDeps, cs: CloneSet, step: WorkloadStep): void {
+  if (deps.bus === undefined || step.type !== "pod-updated-in-place") return;
+  deps.bus.publish({
+    ...cloneSetEventSource(cs),
+    event: CloneSetEvent.PodUpdatedInPlace,
+    id: podUpdatedInPlaceId(step.podUid, step.revision),
+    data: { pod: step.pod, revision: step.revision, images: step.images },
+  });
 }
 
 /** OpenKruise removes podsToDelete entries naming pods that no longer exist. */
 async function prunePodsToDeleteList(
-  deps: CloneSetDeps,
+  ctx: ReconcileContext,
   cs: CloneSet,
   allPods: readonly Pod[],
 ): Promise<void> {
   const kept = prunePodsToDelete(cs.spec?.scaleStrategy?.podsToDelete, allPods);
   if (kept === undefined) return;
   try {
-    await deps.client.patch(CloneSetKind, cs.metadata?.name ?? "", cs.metadata?.namespace, "merge", {
+    await ctx.client.patch(CloneSetKind, cs.metadata?.name ?? "", cs.metadata?.namespace, "merge", {
       metadata: { resourceVersion: cs.metadata?.resourceVersion },
       spec: { scaleStrategy: { podsToDelete: kept.length > 0 ? kept : null } },
     });
   } catch (err) {
     // A concurrent spec change wins; the next reconcile prunes again.
-    if (!(err instanceof ConflictError)) throw err;
+    if (!isConflict(err)) throw err;
   }
 }
 
-async function deleteOrphanPvcs(deps: CloneSetDeps, pvcs: readonly PersistentVolumeClaim[]): Promise<void> {
+async function deleteOrphanPvcs(
+  ctx: ReconcileContext,
+  pvcs: readonly PersistentVolumeClaim[],
+): Promise<void> {
   for (const pvc of pvcs) {
-    try {
-      await deps.client.delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, {
+    await ctx.client
+      .delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, {
         preconditions: { uid: pvc.metadata?.uid ?? "" },
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+      })
+      .catch(ignoreNotFound);
   }
 }
 
 async function truncateHistory(
-  deps: CloneSetDeps,
+  ctx: ReconcileContext,
   revisions: RevisionState,
   pods: readonly Pod[],
   params: CloneSetParams,
@@ -298,13 +337,11 @@ async function truncateHistory(
     revisionHistoryLimit: params.revisionHistoryLimit,
   });
   for (const r of doomed) {
-    try {
-      await deps.client.delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, {
+    await ctx.client
+      .delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, {
         preconditions: { uid: r.metadata?.uid ?? "" },
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
+      })
+      .catch(ignoreNotFound);
   }
 }
 
@@ -313,7 +350,7 @@ async function truncateHistory(
  * ImagePullJob controller (over NATS) to pull the new images on their nodes ahead of time.
  */
 function publishImagePredownload(
-  deps: CloneSetDeps,
+  deps: CloneSetRun,
   cs: CloneSet,
   params: CloneSetParams,
   revisions: RevisionState,

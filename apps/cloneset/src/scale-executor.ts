@@ -8,10 +8,16 @@ import {
   PodKind,
 } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import { applyLifecycleTransition, generateInstanceId, type ScalePlan } from "@kruise/workload";
-import { MAX_CREATES_PER_RECONCILE, MAX_IN_FLIGHT } from "./limits.ts";
-import { settleWithLimit, slowStartWindow } from "./concurrency.ts";
-import type { CloneSetDeps } from "./deps.ts";
+import {
+  applyLifecycleTransition,
+  generateInstanceId,
+  MAX_IN_FLIGHT,
+  settleWithLimit,
+  slowStartWindow,
+  type ScalePlan,
+} from "@kruise/workload";
+import type { CloneSetRun } from "./deps.ts";
+import { MAX_CREATES_PER_RECONCILE } from "./limits.ts";
 import { cloneSetEventSource, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
 import { instanceClaims, newPod } from "./pod-factory.ts";
 import { instanceIdOf, pvcsOfInstance } from "./pvc.ts";
@@ -33,7 +39,7 @@ export interface ScaleContext {
 }
 
 /** Carries out the one scaling step planScale chose. Returns whether anything was written. */
-export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: ScalePlan): Promise<boolean> {
+export async function executeScale(deps: CloneSetRun, ctx: ScaleContext, plan: ScalePlan): Promise<boolean> {
   const step = plan.step;
   const cs = ctx.cloneSet;
   if (plan.scaleUpLimited !== undefined) {
@@ -86,7 +92,7 @@ export async function executeScale(deps: CloneSetDeps, ctx: ScaleContext, plan: 
 }
 
 async function createPods(
-  deps: CloneSetDeps,
+  deps: CloneSetRun,
   ctx: ScaleContext,
   currentCount: number,
   updateCount: number,
@@ -174,7 +180,7 @@ export function stableMessage(err: unknown, instanceId: string): string {
 }
 
 /** Deletes pods (UID precondition: never a same-named successor) and the PVCs the controller made for them. */
-export async function deletePods(deps: CloneSetDeps, ctx: ScaleContext, pods: readonly Pod[]): Promise<void> {
+export async function deletePods(deps: CloneSetRun, ctx: ScaleContext, pods: readonly Pod[]): Promise<void> {
   if (pods.length === 0) return;
   const cs = ctx.cloneSet;
   deps.scaleExpectations.expectDeletions(

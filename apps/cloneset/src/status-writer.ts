@@ -1,6 +1,7 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetKind } from "@kruise/api";
-import type { CloneSetDeps } from "./deps.ts";
+import { patchStatusIfChanged } from "@kruise/sdk";
+import type { CloneSetRun } from "./deps.ts";
 import {
   cloneSetEventSource,
   CloneSetEvent,
@@ -8,32 +9,26 @@ import {
   rolloutProgressId,
   scaledId,
 } from "./events.ts";
-import { statusEqual } from "./status.ts";
 
 /**
- * Writes status only when it differs from what the cache holds (deep compare), so a converged CloneSet costs no
- * writes. A merge patch cannot conflict with a concurrent spec change; conditions are sent whole (or null) so a
- * removed condition really goes. Publishes the NATS steps a status change reveals.
+ * Writes status only when it differs from what the cache holds (the SDK's patchStatusIfChanged: a merge patch, so no
+ * conflict with a concurrent spec change; removed conditions are sent as null). Publishes the NATS steps a status
+ * change reveals.
  */
 export async function writeStatus(
-  deps: CloneSetDeps,
+  deps: CloneSetRun,
   cs: CloneSet,
   next: CloneSetStatus,
   specReplicas: number,
 ): Promise<boolean> {
   const previous = cs.status;
-  if (statusEqual(previous, next)) return false;
-  const patch: Record<string, unknown> = { ...next };
-  if (next.conditions === undefined || next.conditions.length === 0) patch["conditions"] = null;
-  await deps.client.patchStatus(CloneSetKind, cs.metadata?.name ?? "", cs.metadata?.namespace, "merge", {
-    status: patch,
-  });
+  if (!(await patchStatusIfChanged(deps.client, CloneSetKind, cs, next))) return false;
   publishStatusSteps(deps, cs, previous, next, specReplicas);
   return true;
 }
 
 function publishStatusSteps(
-  deps: CloneSetDeps,
+  deps: CloneSetRun,
   cs: CloneSet,
   previous: CloneSetStatus | undefined,
   next: CloneSetStatus,

@@ -1,5 +1,6 @@
 import type { CloneSet } from "@kruise/api";
 import { CLONESET_SCALING_EXCLUDE_PREPARING_DELETE_LABEL } from "@kruise/api";
+import { MAX_INT32 } from "@kruise/sdk";
 import type { Lifecycle, ScaleStrategyParams, UpdateStrategyParams } from "@kruise/workload";
 
 /**
@@ -17,8 +18,6 @@ export interface CloneSetParams {
   readonly revisionHistoryLimit: number;
   readonly progressDeadlineSeconds: number | undefined;
 }
-
-export const MAX_INT32 = 2147483647;
 
 export function cloneSetParams(
   cs: CloneSet,

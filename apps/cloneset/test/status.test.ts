@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { progressingCondition } from "../src/progress.ts";
-import { calculateStatus, selectorString, setCondition, statusEqual } from "../src/status.ts";
+import { jsonEqual, labelSelectorString, setCondition } from "@kruise/workload";
+import { calculateStatus } from "../src/status.ts";
 import { cloneSetParams } from "../src/strategy.ts";
 
 const NOW = Date.parse("2026-01-01T00:10:00Z");
@@ -131,7 +132,7 @@ describe("calculateStatus", () => {
   }
 });
 
-describe("selectorString", () => {
+describe("labelSelectorString", () => {
   it.each([
     [{ matchLabels: { b: "2", a: "1" } }, "a=1,b=2"],
     [
@@ -148,10 +149,10 @@ describe("selectorString", () => {
       },
       "x,!y,z notin (1)",
     ],
-  ])("%j → %s", (selector, want) => expect(selectorString(selector)).toBe(want));
+  ])("%j → %s", (selector, want) => expect(labelSelectorString(selector)).toBe(want));
 });
 
-describe("setCondition / statusEqual", () => {
+describe("setCondition / jsonEqual", () => {
   it("keeps lastTransitionTime when the status does not change, and ignores key order", () => {
     const first = setCondition(undefined, {
       type: "FailedScale",
@@ -167,8 +168,8 @@ describe("setCondition / statusEqual", () => {
     });
     expect(second[0]?.lastTransitionTime).toBe("t1");
     expect(second[0]?.message).toBe("b");
-    expect(statusEqual({ replicas: 1, readyReplicas: 2 }, { readyReplicas: 2, replicas: 1 })).toBe(true);
-    expect(statusEqual({ replicas: 1 }, { replicas: 2 })).toBe(false);
+    expect(jsonEqual({ replicas: 1, readyReplicas: 2 }, { readyReplicas: 2, replicas: 1 })).toBe(true);
+    expect(jsonEqual({ replicas: 1 }, { replicas: 2 })).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@ export type { Kind } from "./kind.ts";
 export * from "./constants/index.ts";
 export { applyDefaults } from "./defaults/apply-defaults.ts";
 export { crdSources, GROUP, type CrdSource, type PrinterColumn } from "./schema/index.ts";
+export { UNLIMITED_PARALLELISM } from "./schema/broadcastjob.ts";
 export {
   DeleteProtection,
   DELETION_PROTECTION_POLICY_NAME,

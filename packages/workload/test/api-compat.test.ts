@@ -1,25 +1,8 @@
 import type { CloneSetScaleStrategy, CloneSetUpdateStrategy, Lifecycle as ApiLifecycle } from "@kruise/api";
 import { describe, expect, it } from "vitest";
-import {
-  updateStrategyFromV1alpha1,
-  type Lifecycle,
-  type ScaleStrategyParams,
-  type UpdateStrategyParams,
-} from "../src/index.ts";
+import { type Lifecycle, type ScaleStrategyParams, type UpdateStrategyParams } from "../src/index.ts";
 
 describe("@kruise/api shapes fit the parameters here", () => {
-  // apis/apps/v1alpha1 CloneSet: `type` is ReCreate | InPlaceIfPossible | InPlaceOnly (default ReCreate).
-  it.each([
-    [undefined, { type: "RollingUpdate", podUpdatePolicy: "ReCreate" }],
-    [
-      { type: "InPlaceIfPossible" as const, partition: 2 },
-      { type: "RollingUpdate", podUpdatePolicy: "InPlaceIfPossible", partition: 2 },
-    ],
-    [{ type: "OnDelete" as const }, { type: "OnDelete" }],
-  ])("maps %j", (input, expected) => {
-    expect(updateStrategyFromV1alpha1(input)).toEqual(expected);
-  });
-
   it("type-checks an API CloneSet's strategies and lifecycle without casts", () => {
     const apiUpdate: CloneSetUpdateStrategy = {
       type: "InPlaceOnly",
@@ -28,7 +11,12 @@ describe("@kruise/api shapes fit the parameters here", () => {
     };
     const apiScale: CloneSetScaleStrategy = { podsToDelete: ["a"], disablePVCReuse: true };
     const apiLifecycle: ApiLifecycle = { preDelete: { finalizersHandler: ["f"], markPodNotReady: true } };
-    const update: UpdateStrategyParams = updateStrategyFromV1alpha1(apiUpdate);
+    const { type, ...rest } = apiUpdate;
+    const update: UpdateStrategyParams = {
+      ...rest,
+      type: "RollingUpdate",
+      podUpdatePolicy: type ?? "ReCreate",
+    };
     const scale: ScaleStrategyParams = apiScale;
     const lifecycle: Lifecycle = apiLifecycle;
     expect(update.podUpdatePolicy).toBe("InPlaceOnly");

@@ -5,11 +5,9 @@ import {
   claimsForInstance,
   claimsOfPod,
   claimsToCreate,
-  countReplicas,
   isPodAvailable,
   isWorkloadPodAvailable,
   nextAvailableAt,
-  nextCurrentRevision,
   planOrphanClaims,
   requeueAfterForAvailability,
   volumesWithClaims,
@@ -155,31 +153,5 @@ describe("PVC templates", () => {
     const random = (max: number): number => n++ % max;
     const ids = availableInstanceIds(3, [podWithId("aaaaa")], [claim("aaaaa"), claim("zzzzz")], random);
     expect(ids).toEqual(["zzzzz", "bcdfg", "hjklm"]);
-  });
-});
-
-describe("replica counts", () => {
-  // CloneSet status (§2.2): ready ignores lifecycle, available needs Normal and minReadySeconds; current follows update once all updated.
-  it("counts ready, available and updated pods", () => {
-    const list = [
-      pod({ revision: "r2", state: "Normal", ready: true }),
-      pod({ revision: "r2", state: "PreparingDelete", ready: true }),
-      pod({ revision: "r2", state: "Normal", ready: true, readyForSeconds: 1 }),
-      pod({ revision: "r1", state: "Normal", ready: true }),
-      pod({ revision: "r1" }),
-    ];
-    const counts = countReplicas(list, "r2", 10, NOW);
-    expect(counts).toEqual({
-      replicas: 5,
-      readyReplicas: 4,
-      availableReplicas: 2,
-      updatedReplicas: 3,
-      updatedReadyReplicas: 3,
-      updatedAvailableReplicas: 1,
-    });
-    expect(nextCurrentRevision(counts, 5, "r1", "r2")).toBe("r1");
-    const done = countReplicas(list.slice(0, 3), "r2", 0, NOW);
-    expect(nextCurrentRevision(done, 3, "r1", "r2")).toBe("r2");
-    expect(nextCurrentRevision(done, 4, "r1", "r2")).toBe("r1");
   });
 });

@@ -1,13 +1,6 @@
 import type { Client } from "@kruise/sdk";
-import type { Pod } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
-import {
-  applyInPlaceRefresh,
-  applyLifecycleTransition,
-  planInPlaceRefresh,
-  updatePodInPlace,
-  withInPlaceReadinessGate,
-} from "../src/index.ts";
+import { applyLifecycleTransition } from "../src/index.ts";
 import { NOW, pod } from "./helpers.ts";
 
 interface Call {
@@ -36,38 +29,6 @@ function recordingClient(): { client: Client; calls: Call[] } {
 }
 
 describe("thin I/O wrappers", () => {
-  // inplace_update.go Update: InPlaceUpdateReady=False is written before the pod update, so traffic drains first.
-  it("updatePodInPlace writes the condition, then the pod", async () => {
-    const p: Pod = {
-      ...pod({ ready: true, revision: "demo-1" }),
-      spec: {
-        containers: [{ name: "main", image: "nginx:1" }],
-        readinessGates: withInPlaceReadinessGate(undefined),
-      },
-    };
-    p.metadata = { ...p.metadata, resourceVersion: "5" };
-    const { client, calls } = recordingClient();
-    const result = await updatePodInPlace(
-      client,
-      p,
-      { revision: "demo-2", containerImages: { main: "nginx:2" }, graceSeconds: 5 },
-      { now: NOW },
-    );
-    expect(calls.map((c) => c.method)).toEqual(["patchStatus", "update"]);
-    expect(result.requeueAfterMs).toBe(5000);
-  });
-
-  it("updatePodInPlace skips the condition for pods without the readiness gate", async () => {
-    const { client, calls } = recordingClient();
-    await updatePodInPlace(
-      client,
-      pod({ ready: true }),
-      { revision: "demo-2", containerImages: { main: "nginx:2" } },
-      { now: NOW },
-    );
-    expect(calls.map((c) => c.method)).toEqual(["update"]);
-  });
-
   // lifecycle_utils.go UpdatePodLifecycle: no write when the state is already right.
   it("applyLifecycleTransition writes only when the state changes", async () => {
     const { client, calls } = recordingClient();
@@ -92,12 +53,5 @@ describe("thin I/O wrappers", () => {
       ).updated,
     ).toBe(true);
     expect(calls.map((c) => c.method)).toEqual(["patch"]);
-  });
-
-  it("applyInPlaceRefresh writes nothing for a pod without an update", async () => {
-    const { client, calls } = recordingClient();
-    const p = pod({ ready: true });
-    expect(await applyInPlaceRefresh(client, p, planInPlaceRefresh(p, NOW))).toBeUndefined();
-    expect(calls).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { Pod } from "kubernetes-types/core/v1.js";
+import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   LIFECYCLE_STATE_LABEL,
@@ -79,3 +79,22 @@ export function pods(n: number, shape: PodShape): Pod[] {
 }
 
 export const names = (list: readonly Pod[]): string[] => list.map((p) => p.metadata?.name ?? "");
+
+/** A schedulable node with room for anything (32 cpu, 128Gi, 250 pods), optional labels, taints and cordon. */
+export function node(
+  name: string,
+  extra: {
+    labels?: Record<string, string>;
+    taints?: Node["spec"] extends infer S ? (S extends { taints?: infer T } ? T : never) : never;
+    unschedulable?: boolean;
+  } = {},
+): Node {
+  return {
+    metadata: { name, labels: { "kubernetes.io/hostname": name, ...extra.labels } },
+    spec: {
+      ...(extra.taints ? { taints: extra.taints } : {}),
+      ...(extra.unschedulable ? { unschedulable: true } : {}),
+    },
+    status: { allocatable: { cpu: "32", memory: "128Gi", pods: "250" } },
+  };
+}

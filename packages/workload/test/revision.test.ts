@@ -1,10 +1,12 @@
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
-import type { Client } from "@kruise/sdk";
+import { AlreadyExistsError, type Client } from "@kruise/sdk";
 import {
   createRevisionAvoidingCollisions,
   findCurrentRevision,
+  fullNameRevisionAdapter,
+  shortHashRevisionAdapter,
   hashRevisionData,
   isPodAtRevision,
   newControllerRevision,
@@ -179,7 +181,13 @@ describe("createRevisionAvoidingCollisions", () => {
     const client = {
       async create(_kind: unknown, obj: ControllerRevision) {
         if (existing.some((e) => e.metadata?.name === obj.metadata?.name))
-          throw Object.assign(new Error("exists"), { reason: "AlreadyExists" });
+          throw new AlreadyExistsError({
+            code: 409,
+            reason: "AlreadyExists",
+            verb: "POST",
+            path: "/apis/apps/v1/controllerrevisions",
+            message: "exists",
+          });
         created.push(obj);
         return obj;
       },
@@ -207,5 +215,22 @@ describe("createRevisionAvoidingCollisions", () => {
     const result = await createRevisionAvoidingCollisions(client, mine, 0);
     expect(result.collisionCount).toBe(0);
     expect(created).toEqual([]);
+  });
+});
+
+describe("revision adapters", () => {
+  const at = (label: string) => ({ metadata: { labels: { "controller-revision-hash": label } } });
+  it.each([
+    ["full name adapter writes the name", fullNameRevisionAdapter, "demo-6b8c9d", "demo-6b8c9d"],
+    ["short hash adapter writes the hash", shortHashRevisionAdapter, "demo-6b8c9d", "6b8c9d"],
+  ])("%s", (_name, adapter, revision, label) => {
+    expect(adapter.labelsFor(revision)).toEqual({
+      "controller-revision-hash": label,
+      "pod-template-hash": "6b8c9d",
+    });
+    // Reading accepts both forms, so switching the gate restarts no pod.
+    expect(adapter.isPodAt(at("demo-6b8c9d"), revision)).toBe(true);
+    expect(adapter.isPodAt(at("6b8c9d"), revision)).toBe(true);
+    expect(adapter.isPodAt(at("demo-0000"), revision)).toBe(false);
   });
 });

@@ -6,8 +6,6 @@ import {
   newInstancePod,
   planScale,
   prunePodsToDelete,
-  runSlowStart,
-  slowStartBatchSizes,
   type Lifecycle,
   type ScalePlanInput,
 } from "../src/index.ts";
@@ -167,30 +165,6 @@ describe("planScale", () => {
     const plan = planScale(input(2, list, { currentRevision: NEW, lifecycle: preDeleteHook }));
     expect(plan.step.kind).toBe("none");
     expect(plan.diffs.scaleDownNum).toBe(3);
-  });
-});
-
-describe("slow start", () => {
-  // ReplicaSet slowStartBatch / CloneSet DoItSlowly: 1, 2, 4, … capped by what remains.
-  it.each([
-    [0, []],
-    [1, [1]],
-    [5, [1, 2, 2]],
-    [10, [1, 2, 4, 3]],
-    [16, [1, 2, 4, 8, 1]],
-  ])("%i calls go in batches %j", (count, expected) => {
-    expect(slowStartBatchSizes(count)).toEqual(expected);
-  });
-
-  it("stops after the first batch with a failure", async () => {
-    const calls: number[] = [];
-    const result = await runSlowStart(10, async (i) => {
-      calls.push(i);
-      if (i === 2) throw new Error("quota exceeded");
-    });
-    expect(calls).toEqual([0, 1, 2]);
-    expect(result.successes).toBe(2);
-    expect(result.error).toBeInstanceOf(Error);
   });
 });
 

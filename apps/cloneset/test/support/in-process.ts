@@ -1,5 +1,5 @@
 import { Manager, type WriteRecord } from "@kruise/sdk";
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import { addCloneSetController } from "../../src/controller.ts";
 import { KNOWN_FEATURE_GATES, type FeatureGates } from "../../src/feature-gates.ts";
 
@@ -14,6 +14,8 @@ export async function startInProcessController(opts: {
   kubeconfig: string;
   namespace: string;
   gates?: Partial<FeatureGates>;
+  /** Default: pino at CLONESET_TEST_LOG (warn). */
+  logger?: Logger;
 }): Promise<InProcessController> {
   const writes: WriteRecord[] = [];
   const mgr = await Manager.create({
@@ -23,7 +25,7 @@ export async function startInProcessController(opts: {
     burst: 400,
     metricsBindAddress: "0",
     healthProbeBindAddress: "0",
-    logger: pino({ level: process.env.CLONESET_TEST_LOG ?? "warn" }),
+    logger: opts.logger ?? pino({ level: process.env.CLONESET_TEST_LOG ?? "warn" }),
     onWrite: (w) => writes.push(w),
   });
   addCloneSetController(mgr, {

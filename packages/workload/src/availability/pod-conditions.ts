@@ -1,3 +1,4 @@
+import type { ReadOnly } from "@kruise/sdk";
 import type { Pod, PodCondition } from "kubernetes-types/core/v1.js";
 
 export function getPodCondition(pod: Pod, type: string): PodCondition | undefined {
@@ -18,7 +19,7 @@ export function podReadySince(pod: Pod): number | undefined {
 }
 
 /** Pods that still count: not terminal and not being deleted (Kubernetes' IsPodActive). */
-export function isPodActive(pod: Pod): boolean {
+export function isPodActive(pod: ReadOnly<Pod>): boolean {
   const phase = pod.status?.phase;
   return phase !== "Succeeded" && phase !== "Failed" && pod.metadata?.deletionTimestamp === undefined;
 }

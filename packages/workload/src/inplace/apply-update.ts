@@ -6,7 +6,7 @@ import {
   INPLACE_UPDATE_STATE_ANNOTATION,
   INPLACE_UPDATE_STATE_ANNOTATION_OLD,
 } from "../keys.ts";
-import { rfc3339Seconds } from "../lifecycle/state.ts";
+import { formatKubeTime } from "@kruise/sdk";
 import { cloneJson } from "../util/json.ts";
 import type { InPlaceUpdateState } from "./update-state.ts";
 import type { InPlaceUpdateSpec, MetadataPatch } from "./update-spec.ts";
@@ -41,7 +41,7 @@ export function startInPlaceUpdate(
 
   const state: InPlaceUpdateState = {
     revision: spec.revision,
-    updateTimestamp: rfc3339Seconds(options.now),
+    updateTimestamp: formatKubeTime(options.now),
     ...(Object.keys(spec.containerImages).length > 0 ? { updateImages: true } : {}),
   };
   if ((spec.graceSeconds ?? 0) > 0) {
@@ -119,7 +119,7 @@ export function patchSpecToPod(
   }
   state.containerBatchesRecord = [
     ...(state.containerBatchesRecord ?? []),
-    { timestamp: rfc3339Seconds(now), containers: updatedNow },
+    { timestamp: formatKubeTime(now), containers: updatedNow },
   ];
   annotations[INPLACE_UPDATE_STATE_ANNOTATION] = JSON.stringify(state);
   return next;

@@ -4,5 +4,4 @@ export * from "./readiness-gate.ts";
 export * from "./apply-update.ts";
 export * from "./completion.ts";
 export * from "./refresh.ts";
-export * from "./inplace-client.ts";
 export * from "./inplace-patch.ts";

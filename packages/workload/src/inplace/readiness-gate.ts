@@ -1,7 +1,7 @@
 import type { Pod, PodCondition, PodReadinessGate } from "kubernetes-types/core/v1.js";
 import { getPodCondition } from "../availability/pod-conditions.ts";
 import { INPLACE_UPDATE_READY_CONDITION } from "../keys.ts";
-import { rfc3339Seconds } from "../lifecycle/state.ts";
+import { formatKubeTime } from "@kruise/sdk";
 
 /** The pod's readiness gates with InPlaceUpdateReady added once (CloneSet adds it to every pod it creates). */
 export function withInPlaceReadinessGate(gates: readonly PodReadinessGate[] | undefined): PodReadinessGate[] {
@@ -30,7 +30,7 @@ export function conditionsWithInPlaceReady(
   const condition: PodCondition = {
     type: INPLACE_UPDATE_READY_CONDITION,
     status,
-    lastTransitionTime: rfc3339Seconds(now),
+    lastTransitionTime: formatKubeTime(now),
     ...(status === "False" ? { reason: "StartInPlaceUpdate" } : {}),
   };
   let conditions = [
@@ -55,7 +55,7 @@ function withKubeletReady(pod: Pod, conditions: PodCondition[], now: number): Po
   const readyCondition: PodCondition = {
     type: "Ready",
     status,
-    lastTransitionTime: rfc3339Seconds(now),
+    lastTransitionTime: formatKubeTime(now),
     ...(ready
       ? {}
       : containersReady

@@ -1,6 +1,6 @@
 import type { Pod, PodCondition } from "kubernetes-types/core/v1.js";
 import { KRUISE_POD_READY_CONDITION } from "../keys.ts";
-import { rfc3339Seconds } from "./state.ts";
+import { formatKubeTime } from "@kruise/sdk";
 
 /**
  * KruisePodReady is shared by several Kruise writers: its message is a JSON list of `{userAgent, key}`
@@ -67,7 +67,7 @@ export function conditionsWithNotReadyEntry(
     lastTransitionTime:
       existing?.status === status && existing.lastTransitionTime !== undefined
         ? existing.lastTransitionTime
-        : rfc3339Seconds(now),
+        : formatKubeTime(now),
     ...(next.length > 0 ? { message: JSON.stringify(next) } : {}),
   };
   return [...conditions.filter((c) => c.type !== KRUISE_POD_READY_CONDITION), condition];

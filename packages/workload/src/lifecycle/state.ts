@@ -1,3 +1,4 @@
+import { formatKubeTime } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { LifecycleState } from "@kruise/api";
 import { LIFECYCLE_STATE_LABEL, LIFECYCLE_TIMESTAMP_ANNOTATION } from "../keys.ts";
@@ -20,11 +21,6 @@ export function lifecycleStateMetadata(
 ): { labels: Record<string, string>; annotations: Record<string, string> } {
   return {
     labels: { [LIFECYCLE_STATE_LABEL]: state },
-    annotations: { [LIFECYCLE_TIMESTAMP_ANNOTATION]: rfc3339Seconds(now) },
+    annotations: { [LIFECYCLE_TIMESTAMP_ANNOTATION]: formatKubeTime(now) },
   };
-}
-
-/** Kubernetes timestamps are RFC 3339 with whole seconds, like Go's metav1.Time. */
-export function rfc3339Seconds(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(".000Z", "Z");
 }

@@ -4,3 +4,5 @@ export * from "./controller-revision.ts";
 export * from "./revision-match.ts";
 export * from "./history.ts";
 export * from "./revision-client.ts";
+export * from "./revision-adapter.ts";
+export * from "./revision-sync.ts";

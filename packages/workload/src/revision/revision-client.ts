@@ -1,15 +1,6 @@
-import { ControllerRevisionKind, type Client } from "@kruise/sdk";
+import { ControllerRevisionKind, isAlreadyExists, type Client } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import { equalRevisionData } from "./revision-data.ts";
-
-/** AlreadyExists from the API server. Duck-typed until @kruise/sdk exports its typed errors. */
-export function isAlreadyExistsError(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as { name?: unknown; reason?: unknown; status?: { reason?: unknown } };
-  return (
-    e.name === "AlreadyExistsError" || e.reason === "AlreadyExists" || e.status?.reason === "AlreadyExists"
-  );
-}
 
 // Each collision picks a new name; a handful is already astronomically unlikely, so this only guards a bug.
 const MAX_COLLISION_ATTEMPTS = 64;
@@ -30,7 +21,7 @@ export async function createRevisionAvoidingCollisions(
     try {
       return { revision: await client.create(ControllerRevisionKind, candidate), collisionCount: count };
     } catch (err) {
-      if (!isAlreadyExistsError(err)) throw err;
+      if (!isAlreadyExists(err)) throw err;
       const existing = await client.get(
         ControllerRevisionKind,
         candidate.metadata?.name ?? "",

@@ -2,7 +2,7 @@ import type { Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { calculateInPlaceUpdate, type InPlaceUpdateSpec } from "../inplace/update-spec.ts";
 import type { Lifecycle } from "../lifecycle/hooks.ts";
 import { decideInPlaceUpdateLifecycle, type LifecycleTransition } from "../lifecycle/transitions.ts";
-import type { PodUpdatePolicy } from "../scale/strategy-params.ts";
+import type { PodUpdatePolicy } from "../cloneset-scale/strategy-params.ts";
 
 export interface PodUpdateInput {
   readonly pod: Pod;
@@ -22,7 +22,7 @@ export interface PodUpdateInput {
 
 /**
  * How to move one chosen pod to its target revision:
- * - "inPlace": patch it (inplace/inplace-client updatePodInPlace) with `spec`, writing lifecycle Updating;
+ * - "inPlace": patch it (kit/update-executor, through updatePodInPlaceByPatch) with `spec`, writing lifecycle Updating;
  * - "lifecycle": write this lifecycle transition first (the inPlaceUpdate hook must release the pod);
  * - "wait": a hook still holds the pod;
  * - "recreate": mark it specified-delete; scaling deletes it and creates a replacement at the new revision;

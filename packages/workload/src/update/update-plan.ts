@@ -9,7 +9,7 @@ import {
   calculateExpectationDiffs,
   type ExpectationDiffs,
   type ExpectationDiffsInput,
-} from "../scale/expectation-diffs.ts";
+} from "../cloneset-scale/expectation-diffs.ts";
 
 export interface UpdatePlanInput extends ExpectationDiffsInput {
   /** Pods a workload wants to hold back individually (Advanced DaemonSet node selector, …). */

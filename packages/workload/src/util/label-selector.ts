@@ -55,3 +55,17 @@ export function labelSelectorString(selector: LabelSelector | undefined): string
   }
   return parts.join(",");
 }
+
+const SELECTOR_OPERATORS = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);
+
+/**
+ * Whether metav1.LabelSelectorAsSelector would accept the selector: known operators, values for In/NotIn and none
+ * for Exists/DoesNotExist.
+ */
+export function selectorParses(selector: LabelSelector): boolean {
+  return (selector.matchExpressions ?? []).every((req) => {
+    if (!SELECTOR_OPERATORS.has(req.operator)) return false;
+    const n = req.values?.length ?? 0;
+    return req.operator === "In" || req.operator === "NotIn" ? n > 0 : n === 0;
+  });
+}

@@ -1,4 +1,10 @@
 /**
+ * Most API calls one reconcile keeps in flight. The client's token bucket sets the pace; this only bounds how many
+ * requests (and their bodies) wait in memory, which matters with thousands of pods.
+ */
+export const MAX_IN_FLIGHT = 64;
+
+/**
  * Runs fn over items with at most `limit` calls in flight. Every call runs (errors do not stop the others);
  * returns the settled results in order. Bounding what is in flight keeps memory flat with thousands of pods:
  * the client's token bucket decides throughput anyway, so more concurrency only queues requests in memory.
@@ -24,20 +30,32 @@ export async function settleWithLimit<T, R>(
   return results;
 }
 
+export interface SlowStartResult {
+  /** Indexes whose call was started (the rest were never tried: nothing was written for them). */
+  readonly attempted: Set<number>;
+  /** How many started calls succeeded. */
+  readonly succeeded: number;
+  /** The first error; undefined when every call succeeded. */
+  readonly error: unknown;
+}
+
 /**
  * Creates `count` objects like the ReplicaSet controller's slow start (1, 2, 4, … so a failing API costs one error,
  * not hundreds), but once a batch reaches `window` it switches to a sliding window of that many calls in flight:
  * no gap waits for the slowest call of a batch, so the rate limiter stays busy while work is pending. Stops
- * starting new calls after the first failure. Returns which indexes were attempted and the first error.
+ * starting new calls after the first failure.
+ *
+ * Guarantees: at most `window` calls in flight; after a failure no new call starts (calls in flight finish).
  */
 export async function slowStartWindow(
   count: number,
   window: number,
   fn: (index: number) => Promise<void>,
-): Promise<{ attempted: Set<number>; error: unknown }> {
+): Promise<SlowStartResult> {
   const attempted = new Set<number>();
   let error: unknown;
   let failed = false;
+  let succeeded = 0;
   let index = 0;
   let batch = 1;
   while (index < count && batch < window && !failed) {
@@ -50,6 +68,7 @@ export async function slowStartWindow(
         return fn(start + i);
       }),
     );
+    succeeded += settled.filter((r) => r.status === "fulfilled").length;
     const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (rejected !== undefined) {
       failed = true;
@@ -63,6 +82,7 @@ export async function slowStartWindow(
       attempted.add(i);
       try {
         await fn(i);
+        succeeded++;
       } catch (err) {
         if (!failed) error = err;
         failed = true;
@@ -71,5 +91,5 @@ export async function slowStartWindow(
   };
   if (!failed && index < count)
     await Promise.all(Array.from({ length: Math.min(window, count - index) }, () => worker()));
-  return { attempted, error };
+  return { attempted, succeeded, error };
 }

@@ -5,13 +5,16 @@ import type { Container, Pod, PodCondition, PodStatus } from "kubernetes-types/c
 const KEPT_ENV = "KRUISE_CONTAINER_PRIORITY";
 
 /**
- * What the controller keeps of each pod in its cache: identity, labels, annotations, owners, finalizers, node,
+ * What a workload controller (CloneSet today) keeps of each pod in its informer cache: identity, labels, annotations, owners, finalizers, node,
  * container names/images, readiness gates, and the status fields the scale, update and availability maths read.
  * Everything else (volumes, env, probes, resources, condition messages …) is dropped before storing, which more than
  * halves the cache with thousands of pods. Safe because the controller never writes a cached pod back whole: its pod
  * writes are patches naming only the fields they change.
+ *
+ * Caveats: a controller that reads more of the pod (DaemonSet's tolerations and affinity, a scheduler predicate)
+ * needs its own transform or a wider one; a cached pod trimmed here must never be written back with update().
  */
-export function trimPodForCloneSet(pod: Pod): Pod {
+export function trimWorkloadPod(pod: Pod): Pod {
   trimObject(pod);
   const spec = pod.spec;
   if (spec !== undefined) {

@@ -37,11 +37,6 @@ export function plannedDeletes(
   return { specified, preparingDelete, count: names.size };
 }
 
-/** The merge patch that asks for a pod to be deleted and replaced (how ReCreate updates are carried out). */
-export function specifiedDeleteMergePatch(): { metadata: { labels: Record<string, string> } } {
-  return { metadata: { labels: { [SPECIFIED_DELETE_LABEL]: "true" } } };
-}
-
 /** podsToDelete without names of pods that no longer exist; undefined when nothing needs removing. */
 export function prunePodsToDelete(
   podsToDelete: readonly string[] | undefined,

@@ -1,37 +1,36 @@
 import { IN_PLACE_UPDATE_READY } from "@kruise/api";
-import { ConflictError, PodKind } from "@kruise/sdk";
+import { isConflict, PodKind } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import {
-  applyLifecycleTransition,
-  checkInPlaceUpdateCompleted,
-  isPodAtRevision,
-  patchPodChanges,
-  planInPlaceRefresh,
-  refreshLifecycleState,
-  type Lifecycle,
-} from "@kruise/workload";
-import type { CloneSetDeps } from "./deps.ts";
-import { settleWithLimit } from "./concurrency.ts";
-import { MAX_IN_FLIGHT } from "./limits.ts";
+import { MAX_IN_FLIGHT, settleWithLimit } from "../concurrency/bounded.ts";
+import { checkInPlaceUpdateCompleted } from "../inplace/completion.ts";
+import { patchPodChanges } from "../inplace/inplace-patch.ts";
+import { planInPlaceRefresh } from "../inplace/refresh.ts";
+import type { Lifecycle } from "../lifecycle/hooks.ts";
+import { applyLifecycleTransition } from "../lifecycle/lifecycle-client.ts";
+import { refreshLifecycleState } from "../lifecycle/transitions.ts";
+import type { RevisionAdapter } from "../revision/revision-adapter.ts";
+import type { WorkloadDeps } from "./deps.ts";
 
 export interface RefreshResult {
   /** Pods written now; their cached copies are stale until the informer catches up. */
   readonly written: Set<string>;
-  /** When time alone will move an in-place update on (grace period). */
+  /** When time alone will move an in-place update on (grace period), or a conflict wants a quick retry. */
   readonly requeueAfterMs: number | undefined;
 }
 
 /**
- * Moves every pod's in-flight work one step before any scale or update decision (OpenKruise's refresh): end a
- * grace period, start the next container batch, set InPlaceUpdateReady=True once an update completed (or on a
- * new pod), and advance the lifecycle state. At most one write per pod per reconcile: the second would carry a
- * stale resourceVersion.
+ * Moves every pod's in-flight work one step before any scale or update decision (OpenKruise's inplaceupdate
+ * Refresh): end a grace period, start the next container batch, set InPlaceUpdateReady=True once an update
+ * completed (or on a new pod), and advance the lifecycle state.
+ *
+ * Guarantees: at most one write per pod per reconcile (the second would carry a stale resourceVersion); every write
+ * is expected in `deps.podVersions`. A conflict (the kubelet changed the pod) is not an error: it asks for a
+ * requeue in 1 s; any other error is thrown after every pod was tried.
  */
 export async function refreshPods(
-  deps: CloneSetDeps,
+  deps: WorkloadDeps,
   pods: readonly Pod[],
-  lifecycle: Lifecycle | undefined,
-  updateRevision: string,
+  options: { lifecycle: Lifecycle | undefined; updateRevision: string; adapter: RevisionAdapter },
 ): Promise<RefreshResult> {
   const written = new Set<string>();
   let requeueAfterMs: number | undefined;
@@ -63,8 +62,8 @@ export async function refreshPods(
       }
     }
     const transition = refreshLifecycleState(pod, {
-      lifecycle,
-      atUpdateRevision: isPodAtRevision(pod, updateRevision),
+      lifecycle: options.lifecycle,
+      atUpdateRevision: options.adapter.isPodAt(pod, options.updateRevision),
       inPlaceUpdateCompleted: checkInPlaceUpdateCompleted(pod).completed,
     });
     if (transition === undefined) return;
@@ -74,7 +73,7 @@ export async function refreshPods(
   });
   // A conflict means the pod changed under us (usually the kubelet); its update event brings us back.
   const failed = settled.find(
-    (r): r is PromiseRejectedResult => r.status === "rejected" && !(r.reason instanceof ConflictError),
+    (r): r is PromiseRejectedResult => r.status === "rejected" && !isConflict(r.reason),
   );
   if (failed !== undefined) throw failed.reason;
   if (settled.some((r) => r.status === "rejected"))

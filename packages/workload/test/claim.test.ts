@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
-import { podsToRelease } from "../src/release.ts";
+import { podsToRelease } from "../src/index.ts";
 
 const OURS = "uid-cs";
 

@@ -13,7 +13,7 @@ export type Ineligibility =
   | { reason: "InsufficientResources"; message: string };
 
 /**
- * Whether `pod` may run on `node`, by the predicates OpenKruise's BroadcastJob controller runs itself: nodeName,
+ * Whether `pod` may run on `node`, by the predicates OpenKruise's BroadcastJob and DaemonSet controllers run themselves: nodeName,
  * nodeSelector + required node affinity (labels and matchFields), NoSchedule/NoExecute taints against tolerations,
  * spec.unschedulable (tolerated by tolerating the unschedulable taint), and the pod's own requests against the
  * node's allocatable resources (other pods on the node are not counted, as in OpenKruise).

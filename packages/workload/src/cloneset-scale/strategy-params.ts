@@ -1,3 +1,4 @@
+import { MAX_INT32 } from "@kruise/sdk";
 import type { IntOrString } from "../intstr/int-or-string.ts";
 import { scaleIntOrString } from "../intstr/int-or-string.ts";
 import { partitionReplicas } from "../intstr/partition.ts";
@@ -38,24 +39,9 @@ export interface ScaleStrategyParams {
   excludePreparingDelete?: boolean;
 }
 
-/** CloneSet v1alpha1's update strategy shape: one `type` that mixes the policy and OnDelete. */
-export type V1alpha1UpdateStrategy = Omit<UpdateStrategyParams, "type" | "podUpdatePolicy"> & {
-  type?: PodUpdatePolicy | "OnDelete";
-};
-
-/** Maps CloneSet v1alpha1's `updateStrategy` onto the parameters here (ReCreate is the v1alpha1 default). */
-export function updateStrategyFromV1alpha1(
-  strategy: V1alpha1UpdateStrategy | undefined,
-): UpdateStrategyParams {
-  const { type, ...rest } = strategy ?? {};
-  return type === "OnDelete"
-    ? { ...rest, type: "OnDelete" }
-    : { ...rest, type: "RollingUpdate", podUpdatePolicy: type ?? "ReCreate" };
-}
-
 /** OpenKruise's default maxUnavailable for CloneSet updates. */
 export const DEFAULT_MAX_UNAVAILABLE = "20%";
-const UNLIMITED = 2147483647;
+const UNLIMITED = MAX_INT32;
 
 /** The strategy's counts for `replicas` pods. */
 export interface ResolvedStrategy {

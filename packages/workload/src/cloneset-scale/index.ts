@@ -2,5 +2,4 @@ export * from "./strategy-params.ts";
 export * from "./specified-delete.ts";
 export * from "./expectation-diffs.ts";
 export * from "./scale-plan.ts";
-export * from "./slow-start.ts";
 export * from "./new-pod.ts";

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Affinity, Pod } from "kubernetes-types/core/v1.js";
 import type { ReadOnly } from "@kruise/sdk";
 
 /**
- * Binds a pod to one node the way OpenKruise does by default (`--assign-bcj-pods-by-scheduler=true`): the required
+ * Binds a pod to one node the way OpenKruise's DaemonSet and BroadcastJob (`--assign-bcj-pods-by-scheduler=true`)
+ * do: the required
  * node affinity becomes the single term `matchFields metadata.name In [node]`, and kube-scheduler places the pod.
  * The node already satisfied the template's own required terms (the controller checked), so replacing them loses
  * nothing; preferred terms and pod (anti-)affinity are kept.
@@ -37,12 +37,18 @@ export function assignedNode(pod: ReadOnly<Pod>): string {
 }
 
 /**
- * The pod name for (job, node). OpenKruise uses generateName and in-memory expectations; a deterministic name
- * makes "one pod per node" hold even across a controller crash between a create and its watch event: the second
- * create gets AlreadyExists. The job UID is part of the hash so a re-created job of the same name never collides
- * with pods of its predecessor that are still being garbage-collected.
+ * Pods by the node they are meant for (assignedNode), and the extra pods found for a node that already had one
+ * (the later ones in `pods` order), which a per-node workload reports and may delete.
  */
-export function podNameFor(jobName: string, jobUid: string, nodeName: string): string {
-  const digest = createHash("sha256").update(`${jobUid}/${nodeName}`).digest("hex").slice(0, 10);
-  return `${jobName}-${digest}`;
+export function podsByNode<P extends ReadOnly<Pod>>(
+  pods: readonly P[],
+): { nodeToPod: Map<string, P>; duplicates: Array<{ node: string; pod: string }> } {
+  const nodeToPod = new Map<string, P>();
+  const duplicates: Array<{ node: string; pod: string }> = [];
+  for (const pod of pods) {
+    const node = assignedNode(pod);
+    if (nodeToPod.has(node)) duplicates.push({ node, pod: pod.metadata?.name ?? "" });
+    nodeToPod.set(node, pod);
+  }
+  return { nodeToPod, duplicates };
 }

@@ -1,0 +1,1 @@
+export * from "./claim-pods.ts";

@@ -1,0 +1,3 @@
+export * from "./deps.ts";
+export * from "./pod-refresh.ts";
+export * from "./update-executor.ts";

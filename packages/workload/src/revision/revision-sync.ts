@@ -1,0 +1,86 @@
+import type { Client } from "@kruise/sdk";
+import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
+import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { newControllerRevision, type RevisionOwner } from "./controller-revision.ts";
+import { findCurrentRevision, nextRevisionNumber, planUpdateRevision } from "./history.ts";
+import { bumpRevisionNumber, createRevisionAvoidingCollisions } from "./revision-client.ts";
+import { templateRevisionData } from "./revision-data.ts";
+
+/** What a workload records as revisions: its pod template, and the status fields revisions are tracked in. */
+export interface RevisionSource {
+  readonly owner: RevisionOwner;
+  readonly template: PodTemplateSpec;
+  /** status.collisionCount as stored. */
+  readonly collisionCount: number;
+  /** status.currentRevision as stored (undefined for a new workload). */
+  readonly currentRevision: string | undefined;
+}
+
+export interface RevisionState {
+  readonly updateRevision: ControllerRevision;
+  readonly currentRevision: ControllerRevision;
+  readonly collisionCount: number;
+  /** The history including anything created or bumped now. */
+  readonly history: ControllerRevision[];
+  /** "create" or "bump" when this reconcile started a new update revision. */
+  readonly changed: "create" | "bump" | undefined;
+}
+
+/** The revision the template would be recorded as, for a collision count. */
+export function candidateRevision(
+  source: RevisionSource,
+  history: readonly ControllerRevision[],
+  collisionCount: number,
+): ControllerRevision {
+  return newControllerRevision({
+    owner: source.owner,
+    data: templateRevisionData(structuredClone(source.template)),
+    revision: nextRevisionNumber(history),
+    collisionCount,
+    labels: source.template.metadata?.labels ?? {},
+  });
+}
+
+/**
+ * Finds or records the update revision (reuse the newest equal one, bump an older equal one on rollback, or create
+ * one, stepping the collision count past a name taken by different data) and resolves the current one: what
+ * Kubernetes' StatefulSet/DaemonSet controllers and OpenKruise's CloneSet do in getActiveRevisions.
+ *
+ * Guarantees: at most one write (a create or a revision-number bump), and none when the newest revision already
+ * records the template.
+ */
+export async function syncRevisions(
+  client: Client,
+  source: RevisionSource,
+  history: readonly ControllerRevision[],
+): Promise<RevisionState> {
+  let collisionCount = source.collisionCount;
+  const plan = planUpdateRevision(history, candidateRevision(source, history, collisionCount));
+  let update: ControllerRevision;
+  let all = [...history];
+  let changed: RevisionState["changed"];
+  switch (plan.action) {
+    case "reuse":
+      update = plan.revision;
+      break;
+    case "bump":
+      update = await bumpRevisionNumber(client, plan.revision, plan.newRevisionNumber, plan.annotations);
+      all = all.map((r) => (r.metadata?.name === update.metadata?.name ? update : r));
+      changed = "bump";
+      break;
+    case "create": {
+      const created = await createRevisionAvoidingCollisions(
+        client,
+        (count) => candidateRevision(source, history, count),
+        collisionCount,
+      );
+      update = created.revision;
+      collisionCount = created.collisionCount;
+      if (!all.some((r) => r.metadata?.name === update.metadata?.name)) all.push(update);
+      changed = "create";
+      break;
+    }
+  }
+  const current = findCurrentRevision(all, source.currentRevision, update);
+  return { updateRevision: update, currentRevision: current, collisionCount, history: all, changed };
+}

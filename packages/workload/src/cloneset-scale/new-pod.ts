@@ -68,7 +68,7 @@ export function newInstancePod(input: NewInstancePodInput): Pod {
 }
 
 /**
- * Labels and annotations to write with an in-place update (pass to updatePodInPlace): the new revision
+ * Labels and annotations to write with an in-place update (pass to updatePodInPlaceByPatch): the new revision
  * labels and lifecycle state Updating.
  */
 export function inPlaceUpdateMetadata(

@@ -39,7 +39,7 @@ beforeAll(async () => {
     kubeconfig: cp.kubeconfigPath,
     metricsBindAddress: "0",
     healthProbeBindAddress: "0",
-    logger: pino({ level: "warn" }),
+    logger: pino({ level: process.env.BCJ_TEST_LOG ?? "warn" }),
   });
   addBroadcastJobController(mgr, { workers: 3 });
   running = mgr.start();

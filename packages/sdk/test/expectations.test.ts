@@ -4,6 +4,12 @@ import { FakeClock } from "../src/clock/index.ts";
 import { ResourceVersionExpectations, ScaleExpectations } from "../src/expectations/index.ts";
 
 describe("ScaleExpectations", () => {
+  it("expecting an empty list leaves nothing outstanding", () => {
+    const e = new ScaleExpectations({ name: "t", clock: new FakeClock(), registry: new Registry() });
+    e.expectCreations("ns/a", []);
+    e.expectDeletions("ns/a", []);
+    expect(e.satisfied("ns/a")).toBe(true);
+  });
   it("is unsatisfied until every expected create and delete is observed", () => {
     const e = new ScaleExpectations({ name: "t", clock: new FakeClock(), registry: new Registry() });
     expect(e.satisfied("ns/a")).toBe(true);

@@ -49,12 +49,15 @@ export class ScaleExpectations {
 
   /** Records that the controller of key is creating the named objects. Call before issuing the creates. */
   expectCreations(key: string, names: readonly string[]): void {
+    // Expecting nothing must leave nothing outstanding (an empty entry would never settle).
+    if (names.length === 0) return;
     const p = this.entry(key);
     for (const n of names) p.creations.add(n);
   }
 
   /** Records that the controller of key is deleting the named objects. Call before issuing the deletes. */
   expectDeletions(key: string, names: readonly string[]): void {
+    if (names.length === 0) return;
     const p = this.entry(key);
     for (const n of names) p.deletions.add(n);
   }

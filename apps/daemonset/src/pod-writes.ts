@@ -17,7 +17,8 @@ import {
   hasInPlaceReadinessGate,
   pinToNode,
   randomSafeString,
-  runSlowStart,
+  MAX_IN_FLIGHT,
+  slowStartWindow,
   templateFromRevision,
   updatePodInPlaceByPatch,
   type DaemonStrategy,
@@ -93,7 +94,7 @@ async function createPods(w: PodWriteContext, nodes: readonly string[]): Promise
     key,
     pods.map((p) => p.metadata?.name ?? ""),
   );
-  const result = await runSlowStart(pods.length, async (i) => {
+  const result = await slowStartWindow(pods.length, MAX_IN_FLIGHT, async (i) => {
     const pod = pods[i] as Pod;
     const name = pod.metadata?.name ?? "";
     try {
@@ -114,8 +115,8 @@ async function createPods(w: PodWriteContext, nodes: readonly string[]): Promise
     );
   });
   // Pods of a stopped slow start were never sent: nothing will show them in the cache.
-  for (let i = result.successes; i < pods.length; i++) {
-    deps.expectations.creationObserved(key, pods[i]?.metadata?.name ?? "");
+  for (let i = 0; i < pods.length; i++) {
+    if (!result.attempted.has(i)) deps.expectations.creationObserved(key, pods[i]?.metadata?.name ?? "");
   }
   if (result.error !== undefined) throw asError(result.error);
 }

@@ -9,6 +9,7 @@ import {
 } from "@kruise/api";
 import type { ReconcileResult, Request } from "@kruise/sdk";
 import {
+  formatKubeTime,
   ConflictError,
   ControllerRevisionKind,
   isAlreadyExists,
@@ -31,8 +32,8 @@ import {
   planOrdinalUpdate,
   requeueAfterForAvailability,
   revisionsToTruncate,
-  rfc3339Seconds,
-  runSlowStart,
+  MAX_IN_FLIGHT,
+  slowStartWindow,
   sortByPriority,
   templateFromRevision,
   updatePodInPlaceByPatch,
@@ -291,7 +292,7 @@ async function scaleStep(
     await deletePod(deps, set, found.pod, undefined);
   }
   if (plan.create.length > 0) {
-    const created = await runSlowStart(plan.create.length, async (i) => {
+    const created = await slowStartWindow(plan.create.length, MAX_IN_FLIGHT, async (i) => {
       const ordinal = plan.create[i] ?? 0;
       const revision = revisionForNewPod(params, revisions, ordinal, views);
       const template = templateFromRevision(revision) ?? structuredClone(set.spec?.template ?? {});
@@ -371,7 +372,7 @@ async function updateStep(
   const toTemplate = templateFromRevision(revisions.updateRevision);
   const now = deps.clock.now();
   // Pods of one step are independent: updated concurrently, in slow-start batches (errors are per pod, below).
-  await runSlowStart(plan.update.length, async (index) => {
+  await slowStartWindow(plan.update.length, MAX_IN_FLIGHT, async (index) => {
     const target = plan.update[index];
     const found = target === undefined ? undefined : byName.get(target.name);
     if (target === undefined || found === undefined) return;
@@ -393,7 +394,7 @@ async function updateStep(
         const annotations: Record<string, string> = {};
         if (params.lifecycle !== undefined) {
           labels[LIFECYCLE_STATE_LABEL] = LifecycleState.Updating;
-          annotations[LIFECYCLE_TIMESTAMP_ANNOTATION] = rfc3339Seconds(now);
+          annotations[LIFECYCLE_TIMESTAMP_ANNOTATION] = formatKubeTime(now);
         }
         const result = await updatePodInPlaceByPatch(deps.client, pod, decision.spec, {
           now,

@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Job } from "kubernetes-types/batch/v1.js";
-import { advancedCronJobTarget, broadcastJobTarget, cloneSetTarget } from "../chaos/targets.ts";
+import {
+  advancedCronJobTarget,
+  broadcastJobTarget,
+  cloneSetTarget,
+  daemonSetTarget,
+} from "../chaos/targets.ts";
 
 const pod = (uid: string, labels: Record<string, string>, extra: Partial<Pod> = {}): Pod => ({
   metadata: { uid, labels, ...extra.metadata },
@@ -50,5 +55,21 @@ describe("chaos invariants", () => {
     });
     expect(t.check({ pods: [], jobs: [job("1")] })).toEqual([]);
     expect(t.check({ pods: [], jobs: [job("2")] })[0]).toMatch(/2 Jobs for schedule time/);
+  });
+
+  it("flags two live DaemonSet pods on one node", () => {
+    const t = daemonSetTarget(3, 1);
+    const on = (uid: string, node: string, step: string): Pod =>
+      pod(
+        uid,
+        { app: "chaos-ads", "chaos.kruise.io/step": step },
+        { spec: { nodeName: node, containers: [] } },
+      );
+    expect(t.check({ pods: [on("1", "n1", "1"), on("2", "n2", "1"), on("3", "n3", "0")], jobs: [] })).toEqual(
+      [],
+    );
+    expect(t.check({ pods: [on("1", "n1", "0"), on("2", "n1", "1")], jobs: [] })).toEqual([
+      "daemonset: 2 live pods on node n1",
+    ]);
   });
 });

@@ -3,8 +3,10 @@ import { connect, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  busMessageId,
   EventBus,
   subjectFor,
+  subjectPattern,
   cloudEventTypeFor,
   streamName,
   type CloudEvent,
@@ -41,8 +43,37 @@ describe("subjects", () => {
   ])("subjectFor(%s, %s, %s, %s) = %s", (kind, namespace, name, ev, subject) => {
     expect(subjectFor(kind, namespace, name, ev)).toBe(subject);
   });
+  it("builds subscription patterns with the same scheme", () => {
+    expect(subjectPattern("BroadcastJob", "job-finished")).toBe("kruise.broadcastjob.*.*.job-finished");
+    expect(subjectPattern("CloneSet", "scaled", "ns.1")).toBe("kruise.cloneset.ns_1.*.scaled");
+  });
   it("builds the CloudEvents type", () => {
     expect(cloudEventTypeFor("BroadcastJob", "finished")).toBe("io.kruise.broadcastjob.finished");
+  });
+});
+
+/** The publisher's step key of a received id (busMessageId appends a 12-hex digest of the data). */
+const stepKey = (id: string): string => id.replace(/\.[0-9a-f]{12}$/, "");
+
+describe("bus message ids", () => {
+  // A bus id changes when the data changes; one state observed twice keeps one id (key order aside).
+  const complete = (replicas: number, extra: Record<string, unknown> = {}) => ({
+    id: "uid-1.cs-abc.rollout-complete",
+    data: { revision: "cs-abc", replicas, ...extra },
+  });
+  it.each([
+    ["3 vs 5 replicas", complete(3), complete(5), false],
+    ["the same state twice", complete(3), complete(3), true],
+    [
+      "the same state, keys in another order",
+      complete(3),
+      { id: complete(3).id, data: { replicas: 3, revision: "cs-abc" } },
+      true,
+    ],
+    ["no data twice", { id: "k" }, { id: "k" }, true],
+  ])("%s", (_name, a, b, same) => {
+    expect(busMessageId(a) === busMessageId(b)).toBe(same);
+    expect(busMessageId(a).startsWith(`${a.id}.`)).toBe(true);
   });
 });
 
@@ -142,7 +173,7 @@ describe("EventBus against a real NATS server", () => {
     await waitFor("delivery", () => received.length === 1, 10_000);
     expect(received[0]).toMatchObject({
       specversion: "1.0",
-      id: "uid-1.gen-2.scaled",
+      id: busMessageId({ id: "uid-1.gen-2.scaled", data: { replicas: 3 } }),
       source: "cloneset-controller",
       type: "io.kruise.cloneset.scaled",
       subject: "ns1/web",
@@ -153,7 +184,9 @@ describe("EventBus against a real NATS server", () => {
     const stored = await jsm.streams.getMessage(streamName, {
       last_by_subj: "kruise.cloneset.ns1.web.scaled",
     });
-    expect(stored?.header.get("Nats-Msg-Id")).toBe("uid-1.gen-2.scaled");
+    expect(stored?.header.get("Nats-Msg-Id")).toBe(
+      busMessageId({ id: "uid-1.gen-2.scaled", data: { replicas: 3 } }),
+    );
     unsubscribe();
   });
 
@@ -170,6 +203,30 @@ describe("EventBus against a real NATS server", () => {
     expect((await jsm.streams.info(streamName)).state.messages).toBe(before + 1);
   });
 
+  it("keeps both of two rollout states under one step key, and one copy of a state seen twice", async () => {
+    const bus = startBus("rollout-ids");
+    await waitFor("connected", () => bus.connected, 10_000);
+    const subject = "kruise.cloneset.ns1.rolled.rollout-complete";
+    const count = async (): Promise<number> => {
+      const info = await jsm.streams.info(streamName, { subjects_filter: subject });
+      return info.state.subjects?.[subject] ?? 0;
+    };
+    const complete = (replicas: number) => ({
+      kind: "CloneSet",
+      namespace: "ns1",
+      name: "rolled",
+      event: "rollout-complete",
+      id: "uid-r.rolled-abc.rollout-complete",
+      data: { revision: "rolled-abc", replicas },
+    });
+    bus.publish(complete(3));
+    bus.publish(complete(3)); // the same state observed again: deduplicated
+    bus.publish(complete(5)); // a new state under the same key: kept
+    await waitFor("both states stored", async () => (await count()) >= 2, 10_000);
+    await bus.close();
+    expect(await count()).toBe(2);
+  });
+
   it("delivers every event exactly once when published while NATS is down", async () => {
     const registry = new Registry();
     const publisher = startBus("publisher", registry);
@@ -177,8 +234,8 @@ describe("EventBus against a real NATS server", () => {
     const seen = new Map<string, number>();
     const order: string[] = [];
     subscriber.subscribe("kruise.cloneset.ns1.outage.>", (e) => {
-      seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
-      order.push(e.id);
+      seen.set(stepKey(e.id), (seen.get(stepKey(e.id)) ?? 0) + 1);
+      order.push(stepKey(e.id));
     });
     await waitFor("connected", () => publisher.connected && subscriber.connected, 10_000);
     await waitFor(
@@ -218,7 +275,7 @@ describe("EventBus against a real NATS server", () => {
   it("re-creates a subscription's consumer when NATS loses it", async () => {
     const bus = startBus("recreate");
     const received: string[] = [];
-    bus.subscribe("kruise.cloneset.ns1.lost.>", (e) => received.push(e.id));
+    bus.subscribe("kruise.cloneset.ns1.lost.>", (e) => received.push(stepKey(e.id)));
     let consumerName = "";
     await waitFor(
       "consumer",
@@ -238,7 +295,7 @@ describe("EventBus against a real NATS server", () => {
   it("a durable subscription resumes where it left off", async () => {
     const bus = startBus("durable");
     const first: string[] = [];
-    const unsubscribe = bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => first.push(e.id), {
+    const unsubscribe = bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => first.push(stepKey(e.id)), {
       durable: "comms-test-durable",
     });
     await waitFor(
@@ -255,7 +312,7 @@ describe("EventBus against a real NATS server", () => {
     unsubscribe();
     bus.publish(event("durable", "d-2")); // while nobody listens
     const second: string[] = [];
-    bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => second.push(e.id), {
+    bus.subscribe("kruise.cloneset.ns1.durable.>", (e) => second.push(stepKey(e.id)), {
       durable: "comms-test-durable",
     });
     await waitFor("missed event", () => second.length === 1, 10_000);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Client, KubeObject } from "../src/client/index.ts";
 import { ConflictError, ignoreNotFound, NotFoundError, patchStatusIfChanged } from "../src/client/index.ts";
 import { FakeClock } from "../src/clock/index.ts";
-import type { Cache } from "../src/informer/index.ts";
+import { Cache } from "../src/informer/index.ts";
 import { Controller, isTerminalError, Requeue, TerminalError } from "../src/controller/index.ts";
 import type { Kind } from "../src/kind.ts";
 import { controllerOf, controllerRef, MAX_INT32 } from "../src/meta/index.ts";
@@ -182,5 +182,29 @@ describe("Controller and TerminalError", () => {
       ?.get();
     expect(terminal?.values.find((v) => v.labels["controller"] === "terminal-test")?.value).toBe(1);
     await controller.shutdown(1_000);
+  });
+});
+
+describe("informer options are declared once per kind", () => {
+  const transform = (o: KubeObject): KubeObject => o;
+  const cases: Array<{ name: string; second: Record<string, unknown>; error?: RegExp }> = [
+    { name: "no options: the same informer", second: {} },
+    { name: "the same options again", second: { namespace: "ns", transform } },
+    {
+      name: "another namespace",
+      second: { namespace: "other", transform },
+      error: /namespace was declared as "ns", now "other"/,
+    },
+    {
+      name: "another transform",
+      second: { namespace: "ns", transform: (o: KubeObject) => o },
+      error: /transform/,
+    },
+  ];
+  it.each(cases)("$name", ({ second, error }) => {
+    const cache = new Cache({} as Client);
+    const first = cache.informerFor(WidgetKind, { namespace: "ns", transform });
+    if (error) expect(() => cache.informerFor(WidgetKind, second)).toThrow(error);
+    else expect(cache.informerFor(WidgetKind, second)).toBe(first);
   });
 });

@@ -3,7 +3,7 @@ import { cloudEventTypeFor } from "./subject.ts";
 /** A CloudEvents 1.0 envelope in JSON form, with the object's identity as extension attributes. */
 export interface CloudEvent<T = unknown> {
   specversion: "1.0";
-  /** Deterministic (object UID + generation or resourceVersion + event), so retries are deduplicated. */
+  /** busMessageId: the publisher's step key plus a digest of the data, so retries are deduplicated. */
   id: string;
   /** The controller that published it. */
   source: string;
@@ -31,7 +31,11 @@ export interface BusEvent {
   /** What happened, e.g. "scaled", "rollout-finished". */
   event: string;
   data?: unknown;
-  /** Deterministic id, built from the object's UID, generation or resourceVersion and the event. */
+  /**
+   * The step key: deterministic, built from the object's UID and what makes the step unique (a revision, a pod, a
+   * run time) plus the event. The bus publishes it with a digest of `data` appended (busMessageId), so one step
+   * observed twice is deduplicated and a changed state under the same key is not.
+   */
   id: string;
 }
 

@@ -8,6 +8,7 @@ import { toCloudEvent, type BusEvent, type CloudEvent } from "./cloud-event.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { defaultStreamLimits, ensureStream, type StreamLimits } from "./stream.ts";
 import { natsConnectionSettings, type NatsConnectionSettings } from "./nats-auth.ts";
+import { busMessageId } from "./message-id.ts";
 import { subjectFor } from "./subject.ts";
 import { JetStreamSubscription, type JetStreamHandles } from "./subscription.ts";
 import { timerDelay } from "../clock/timer-limit.ts";
@@ -43,7 +44,7 @@ const maxReconnectBackoffMs = 5_000;
 /**
  * Kruise's NATS JetStream event bus. Nothing here ever blocks a reconcile on NATS: start() returns at once,
  * publish() only queues, and a background loop connects, reconnects forever and drains the outbox in
- * order. Every message carries `Nats-Msg-Id` = the event id, so re-sending after a lost acknowledgement is
+ * order. Every message carries `Nats-Msg-Id` = busMessageId(event) (the step key plus a digest of the data), so re-sending after a lost acknowledgement is
  * deduplicated by JetStream. Events are hints; the informer stays the source of truth.
  */
 export class EventBus {
@@ -114,8 +115,12 @@ export class EventBus {
         return;
       }
       const subject = subjectFor(e.kind, e.namespace, e.name, e.event);
-      const payload = new TextEncoder().encode(JSON.stringify(toCloudEvent(e, this.source, Date.now())));
-      this.outbox.push({ id: e.id, subject, payload });
+      // The step key plus a digest of the data: a retry keeps its id, a new state under the same key gets a new one.
+      const id = busMessageId(e);
+      const payload = new TextEncoder().encode(
+        JSON.stringify(toCloudEvent({ ...e, id }, this.source, Date.now())),
+      );
+      this.outbox.push({ id, subject, payload });
       this.depth.set(this.outbox.size);
       this.kickPump();
     } catch (err) {

@@ -13,6 +13,15 @@ export function subjectFor(kind: string, namespace: string, name: string, event:
   return ["kruise", token(kind.toLowerCase()), token(namespace), token(name), token(event)].join(".");
 }
 
+/**
+ * The subscription subject for one event of one kind, in every namespace (or one): `kruise.<kind lower>.*.*.<event>`.
+ * Subscribers build their subjects here, so the scheme stays in one place.
+ */
+export function subjectPattern(kind: string, event: string, namespace?: string): string {
+  const ns = namespace === undefined ? "*" : token(namespace);
+  return ["kruise", token(kind.toLowerCase()), ns, "*", token(event)].join(".");
+}
+
 /** The CloudEvents `type`: `io.kruise.<kind lower>.<event>`. */
 export function cloudEventTypeFor(kind: string, event: string): string {
   return `io.kruise.${token(kind.toLowerCase())}.${token(event)}`;

@@ -24,6 +24,8 @@ export interface CacheListOptions {
  */
 export class Cache {
   private readonly informers = new Map<string, Informer<KubeObject>>();
+  /** The options each informer was created with, to refuse a conflicting second declaration. */
+  private readonly declared = new Map<string, InformerOptions<KubeObject>>();
   private readonly client: Client;
   private readonly defaults: Pick<
     InformerOptions<KubeObject>,
@@ -47,8 +49,11 @@ export class Cache {
   }
 
   /**
-   * The shared informer for kind, created on first use. options only apply on creation (a second caller gets the
-   * first caller's informer).
+   * The shared informer for kind, created on first use with `options`.
+   *
+   * Guarantees: a kind's informer options are declared once. A later call with no options gets the same informer;
+   * a later call whose options differ (scope, selectors, transform — functions compared by identity) throws,
+   * naming the kind and the option, instead of silently ignoring them.
    */
   informerFor<T extends KubeObject>(kind: Kind<T>, options: InformerOptions<T> = {}): Informer<T> {
     const key = kindKey(kind);
@@ -56,7 +61,22 @@ export class Cache {
     if (!informer) {
       informer = new Informer<T>(this.client, kind, { ...(this.defaults as InformerOptions<T>), ...options });
       this.informers.set(key, informer as unknown as Informer<KubeObject>);
+      this.declared.set(key, options as unknown as InformerOptions<KubeObject>);
       if (this.signal) this.runs.push(informer.run(this.signal));
+      return informer;
+    }
+    if (Object.keys(options).length > 0) {
+      const first = this.declared.get(key) ?? {};
+      const keys = new Set([...Object.keys(first), ...Object.keys(options)]);
+      for (const option of keys) {
+        const a = (first as Record<string, unknown>)[option];
+        const b = (options as Record<string, unknown>)[option];
+        if (a !== b)
+          throw new Error(
+            `informer options for ${key} conflict: ${option} was declared as ${describe(a)}, now ${describe(b)}; ` +
+              "declare each kind's informer options once",
+          );
+      }
     }
     return informer;
   }
@@ -116,4 +136,10 @@ export class Cache {
       return true;
     });
   }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "unset";
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  return JSON.stringify(value);
 }

@@ -1,4 +1,4 @@
-import { ConfigMapKind } from "../src/kinds/core.ts";
+import { ConfigMapKind, LeaseKind } from "../src/kinds/core.ts";
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import pino from "pino";
@@ -183,6 +183,32 @@ describe("Manager and controllers", () => {
 });
 
 describe("Manager with leader election", () => {
+  it("is not the leader before it holds the lease, even right after start()", async () => {
+    const ns = await namespace();
+    const mgr = await Manager.create({
+      name: "not-yet",
+      restConfig,
+      logger: silent,
+      metricsBindAddress: "0",
+      healthProbeBindAddress: "0",
+      leaderElection: {
+        namespace: ns,
+        identity: "only",
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1500,
+        retryPeriodMs: 250,
+      },
+    });
+    expect(mgr.isLeader()).toBe(false);
+    const running = mgr.start();
+    expect(mgr.isLeader()).toBe(false);
+    await waitFor("it to lead", () => mgr.isLeader());
+    const lease = await client.get(LeaseKind, "not-yet-leader", ns);
+    expect(lease?.spec?.holderIdentity).toBe("only");
+    await mgr.stop();
+    await running;
+  });
+
   it("of two managers only the leader reconciles; when it stops, the other takes over", async () => {
     const ns = await namespace();
     const reconciled = { a: new Set<string>(), b: new Set<string>() };

@@ -200,9 +200,12 @@ export class Manager {
     return this.bus;
   }
 
-  /** True when this process may reconcile: leader election is off, or it holds the lease. */
+  /** True when this process may reconcile: leader election is off, or it holds the lease (false before the first acquisition). */
   isLeader(): boolean {
-    return !this.leader || this.leader.isLeader();
+    // With leader election configured, nothing leads until the lease is held: the window between start() and the
+    // election's first acquisition (serving, webhook start) must not count as leadership.
+    if (!this.options.leaderElection) return true;
+    return this.leader?.isLeader() ?? false;
   }
 
   /**

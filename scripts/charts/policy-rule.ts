@@ -18,12 +18,16 @@ export function looksLikePolicyRule(value: unknown): boolean {
   return isStringArray(rule["apiGroups"]) && isStringArray(rule["resources"]) && isStringArray(rule["verbs"]);
 }
 
-/** A plain copy with the fields in a fixed order, so the YAML we write does not depend on how the app spelled it. */
+/**
+ * A plain copy with the fields in a fixed order, so the YAML we write does not depend on how the app spelled it.
+ * The order is alphabetical (apiGroups, resourceNames, resources, verbs): Helm's toYaml sorts map keys, so this is
+ * the order the rendered ClusterRole and Role have, and a rule reads the same in rbac/*.yaml as in `helm template`.
+ */
 export function normalizeRule(rule: PolicyRule): PolicyRule {
   return {
     apiGroups: [...rule.apiGroups],
-    resources: [...rule.resources],
     ...(rule.resourceNames ? { resourceNames: [...rule.resourceNames] } : {}),
+    resources: [...rule.resources],
     verbs: [...rule.verbs],
   };
 }

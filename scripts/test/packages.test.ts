@@ -159,6 +159,7 @@ describe("packed packages", () => {
         `--kubeconfig=${getTestEnv().kubeconfigPath}`,
         "--metrics-bind-address=0",
         "--health-probe-bind-address=0",
+        "--leader-elect=false", // one replica, and the SDK elects a leader by default
       ],
       { cwd: project, stdio: ["ignore", "pipe", "pipe"] },
     );

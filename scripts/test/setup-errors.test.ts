@@ -41,6 +41,6 @@ describe("tools/build-binaries.sh", () => {
   it("prints the cached bin folder when everything is present", () => {
     const res = spawnSync("bash", [join(root, "tools/build-binaries.sh"), "--print"], { encoding: "utf8" });
     expect(res.status).toBe(0);
-    expect(res.stdout.trim()).toMatch(/bin-k[\d.]+-n[\d.]+-h[\d.]+$/);
+    expect(res.stdout.trim()).toMatch(/bin-k[\d.]+-n[\d.]+-h[\d.]+-c[\d.]+-r[\d.]+$/);
   });
 });

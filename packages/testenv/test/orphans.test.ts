@@ -30,7 +30,7 @@ describe("a crashed owner leaves nothing behind", () => {
       `
       import { startControlPlane } from ${JSON.stringify(join(import.meta.dirname, "..", "src", "index.ts"))};
       const plane = await startControlPlane({ nodes: 1, crdsDir: false, controllerManager: false, scheduler: false });
-      process.stdout.write(JSON.stringify({ workDir: plane.workDir, pids: plane.processes().map((p) => p.pid) }) + "\\n");
+      process.stdout.write(JSON.stringify({ workDir: plane.workDir, registry: plane.registry !== undefined, pids: plane.processes().map((p) => p.pid) }) + "\\n");
       setInterval(() => {}, 1000);
     `,
     );
@@ -41,11 +41,14 @@ describe("a crashed owner leaves nothing behind", () => {
       "owner started its control plane",
       async () => {
         const line = output.split("\n").find((l) => l.startsWith("{"));
-        return line === undefined ? undefined : (JSON.parse(line) as { workDir: string; pids: number[] });
+        return line === undefined
+          ? undefined
+          : (JSON.parse(line) as { workDir: string; registry: boolean; pids: number[] });
       },
       90_000,
     );
-    expect(started.pids).toHaveLength(3);
+    // etcd, kube-apiserver and nats-server, plus the image registry where the test images exist.
+    expect(started.pids).toHaveLength(started.registry ? 4 : 3);
     expect(started.pids.every(alive)).toBe(true);
 
     owner.kill("SIGKILL");

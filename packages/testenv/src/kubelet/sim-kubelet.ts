@@ -1,6 +1,6 @@
 import type { Lease } from "kubernetes-types/coordination/v1.js";
 import type { Node, Pod, PodStatus } from "kubernetes-types/core/v1.js";
-import { isAlreadyExists, isNotFound } from "../kube/api-error.ts";
+import { isAlreadyExists, isConflict, isNotFound } from "../kube/api-error.ts";
 import { MERGE_PATCH, STRATEGIC_MERGE_PATCH, type KubeHttpClient } from "../kube/http-client.ts";
 import { ListWatch } from "../kube/list-watch.ts";
 import { messageOf } from "../errors.ts";
@@ -43,6 +43,8 @@ const POD_PREFIX = "pod/";
 const NODE_PREFIX = "node/";
 const LEASE_NAMESPACE = "kube-node-lease";
 const LEASE_DURATION_SECONDS = 40;
+/** Lost compare-and-swaps of a Node's taints before #syncNode gives up (each one re-reads the Node). */
+const MAX_TAINT_SWAPS = 5;
 
 /**
  * The kubelets of every simulated node, in-process: registers the Nodes, renews their Leases, and
@@ -283,16 +285,23 @@ export class SimKubelet {
       );
       this.#stats.statusWrites++;
     }
-    if (hasNotReadyTaint(current) === ready) {
-      // resourceVersion makes this a compare-and-swap: taints is a plain list others may edit too.
-      current = await this.#client.patch<Node>(
-        `/api/v1/nodes/${name}`,
-        {
-          metadata: { resourceVersion: current.metadata?.resourceVersion },
-          spec: { taints: taintsFor(current, ready) },
-        },
-        MERGE_PATCH,
-      );
+    // resourceVersion makes this a compare-and-swap: taints is a plain list others may edit too (kube-controller-
+    // manager's node lifecycle controller taints and untaints these nodes). A lost swap re-reads the Node and tries
+    // again, so registration does not fail on a concurrent writer.
+    for (let attempt = 1; hasNotReadyTaint(current) === ready; attempt++) {
+      try {
+        current = await this.#client.patch<Node>(
+          `/api/v1/nodes/${name}`,
+          {
+            metadata: { resourceVersion: current.metadata?.resourceVersion },
+            spec: { taints: taintsFor(current, ready) },
+          },
+          MERGE_PATCH,
+        );
+      } catch (error) {
+        if (!isConflict(error) || attempt >= MAX_TAINT_SWAPS) throw error;
+        current = await this.#client.get<Node>(`/api/v1/nodes/${name}`);
+      }
     }
     if (nodeIsReady(this.#nodeObjects.get(name)) !== nodeIsReady(current)) {
       for (const key of this.#podsByNode.get(name) ?? []) this.#queue.add(POD_PREFIX + key);

@@ -399,15 +399,31 @@ describe("Advanced DaemonSet on a multi-zone cluster", { timeout: 180_000 }, () 
     const placed = async (n: string): Promise<string[]> =>
       (await livePods(n)).map((p) => p.spec?.nodeName ?? "").sort();
     expect(await placed(ns)).toEqual(await placed(builtinNs));
-    const builtin = (await client.get(BuiltinDaemonSetKind, "plain", builtinNs)).status;
-    await waitStatus(
-      ns,
-      "plain",
-      (s) =>
-        s.desiredNumberScheduled === builtin?.desiredNumberScheduled &&
-        s.updatedNumberScheduled === builtin?.updatedNumberScheduled &&
-        s.numberAvailable === builtin?.numberAvailable,
-    );
+    // Every count as kcm's, both read afresh on each probe: the last pod turning ready is followed by one more status
+    // write, and a snapshot of a few counts could match before it lands (it would then be counted as the poke's).
+    const COUNTS = [
+      "currentNumberScheduled",
+      "desiredNumberScheduled",
+      "numberAvailable",
+      "numberMisscheduled",
+      "numberReady",
+      "numberUnavailable",
+      "updatedNumberScheduled",
+    ] as const;
+    await waitFor("every status count as kcm's", async () => {
+      const [ours, kcm] = await Promise.all([
+        client.get(DaemonSetKind, "plain", ns),
+        client.get(BuiltinDaemonSetKind, "plain", builtinNs),
+      ]);
+      const settled = (o: { metadata?: { generation?: number }; status?: { observedGeneration?: number } }) =>
+        (o.status?.observedGeneration ?? 0) >= (o.metadata?.generation ?? 1);
+      return (
+        settled(ours) &&
+        settled(kcm) &&
+        COUNTS.every((c) => (ours.status?.[c] ?? 0) === (kcm.status?.[c] ?? 0)) &&
+        (ours.status?.numberAvailable ?? 0) === all.length
+      );
+    });
 
     // Converged: a reconcile (forced by an annotation) writes nothing.
     const before = writes.filter((w) => w.namespace === ns).length;

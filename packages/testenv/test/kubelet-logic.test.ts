@@ -115,6 +115,23 @@ describe("pod runtime and status (pure)", () => {
     expect(ready(status)?.status).toBe("False");
   });
 
+  it("a missing image: ErrImagePull until the back-off ends (however often the pod is stepped), then ImagePullBackOff", () => {
+    const pod = makePod([["app", "nginx:no-such-tag"]]);
+    const runtime = newPodRuntime(pod, "10.244.0.1", T0);
+    const images = new Map([["nginx:no-such-tag", { found: false as const, message: "not found" }]]);
+    const step = (dt: number) => {
+      const now = T0 + dt;
+      const wake = stepPod(runtime, pod, { now, faults: noFaults, crashLoopIntervalMs: 1_000, images });
+      const status = desiredPodStatus({ pod, runtime, faults: noFaults, hostIP: "h", nodeReady: true, now });
+      return { wake, waiting: status.containerStatuses?.[0]?.state?.waiting };
+    };
+    expect(step(0)).toEqual({ wake: 1_000, waiting: { reason: "ErrImagePull", message: "not found" } });
+    // Woken again at once (our own status write's watch event): still the first attempt.
+    expect(step(5)).toEqual({ wake: 995, waiting: { reason: "ErrImagePull", message: "not found" } });
+    expect(step(1_000).waiting?.reason).toBe("ImagePullBackOff");
+    expect(step(1_500).waiting?.reason).toBe("ImagePullBackOff");
+  });
+
   it("crash-loops with restartCount rising once per interval", () => {
     const pod = makePod([["app", "nginx"]]);
     const runtime = newPodRuntime(pod, "10.244.0.1", T0);

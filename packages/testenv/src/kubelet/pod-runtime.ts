@@ -31,8 +31,11 @@ export interface ContainerRuntime {
   waitingMessage: string;
   terminated: Termination | undefined;
   lastTerminated: Termination | undefined;
-  /** The image being pulled and when that pull completes (undefined while a pull fails). */
-  pull: { image: string; doneAt: number | undefined } | undefined;
+  /**
+   * The image being pulled, when that pull completes (undefined while a pull fails), and after a
+   * failed pull when the back-off ends and the next attempt is due.
+   */
+  pull: { image: string; doneAt: number | undefined; retryAt?: number } | undefined;
   /** Failed pulls of the wanted image in a row: the first shows ErrImagePull, later ones ImagePullBackOff. */
   pullFailures: number;
   lastCrashAt: number;
@@ -198,7 +201,11 @@ function stepContainer(
       record.lastTerminated = terminate(record, 0, now);
       record.state = "waiting";
     }
-    if (record.pull?.image !== wanted) record.pull = { image: wanted, doneAt: undefined };
+    if (record.pull?.image !== wanted) {
+      // Another image: its first failed pull is an ErrImagePull again.
+      record.pull = { image: wanted, doneAt: undefined };
+      record.pullFailures = 0;
+    }
     if (faults.pullFail) {
       record.pull.doneAt = undefined;
       record.waitingReason = "ErrImagePull";
@@ -208,12 +215,16 @@ function stepContainer(
     const resolution = context.images?.get(wanted);
     if (resolution !== undefined && !resolution.found) {
       // As the kubelet does: the failed pull shows ErrImagePull, then ImagePullBackOff between retries.
+      // A step before the back-off ends (woken by our own status write or any other watch event) is
+      // no new attempt: it keeps what the last attempt showed, so ErrImagePull lasts one interval.
       record.pull.doneAt = undefined;
+      if (record.pull.retryAt !== undefined && now < record.pull.retryAt) return record.pull.retryAt;
       record.pullFailures += 1;
+      record.pull.retryAt = now + context.crashLoopIntervalMs;
       record.waitingReason = record.pullFailures > 1 ? "ImagePullBackOff" : "ErrImagePull";
       record.waitingMessage =
         record.pullFailures > 1 ? `Back-off pulling image "${wanted}"` : resolution.message;
-      return now + context.crashLoopIntervalMs;
+      return record.pull.retryAt;
     }
     record.pull.doneAt ??= now + faults.pullDelayMs;
     if (now < record.pull.doneAt) {

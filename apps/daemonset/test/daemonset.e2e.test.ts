@@ -425,6 +425,17 @@ describe("Advanced DaemonSet on a multi-zone cluster", { timeout: 180_000 }, () 
       );
     });
 
+    // A status write of the rollout's own may still be in flight (seen under a loaded full run): wait until the
+    // controller has made no write for 1.5 s. A controller that never settles fails here; one whose reconcile writes
+    // when nothing changed fails below.
+    let seen = -1;
+    let quietSince = Date.now();
+    await waitFor("the controller to make no write for 1.5 s", () => {
+      const count = writes.filter((w) => w.namespace === ns).length;
+      if (count !== seen) [seen, quietSince] = [count, Date.now()];
+      return Date.now() - quietSince >= 1_500;
+    });
+
     // Converged: a reconcile (forced by an annotation) writes nothing.
     const before = writes.filter((w) => w.namespace === ns).length;
     await client.patch(DaemonSetKind, "plain", ns, "merge", { metadata: { annotations: { poke: "1" } } });

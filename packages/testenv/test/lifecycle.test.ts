@@ -153,7 +153,13 @@ describe("control plane lifecycle", () => {
     });
     plane.kubelet.setNodeReady("testenv-node-0", undefined);
     await readyPod("on-node-0");
-    expect(await nodeState("testenv-node-0")).toEqual({ ready: "True", tainted: false });
+    // The Ready condition and the taint are two writes (status, then spec), and kube-controller-manager's node
+    // lifecycle controller edits the same taints from its own cache, so the taint may lift a moment after the pod
+    // is Ready again.
+    await waitFor("node-0 Ready and untainted", async () => {
+      const state = await nodeState("testenv-node-0");
+      return state.ready === "True" && !state.tainted;
+    });
 
     await client.patch(
       `/api/v1/nodes/testenv-node-1`,

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { waitFor } from "../src/vitest/index.ts";
 
 const alive = (pid: number): boolean => {
@@ -35,6 +35,10 @@ describe("a crashed owner leaves nothing behind", () => {
     `,
     );
     const owner = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "inherit"] });
+    // A failed assertion must not leave the owner (and so its control plane) running.
+    onTestFinished(() => {
+      if (owner.exitCode === null && owner.signalCode === null) owner.kill("SIGKILL");
+    });
     let output = "";
     owner.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     const started = await waitFor(

@@ -110,4 +110,39 @@ describe("kubectl", () => {
     const r = kubectl(["get", "kruise", "-n", ns]);
     expect(r.stdout).toContain("cloneset.apps.kruise.io/web");
   });
+  it("ImagePullJob and NodeImage are served as v1alpha1 and v1beta1 with the same fields, and print OpenKruise's columns", () => {
+    const job = {
+      apiVersion: "apps.kruise.io/v1beta1",
+      kind: "ImagePullJob",
+      metadata: { name: "warm" },
+      spec: { image: "nginx:1.25", selector: { names: ["nowhere"] }, parallelism: 2 },
+    };
+    const a = kubectl(["apply", "-n", ns, "-f", "-"], JSON.stringify(job));
+    expect(a.stderr).toBe("");
+    const alpha = JSON.parse(
+      kubectl(["get", "imagepulljobs.v1alpha1.apps.kruise.io", "warm", "-n", ns, "-o", "json"]).stdout,
+    ) as { apiVersion: string; spec: Record<string, unknown> };
+    expect(alpha.apiVersion).toBe("apps.kruise.io/v1alpha1");
+    expect(alpha.spec).toMatchObject({
+      image: "nginx:1.25",
+      parallelism: 2,
+      selector: { names: ["nowhere"] },
+    });
+    const get = kubectl(["get", "imagepulljob", "warm", "-n", ns]);
+    expect(get.stdout.split("\n")[0]?.split(/\s+/)).toEqual([
+      "NAME",
+      "TOTAL",
+      "ACTIVE",
+      "SUCCEED",
+      "FAILED",
+      "AGE",
+      "MESSAGE",
+    ]);
+    const head = kubectl(["get", "nodeimages.v1beta1.apps.kruise.io"]);
+    expect(head.status).toBe(0);
+    expect(
+      head.stdout === "" ||
+        head.stdout.split("\n")[0]?.split(/\s+/).join(" ") === "NAME DESIRED PULLING SUCCEED FAILED AGE",
+    ).toBe(true);
+  });
 });

@@ -132,4 +132,17 @@ describe("CRD sources", () => {
     for (const [name, node] of Object.entries(alpha?.spec.properties ?? {}))
       expect(node, name).toBe(sts?.spec.properties[name]);
   });
+
+  it("serve ImagePullJob and NodeImage as v1alpha1 (stored) and v1beta1, one schema for both", () => {
+    for (const kind of ["ImagePullJob", "NodeImage"]) {
+      const versions = crdSources.find((s) => s.kind === kind)?.versions;
+      expect(
+        versions?.map((v) => [v.name, v.storage, v.subset]),
+        kind,
+      ).toEqual([
+        ["v1alpha1", true, undefined],
+        ["v1beta1", false, undefined],
+      ]);
+    }
+  });
 });

@@ -111,10 +111,28 @@ export const ImagePullJobKind: Kind<ImagePullJob> = {
   namespaced: true,
 };
 
+/** ImagePullJob apps.kruise.io/v1beta1. */
+export const ImagePullJobV1beta1Kind: Kind<ImagePullJob> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
+  kind: "ImagePullJob",
+  plural: "imagepulljobs",
+  namespaced: true,
+};
+
 /** NodeImage apps.kruise.io/v1alpha1 (storage version). */
 export const NodeImageKind: Kind<NodeImage> = {
   group: "apps.kruise.io",
   version: "v1alpha1",
+  kind: "NodeImage",
+  plural: "nodeimages",
+  namespaced: false,
+};
+
+/** NodeImage apps.kruise.io/v1beta1. */
+export const NodeImageV1beta1Kind: Kind<NodeImage> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
   kind: "NodeImage",
   plural: "nodeimages",
   namespaced: false,
@@ -133,5 +151,7 @@ export const allKinds: readonly Kind[] = [
   DaemonSetKind,
   AdvancedCronJobKind,
   ImagePullJobKind,
+  ImagePullJobV1beta1Kind,
   NodeImageKind,
+  NodeImageV1beta1Kind,
 ];

@@ -92,7 +92,7 @@ export interface AdvancedCronJob {
  * ImagePullJob pulls an image ahead of time on a set of nodes, through their NodeImages.
  */
 export interface ImagePullJob {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "ImagePullJob";
   metadata?: ObjectMeta;
   spec: ImagePullJobSpec;
@@ -103,7 +103,7 @@ export interface ImagePullJob {
  * NodeImage lists the images to pre-pull on one node; its name is the node's name.
  */
 export interface NodeImage {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "NodeImage";
   metadata?: ObjectMeta;
   spec?: NodeImageSpec;

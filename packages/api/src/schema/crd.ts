@@ -78,3 +78,9 @@ export function nameAtMost(max: number, kindName: string, why: string): CelRule 
 
 /** v1alpha1 only: served and stored. */
 export const V1ALPHA1_ONLY: readonly CrdVersion[] = [{ name: "v1alpha1", served: true, storage: true }];
+
+/** v1alpha1 stored, v1beta1 served with the same schema: conversion is None and loses nothing either way. */
+export const ALPHA_AND_BETA: readonly CrdVersion[] = [
+  { name: "v1alpha1", served: true, storage: true },
+  { name: "v1beta1", served: true, storage: false },
+];

@@ -1,5 +1,5 @@
 import { array, enumOf, int32, int64, map, object, string, type ObjectNode } from "./builder.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, ALPHA_AND_BETA, type CrdSource } from "./crd.ts";
 import { intOnly } from "./shared/int-or-percent.ts";
 import { labelSelector } from "./shared/label-selector.ts";
 
@@ -137,7 +137,8 @@ export const imagePullJob: CrdSource = {
   categories: [KRUISE_CATEGORY],
   scope: "Namespaced",
   description: "ImagePullJob pulls an image ahead of time on a set of nodes, through their NodeImages.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise serves v1alpha1 and v1beta1 with the same fields, so both carry one schema and conversion is None.
+  versions: ALPHA_AND_BETA,
   spec: imagePullJobSpec,
   status: imagePullJobStatus,
   specRequired: true,

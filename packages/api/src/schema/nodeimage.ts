@@ -1,5 +1,5 @@
 import { array, enumOf, freeform, int32, int64, map, object, string } from "./builder.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, ALPHA_AND_BETA, type CrdSource } from "./crd.ts";
 import { IMAGE_PULL_POLICIES, sandboxConfig } from "./imagepulljob.ts";
 
 const TIME = (description: string) => string(description, { format: "date-time" });
@@ -113,7 +113,8 @@ export const nodeImage: CrdSource = {
   categories: [KRUISE_CATEGORY],
   scope: "Cluster",
   description: "NodeImage lists the images to pre-pull on one node; its name is the node's name.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise serves v1alpha1 and v1beta1 with the same fields, so both carry one schema and conversion is None.
+  versions: ALPHA_AND_BETA,
   spec: nodeImageSpec,
   status: nodeImageStatus,
   printerColumns: [

@@ -35,6 +35,7 @@ import { resolveKubeletOptions } from "./kubelet/kubelet-options.ts";
 import { SimKubelet } from "./kubelet/sim-kubelet.ts";
 import { simNodes } from "./kubelet/sim-node.ts";
 import { MAX_REAL_NODES } from "./realnode/layout.ts";
+import { ImageService } from "./realnode/image-service.ts";
 import { RealNodes } from "./realnode/real-nodes.ts";
 import { realNodeSupport } from "./realnode/support.ts";
 import { freePort, isPortBusy } from "./ports.ts";
@@ -104,7 +105,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   let kubelet: SimKubelet | undefined;
   let client: KubeHttpClient | undefined;
   let realNodes: RealNodes | undefined;
+  const imageServices: ImageService[] = [];
   const cleanup = async (): Promise<void> => {
+    await Promise.all(imageServices.map((service) => service.stop().catch(() => {})));
     await realNodes?.stop().catch((error: unknown) => log(`stopping real nodes: ${messageOf(error)}`));
     await kubelet?.stop().catch(() => {});
     await client?.close().catch(() => {});
@@ -300,6 +303,26 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       );
     }
 
+    const criSockets: Record<string, string> = Object.fromEntries(
+      (realNodes?.nodes ?? []).map((node) => [node.name, node.layout.containerdSocket]),
+    );
+    const addImageService = async (nodeName: string): Promise<string> => {
+      const support = realNodeSupport(binDir);
+      if (!support.ok)
+        throw new ControlPlaneError("image service", support.reason, "start without imageServices");
+      const service = new ImageService(nodeName, { workDir, guard, registryUrl: registry?.url });
+      imageServices.push(service);
+      await service.start();
+      criSockets[nodeName] = service.socket;
+      return service.socket;
+    };
+    if (options.imageServices === true)
+      await stage("image services", () =>
+        Promise.all(
+          simNodes(nodeCount, zones, kubeletOptions.nodeNamePrefix).map((n) => addImageService(n.name)),
+        ),
+      );
+
     let natsProcess: ManagedProcess | undefined;
     let natsPorts: NatsPorts = { client: 0, monitor: 0 };
     const natsAuth = natsAuthorization(options.natsUsers ?? {}, options.natsStream ?? "KRUISE");
@@ -340,6 +363,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       etcdUrl: etcdUrl(etcdPorts),
       registry,
       realNodes: realNodes?.nodeNames ?? [],
+      criSockets,
+      addImageService,
       binDir,
       workDir,
       userTokens: Object.fromEntries(credentials.users.map((user) => [user.name, user.token])),
@@ -385,7 +410,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         await compactEtcdToCurrentRevision(etcdPorts);
       },
       processes: () =>
-        [...started, ...(realNodes?.processes() ?? [])].flatMap((proc) =>
+        [
+          ...started,
+          ...(realNodes?.processes() ?? []),
+          ...imageServices.flatMap((service) => (service.process === undefined ? [] : [service.process])),
+        ].flatMap((proc) =>
           proc.running && proc.pid !== undefined ? [{ name: proc.name, pid: proc.pid }] : [],
         ),
       stop: async () => {

@@ -26,6 +26,12 @@ export interface ControlPlaneOptions {
    * kube-proxy. Needs Linux, root and tools/setup.sh's packages (`realNodeSupport()` says why not).
    */
   realNodes?: number;
+  /**
+   * A CRI image service for every simulated node (default false): a containerd of its own that only pulls,
+   * mirrored to the local registry like a real node's, its socket in `criSockets`. For node agents that pull
+   * through CRI (kruise-daemon). Needs what real nodes need (containerd, root); each costs ~40 MiB.
+   */
+  imageServices?: boolean;
   /** Zones, default ["zone-a","zone-b","zone-c"]; node i gets zone i % zones.length. */
   zones?: string[];
   /** Folder of CRD manifests (every *.yaml, applied then waited for Established). Default <repo>/crds; false = none. */
@@ -110,6 +116,13 @@ export interface ControlPlane {
   etcdUrl: string;
   /** Names of the real nodes (empty without). */
   realNodes: string[];
+  /**
+   * Node name → path of its CRI socket (`unix://` + path is the endpoint): every real node, and every simulated
+   * node with `imageServices` or `addImageService`.
+   */
+  criSockets: Record<string, string>;
+  /** Starts the CRI image service of a simulated node (e.g. one added with `kubelet.addNode`); returns its socket. */
+  addImageService(nodeName: string): Promise<string>;
   /** The local image registry (push with `crane push … ${registry.address}/name:tag`), or undefined without one. */
   registry: RegistryInfo | undefined;
   binDir: string;

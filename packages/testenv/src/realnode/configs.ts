@@ -9,7 +9,10 @@ export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
  * runc root, CNI config, and docker.io/registry.k8s.io mirrored to the local registry, so pods use their
  * usual image names and report `repo@sha256:<manifest digest>` as their imageID.
  */
-export function containerdConfig(node: RealNodeLayout, registryUrl: string | undefined): string {
+export function containerdConfig(
+  node: Pick<RealNodeLayout, "dir" | "containerdSocket" | "runcRoot" | "cniConfDir">,
+  registryUrl: string | undefined,
+): string {
   const mirrors =
     registryUrl === undefined
       ? []

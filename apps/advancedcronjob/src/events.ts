@@ -1,4 +1,4 @@
-import { BUS_PARTIES, type AdvancedCronJob } from "@kruise/api";
+import { BUS_PARTIES, type AdvancedCronJob, type JobFinished } from "@kruise/api";
 import type { BusEvent, CloudEvent, ReadOnly, Request } from "@kruise/sdk";
 import type { ChildInfo } from "./children.ts";
 
@@ -6,7 +6,7 @@ import type { ChildInfo } from "./children.ts";
 export const BUS_KIND = "AdvancedCronJob";
 
 /** Lifecycle events AdvancedCronJob publishes on NATS. */
-export const CronBusEvent = {
+export const AdvancedCronJobBusEvent = {
   /** A run was started: data.job names the child, data.scheduledTime the run time. */
   ScheduleFired: "schedule-fired",
   /** A child finished; data.result is "Complete" or "Failed". */
@@ -29,8 +29,8 @@ export function scheduleFiredMessage(
     kind: BUS_KIND,
     namespace: acj.metadata?.namespace ?? "",
     name: acj.metadata?.name ?? "",
-    event: CronBusEvent.ScheduleFired,
-    id: `${uid}.${seconds}.${CronBusEvent.ScheduleFired}`,
+    event: AdvancedCronJobBusEvent.ScheduleFired,
+    id: `${uid}.${seconds}.${AdvancedCronJobBusEvent.ScheduleFired}`,
     data: { uid, scheduledTime: new Date(seconds * 1000).toISOString(), job: child },
   };
 }
@@ -40,15 +40,16 @@ export function jobFinishedMessage(acj: ReadOnly<AdvancedCronJob>, child: ChildI
     kind: BUS_KIND,
     namespace: acj.metadata?.namespace ?? "",
     name: acj.metadata?.name ?? "",
-    event: CronBusEvent.JobFinished,
-    id: `${child.uid}.${CronBusEvent.JobFinished}`,
+    event: AdvancedCronJobBusEvent.JobFinished,
+    id: `${child.uid}.${AdvancedCronJobBusEvent.JobFinished}`,
     data: { job: { kind: child.kind, name: child.name, uid: child.uid }, result: child.state },
   };
 }
 
 /** The cron job a child-finished event is about, from the owner in its data: nothing when it is not ours. */
 export function ownerOfFinishedEvent(e: CloudEvent): Request[] {
-  const owner = (e.data as { owner?: { kind?: string; name?: string } } | undefined)?.owner;
+  // The payload comes off the wire (any publisher may be wrong or forged): every field is checked before use.
+  const owner = (e.data as Partial<JobFinished> | undefined)?.owner;
   if (!e.namespace || owner?.kind !== "AdvancedCronJob" || !owner.name) return [];
   return [{ namespace: e.namespace, name: owner.name }];
 }

@@ -1,4 +1,4 @@
-import type { BroadcastJob } from "@kruise/api";
+import { JOB_FINISHED_EVENT, jobFinishedId, type BroadcastJob, type JobFinished } from "@kruise/api";
 import type { BusEvent, ReadOnly } from "@kruise/sdk";
 
 /** The kind of this controller's events; the SDK makes the subject kruise.broadcastjob.<namespace>.<name>.<event>. */
@@ -8,21 +8,9 @@ export const BUS_KIND = "BroadcastJob";
 export const BroadcastJobBusEvent = {
   /** The controller started the job (status.startTime set). */
   Started: "job-started",
-  /** The job finished; data.result is "Complete" or "Failed". */
-  Finished: "job-finished",
+  /** The job finished (a contract with its owners, see @kruise/api): data is a JobFinished. */
+  Finished: JOB_FINISHED_EVENT,
 } as const;
-
-/** Data of a job-finished event: enough for a subscriber to act without a read, though subscribers only enqueue. */
-export interface JobFinishedData {
-  uid: string;
-  result: "Complete" | "Failed";
-  reason: string;
-  message: string;
-  succeeded: number;
-  failed: number;
-  desired: number;
-  owner?: { kind: string; name: string; uid: string };
-}
 
 /**
  * Message ids are deterministic (job UID + event): a job starts once and finishes once, so a retry after a crash or
@@ -42,11 +30,11 @@ export function startedMessage(job: ReadOnly<BroadcastJob>): BusEvent {
 
 export function finishedMessage(
   job: ReadOnly<BroadcastJob>,
-  data: Omit<JobFinishedData, "uid" | "owner">,
+  data: Omit<JobFinished, "uid" | "owner">,
 ): BusEvent {
   const uid = job.metadata?.uid ?? "";
   const ownerRef = job.metadata?.ownerReferences?.find((r) => r.controller === true);
-  const payload: JobFinishedData = {
+  const payload: JobFinished = {
     uid,
     ...data,
     ...(ownerRef ? { owner: { kind: ownerRef.kind, name: ownerRef.name, uid: ownerRef.uid } } : {}),
@@ -56,7 +44,7 @@ export function finishedMessage(
     namespace: job.metadata?.namespace ?? "",
     name: job.metadata?.name ?? "",
     event: BroadcastJobBusEvent.Finished,
-    id: `${uid}.${BroadcastJobBusEvent.Finished}`,
+    id: jobFinishedId(uid),
     data: payload,
   };
 }

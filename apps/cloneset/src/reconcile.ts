@@ -40,7 +40,7 @@ import {
 import type { CloneSetDeps, CloneSetRun } from "./deps.ts";
 import {
   cloneSetEventSource,
-  CloneSetEvent,
+  CloneSetBusEvent,
   imagePredownloadRequestedId,
   podUpdatedInPlaceId,
   type ImagePredownloadRequest,
@@ -285,7 +285,7 @@ function publishStep(deps: CloneSetDeps, cs: CloneSet, step: WorkloadStep): void
   if (deps.bus === undefined || step.type !== "pod-updated-in-place") return;
   deps.bus.publish({
     ...cloneSetEventSource(cs),
-    event: CloneSetEvent.PodUpdatedInPlace,
+    event: CloneSetBusEvent.PodUpdatedInPlace,
     id: podUpdatedInPlaceId(step.podUid, step.revision),
     data: { pod: step.pod, revision: step.revision, images: step.images },
   });
@@ -383,7 +383,7 @@ function publishImagePredownload(
   };
   deps.bus.publish({
     ...cloneSetEventSource(cs),
-    event: CloneSetEvent.ImagePredownloadRequested,
+    event: CloneSetBusEvent.ImagePredownloadRequested,
     id: imagePredownloadRequestedId(cs.metadata?.uid ?? "", revision),
     data,
   });

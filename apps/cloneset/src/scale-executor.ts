@@ -18,7 +18,7 @@ import {
 } from "@kruise/workload";
 import type { CloneSetRun } from "./deps.ts";
 import { MAX_CREATES_PER_RECONCILE } from "./limits.ts";
-import { cloneSetEventSource, CloneSetEvent, podCreatedId, podDeletedId } from "./events.ts";
+import { cloneSetEventSource, CloneSetBusEvent, podCreatedId, podDeletedId } from "./events.ts";
 import { instanceClaims, newPod } from "./pod-factory.ts";
 import { instanceIdOf, pvcsOfInstance } from "./pvc.ts";
 
@@ -155,7 +155,7 @@ async function createPods(
     deps.recorder.event(cs, "Normal", "SuccessfulCreate", `succeed to create pod ${name}`);
     deps.bus?.publish({
       ...cloneSetEventSource(cs),
-      event: CloneSetEvent.PodCreated,
+      event: CloneSetBusEvent.PodCreated,
       id: podCreatedId(cs.metadata?.uid ?? "", name),
       data: { pod: name, revision: pod.metadata?.labels?.["controller-revision-hash"] },
     });
@@ -214,7 +214,7 @@ export async function deletePods(deps: CloneSetRun, ctx: ScaleContext, pods: rea
     deps.recorder.event(cs, "Normal", "SuccessfulDelete", `succeed to delete pod ${name}`);
     deps.bus?.publish({
       ...cloneSetEventSource(cs),
-      event: CloneSetEvent.PodDeleted,
+      event: CloneSetBusEvent.PodDeleted,
       id: podDeletedId(cs.metadata?.uid ?? "", uid),
       data: { pod: name },
     });

@@ -4,7 +4,7 @@ import { patchStatusIfChanged } from "@kruise/sdk";
 import type { CloneSetRun } from "./deps.ts";
 import {
   cloneSetEventSource,
-  CloneSetEvent,
+  CloneSetBusEvent,
   rolloutCompleteId,
   rolloutProgressId,
   scaledId,
@@ -43,7 +43,7 @@ function publishStatusSteps(
   if (prevReplicas !== replicas) {
     bus.publish({
       ...base,
-      event: CloneSetEvent.Scaled,
+      event: CloneSetBusEvent.Scaled,
       id: scaledId(uid, cs.metadata?.generation ?? 0, prevReplicas, replicas),
       data: { from: prevReplicas, to: replicas, desired: specReplicas },
     });
@@ -58,7 +58,7 @@ function publishStatusSteps(
   if (progressed && previous?.updateRevision !== undefined) {
     bus.publish({
       ...base,
-      event: CloneSetEvent.RolloutProgress,
+      event: CloneSetBusEvent.RolloutProgress,
       id: rolloutProgressId(uid, revision, updated, updatedAvailable),
       data: {
         revision,
@@ -78,7 +78,7 @@ function publishStatusSteps(
   if (complete(next) && !(complete(previous) && previous?.updateRevision === revision)) {
     bus.publish({
       ...base,
-      event: CloneSetEvent.RolloutComplete,
+      event: CloneSetBusEvent.RolloutComplete,
       id: rolloutCompleteId(uid, revision),
       data: { revision, replicas: specReplicas },
     });

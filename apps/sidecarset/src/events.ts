@@ -1,5 +1,6 @@
 // NATS events of the SidecarSet controller (subjects kruise.sidecarset.<namespace or "">.<name>.<event>, from
 // @kruise/sdk). Ids are deterministic, so a retry is dropped by JetStream's duplicate window.
+import { SIDECARSET_CHANGED_EVENT, sidecarSetChangedId, type SidecarSetChanged } from "@kruise/api";
 import type { BusEvent } from "@kruise/sdk";
 
 export const BUS_KIND = "SidecarSet";
@@ -9,8 +10,8 @@ export const SidecarSetBusEvent = {
   Injected: "sidecar-injected",
   /** A pod's sidecars were upgraded in place; data: namespace, pod, uid, hash. */
   Upgraded: "sidecar-upgraded",
-  /** The SidecarSet's spec changed (a new revision); data: hash, revision. */
-  Changed: "sidecarset-changed",
+  /** The SidecarSet's spec changed (a new revision; a contract, see @kruise/api): data is a SidecarSetChanged. */
+  Changed: SIDECARSET_CHANGED_EVENT,
 } as const;
 
 export function injectedEvent(sidecarSet: string, namespace: string, pod: string, hash: string): BusEvent {
@@ -47,7 +48,7 @@ export function changedEvent(sidecarSet: string, uid: string, hash: string, revi
     namespace: "",
     name: sidecarSet,
     event: SidecarSetBusEvent.Changed,
-    id: `${uid}.${hash}.${SidecarSetBusEvent.Changed}`,
-    data: { hash, revision },
+    id: sidecarSetChangedId(uid, hash),
+    data: { hash, revision } satisfies SidecarSetChanged,
   };
 }

@@ -3,7 +3,7 @@ import type { StatefulSet } from "@kruise/api";
 // step unique), so a retried reconcile publishes the same id and JetStream drops the duplicate.
 
 /** Event names, the last token of the subject `kruise.statefulset.<namespace>.<name>.<event>`. */
-export const StatefulSetEvent = {
+export const StatefulSetBusEvent = {
   PodCreated: "pod-created",
   PodDeleted: "pod-deleted",
   PodUpdatedInPlace: "pod-updated-in-place",
@@ -11,19 +11,22 @@ export const StatefulSetEvent = {
   RolloutComplete: "rollout-complete",
 } as const;
 
+/** The kind named in each event; subjects use it lower-cased: kruise.statefulset.<ns>.<name>.<event>. */
+export const BUS_KIND = "StatefulSet";
+
 export function eventSource(set: StatefulSet): { kind: string; namespace: string; name: string } {
-  return { kind: "StatefulSet", namespace: set.metadata?.namespace ?? "", name: set.metadata?.name ?? "" };
+  return { kind: BUS_KIND, namespace: set.metadata?.namespace ?? "", name: set.metadata?.name ?? "" };
 }
 
 /** A pod name is created once per pod UID that follows; the set UID and name identify the creation. */
 export function podCreatedId(setUid: string, podName: string, revision: string): string {
-  return `${setUid}.${podName}.${revision}.${StatefulSetEvent.PodCreated}`;
+  return `${setUid}.${podName}.${revision}.${StatefulSetBusEvent.PodCreated}`;
 }
 export function podDeletedId(setUid: string, podUid: string): string {
-  return `${setUid}.${podUid}.${StatefulSetEvent.PodDeleted}`;
+  return `${setUid}.${podUid}.${StatefulSetBusEvent.PodDeleted}`;
 }
 export function podUpdatedInPlaceId(podUid: string, revision: string): string {
-  return `${podUid}.${revision}.${StatefulSetEvent.PodUpdatedInPlace}`;
+  return `${podUid}.${revision}.${StatefulSetBusEvent.PodUpdatedInPlace}`;
 }
 export function rolloutProgressId(
   setUid: string,
@@ -31,8 +34,8 @@ export function rolloutProgressId(
   updated: number,
   updatedReady: number,
 ): string {
-  return `${setUid}.${revision}.${updated}-${updatedReady}.${StatefulSetEvent.RolloutProgress}`;
+  return `${setUid}.${revision}.${updated}-${updatedReady}.${StatefulSetBusEvent.RolloutProgress}`;
 }
 export function rolloutCompleteId(setUid: string, revision: string): string {
-  return `${setUid}.${revision}.${StatefulSetEvent.RolloutComplete}`;
+  return `${setUid}.${revision}.${StatefulSetBusEvent.RolloutComplete}`;
 }

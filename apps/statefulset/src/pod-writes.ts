@@ -4,7 +4,7 @@ import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import { applyLifecycleTransition, decideDeleteLifecycle, type Lifecycle } from "@kruise/workload";
 import { sameOwners, wantedClaimOwners } from "./claims.ts";
 import type { StatefulSetDeps } from "./deps.ts";
-import { eventSource, podCreatedId, podDeletedId, StatefulSetEvent } from "./events.ts";
+import { eventSource, podCreatedId, podDeletedId, StatefulSetBusEvent } from "./events.ts";
 
 /** `<namespace>/<name>`: the expectations key of a set. */
 export function setKey(set: StatefulSet): string {
@@ -68,7 +68,7 @@ export async function createPodWithClaims(
   const revision = pod.metadata?.labels?.["controller-revision-hash"] ?? "";
   deps.bus?.publish({
     ...eventSource(set),
-    event: StatefulSetEvent.PodCreated,
+    event: StatefulSetBusEvent.PodCreated,
     id: podCreatedId(set.metadata?.uid ?? "", podName, revision),
     data: { pod: podName, revision },
   });
@@ -122,7 +122,7 @@ export async function deletePod(
   );
   deps.bus?.publish({
     ...eventSource(set),
-    event: StatefulSetEvent.PodDeleted,
+    event: StatefulSetBusEvent.PodDeleted,
     id: podDeletedId(set.metadata?.uid ?? "", pod.metadata?.uid ?? ""),
     data: { pod: name },
   });

@@ -46,7 +46,7 @@ import {
   podUpdatedInPlaceId,
   rolloutCompleteId,
   rolloutProgressId,
-  StatefulSetEvent,
+  StatefulSetBusEvent,
 } from "./events.ts";
 import { statefulSetParams, type StatefulSetParams } from "./params.ts";
 import { createPodWithClaims, deletePod, message, setKey, syncClaimOwners } from "./pod-writes.ts";
@@ -412,7 +412,7 @@ async function updateStep(
         );
         deps.bus?.publish({
           ...eventSource(set),
-          event: StatefulSetEvent.PodUpdatedInPlace,
+          event: StatefulSetBusEvent.PodUpdatedInPlace,
           id: podUpdatedInPlaceId(pod.metadata?.uid ?? "", updateName),
           data: { pod: target.name, revision: updateName, images: decision.spec.containerImages },
         });
@@ -485,7 +485,7 @@ async function writeStatus(deps: StatefulSetDeps, set: StatefulSet, next: Statef
   )
     bus.publish({
       ...eventSource(set),
-      event: StatefulSetEvent.RolloutProgress,
+      event: StatefulSetBusEvent.RolloutProgress,
       id: rolloutProgressId(uid, revision, updated, updatedReady),
       data: { revision, updatedReplicas: updated, updatedReadyReplicas: updatedReady, replicas },
     });
@@ -497,7 +497,7 @@ async function writeStatus(deps: StatefulSetDeps, set: StatefulSet, next: Statef
   if (done(next) && !(done(previous) && previous?.updateRevision === revision))
     bus.publish({
       ...eventSource(set),
-      event: StatefulSetEvent.RolloutComplete,
+      event: StatefulSetBusEvent.RolloutComplete,
       id: rolloutCompleteId(uid, revision),
       data: { revision },
     });

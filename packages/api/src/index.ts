@@ -12,9 +12,4 @@ export {
   deletionProtectionBinding,
   deletionProtectionPolicy,
 } from "./policies/deletion-protection.ts";
-export { BUS_PARTIES, type BusParty } from "./bus/parties.ts";
-export {
-  IMAGE_PREDOWNLOAD_REQUESTED_EVENT,
-  imagePredownloadRequestedId,
-  type ImagePredownloadRequest,
-} from "./bus/image-predownload.ts";
+export * from "./bus/index.ts";

@@ -5,6 +5,9 @@
 /** Last subject token: `kruise.<kind>.<namespace>.<name>.image-predownload-requested`. */
 export const IMAGE_PREDOWNLOAD_REQUESTED_EVENT = "image-predownload-requested";
 
+/** The kinds whose controllers publish image-predownload-requested. */
+export const IMAGE_PREDOWNLOAD_PUBLISHERS = ["CloneSet", "DaemonSet"] as const;
+
 /** Payload of image-predownload-requested: what the ImagePullJob controller needs to pre-pull. */
 export interface ImagePredownloadRequest {
   /** The revision the images belong to (CloneSet: revision name; DaemonSet: controller-revision-hash). */

@@ -4,7 +4,12 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job } from "kubernetes-types/batch/v1.js";
-import { AdvancedCronJobKind, BroadcastJobKind, type AdvancedCronJob } from "@kruise/api";
+import {
+  AdvancedCronJobKind,
+  AdvancedCronJobV1beta1Kind,
+  BroadcastJobKind,
+  type AdvancedCronJob,
+} from "@kruise/api";
 import { createClient, FakeClock, type HttpClient, JobKind, loadRestConfig, Manager } from "@kruise/sdk";
 import { startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { addCronJobController } from "../src/controller.ts";
@@ -155,6 +160,37 @@ describe("AdvancedCronJob on a fake clock", () => {
     expect(status?.lastScheduleTime).toBe(new Date(minute * 1000).toISOString().replace(".000Z", "Z"));
     expect(status?.active?.map((r) => r.name)).toEqual([`every-minute-${minute}`]);
     await client.delete(AdvancedCronJobKind, "every-minute", ns);
+  });
+
+  it("a v1beta1 AdvancedCronJob runs on schedule as its v1alpha1 twin, and each reads back in both versions", async () => {
+    await toMidMinute();
+    await client.create(AdvancedCronJobKind, cronJob("twin-alpha", { concurrencyPolicy: "Allow" }));
+    await client.create(AdvancedCronJobV1beta1Kind, {
+      ...cronJob("twin-beta", { concurrencyPolicy: "Allow" }),
+      apiVersion: "apps.kruise.io/v1beta1",
+    });
+    const minute = await toNextMinute();
+    for (const name of ["twin-alpha", "twin-beta"]) {
+      const job = await waitFor(`${name}'s first run`, async () =>
+        (await jobsOf(name)).find((j) => j.metadata?.name === `${name}-${minute}`),
+      );
+      expect(job.metadata?.ownerReferences?.[0]).toMatchObject({ kind: "AdvancedCronJob", name });
+      const status = await waitFor(`${name}'s status`, async () => {
+        const s = (await cron(name)).status;
+        return s?.active?.length === 1 ? s : undefined;
+      });
+      expect(status.type).toBe("Job");
+      expect(status.lastScheduleTime).toBe(new Date(minute * 1000).toISOString().replace(".000Z", "Z"));
+      const asBeta = await client.get(AdvancedCronJobV1beta1Kind, name, ns);
+      const asAlpha = await cron(name);
+      expect([asAlpha.apiVersion, asBeta.apiVersion]).toEqual([
+        "apps.kruise.io/v1alpha1",
+        "apps.kruise.io/v1beta1",
+      ]);
+      expect(asBeta.spec).toEqual(asAlpha.spec);
+    }
+    await client.delete(AdvancedCronJobKind, "twin-alpha", ns);
+    await client.delete(AdvancedCronJobV1beta1Kind, "twin-beta", ns);
   });
 
   it("creates BroadcastJobs from broadcastJobTemplate", async () => {

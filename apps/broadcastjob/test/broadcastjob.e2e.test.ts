@@ -4,7 +4,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { BroadcastJobKind, type BroadcastJob } from "@kruise/api";
+import { BroadcastJobKind, BroadcastJobV1beta1Kind, type BroadcastJob } from "@kruise/api";
 import {
   createClient,
   type HttpClient,
@@ -278,5 +278,37 @@ describe("BroadcastJob on a multi-zone cluster", () => {
       async () =>
         (await pods(ns)).every((p) => p.metadata?.deletionTimestamp) || (await pods(ns)).length === 0,
     );
+  });
+
+  it("a v1beta1 BroadcastJob runs as its v1alpha1 twin, and each reads back in both versions", async () => {
+    const ns = await namespace();
+    const spec = { parallelism: 2, failurePolicy: { type: "Continue" as const } };
+    await client.create(BroadcastJobKind, jobObject(ns, "alpha", spec, "0"));
+    await client.create(BroadcastJobV1beta1Kind, {
+      ...jobObject(ns, "beta", spec, "0"),
+      apiVersion: "apps.kruise.io/v1beta1",
+    });
+    const completed = async (name: string) =>
+      waitFor(`job '${name}' completed`, async () =>
+        (await job(ns, name))?.status?.phase === "completed" ? job(ns, name) : undefined,
+      );
+    const [alpha, beta] = await Promise.all([completed("alpha"), completed("beta")]);
+    const counts = (j: BroadcastJob | undefined) => {
+      const { desired, active, succeeded, failed, phase } = j?.status ?? {};
+      return { desired, active, succeeded, failed, phase };
+    };
+    expect(counts(beta)).toEqual(counts(alpha));
+    expect(counts(beta)).toMatchObject({ desired: 4, succeeded: 4, failed: 0, active: 0 });
+    for (const name of ["alpha", "beta"]) {
+      const asAlpha = await client.get(BroadcastJobKind, name, ns);
+      const asBeta = await client.get(BroadcastJobV1beta1Kind, name, ns);
+      expect(asAlpha.apiVersion).toBe("apps.kruise.io/v1alpha1");
+      expect(asBeta.apiVersion).toBe("apps.kruise.io/v1beta1");
+      expect(asBeta.spec).toEqual(asAlpha.spec);
+      expect(asBeta.status).toEqual(asAlpha.status);
+    }
+    // Both twins' pods are owned the same way (the controller writes its one internal version, v1alpha1).
+    const owners = new Set((await pods(ns)).map((p) => p.metadata?.ownerReferences?.[0]?.apiVersion));
+    expect([...owners]).toEqual(["apps.kruise.io/v1alpha1"]);
   });
 });

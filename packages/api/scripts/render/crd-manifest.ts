@@ -72,6 +72,9 @@ export function crdManifest(source: CrdSource): JsonSchema {
         schema: { openAPIV3Schema: rootSchema(source, v) },
         subresources,
       })),
+      // Written out even where it is the default: a kind with more than one version states that it never waits
+      // for a conversion webhook.
+      ...(source.versions.length > 1 ? { conversion: { strategy: "None" } } : {}),
     },
   };
 }

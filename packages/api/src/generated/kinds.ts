@@ -75,6 +75,15 @@ export const BroadcastJobKind: Kind<BroadcastJob> = {
   namespaced: true,
 };
 
+/** BroadcastJob apps.kruise.io/v1beta1. */
+export const BroadcastJobV1beta1Kind: Kind<BroadcastJob> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
+  kind: "BroadcastJob",
+  plural: "broadcastjobs",
+  namespaced: true,
+};
+
 /** DaemonSet apps.kruise.io/v1alpha1. */
 export const DaemonSetV1alpha1Kind: Kind<DaemonSet> = {
   group: "apps.kruise.io",
@@ -97,6 +106,15 @@ export const DaemonSetKind: Kind<DaemonSet> = {
 export const AdvancedCronJobKind: Kind<AdvancedCronJob> = {
   group: "apps.kruise.io",
   version: "v1alpha1",
+  kind: "AdvancedCronJob",
+  plural: "advancedcronjobs",
+  namespaced: true,
+};
+
+/** AdvancedCronJob apps.kruise.io/v1beta1. */
+export const AdvancedCronJobV1beta1Kind: Kind<AdvancedCronJob> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
   kind: "AdvancedCronJob",
   plural: "advancedcronjobs",
   namespaced: true,
@@ -147,9 +165,11 @@ export const allKinds: readonly Kind[] = [
   SidecarSetV1beta1Kind,
   UnitedDeploymentKind,
   BroadcastJobKind,
+  BroadcastJobV1beta1Kind,
   DaemonSetV1alpha1Kind,
   DaemonSetKind,
   AdvancedCronJobKind,
+  AdvancedCronJobV1beta1Kind,
   ImagePullJobKind,
   ImagePullJobV1beta1Kind,
   NodeImageKind,

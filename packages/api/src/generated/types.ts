@@ -59,7 +59,7 @@ export interface UnitedDeployment {
  * BroadcastJob runs a pod to completion on every eligible node.
  */
 export interface BroadcastJob {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "BroadcastJob";
   metadata?: ObjectMeta;
   spec?: BroadcastJobSpec;
@@ -81,7 +81,7 @@ export interface DaemonSet {
  * AdvancedCronJob creates Jobs or BroadcastJobs on a cron schedule.
  */
 export interface AdvancedCronJob {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "AdvancedCronJob";
   metadata?: ObjectMeta;
   spec?: AdvancedCronJobSpec;

@@ -1,6 +1,6 @@
 import { array, bool, enumOf, freeform, int32, int64, object, string } from "./builder.ts";
 import { broadcastJobSpec } from "./broadcastjob.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, ALPHA_AND_BETA, KRUISE_CATEGORY, nameAtMost, type CrdSource } from "./crd.ts";
 
 /** 63 minus "-" and the 10-digit unix time in every child's name. */
 export const ACJ_NAME_MAX = 52;
@@ -140,7 +140,9 @@ export const advancedCronJob: CrdSource = {
   categories: [KRUISE_CATEGORY],
   scope: "Namespaced",
   description: "AdvancedCronJob creates Jobs or BroadcastJobs on a cron schedule.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise 1.9 serves v1alpha1 and v1beta1 with conversion None; its v1beta1 adds imageListPullJobTemplate for the
+  // ImageListPullJob kind, which Kruise-TS does not have, so here the two versions are the same fields.
+  versions: ALPHA_AND_BETA,
   spec: advancedCronJobSpec,
   status: advancedCronJobStatus,
   // OpenKruise allows 63, but every child is named <name>-<unix seconds> (11 more characters) and a Job's name

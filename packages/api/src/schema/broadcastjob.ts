@@ -1,6 +1,6 @@
 import { bool, enumOf, int32, int64, object, string, type IntOrStringNode } from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost63, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, ALPHA_AND_BETA, KRUISE_CATEGORY, nameAtMost63, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podTemplate } from "./shared/pod-template.ts";
@@ -117,7 +117,8 @@ export const broadcastJob: CrdSource = {
   categories: [KRUISE_CATEGORY],
   scope: "Namespaced",
   description: "BroadcastJob runs a pod to completion on every eligible node.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise 1.9 serves v1alpha1 and v1beta1 with the same fields and conversion None.
+  versions: ALPHA_AND_BETA,
   spec: broadcastJobSpec,
   status: broadcastJobStatus,
   rootRules: [nameAtMost63("BroadcastJob")],

@@ -79,7 +79,12 @@ export function nameAtMost(max: number, kindName: string, why: string): CelRule 
 /** v1alpha1 only: served and stored. */
 export const V1ALPHA1_ONLY: readonly CrdVersion[] = [{ name: "v1alpha1", served: true, storage: true }];
 
-/** v1alpha1 stored, v1beta1 served with the same schema: conversion is None and loses nothing either way. */
+/**
+ * Both versions with one schema (OpenKruise's v1alpha1 and v1beta1 of the kind are field for field the same), v1alpha1
+ * stored. Conversion is `None`: the apiserver only rewrites `apiVersion`, so the kind never depends on a webhook.
+ * v1alpha1 stays the storage version because nothing differs in meaning, most stored objects and owner references
+ * in clusters moving from OpenKruise are v1alpha1, and a storage change would need a migration for no gain.
+ */
 export const ALPHA_AND_BETA: readonly CrdVersion[] = [
   { name: "v1alpha1", served: true, storage: true },
   { name: "v1beta1", served: true, storage: false },

@@ -20,6 +20,8 @@ export function kubectl(args: readonly string[], stdin?: string): KubectlResult 
     input: stdin,
     encoding: "utf8",
     timeout: 30_000,
+    // `get crd -o json` of all nine CRDs, each serving two versions, is several MiB (the default cap is 1 MiB).
+    maxBuffer: 64 << 20,
   });
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }

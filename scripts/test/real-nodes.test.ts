@@ -3,7 +3,7 @@
 // pod in place, a missing image fails alike on both kinds of node, and stop() leaves the host clean.
 // On a machine that cannot run real nodes (not Linux, not root, packages missing) it skips, saying why.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -74,6 +74,11 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
     plane = await startControlPlane({ nodes: 1, realNodes: 1, nats: false });
     ns = `real-${Math.random().toString(16).slice(2, 8)}`;
     await kubectlOk(["create", "namespace", ns]);
+    // The ServiceAccount admission plugin runs here: a pod needs its namespace's "default" ServiceAccount.
+    await waitFor("the namespace's default ServiceAccount", async () => {
+      const result = await plane.kubectl(["get", "serviceaccount", "default", "-n", ns]);
+      return result.code === 0;
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -196,6 +201,78 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
     );
     expect(body).toContain("nginx:1.25");
     await kubectlOk(["delete", "pod", "web", "client", "-n", ns, "--wait=true", "--timeout=60s"]);
+  });
+
+  it("lets a pod read the API through the kubernetes Service with its ServiceAccount token, as RBAC allows", async (context) => {
+    const lock = "/run/kruise-testenv/kube-proxy";
+    if (!existsSync(lock) || readFileSync(lock, "utf8").trim() !== String(process.pid)) {
+      context.skip("another control plane on this host runs the host's kube-proxy");
+    }
+    const endpoint = JSON.parse(
+      await kubectlOk(["get", "endpoints", "kubernetes", "-n", "default", "-o", "json"]),
+    ) as { subsets?: Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ port: number }> }> };
+    expect(
+      `https://${endpoint.subsets?.[0]?.addresses?.[0]?.ip}:${endpoint.subsets?.[0]?.ports?.[0]?.port}`,
+    ).toBe(plane.server);
+    await apply({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "reader" } });
+    await apply({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "pod-reader" },
+      rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }],
+    });
+    await apply({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "reader" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pod-reader" },
+      subjects: [{ kind: "ServiceAccount", name: "reader", namespace: ns }],
+    });
+    // The control plane's kubectl (a static Go binary) as the in-cluster client: with no kubeconfig it uses
+    // client-go's in-cluster config, the Service's env vars, the projected token and ca.crt, and verifies the
+    // serving certificate for 10.0.0.1. (No cluster DNS runs, so the name kubernetes.default.svc does not
+    // resolve in pods; the certificate names it too.)
+    await apply({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "api-client" },
+      spec: {
+        ...onReal,
+        serviceAccountName: "reader",
+        containers: [
+          {
+            name: "sh",
+            image: "busybox:1.36",
+            command: ["sleep", "3600"],
+            volumeMounts: [{ name: "kubectl", mountPath: "/opt/kubectl", readOnly: true }],
+          },
+        ],
+        volumes: [
+          { name: "kubectl", hostPath: { path: realpathSync(join(plane.binDir, "kubectl")), type: "File" } },
+        ],
+      },
+    });
+    await waitReady("api-client");
+    const inPod = (...args: string[]) => plane.kubectl(["exec", "-n", ns, "api-client", "--", ...args]);
+    const own = await waitFor(
+      "the pod lists its namespace's pods",
+      async () => {
+        const result = await inPod("/opt/kubectl", "get", "pods", "-o", "name");
+        return result.code === 0 ? result.stdout : undefined;
+      },
+      60_000,
+    );
+    expect(own.trim()).toBe("pod/api-client");
+    const other = await inPod("/opt/kubectl", "get", "pods", "-n", "kube-system");
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain(
+      `User "system:serviceaccount:${ns}:reader" cannot list resource "pods" in API group "" in the namespace "kube-system"`,
+    );
+    const sa = "/var/run/secrets/kubernetes.io/serviceaccount";
+    expect((await inPod("cat", `${sa}/ca.crt`, `${sa}/namespace`)).stdout).toBe(
+      `${plane.caData.trimEnd()}\n${ns}`,
+    );
+    await kubectlOk(["delete", "pod", "api-client", "-n", ns, "--wait=true", "--timeout=60s"]);
   });
 
   it("restarts a crashing container: restartCount rises, the previous logs are kept", async () => {
@@ -374,6 +451,34 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
     );
   });
 
+  it("marks the node Unknown when its kubelet stops posting status (node lifecycle), Ready when it resumes", async () => {
+    const kubelet = plane.processes().find((proc) => proc.name === "kubelet (testenv-real-0)");
+    expect(kubelet).toBeDefined();
+    const readyCondition = async () => {
+      const node = JSON.parse(await kubectlOk(["get", "node", "testenv-real-0", "-o", "json"])) as {
+        status?: { conditions?: Array<{ type: string; status: string; reason?: string }> };
+      };
+      return node.status?.conditions?.find((c) => c.type === "Ready");
+    };
+    // A frozen kubelet renews neither its Lease nor its status; kube-controller-manager's grace period is 50 s.
+    process.kill(kubelet!.pid, "SIGSTOP");
+    try {
+      const unknown = await waitFor(
+        "Ready=Unknown on the frozen node",
+        async () => {
+          const condition = await readyCondition();
+          return condition?.status === "Unknown" ? condition : undefined;
+        },
+        120_000,
+        1_000,
+      );
+      expect(unknown.reason).toBe("NodeStatusUnknown");
+    } finally {
+      process.kill(kubelet!.pid, "SIGCONT");
+    }
+    await waitFor("Ready=True again", async () => (await readyCondition())?.status === "True", 60_000, 500);
+  });
+
   it("stop() leaves nothing behind: processes, mounts, addresses, bridge, cgroup dirs, sysctls", async () => {
     controller?.kill("SIGKILL");
     const nodeIP = JSON.parse(await kubectlOk(["get", "node", "testenv-real-0", "-o", "json"])) as {
@@ -386,6 +491,7 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
     await plane.stop();
     expect(hostState(slot, workDir)).toEqual({ cgroupDirs: [], mounts: [], links: [], processes: [] });
     expect(readFileSync("/proc/net/fib_trie", "utf8")).not.toContain(ip);
+    expect(readFileSync("/proc/net/fib_trie", "utf8")).not.toContain(new URL(plane.server).hostname);
     expect(existsSync(workDir)).toBe(false);
     const others =
       existsSync("/run/kruise-testenv") &&

@@ -11,7 +11,12 @@ import {
   type EtcdPorts,
 } from "./components/etcd.ts";
 import { healthzReadiness } from "./components/healthz.ts";
-import { apiserverCertDir, apiserverReadiness, apiserverSpec } from "./components/kube-apiserver.ts";
+import {
+  apiserverCaFile,
+  apiserverReadiness,
+  apiserverSpec,
+  servesPods,
+} from "./components/kube-apiserver.ts";
 import { controllerManagerSpec } from "./components/kube-controller-manager.ts";
 import { schedulerSpec } from "./components/kube-scheduler.ts";
 import { natsReadiness, natsSpec, type NatsPorts } from "./components/nats-server.ts";
@@ -34,8 +39,9 @@ import { RegistryImageResolver } from "./kubelet/image-resolver.ts";
 import { resolveKubeletOptions } from "./kubelet/kubelet-options.ts";
 import { SimKubelet } from "./kubelet/sim-kubelet.ts";
 import { simNodes } from "./kubelet/sim-node.ts";
-import { MAX_REAL_NODES } from "./realnode/layout.ts";
 import { ImageService } from "./realnode/image-service.ts";
+import { acquireSlot, addLoopbackAddress, removeLoopbackAddress, type HostSlot } from "./realnode/host.ts";
+import { apiserverAddress, MAX_REAL_NODES } from "./realnode/layout.ts";
 import { RealNodes } from "./realnode/real-nodes.ts";
 import { realNodeSupport } from "./realnode/support.ts";
 import { freePort, isPortBusy } from "./ports.ts";
@@ -106,12 +112,19 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   let client: KubeHttpClient | undefined;
   let realNodes: RealNodes | undefined;
   const imageServices: ImageService[] = [];
+  let slot: HostSlot | undefined;
+  // 127.0.0.1 unless real nodes run pods that must reach the API server through the `kubernetes` Service.
+  let address = "127.0.0.1";
   const cleanup = async (): Promise<void> => {
     await Promise.all(imageServices.map((service) => service.stop().catch(() => {})));
     await realNodes?.stop().catch((error: unknown) => log(`stopping real nodes: ${messageOf(error)}`));
     await kubelet?.stop().catch(() => {});
     await client?.close().catch(() => {});
     for (const proc of [...started].reverse()) await proc.stop();
+    if (slot !== undefined) {
+      if (servesPods(address)) await removeLoopbackAddress(address);
+      await slot.release();
+    }
     guard.dispose();
     process.off("exit", onExit);
     if (ownsWorkDir) await rm(workDir, { recursive: true, force: true, maxRetries: 3 });
@@ -119,6 +132,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
 
   try {
     const startBegin = performance.now();
+    const hostSlot = realNodeCount > 0 ? await acquireSlot(workDir) : undefined;
+    slot = hostSlot;
+    if (hostSlot !== undefined) {
+      address = apiserverAddress(hostSlot.slot);
+      await addLoopbackAddress(address);
+    }
+    const inCluster = servesPods(address);
     const fixed = options.ports ?? {};
     await checkFixedPorts(fixed);
     const credentials = await writeCredentials(
@@ -178,14 +198,16 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
             credentials,
             benchmarkMode,
             watchCache: options.watchCache ?? true,
+            address,
           });
         },
-        () => apiserverReadiness(`https://127.0.0.1:${apiserverPort}`, credentials.adminToken),
+        () => apiserverReadiness(`https://${address}:${apiserverPort}`, credentials.adminToken),
         fixed.apiserver === undefined,
       ),
     );
-    const server = `https://127.0.0.1:${apiserverPort}`;
-    const caData = await readFile(join(apiserverCertDir(workDir), "apiserver.crt"), "utf8");
+    const server = `https://${address}:${apiserverPort}`;
+    const caFile = apiserverCaFile(workDir, address);
+    const caData = await readFile(caFile, "utf8");
     const kubeconfig = renderKubeconfig({
       server,
       caData,
@@ -212,7 +234,16 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         stage("kube-controller-manager", async () => {
           const port = await freePort();
           return launch(
-            async () => controllerManagerSpec(binDir, workDir, kubeconfigPath, port, rate),
+            async () =>
+              controllerManagerSpec({
+                binDir,
+                workDir,
+                kubeconfigPath,
+                port,
+                rootCaFile: caFile,
+                inCluster,
+                rate,
+              }),
             () => healthzReadiness(port),
             false,
           );
@@ -280,7 +311,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       }
     });
 
-    if (realNodeCount > 0) {
+    if (hostSlot !== undefined) {
       if (registry === undefined)
         throw new ControlPlaneError(
           "real nodes",
@@ -291,6 +322,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       realNodes = await stage("real nodes", () =>
         RealNodes.start({
           count: realNodeCount,
+          slot: hostSlot,
           workDir,
           binDir,
           guard,
@@ -301,6 +333,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           log,
         }),
       );
+      // The ServiceAccount admission plugin rejects a pod whose ServiceAccount does not exist yet.
+      await stage("default ServiceAccount", () => waitForServiceAccount(adminClient, "default", "default"));
     }
 
     const criSockets: Record<string, string> = Object.fromEntries(
@@ -428,6 +462,25 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   } catch (error) {
     await cleanup();
     throw error;
+  }
+}
+
+/** Waits until the ServiceAccount controller has made `namespace`/`name` (it does so for every namespace). */
+async function waitForServiceAccount(client: KubeHttpClient, namespace: string, name: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.get(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}`);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new ControlPlaneError(
+          "kube-controller-manager",
+          `no ServiceAccount ${namespace}/${name} after 60 s: ${messageOf(error)}`,
+          "read kube-controller-manager.log (serviceaccount-controller)",
+        );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

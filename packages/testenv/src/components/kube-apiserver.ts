@@ -11,32 +11,58 @@ export interface ApiserverConfig {
   credentials: Credentials;
   benchmarkMode: boolean;
   watchCache: boolean;
+  /**
+   * The address kube-apiserver binds and advertises. 127.0.0.1 without real nodes; with them an address of
+   * `lo` that pods route to (see apiserverAddress), so the `kubernetes` Service gets it as its endpoint.
+   */
+  address: string;
 }
 
-/** Where kube-apiserver writes the self-signed serving certificate (and its CA) on first start. */
-export function apiserverCertDir(workDir: string): string {
-  return join(workDir, "apiserver-certs");
+/** Pods reach the API server through the `kubernetes` Service only when it advertises a non-loopback address. */
+export function servesPods(address: string): boolean {
+  return !address.startsWith("127.");
+}
+
+/**
+ * Where kube-apiserver writes the self-signed serving certificate (and its CA) on first start. The
+ * certificate names the bind address, so another address gets another folder (a workDir that npm start
+ * reuses may have served on 127.0.0.1 before).
+ */
+export function apiserverCertDir(workDir: string, address: string): string {
+  return join(workDir, servesPods(address) ? `apiserver-certs-${address}` : "apiserver-certs");
+}
+
+/** The PEM bundle (serving certificate and its CA) that clients, and pods' kube-root-ca.crt, trust. */
+export function apiserverCaFile(workDir: string, address: string): string {
+  return join(apiserverCertDir(workDir, address), "apiserver.crt");
 }
 
 export function apiserverSpec(config: ApiserverConfig): ProcessSpec {
   const { credentials } = config;
   const args = [
     `--etcd-servers=${config.etcdUrl}`,
-    "--bind-address=127.0.0.1",
-    "--advertise-address=127.0.0.1",
+    `--bind-address=${config.address}`,
+    `--advertise-address=${config.address}`,
     `--secure-port=${config.port}`,
-    `--cert-dir=${apiserverCertDir(config.workDir)}`,
+    `--cert-dir=${apiserverCertDir(config.workDir, config.address)}`,
     "--service-cluster-ip-range=10.0.0.0/24",
     "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
     `--service-account-key-file=${credentials.serviceAccountPublicKey}`,
     `--service-account-signing-key-file=${credentials.serviceAccountPrivateKey}`,
     "--authorization-mode=RBAC",
     `--token-auth-file=${credentials.tokenFile}`,
-    // No token controller runs and pods need no API credentials in a simulated kubelet; the plugin
-    // would also reject pods created before the "default" ServiceAccount exists.
-    "--disable-admission-plugins=ServiceAccount",
-    // A loopback advertise address cannot back the "kubernetes" Service's endpoints.
-    "--endpoint-reconciler-type=none",
+    ...(servesPods(config.address)
+      ? // Pods that really run get what a cluster gives them: the ServiceAccount plugin mounts a projected
+        // token, the ServiceAccount's namespace and kube-root-ca.crt; the lease reconciler makes this
+        // address:port the `kubernetes` Service's endpoint, which kube-proxy DNATs 10.0.0.1:443 to.
+        []
+      : [
+          // Simulated kubelets mount nothing; the plugin would also reject a pod created in the moment
+          // before its namespace's "default" ServiceAccount exists.
+          "--disable-admission-plugins=ServiceAccount",
+          // A loopback advertise address cannot back the "kubernetes" Service's endpoints.
+          "--endpoint-reconciler-type=none",
+        ]),
     "--allow-privileged=true",
     // Real nodes register their /32 node IP as InternalIP; exec, logs and port-forward go there.
     "--kubelet-preferred-address-types=InternalIP",

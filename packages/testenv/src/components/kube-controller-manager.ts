@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { serviceAccountKeyPaths } from "../credentials.ts";
-import { apiserverCertDir } from "./kube-apiserver.ts";
 import type { ProcessSpec } from "../process/managed-process.ts";
 import type { ClientRate } from "../types.ts";
 
@@ -28,16 +27,27 @@ export const CONTROLLERS = [
   "endpointslice-controller",
 ];
 
+/** With pods that reach the API server: every namespace gets the kube-root-ca.crt ConfigMap they mount. */
+export const IN_CLUSTER_CONTROLLERS = ["root-ca-certificate-publisher-controller"];
+
+export interface ControllerManagerConfig {
+  binDir: string;
+  workDir: string;
+  kubeconfigPath: string;
+  port: number;
+  /** The API server's CA bundle: the token controller's ca.crt and the published kube-root-ca.crt. */
+  rootCaFile: string;
+  /** Pods really run and read the API (real nodes): publish kube-root-ca.crt too. */
+  inCluster: boolean;
+  rate?: ClientRate;
+}
+
 /** Where the binder's host-path provisioner creates volumes (kube-controller-manager's own choice). */
 export const HOSTPATH_PV_ROOT = "/tmp/hostpath_pv";
 
-export function controllerManagerSpec(
-  binDir: string,
-  workDir: string,
-  kubeconfigPath: string,
-  port: number,
-  rate?: ClientRate,
-): ProcessSpec {
+export function controllerManagerSpec(config: ControllerManagerConfig): ProcessSpec {
+  const { binDir, workDir, kubeconfigPath, port, rate } = config;
+  const controllers = config.inCluster ? [...CONTROLLERS, ...IN_CLUSTER_CONTROLLERS] : CONTROLLERS;
   return {
     name: "kube-controller-manager",
     binary: join(binDir, "kube-controller-manager"),
@@ -46,9 +56,9 @@ export function controllerManagerSpec(
       `--kubeconfig=${kubeconfigPath}`,
       `--authentication-kubeconfig=${kubeconfigPath}`,
       `--authorization-kubeconfig=${kubeconfigPath}`,
-      `--controllers=${CONTROLLERS.join(",")}`,
+      `--controllers=${controllers.join(",")}`,
       `--service-account-private-key-file=${serviceAccountKeyPaths(workDir).privateKey}`,
-      `--root-ca-file=${join(apiserverCertDir(workDir), "apiserver.crt")}`,
+      `--root-ca-file=${config.rootCaFile}`,
       // A real dynamic provisioner: the binder makes a directory per claim under HOSTPATH_PV_ROOT, which
       // every node of this host (simulated or real) can mount.
       "--enable-hostpath-provisioner=true",

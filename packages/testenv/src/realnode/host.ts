@@ -358,6 +358,16 @@ export async function loAddresses(): Promise<string[]> {
   return [...out.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1] ?? "");
 }
 
+/** Adds `ip`/32 to `lo` (a node IP or the API server's address) unless it is there. */
+export async function addLoopbackAddress(ip: string): Promise<void> {
+  if (!(await loAddresses()).includes(ip)) await sh("ip", ["addr", "add", `${ip}/32`, "dev", "lo"]);
+}
+
+/** Removes `ip`/32 from `lo` if it is there. */
+export async function removeLoopbackAddress(ip: string): Promise<void> {
+  if ((await loAddresses()).includes(ip)) await trySh("ip", ["addr", "del", `${ip}/32`, "dev", "lo"]);
+}
+
 /**
  * Deletes the pod network namespaces (in /run/netns, where containerd puts them) whose eth0 has an
  * address starting with `addressPrefix` (a node's or a slot's pod subnet); their veths go with them.

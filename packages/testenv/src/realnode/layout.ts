@@ -29,6 +29,15 @@ export interface RealNodeLayout {
   kubeletRootDir: string;
 }
 
+/**
+ * The API server's address when the control plane has real nodes: a /32 on `lo` like the node IPs, so
+ * pods route to it (a loopback address cannot be a Service endpoint) and it is still not reachable from
+ * another machine.
+ */
+export function apiserverAddress(slot: number): string {
+  return `10.99.${slot}.254`;
+}
+
 /** Node IPs are 10.99.<slot>.<index+1>; pod subnets 10.<128+slot>.<index>.0/24, all inside POD_CIDR. */
 export const POD_CIDR = "10.128.0.0/9";
 

@@ -6,14 +6,14 @@ import type { OrphanGuard } from "../process/orphan-guard.ts";
 import { freePort } from "../ports.ts";
 import { cniConfig, containerdConfig, kubeletConfig } from "./configs.ts";
 import {
+  addLoopbackAddress,
   createCgroupRoot,
   killAll,
   linkExists,
-  loAddresses,
   processesMentioning,
   removeCgroupRoot,
+  removeLoopbackAddress,
   removePodNetns,
-  sh,
   trySh,
   unmountUnder,
 } from "./host.ts";
@@ -68,8 +68,7 @@ export class RealNode {
     const containerdToml = join(layout.dir, "containerd.toml");
     await writeFile(containerdToml, containerdConfig(layout, context.registryUrl));
     await writeFile(join(layout.cniConfDir, "10-bridge.conflist"), cniConfig(layout));
-    if (!(await loAddresses()).includes(layout.nodeIP))
-      await sh("ip", ["addr", "add", `${layout.nodeIP}/32`, "dev", "lo"]);
+    await addLoopbackAddress(layout.nodeIP);
     await createCgroupRoot(layout.cgroupRoot);
 
     this.#containerd = new ManagedProcess(
@@ -144,8 +143,7 @@ export class RealNode {
     await removePodNetns(layout.podSubnet.replace(/0\/24$/, ""));
     await unmountUnder(layout.dir);
     if (linkExists(layout.bridge)) await trySh("ip", ["link", "del", layout.bridge]);
-    if ((await loAddresses()).includes(layout.nodeIP))
-      await trySh("ip", ["addr", "del", `${layout.nodeIP}/32`, "dev", "lo"]);
+    await removeLoopbackAddress(layout.nodeIP);
     if (leftCgroups.length > 0)
       this.#context.log(`${layout.name}: could not remove cgroups ${leftCgroups.join(", ")}`);
   }

@@ -7,12 +7,14 @@ import { ManagedProcess } from "../process/managed-process.ts";
 import type { OrphanGuard } from "../process/orphan-guard.ts";
 import { freePort } from "../ports.ts";
 import { kubeProxyConfig } from "./configs.ts";
-import { acquireKubeProxyLock, acquireSlot, trySh, type HostSlot } from "./host.ts";
+import { acquireKubeProxyLock, trySh, type HostSlot } from "./host.ts";
 import { realNodeLayout } from "./layout.ts";
 import { RealNode } from "./real-node.ts";
 
 export interface RealNodesOptions {
   count: number;
+  /** The host-wide slot the control plane took (acquireSlot); its owner releases it after stop(). */
+  slot: HostSlot;
   workDir: string;
   binDir: string;
   guard: OrphanGuard;
@@ -27,19 +29,17 @@ export interface RealNodesOptions {
 export class RealNodes {
   readonly nodes: RealNode[];
   readonly #options: RealNodesOptions;
-  readonly #slot: HostSlot;
   #kubeProxy: ManagedProcess | undefined;
   #releaseKubeProxy: (() => Promise<void>) | undefined;
 
-  private constructor(nodes: RealNode[], slot: HostSlot, options: RealNodesOptions) {
+  private constructor(nodes: RealNode[], options: RealNodesOptions) {
     this.nodes = nodes;
-    this.#slot = slot;
     this.#options = options;
   }
 
   /** Starts `count` real nodes (in parallel) and kube-proxy; resolves when every Node is Ready. */
   static async start(options: RealNodesOptions): Promise<RealNodes> {
-    const slot = await acquireSlot(options.workDir);
+    const { slot } = options;
     const nodes = Array.from(
       { length: options.count },
       (_, i) =>
@@ -52,7 +52,7 @@ export class RealNodes {
           log: options.log,
         }),
     );
-    const group = new RealNodes(nodes, slot, options);
+    const group = new RealNodes(nodes, options);
     try {
       const started = await Promise.allSettled(nodes.map((node) => node.start()));
       const failed = started.find((result) => result.status === "rejected");
@@ -136,7 +136,7 @@ export class RealNodes {
     );
   }
 
-  /** kube-proxy and its rules, every node (kubelet, pods, containerd), then the slot (and the sysctls). */
+  /** kube-proxy and its rules, then every node (kubelet, pods, containerd); the slot stays taken. */
   async stop(): Promise<void> {
     if (this.#kubeProxy !== undefined) {
       await this.#kubeProxy.stop();
@@ -144,6 +144,5 @@ export class RealNodes {
     }
     await this.#releaseKubeProxy?.();
     await Promise.all(this.nodes.map((node) => node.stop()));
-    await this.#slot.release();
   }
 }

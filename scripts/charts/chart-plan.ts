@@ -11,6 +11,7 @@ import { scopeRules } from "./rule-scope.ts";
 import { rulesYaml } from "./rules-yaml.ts";
 import { SUBCHART_VERSION, subchartSkeleton } from "./subchart-skeleton.ts";
 import { umbrellaChartYaml, withControllersBlock } from "./umbrella-chart.ts";
+import { controllerValuesSchema, umbrellaValuesSchema } from "./values-schema.ts";
 
 export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
   const apps = discoverControllerApps(paths.appsDir);
@@ -28,6 +29,16 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
     const dir = subchartDir(app.name);
     const existingVersion = chartVersion(join(paths.root, dir, "Chart.yaml"), paths.root);
     if (existingVersion === undefined) files.push(...subchartSkeleton(app, libraryVersion));
+    const valuesPath = `${dir}/values.yaml`;
+    const valuesOnDisk = join(paths.root, valuesPath);
+    const values = existsSync(valuesOnDisk)
+      ? readFileSync(valuesOnDisk, "utf8")
+      : (files.find((file) => file.path === valuesPath)?.content ?? "");
+    files.push({
+      path: `${dir}/values.schema.json`,
+      kind: "generated",
+      content: controllerValuesSchema(app.name, values),
+    });
     subcharts.push({ app, version: existingVersion ?? SUBCHART_VERSION });
 
     const source = relative(paths.root, app.rbacFile);
@@ -63,11 +74,18 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
     throw new Error(
       `${valuesPath} is missing: it is hand-written apart from its controllers block; restore it from git`,
     );
-  files.push({
-    path: valuesPath,
-    kind: "generated",
-    content: withControllersBlock(readFileSync(valuesFile, "utf8"), apps, valuesPath),
-  });
+  const umbrellaValues = withControllersBlock(readFileSync(valuesFile, "utf8"), apps, valuesPath);
+  files.push(
+    { path: valuesPath, kind: "generated", content: umbrellaValues },
+    {
+      path: `${UMBRELLA}/values.schema.json`,
+      kind: "generated",
+      content: umbrellaValuesSchema(
+        umbrellaValues,
+        apps.map((app) => app.name),
+      ),
+    },
+  );
 
   return { files, ownedDirs, orphanSubcharts: orphanSubcharts(paths, apps) };
 }

@@ -79,9 +79,9 @@ logLevel: ""
 # (see nats.* there); on its own, no event bus (the controller still converges from the API server alone).
 natsUrl: ""
 
-# --feature-gates, as a map of gate name to true/false, e.g. { SomeGate: true }. Unknown gates stop the controller
-# with an error naming the known ones.
-featureGates: {}
+# --feature-gates, as a map of gate name to true/false, e.g. { SomeGate: true }, or as OpenKruise's chart writes it,
+# a string "SomeGate=true,OtherGate=false". Unknown gates stop the controller with an error naming the known ones.
+featureGates: ~
 
 # Further flags, passed as written, e.g. ["--kube-api-qps=50"]. \`--help\` on the binary lists them all.
 extraArgs: []

@@ -322,6 +322,67 @@ describe("helm lint and template", () => {
   });
 });
 
+describe("values an OpenKruise user brings, and typos", () => {
+  const args = (rendered: Manifest[]) =>
+    (
+      rendered.find((m) => m.kind === "Deployment" && m.metadata?.name === "kr-cloneset")?.spec as
+        { template: { spec: { containers: Array<{ args: string[] }> } } } | undefined
+    )?.template.spec.containers[0]?.args;
+
+  it('takes featureGates as OpenKruise\'s string "A=true,B=false" beside the map form', async () => {
+    const asString = manifests(
+      await helmOk(["template", "kr", umbrella, "--set", "cloneset.featureGates=A=true\\,B=false"]),
+    );
+    expect(args(asString)).toContain("--feature-gates=A=true,B=false");
+    const asMap = manifests(
+      await helmOk([
+        "template",
+        "kr",
+        umbrella,
+        "--set",
+        "cloneset.featureGates.A=true,cloneset.featureGates.B=false",
+      ]),
+    );
+    expect(args(asMap)).toContain("--feature-gates=A=true,B=false");
+    const bad = await helm(["template", "kr", umbrella, "--set", "cloneset.featureGates=A=yes"]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("at '/featureGates'");
+  });
+
+  it("renders the CRDs as templates kept on uninstall only with crds.managed", async () => {
+    const crds = (rendered: Manifest[]) => rendered.filter((m) => m.kind === "CustomResourceDefinition");
+    expect(crds(manifests(await helmOk(["template", "kr", umbrella])))).toEqual([]);
+    const managed = crds(manifests(await helmOk(["template", "kr", umbrella, "--set", "crds.managed=true"])));
+    expect(managed.map((m) => m.metadata?.name).sort()).toEqual(
+      readdirYaml(join(root, "crds"))
+        .flatMap((file) => manifests(readFileSync(file, "utf8")).map((m) => m.metadata?.name))
+        .sort(),
+    );
+    for (const crd of managed)
+      expect((crd.metadata as { annotations?: Record<string, string> }).annotations).toEqual({
+        "helm.sh/resource-policy": "keep",
+      });
+  });
+
+  it.each([
+    ["the umbrella", umbrella, "cloneset."],
+    ["a controller chart alone", join(umbrella, "charts/cloneset"), ""],
+  ])("fails helm install of %s on a typo or a wrong type, naming the value", async (_what, chart, prefix) => {
+    const { kubeconfigPath } = getTestEnv();
+    const install = (value: string) =>
+      helm(["install", "typo", chart, "--kubeconfig", kubeconfigPath, "-n", "default", "--set", value]);
+    const typo = await install(`${prefix}replica=3`);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr).toContain("additional properties 'replica' not allowed");
+    const wrongType = await install(`${prefix}replicas=two`);
+    expect(wrongType.code).not.toBe(0);
+    expect(wrongType.stderr).toContain("at '/replicas': got string, want integer");
+    expect((await helm(["status", "typo", "--kubeconfig", kubeconfigPath, "-n", "default"])).code).not.toBe(
+      0,
+    );
+  });
+});
+
 function readdirYaml(dir: string): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith(".yaml"))

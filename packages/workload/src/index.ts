@@ -16,6 +16,7 @@ export * from "./pvc/index.ts";
 export * from "./ordinal/index.ts";
 export * from "./daemon/index.ts";
 export * from "./subset-allocation/index.ts";
+export * from "./united/index.ts";
 export * from "./concurrency/index.ts";
 export * from "./kit/index.ts";
 export * from "./claim/index.ts";

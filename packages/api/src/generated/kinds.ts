@@ -66,6 +66,15 @@ export const UnitedDeploymentKind: Kind<UnitedDeployment> = {
   namespaced: true,
 };
 
+/** UnitedDeployment apps.kruise.io/v1beta1. */
+export const UnitedDeploymentV1beta1Kind: Kind<UnitedDeployment> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
+  kind: "UnitedDeployment",
+  plural: "uniteddeployments",
+  namespaced: true,
+};
+
 /** BroadcastJob apps.kruise.io/v1alpha1 (storage version). */
 export const BroadcastJobKind: Kind<BroadcastJob> = {
   group: "apps.kruise.io",
@@ -164,6 +173,7 @@ export const allKinds: readonly Kind[] = [
   SidecarSetKind,
   SidecarSetV1beta1Kind,
   UnitedDeploymentKind,
+  UnitedDeploymentV1beta1Kind,
   BroadcastJobKind,
   BroadcastJobV1beta1Kind,
   DaemonSetV1alpha1Kind,

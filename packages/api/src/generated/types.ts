@@ -48,7 +48,7 @@ export interface SidecarSet {
  * UnitedDeployment runs one workload per subset (zone, node pool) and splits replicas between them.
  */
 export interface UnitedDeployment {
-  apiVersion?: "apps.kruise.io/v1alpha1";
+  apiVersion?: "apps.kruise.io/v1alpha1" | "apps.kruise.io/v1beta1";
   kind?: "UnitedDeployment";
   metadata?: ObjectMeta;
   spec?: UnitedDeploymentSpec;
@@ -1218,6 +1218,10 @@ export interface UnitedDeploymentStatus {
    * Current revision of the UnitedDeployment.
    */
   currentRevision?: string;
+  /**
+   * The newest revision (v1beta1's place for updateStatus.updatedRevision).
+   */
+  updatedRevision?: string;
   /**
    * Per subset, the replicas allotted to it.
    */

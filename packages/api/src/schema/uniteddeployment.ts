@@ -13,7 +13,7 @@ import {
 } from "./builder.ts";
 import { selectorMatchesLabels } from "./cel.ts";
 import { cloneSetSpec } from "./cloneset.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podSelector } from "./shared/label-selector.ts";
@@ -263,6 +263,7 @@ export const unitedDeploymentStatus = object(
     reservedPods: int32("Number of pods kept pending by the Adaptive strategy's reserve mode."),
     collisionCount: int32("Count of hash collisions when naming ControllerRevisions."),
     currentRevision: string("Current revision of the UnitedDeployment."),
+    updatedRevision: string("The newest revision (v1beta1's place for updateStatus.updatedRevision)."),
     subsetReplicas: map("Per subset, the replicas allotted to it.", int32("Replicas.")),
     subsetStatuses: array(
       "Per subset state.",
@@ -310,7 +311,12 @@ export const unitedDeployment: CrdSource = {
   scope: "Namespaced",
   description:
     "UnitedDeployment runs one workload per subset (zone, node pool) and splits replicas between them.",
-  versions: V1ALPHA1_ONLY,
+  // OpenKruise serves v1alpha1 and v1beta1. Both carry one schema here: v1alpha1's `subsetReplicas` and
+  // `updateStatus` beside v1beta1's `updatedRevision` (the controller writes both), so conversion is `None`.
+  versions: [
+    { name: "v1alpha1", served: true, storage: true },
+    { name: "v1beta1", served: true, storage: false },
+  ],
   spec: unitedDeploymentSpec,
   status: unitedDeploymentStatus,
   scale: REPLICAS_SCALE,

@@ -10,6 +10,13 @@ import { templateRevisionData } from "./revision-data.ts";
 export interface RevisionSource {
   readonly owner: RevisionOwner;
   readonly template: PodTemplateSpec;
+  /**
+   * What to record instead of the pod template's revision data (UnitedDeployment records its whole subset
+   * template, see unitedDeploymentRevisionData). Absent: `templateRevisionData(template)`.
+   */
+  readonly data?: unknown;
+  /** Labels of each revision. Absent: the template's labels. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** status.collisionCount as stored. */
   readonly collisionCount: number;
   /** status.currentRevision as stored (undefined for a new workload). */
@@ -34,10 +41,10 @@ export function candidateRevision(
 ): ControllerRevision {
   return newControllerRevision({
     owner: source.owner,
-    data: templateRevisionData(structuredClone(source.template)),
+    data: source.data ?? templateRevisionData(structuredClone(source.template)),
     revision: nextRevisionNumber(history),
     collisionCount,
-    labels: source.template.metadata?.labels ?? {},
+    labels: source.labels ?? source.template.metadata?.labels ?? {},
   });
 }
 

@@ -1,0 +1,95 @@
+import { SUBSET_NAME_LABEL, UnitedDeploymentKind, type UnitedDeployment } from "@kruise/api";
+import type { KubeObject, Manager, ReadOnly, Request } from "@kruise/sdk";
+import {
+  controllerOf,
+  ControllerRevisionKind,
+  PodKind,
+  ResourceVersionExpectations,
+  ScaleExpectations,
+} from "@kruise/sdk";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import {
+  selectorMatches,
+  subsetNameOf,
+  SUBSET_WORKLOAD_TYPES,
+  trimWorkloadPod,
+  type SubsetWorkloadObject,
+} from "@kruise/workload";
+import type { UnitedDeploymentDeps } from "./deps.ts";
+import { reconcileUnitedDeployment } from "./reconcile.ts";
+import { SUBSET_KINDS } from "./subset-kinds.ts";
+
+export const CONTROLLER_NAME = "uniteddeployment-controller";
+
+export interface UnitedDeploymentControllerOptions {
+  readonly workers: number;
+  /** Watch and reconcile one namespace only (tests, and clusters that give the controller a namespace). */
+  readonly namespace?: string | undefined;
+}
+
+/** The UnitedDeployment owning a subset workload, as an expectations key. */
+function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
+  const ref = controllerOf(obj, UnitedDeploymentKind);
+  return ref === undefined ? undefined : `${obj.metadata?.namespace ?? ""}/${ref.name}`;
+}
+
+/**
+ * Declares the controller on a manager: reconcile UnitedDeployments; wake one when a subset workload it owns
+ * (any of the four kinds) changes, and when a pod of one of its subsets changes (the updated and pending counts
+ * are read from pods). Subset creations and writes are fed into expectations before the owner is enqueued.
+ */
+export function addUnitedDeploymentController(
+  mgr: Manager,
+  options: UnitedDeploymentControllerOptions,
+): void {
+  const log = mgr.log.child({ controller: CONTROLLER_NAME });
+  const creations = new ScaleExpectations({
+    name: CONTROLLER_NAME,
+    clock: mgr.clock,
+    registry: mgr.registry,
+    log,
+  });
+  const subsetVersions = new ResourceVersionExpectations({
+    name: CONTROLLER_NAME,
+    clock: mgr.clock,
+    registry: mgr.registry,
+    log,
+  });
+  const scoped =
+    options.namespace !== undefined && options.namespace !== "" ? { namespace: options.namespace } : {};
+  mgr.cache.informerFor(UnitedDeploymentKind, scoped);
+  mgr.cache.informerFor(PodKind, { ...scoped, transform: trimWorkloadPod });
+  mgr.cache.informerFor(ControllerRevisionKind, scoped);
+  for (const type of SUBSET_WORKLOAD_TYPES) {
+    mgr.cache.informerFor(SUBSET_KINDS[type], scoped);
+    // Registered before the builder's handlers, so an expectation is lowered before the owner is reconciled.
+    mgr.cache.informerFor(SUBSET_KINDS[type]).addEventHandler({
+      onAdd: (obj: ReadOnly<KubeObject>) => {
+        const key = ownerKey(obj);
+        const subset = subsetNameOf(obj as SubsetWorkloadObject);
+        if (key !== undefined && subset !== undefined) creations.creationObserved(key, subset);
+        subsetVersions.observe(obj as KubeObject);
+      },
+      onUpdate: (_old: ReadOnly<KubeObject>, obj: ReadOnly<KubeObject>) =>
+        subsetVersions.observe(obj as KubeObject),
+      onDelete: (obj: ReadOnly<KubeObject>) => subsetVersions.delete(obj.metadata?.uid ?? ""),
+    });
+  }
+  const deps: UnitedDeploymentDeps = { creations, subsetVersions, types: SUBSET_WORKLOAD_TYPES };
+  let builder = mgr.controller(CONTROLLER_NAME).for(UnitedDeploymentKind);
+  for (const type of SUBSET_WORKLOAD_TYPES) builder = builder.owns(SUBSET_KINDS[type]);
+  builder
+    // Pods belong to the subset workloads (or their ReplicaSets); the subset-name label marks the ones of a
+    // UnitedDeployment, and its selector says which.
+    .watches(PodKind, (pod: ReadOnly<Pod>): Request[] => {
+      const labels = pod.metadata?.labels ?? {};
+      if (labels[SUBSET_NAME_LABEL] === undefined) return [];
+      const namespace = pod.metadata?.namespace ?? "";
+      return mgr.cache
+        .list(UnitedDeploymentKind, { namespace })
+        .filter((ud) => selectorMatches((ud as UnitedDeployment).spec?.selector, labels))
+        .map((ud) => ({ namespace, name: ud.metadata?.name ?? "" }));
+    })
+    .workers(options.workers)
+    .reconcile(reconcileUnitedDeployment, deps);
+}

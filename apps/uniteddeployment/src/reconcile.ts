@@ -1,0 +1,221 @@
+import {
+  SUBSET_NAME_LABEL,
+  UnitedDeploymentConditionType,
+  UnitedDeploymentKind,
+  type UnitedDeployment,
+  type UnitedDeploymentStatus,
+} from "@kruise/api";
+import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
+import { ControllerRevisionKind, formatKubeTime, PodKind, Requeue, TerminalError } from "@kruise/sdk";
+import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import {
+  allocateSubsetReplicas,
+  calculateUnitedStatus,
+  labelSelectorString,
+  nextSubsetPartitions,
+  removeCondition,
+  selectorMatches,
+  setCondition,
+  subsetAllocationFailureEvent,
+  subsetPatchAnnotation,
+  subsetWorkloadType,
+  viewSubset,
+  type CurrentSubset,
+  type SubsetView,
+  type UnitedDeploymentCondition,
+} from "@kruise/workload";
+import type { UnitedDeploymentDeps } from "./deps.ts";
+import { syncUnitedRevisions, truncateUnitedHistory } from "./revisions.ts";
+import { manageSchedulability } from "./schedulability.ts";
+import { writeUnitedStatus } from "./status-writer.ts";
+import {
+  deleteOtherTypes,
+  ownedSubsets,
+  provisionSubsets,
+  updateSubsets,
+  type SubsetRun,
+} from "./subsets.ts";
+
+/** How long to look again while our own subset writes are not in the cache yet (events normally come sooner). */
+const CACHE_LAG_REQUEUE_MS = 2_000;
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * One level-triggered reconcile (OpenKruise's Reconcile): record the revision; read the subset workloads of the
+ * template's kind (deleting duplicates and those of other kinds); split the replicas; create missing subsets,
+ * delete removed ones, and write those whose revision, replicas, partition or patch differ; then the status.
+ * A converged UnitedDeployment makes no write.
+ */
+export async function reconcileUnitedDeployment(
+  request: Request,
+  ctx: ReconcileContext,
+  deps: UnitedDeploymentDeps,
+): Promise<ReconcileResult | void> {
+  const key = `${request.namespace}/${request.name}`;
+  const cached = ctx.cache.get(UnitedDeploymentKind, request.namespace, request.name);
+  if (cached === undefined) {
+    deps.creations.delete(key);
+    return;
+  }
+  const ud = cached as UnitedDeployment;
+  // Deleting: the garbage collector removes the subsets it owns.
+  if (ud.metadata?.deletionTimestamp !== undefined) return;
+  if (!deps.creations.satisfied(key)) {
+    ctx.log.debug(
+      { outstanding: deps.creations.outstanding(key) },
+      "waiting for the cache to show our subsets",
+    );
+    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  }
+  const type = subsetWorkloadType(ud);
+  if (type === undefined)
+    throw new TerminalError(`UnitedDeployment ${key}: spec.template declares no workload`);
+  const run: SubsetRun = { ctx, deps, ud, key, type };
+  const now = ctx.clock.now();
+  const owned = { namespace: request.namespace, controllerUID: ud.metadata?.uid ?? "" };
+
+  const history = ctx.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
+  let revisions;
+  try {
+    revisions = await syncUnitedRevisions(ctx.client, ud, history);
+  } catch (err) {
+    ctx.recorder.event(ud, "Warning", "FailedRevisionProvision", message(err));
+    throw err;
+  }
+  const updatedRevision = revisions.updateRevision.metadata?.name ?? "";
+  const currentRevision = revisions.currentRevision.metadata?.name ?? "";
+
+  const found = await ownedSubsets(run);
+  if (found.waiting) return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  const pods = ctx.cache.list(PodKind, { namespace: request.namespace }) as Pod[];
+  const podsOf = (subset: string): Pod[] => {
+    const selector = found.byName.get(subset)?.spec?.["selector"] as Parameters<typeof selectorMatches>[0];
+    return pods.filter(
+      (p) =>
+        p.metadata?.labels?.[SUBSET_NAME_LABEL] === subset &&
+        selectorMatches(selector ?? ud.spec?.selector, p.metadata.labels),
+    );
+  };
+  const views = new Map<string, SubsetView>();
+  for (const [name, obj] of found.byName) {
+    const view = viewSubset(type, obj, podsOf(name), updatedRevision);
+    if (view !== undefined) views.set(name, view);
+  }
+
+  const requeue = new Requeue();
+  const strategy = ud.spec?.topology?.scheduleStrategy;
+  const adaptive = strategy?.type === "Adaptive";
+  const schedulability = adaptive ? manageSchedulability(ud, views, podsOf, now) : undefined;
+  if (schedulability?.requeueAfterMs !== undefined) requeue.after(schedulability.requeueAfterMs);
+
+  const current = new Map<string, CurrentSubset>();
+  for (const [name, view] of views)
+    current.set(name, {
+      replicas: view.specReplicas,
+      unschedulable: schedulability?.unschedulable.has(name) ?? false,
+      readyReplicas: view.statusReadyReplicas,
+    });
+  const allocation = allocateSubsetReplicas({
+    replicas: ud.spec?.replicas,
+    subsets: ud.spec?.topology?.subsets ?? [],
+    scheduleStrategy: strategy?.type,
+    reserveUnschedulablePods: strategy?.adaptive?.reserveUnschedulablePods,
+    current,
+  });
+  if (!allocation.ok) {
+    const event = subsetAllocationFailureEvent(allocation.error);
+    ctx.recorder.event(ud, event.type, event.reason, event.message);
+    // A function of the spec: retrying cannot help until the UnitedDeployment changes.
+    throw new TerminalError(`UnitedDeployment ${key}: ${event.message}`);
+  }
+  const nextReplicas = allocation.replicas;
+  const nextPartitions = nextSubsetPartitions(ud, nextReplicas);
+
+  let conditions = ud.status?.conditions;
+  const condition = (
+    type: string,
+    status: "True" | "False",
+    reason = "",
+    msg = "",
+  ): UnitedDeploymentCondition => ({
+    type,
+    status,
+    reason,
+    message: msg,
+    lastTransitionTime: formatKubeTime(now),
+  });
+  let failure: Error | undefined;
+  try {
+    const provisioned = await provisionSubsets(
+      run,
+      found.byName,
+      nextReplicas,
+      nextPartitions,
+      updatedRevision,
+    );
+    provisioned.changed ||= await deleteOtherTypes(run);
+    if (provisioned.changed)
+      conditions = setCondition(
+        conditions,
+        condition(UnitedDeploymentConditionType.SubsetProvisioned, "True"),
+      );
+  } catch (err) {
+    conditions = setCondition(
+      conditions,
+      condition(UnitedDeploymentConditionType.SubsetProvisioned, "False", "Error", message(err)),
+    );
+    failure = err instanceof Error ? err : new Error(String(err));
+  }
+  if (failure === undefined) {
+    const next = new Map(
+      (ud.spec?.topology?.subsets ?? []).map((s) => [
+        s.name,
+        {
+          revision: updatedRevision,
+          replicas: nextReplicas[s.name] ?? 0,
+          partition: nextPartitions[s.name] ?? 0,
+          patch: subsetPatchAnnotation(s),
+        },
+      ]),
+    );
+    try {
+      await updateSubsets(run, views, next);
+      conditions = setCondition(conditions, condition(UnitedDeploymentConditionType.SubsetUpdated, "True"));
+    } catch (err) {
+      conditions = setCondition(
+        conditions,
+        condition(UnitedDeploymentConditionType.SubsetUpdated, "False", "Error", message(err)),
+      );
+      failure = err instanceof Error ? err : new Error(String(err));
+      if (adaptive) requeue.after(adaptiveCriticalMs(ud));
+    }
+  }
+  conditions = removeCondition(conditions, UnitedDeploymentConditionType.SubsetFailure);
+
+  await truncateUnitedHistory(ctx.client, ud, revisions.history, [currentRevision, updatedRevision]);
+  const status: UnitedDeploymentStatus = calculateUnitedStatus({
+    previous: ud.status,
+    generation: ud.metadata?.generation ?? 0,
+    subsetNames: (ud.spec?.topology?.subsets ?? []).map((s) => s.name),
+    subsets: views,
+    nextReplicas,
+    nextPartitions,
+    currentRevision,
+    updatedRevision,
+    collisionCount: revisions.collisionCount,
+    labelSelector: labelSelectorString(ud.spec?.selector),
+    conditions,
+    ...(schedulability !== undefined ? { subsetConditions: schedulability.conditions } : {}),
+  });
+  await writeUnitedStatus(ctx.client, ud, status);
+  if (failure !== undefined) throw failure;
+  return requeue.result();
+}
+
+function adaptiveCriticalMs(ud: UnitedDeployment): number {
+  return (ud.spec?.topology?.scheduleStrategy?.adaptive?.rescheduleCriticalSeconds ?? 30) * 1000;
+}

@@ -15,6 +15,7 @@ import {
   trimWorkloadPod,
   type SubsetWorkloadObject,
 } from "@kruise/workload";
+import { ownerOfSubsetEvent, SUBSET_STATUS_SUBJECTS } from "./bus.ts";
 import type { UnitedDeploymentDeps } from "./deps.ts";
 import { reconcileUnitedDeployment } from "./reconcile.ts";
 import { SUBSET_KINDS } from "./subset-kinds.ts";
@@ -36,7 +37,7 @@ function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
 /**
  * Declares the controller on a manager: reconcile UnitedDeployments; wake one when a subset workload it owns
  * (any of the four kinds) changes, and when a pod of one of its subsets changes (the updated and pending counts
- * are read from pods). Subset creations and writes are fed into expectations before the owner is enqueued.
+ * are read from pods), and on NATS when a subset's controller announces a new status. Subset creations and writes are fed into expectations before the owner is enqueued.
  */
 export function addUnitedDeploymentController(
   mgr: Manager,
@@ -78,6 +79,8 @@ export function addUnitedDeploymentController(
   const deps: UnitedDeploymentDeps = { creations, subsetVersions, types: SUBSET_WORKLOAD_TYPES };
   let builder = mgr.controller(CONTROLLER_NAME).for(UnitedDeploymentKind);
   for (const type of SUBSET_WORKLOAD_TYPES) builder = builder.owns(SUBSET_KINDS[type]);
+  // With --nats-url: a subset's new status wakes its owner before the informer delivers it (inactive without NATS).
+  for (const subject of SUBSET_STATUS_SUBJECTS) builder = builder.watchesEvents(subject, ownerOfSubsetEvent);
   builder
     // Pods belong to the subset workloads (or their ReplicaSets); the subset-name label marks the ones of a
     // UnitedDeployment, and its selector says which.

@@ -65,7 +65,7 @@ function ud(
       },
       updateStrategy: { manualUpdate: { partitions: { a: 3, b: 1 } } },
     },
-  } as unknown as UnitedDeployment;
+  };
 }
 
 const build = (u: UnitedDeployment, type: SubsetWorkloadType, existing?: SubsetWorkloadObject) =>
@@ -156,7 +156,7 @@ describe("subset workload", () => {
   it("names the template kind, in OpenKruise's order", () => {
     expect(subsetWorkloadType(ud("CloneSet"))).toBe("CloneSet");
     expect(subsetWorkloadType(ud("Deployment"))).toBe("Deployment");
-    expect(subsetWorkloadType({ spec: { selector: {}, template: {} } } as UnitedDeployment)).toBeUndefined();
+    expect(subsetWorkloadType({ spec: { selector: {}, template: {} } })).toBeUndefined();
   });
 
   it("prefixes with <ud>-<subset>-, or <ud>- when that is no valid name", () => {

@@ -18,6 +18,10 @@ defaults to true there, so turning it off must be said: --leader-elect=false.
 - --nats-url={{ .Values.natsUrl }}
 {{- end }}
 {{- with .Values.featureGates }}
+{{- if kindIs "string" . }}
+{{- /* OpenKruise's form, "A=true,B=false" (values.schema.json checks its shape). */}}
+- --feature-gates={{ . }}
+{{- else }}
 {{- $pairs := list }}
 {{- range $gate, $on := . }}
 {{- if not (kindIs "bool" $on) }}
@@ -26,6 +30,7 @@ defaults to true there, so turning it off must be said: --leader-elect=false.
 {{- $pairs = append $pairs (printf "%s=%t" $gate $on) }}
 {{- end }}
 - --feature-gates={{ join "," $pairs }}
+{{- end }}
 {{- end }}
 {{- with .Values.webhook }}
 {{- /* Controllers that serve admission webhooks (values `webhook.serviceName`, `webhook.port`). */}}

@@ -1,0 +1,170 @@
+// ImagePullJob end to end: real pulls through each node's CRI (containerd) from the local registry, driven by the
+// ImagePullJob and NodeImage controllers and one kruise-daemon process per node.
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ImagePullJobKind, NodeImageKind } from "@kruise/api";
+import { NamespaceKind, NodeKind } from "@kruise/sdk";
+import { waitFor } from "@kruise/testenv/vitest";
+import { criSupport, finished, imagePullJob, startCluster, tagStatus, type Cluster } from "./support.ts";
+
+const run = promisify(execFile);
+const support = await criSupport();
+const NGINX = "docker.io/library/nginx";
+let cluster: Cluster;
+const ns = "ipj-e2e";
+
+describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: 2, realNodes: 1 });
+    await cluster.client.create(NamespaceKind, { metadata: { name: ns } });
+  }, 300_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("keeps one NodeImage per Ready node, with the node's labels", async () => {
+    expect(cluster.nodes).toEqual(["testenv-node-0", "testenv-node-1", "testenv-real-0"]);
+    const nodeImages = (await cluster.client.list(NodeImageKind)).items;
+    expect(nodeImages.map((n) => n.metadata?.name).sort()).toEqual(cluster.nodes);
+    for (const ni of nodeImages) {
+      const node = await cluster.client.get(NodeKind, ni.metadata?.name ?? "");
+      expect(ni.metadata?.labels).toEqual(node.metadata?.labels);
+    }
+  });
+
+  it("pulls nginx:1.25 onto every node: succeeded = node count, the registry's digest in each NodeImage and CRI", async () => {
+    const { client, nodes, plane } = cluster;
+    await client.create(ImagePullJobKind, imagePullJob(ns, "all", { parallelism: 3 }));
+    const job = await finished(client, ns, "all");
+    expect(job.status).toMatchObject({
+      desired: nodes.length,
+      succeeded: nodes.length,
+      failed: 0,
+      active: 0,
+    });
+    expect(job.status?.message).toBe("job has completed");
+    const crane = resolve(plane.binDir, "crane");
+    const digest = (
+      await run(crane, ["digest", "--insecure", `${plane.registry?.address ?? ""}/library/nginx:1.25`])
+    ).stdout.trim();
+    expect(digest).toMatch(/^sha256:/);
+    for (const node of nodes) {
+      const status = await tagStatus(client, node, NGINX, "1.25");
+      expect(status, node).toMatchObject({
+        phase: "Succeeded",
+        progress: 100,
+        imageID: `${NGINX}@${digest}`,
+      });
+      const images = JSON.parse(await cluster.crictl(node, "images", "-o", "json")) as {
+        images: Array<{ repoTags: string[]; repoDigests: string[] }>;
+      };
+      const found = images.images.find((i) => i.repoTags.includes(`${NGINX}:1.25`));
+      expect(found?.repoDigests, node).toContain(`${NGINX}@${digest}`);
+    }
+    const withFinalizer = await client.get(ImagePullJobKind, "all", ns);
+    expect(withFinalizer.metadata?.finalizers ?? []).toEqual([]);
+  });
+
+  it("fails an image that does not exist on every node after backoffLimit tries, naming the nodes", async () => {
+    const { client, nodes } = cluster;
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "missing", {
+        image: "nginx:no-such-tag",
+        parallelism: 3,
+        pullPolicy: { backoffLimit: 1, timeoutSeconds: 30 },
+      }),
+    );
+    const job = await finished(client, ns, "missing");
+    expect(job.status).toMatchObject({ desired: nodes.length, succeeded: 0, failed: nodes.length });
+    expect(job.status?.failedNodes).toEqual(nodes);
+    expect(job.status?.message).toMatch(/failed on 3 node\(s\): failed after 2 attempts/);
+  });
+
+  it("parallelism 1 never has two nodes pulling at once; a label selector limits the job to one zone", async () => {
+    const { client, nodes } = cluster;
+    const zoneOf = new Map<string, string>();
+    for (const node of nodes)
+      zoneOf.set(
+        node,
+        (await client.get(NodeKind, node)).metadata?.labels?.["topology.kubernetes.io/zone"] ?? "",
+      );
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "one-by-one", { image: "busybox:1.36", parallelism: 1, imagePullPolicy: "Always" }),
+    );
+    let most = 0;
+    await waitFor(
+      "one-by-one to complete",
+      async () => {
+        const job = await client.get(ImagePullJobKind, "one-by-one", ns);
+        most = Math.max(most, job.status?.active ?? 0);
+        const owning = (await client.list(NodeImageKind)).items.filter((ni) =>
+          (ni.spec?.images?.["docker.io/library/busybox"]?.tags ?? []).some((t) =>
+            (t.ownerReferences ?? []).some((o) => o.name === "one-by-one"),
+          ),
+        );
+        const unfinished = owning.filter((ni) => {
+          const tag = ni.status?.imageStatuses?.["docker.io/library/busybox"]?.tags?.find(
+            (t) => t.tag === "1.36",
+          );
+          return tag?.phase !== "Succeeded" && tag?.phase !== "Failed";
+        });
+        most = Math.max(most, unfinished.length);
+        return job.status?.completionTime !== undefined;
+      },
+      120_000,
+      50,
+    );
+    expect(most).toBe(1);
+    const job = await client.get(ImagePullJobKind, "one-by-one", ns);
+    expect(job.status?.succeeded).toBe(nodes.length);
+
+    const zone = zoneOf.get(nodes[0] ?? "") ?? "";
+    const inZone = nodes.filter((n) => zoneOf.get(n) === zone);
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "zone", {
+        image: "busybox:1.37",
+        parallelism: 3,
+        selector: { matchLabels: { "topology.kubernetes.io/zone": zone } },
+      }),
+    );
+    const zoned = await finished(client, ns, "zone");
+    expect(zoned.status).toMatchObject({ desired: inZone.length, succeeded: inZone.length });
+    for (const node of nodes) {
+      const images = JSON.parse(await cluster.crictl(node, "images", "-o", "json")) as {
+        images: Array<{ repoTags: string[] }>;
+      };
+      const present = images.images.some((i) => i.repoTags.includes("docker.io/library/busybox:1.37"));
+      expect(present, node).toBe(inZone.includes(node));
+    }
+  });
+
+  it("ttlSecondsAfterFinished deletes the finished job", async () => {
+    const { client } = cluster;
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "short-lived", {
+        parallelism: 3,
+        completionPolicy: { type: "Always", ttlSecondsAfterFinished: 2 },
+      }),
+    );
+    await finished(client, ns, "short-lived");
+    await waitFor(
+      "short-lived to be deleted",
+      async () =>
+        !(await client.list(ImagePullJobKind, { namespace: ns })).items.some(
+          (j) => j.metadata?.name === "short-lived",
+        ),
+      30_000,
+      250,
+    );
+  });
+});
+
+describe.skipIf(support.ok)("ImagePullJob", () => {
+  it.skip(`skipped: ${support.ok ? "" : support.reason}`, () => {});
+});

@@ -1,0 +1,51 @@
+// The kruise-daemon binary (one per node, a DaemonSet in the chart): flags, the CRI connection, then the manager.
+import pino from "pino";
+import { parseControllerFlags, runManager } from "@kruise/sdk";
+import { addImagePuller, AGENT_NAME, DEFAULT_SECRET_NAMESPACE } from "./agent.ts";
+import { connectImageService } from "./cri/image-service.ts";
+
+let flags: ReturnType<typeof parseControllerFlags>;
+try {
+  flags = parseControllerFlags(process.argv.slice(2), {
+    name: "kruise-daemon",
+    summary:
+      "the node agent: pulls the images its node's NodeImage asks for through the container runtime (CRI) and reports them in NodeImage status",
+    extra: {
+      "node-name": {
+        type: "string",
+        description: "This node's name (the NodeImage to serve). Default: $NODE_NAME.",
+        default: process.env["NODE_NAME"] ?? "",
+      },
+      "cri-endpoint": {
+        type: "string",
+        description: "The runtime's CRI socket, e.g. unix:///run/containerd/containerd.sock.",
+        default: "unix:///run/containerd/containerd.sock",
+      },
+      "secret-namespace": {
+        type: "string",
+        description: "The only namespace whose pull Secrets the agent reads.",
+        default: DEFAULT_SECRET_NAMESPACE,
+      },
+    },
+  });
+} catch (err) {
+  process.stderr.write(`kruise-daemon: ${(err as Error).message}\nRun with --help for the flags.\n`);
+  process.exit(2);
+}
+
+const nodeName = String(flags.extra["node-name"] ?? "");
+if (nodeName === "") {
+  process.stderr.write("kruise-daemon: --node-name (or $NODE_NAME) is required\n");
+  process.exit(2);
+}
+const logger = pino({ level: flags.logLevel }).child({ app: AGENT_NAME, node: nodeName });
+// One agent per node: there is nothing to elect.
+const { leaderElection: _none, ...manager } = flags.manager;
+
+await runManager({ name: AGENT_NAME, ...manager, logger }, (mgr) => {
+  addImagePuller(mgr, {
+    nodeName,
+    images: connectImageService(String(flags.extra["cri-endpoint"])),
+    secretNamespace: String(flags.extra["secret-namespace"]),
+  });
+});

@@ -1,0 +1,72 @@
+{{/*
+RBAC comes from the controller's rbac.ts, which `npm run charts:generate` turns into two files of this
+chart: rbac/cluster-rules.yaml (a ClusterRole: the controller works in every namespace) and
+rbac/namespace-rules.yaml (a Role in the release namespace: the leader Lease lives only there, so the
+controller gets no Lease rights anywhere else).
+*/}}
+
+{{- define "kruise-common.rulesFile" -}}
+{{- $file := .root.Files.Get .path }}
+{{- if not $file }}
+{{- fail (printf "%s/%s is missing: run `npm run charts:generate` in the Kruise-TS repository" .root.Chart.Name .path) }}
+{{- end }}
+{{- toYaml (default list (fromYamlArray $file)) }}
+{{- end }}
+
+{{- define "kruise-common.clusterRole" -}}
+{{- $rules := fromYamlArray (include "kruise-common.rulesFile" (dict "root" . "path" "rbac/cluster-rules.yaml")) }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: {{ include "kruise-common.fullname" . }}
+  labels:
+    {{- include "kruise-common.labels" . | nindent 4 }}
+rules:
+  {{- toYaml $rules | nindent 2 }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ include "kruise-common.fullname" . }}
+  labels:
+    {{- include "kruise-common.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: {{ include "kruise-common.fullname" . }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "kruise-common.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+{{- end }}
+
+{{- define "kruise-common.namespaceRole" -}}
+{{- $rules := fromYamlArray (include "kruise-common.rulesFile" (dict "root" . "path" "rbac/namespace-rules.yaml")) }}
+{{- if $rules }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ include "kruise-common.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "kruise-common.labels" . | nindent 4 }}
+rules:
+  {{- toYaml $rules | nindent 2 }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ include "kruise-common.fullname" . }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "kruise-common.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ include "kruise-common.fullname" . }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "kruise-common.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+{{- end }}
+{{- end }}

@@ -149,6 +149,18 @@ describe("labelSelectorString", () => {
       },
       "x,!y,z notin (1)",
     ],
+    // labels.Selector.String(): one list of requirements sorted by key, whether from matchLabels or expressions.
+    [
+      {
+        matchLabels: { zone: "a", app: "x" },
+        matchExpressions: [
+          { key: "tier", operator: "In", values: ["b", "a"] },
+          { key: "beta", operator: "Exists" },
+        ],
+      },
+      "app=x,beta,tier in (a,b),zone=a",
+    ],
+    [{ matchExpressions: [{ key: "b", operator: "DoesNotExist" }], matchLabels: { a: "1" } }, "a=1,!b"],
   ])("%j → %s", (selector, want) => expect(labelSelectorString(selector)).toBe(want));
 });
 

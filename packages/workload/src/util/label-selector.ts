@@ -38,22 +38,38 @@ function requirementMatches(
 }
 
 /**
- * The selector in kubectl's string form (`app=web,tier in (a,b),!legacy`), keys and values sorted: what
- * `status.labelSelector` holds for the scale subresource and the HorizontalPodAutoscaler.
+ * The selector as `labels.Selector.String()` prints what metav1.LabelSelectorAsSelector builds
+ * (`app=web,tier in (a,b),!legacy`): what `status.labelSelector` holds for the scale subresource and the
+ * HorizontalPodAutoscaler.
+ *
+ * Guarantees: matchLabels and matchExpressions become one list of requirements ordered by key (the
+ * selector's Add sorts them), so an expression's key sorts among the label keys; In/NotIn values print sorted.
+ * Caveats: two requirements on the same key keep matchLabels first (Go's sort is not stable there; tools compare
+ * selectors by meaning, not text, in that rare case).
  */
 export function labelSelectorString(selector: LabelSelector | undefined): string {
   if (selector === undefined) return "";
-  const parts = Object.entries(selector.matchLabels ?? {})
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`);
+  const parts: Array<{ key: string; text: string }> = Object.entries(selector.matchLabels ?? {}).map(
+    ([k, v]) => ({ key: k, text: `${k}=${v}` }),
+  );
   for (const req of selector.matchExpressions ?? []) {
     const values = [...(req.values ?? [])].sort().join(",");
-    if (req.operator === "In") parts.push(`${req.key} in (${values})`);
-    else if (req.operator === "NotIn") parts.push(`${req.key} notin (${values})`);
-    else if (req.operator === "Exists") parts.push(req.key);
-    else if (req.operator === "DoesNotExist") parts.push(`!${req.key}`);
+    const text =
+      req.operator === "In"
+        ? `${req.key} in (${values})`
+        : req.operator === "NotIn"
+          ? `${req.key} notin (${values})`
+          : req.operator === "Exists"
+            ? req.key
+            : req.operator === "DoesNotExist"
+              ? `!${req.key}`
+              : undefined;
+    if (text !== undefined) parts.push({ key: req.key, text });
   }
-  return parts.join(",");
+  return parts
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((p) => p.text)
+    .join(",");
 }
 
 const SELECTOR_OPERATORS = new Set(["In", "NotIn", "Exists", "DoesNotExist"]);

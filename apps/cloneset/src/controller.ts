@@ -2,6 +2,7 @@ import { CloneSetKind } from "@kruise/api";
 import type { KubeObject, Manager, ReadOnly } from "@kruise/sdk";
 import {
   ControllerRevisionKind,
+  NodeKind,
   PersistentVolumeClaimKind,
   PodKind,
   ResourceVersionExpectations,
@@ -10,7 +11,7 @@ import {
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { CloneSetDeps, EventPublisher } from "./deps.ts";
 import type { FeatureGates } from "./feature-gates.ts";
-import { trimWorkloadPod } from "@kruise/workload";
+import { nodeLabelsOnly, trimWorkloadPod } from "@kruise/workload";
 import { reconcileCloneSet } from "./reconcile.ts";
 
 export const CONTROLLER_NAME = "cloneset-controller";
@@ -58,6 +59,8 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
   mgr.cache.informerFor(PodKind, { ...scoped, transform: trimWorkloadPod });
   mgr.cache.informerFor(PersistentVolumeClaimKind, scoped);
   mgr.cache.informerFor(ControllerRevisionKind, scoped);
+  // Node labels rank scale-down victims by topology domain (topologySpreadConstraints); nothing else of a Node.
+  mgr.cache.informerFor(NodeKind, { transform: nodeLabelsOnly });
   // Registered before the builder's handlers, so the expectation is lowered before the owner is reconciled.
   mgr.cache.informerFor(PodKind).addEventHandler({
     onAdd: (pod: ReadOnly<Pod>) => {

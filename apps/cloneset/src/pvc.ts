@@ -15,7 +15,10 @@ export interface PvcPlan {
 /**
  * OpenKruise's handling of PVCs left behind by a pod someone else removed: with reuse on, the next pod takes
  * over the instance id (so the same pod name comes back, with its data); with reuse off they are deleted.
- * PVCs of a pod that still exists (even terminating) are left alone until it is gone.
+ * PVCs of a pod that still exists (even terminating) are left alone until it is gone; with reuse on, a pod that
+ * has finished (Failed or Succeeded, not deleted) no longer holds its id, as OpenKruise only counts active pods:
+ * the replacement takes the same name, its create is refused while the finished pod exists, and that shows as
+ * FailedScale (the update wave goes on).
  */
 export function planOrphanPvcs(
   pvcs: readonly PersistentVolumeClaim[],
@@ -24,6 +27,7 @@ export function planOrphanPvcs(
 ): PvcPlan {
   const usedIds = new Set<string>();
   for (const pod of pods) {
+    if (reuse && isFinished(pod)) continue;
     const id = instanceIdOf(pod);
     if (id !== undefined) usedIds.add(id);
   }
@@ -37,6 +41,11 @@ export function planOrphanPvcs(
     else toDelete.push(pvc);
   }
   return { reusableIds: [...orphanIds].sort(), toDelete };
+}
+
+function isFinished(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return pod.metadata?.deletionTimestamp === undefined && (phase === "Failed" || phase === "Succeeded");
 }
 
 /** The PVCs of one pod (by instance id). */

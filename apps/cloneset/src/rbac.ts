@@ -21,6 +21,8 @@ export const CLONESET_CONTROLLER_RULES: readonly PolicyRule[] = [
     resources: ["controllerrevisions"],
     verbs: [...READ, "create", "update", "patch", "delete"],
   },
+  // Node labels only: scale-down ranks pods by topologySpreadConstraints domain.
+  { apiGroups: [""], resources: ["nodes"], verbs: READ },
   { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "update", "patch"] },
   // Leader election.
   {

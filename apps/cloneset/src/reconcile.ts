@@ -5,13 +5,14 @@ import {
   ControllerRevisionKind,
   ignoreNotFound,
   isConflict,
+  NodeKind,
   PersistentVolumeClaimKind,
   PodKind,
   Requeue,
   TerminalError,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
-import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
+import type { Node, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import {
   calculateInPlaceUpdate,
   executeUpdate,
@@ -19,6 +20,7 @@ import {
   fullNameRevisionAdapter,
   getLifecycleState,
   isPodActive,
+  nodeLabelMap,
   partitionReplicas,
   planScale,
   planUpdate,
@@ -35,6 +37,7 @@ import {
   syncRevisions,
   templateFromRevision,
   type RevisionState,
+  type ScalePlanInput,
   type WorkloadStep,
 } from "@kruise/workload";
 import type { CloneSetDeps, CloneSetRun } from "./deps.ts";
@@ -48,7 +51,7 @@ import {
 import { progressingCondition } from "./progress.ts";
 import { instanceIdOf, planOrphanPvcs, pvcsOfInstance } from "./pvc.ts";
 import { cloneSetRevisionSource } from "./pod-factory.ts";
-import { executeScale, type ScaleContext } from "./scale-executor.ts";
+import { executeScale, ScaleStepError, type ScaleContext } from "./scale-executor.ts";
 import { calculateStatus } from "./status.ts";
 import { writeStatus } from "./status-writer.ts";
 import { cloneSetParams, type CloneSetParams } from "./strategy.ts";
@@ -167,9 +170,11 @@ export async function reconcileCloneSet(
   let scaled = false;
   let scaleFailed = false;
   try {
+    const spread = spreadOf(ctx, cs, pods);
     const scalePlan = planScale({
       ...diffsInput,
       ...(params.lifecycle !== undefined ? { lifecycle: params.lifecycle } : {}),
+      ...(spread !== undefined ? { spread } : {}),
     });
     const scaleCtx: ScaleContext = {
       key,
@@ -179,7 +184,11 @@ export async function reconcileCloneSet(
       reusableIds: pvcPlan.reusableIds,
       terminatingWithPvcs:
         params.scale.enablePVCReuse === true
-          ? allPods.filter((p) => !isPodActive(p) && pvcsOfInstance(pvcs, instanceIdOf(p)).length > 0).length
+          ? allPods.filter(
+              (p) =>
+                p.metadata?.deletionTimestamp !== undefined &&
+                pvcsOfInstance(pvcs, instanceIdOf(p)).length > 0,
+            ).length
           : 0,
       currentRevision: {
         name: currentName,
@@ -200,7 +209,8 @@ export async function reconcileCloneSet(
     if (isConflict(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);
     conditions = setCondition(conditions, failureCondition(CloneSetConditionType.FailedScale, message, now));
-    scaled = true;
+    // As OpenKruise: a step that wrote nothing (a full quota, a refusing webhook) does not hold the update wave.
+    scaled = err instanceof ScaleStepError && err.progressed;
     scaleFailed = true;
   }
 
@@ -261,6 +271,22 @@ export async function reconcileCloneSet(
   if (scaleFailed) return { requeue: true };
   requeue.after(requeueAfterForAvailability(pods, params.minReadySeconds, now));
   return requeue.result();
+}
+
+/**
+ * The template's topologySpreadConstraints keys and the labels of the nodes the pods run on: scale-down then
+ * empties the most crowded domain first, as OpenKruise's spread-constraints ranker does (undefined without
+ * constraints: pods sharing a node rank first).
+ */
+function spreadOf(ctx: ReconcileContext, cs: CloneSet, pods: readonly Pod[]): ScalePlanInput["spread"] {
+  const constraints = cs.spec?.template?.spec?.topologySpreadConstraints ?? [];
+  if (constraints.length === 0) return undefined;
+  const nodes: Node[] = [];
+  for (const name of new Set(pods.map((p) => p.spec?.nodeName ?? ""))) {
+    const node = name === "" ? undefined : ctx.cache.get(NodeKind, undefined, name);
+    if (node !== undefined) nodes.push(node as Node);
+  }
+  return { topologyKeys: constraints.map((c) => c.topologyKey), nodeLabels: nodeLabelMap(nodes) };
 }
 
 /** The kit's deps for this reconcile: the context's client, recorder, clock and logger, with CloneSet's own. */

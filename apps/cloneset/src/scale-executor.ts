@@ -38,7 +38,25 @@ export interface ScaleContext {
   readonly updateRevision: { name: string; template: PodTemplateSpec };
 }
 
-/** Carries out the one scaling step planScale chose. Returns whether anything was written. */
+/**
+ * A scaling step that failed, and whether it still wrote something first. OpenKruise's Scale returns
+ * (modified, err): a step that created or deleted nothing lets the update wave run in the same reconcile (a full
+ * quota must not stop the pods that exist from being updated); one that made progress ends the reconcile.
+ */
+export class ScaleStepError extends Error {
+  readonly progressed: boolean;
+  constructor(message: string, progressed: boolean, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ScaleStepError";
+    this.progressed = progressed;
+  }
+}
+
+/**
+ * Carries out the one scaling step planScale chose. Returns whether anything was written.
+ *
+ * Caveats: a failure throws; a {@link ScaleStepError} says whether anything was written before it.
+ */
 export async function executeScale(deps: CloneSetRun, ctx: ScaleContext, plan: ScalePlan): Promise<boolean> {
   const step = plan.step;
   const cs = ctx.cloneSet;
@@ -163,10 +181,13 @@ async function createPods(
   // Pods a failed batch never attempted were never written: they are not coming.
   for (let i = 0; i < pods.length; i++)
     if (!result.attempted.has(i)) deps.scaleExpectations.creationObserved(ctx.key, names[i] ?? "");
-  if (result.error !== undefined)
-    throw result.error instanceof Error
-      ? result.error
-      : new Error(`pod creation failed: ${JSON.stringify(result.error)}`);
+  if (result.error === undefined) return;
+  if (result.error instanceof ConflictError) throw result.error;
+  const message =
+    result.error instanceof Error
+      ? result.error.message
+      : `pod creation failed: ${JSON.stringify(result.error)}`;
+  throw new ScaleStepError(message, result.succeeded > 0, { cause: result.error });
 }
 
 /**
@@ -220,5 +241,9 @@ export async function deletePods(deps: CloneSetRun, ctx: ScaleContext, pods: rea
     });
   });
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
+  if (failed === undefined) return;
+  if (failed.reason instanceof ConflictError) throw failed.reason;
+  const message = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+  const progressed = results.some((r) => r.status === "fulfilled");
+  throw new ScaleStepError(message, progressed, { cause: failed.reason });
 }

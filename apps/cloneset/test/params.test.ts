@@ -115,6 +115,21 @@ describe("planOrphanPvcs", () => {
       want,
     );
   });
+  // OpenKruise hands out ids of pods that are not active: a Failed pod's replacement is refused (FailedScale)
+  // instead of the CloneSet waiting silently; a terminating pod still holds its claims until it is gone.
+  it.each([
+    ["a Failed pod's id is handed out (reuse on)", "Failed", false, true, ["aaaaa", "bbbbb"]],
+    ["a terminating Failed pod still holds its id", "Failed", true, true, ["bbbbb"]],
+    ["a Running pod holds its id", "Running", false, true, ["bbbbb"]],
+    ["reuse off: a Failed pod's PVCs stay with it", "Failed", false, false, [] as string[]],
+  ])("%s", (_name, phase, deleting, reuse, want) => {
+    const base = pod("aaaaa");
+    const p: Pod = {
+      metadata: { ...base.metadata, ...(deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
+      status: { phase },
+    };
+    expect(planOrphanPvcs([pvc("aaaaa"), pvc("bbbbb")], [p], reuse).reusableIds).toEqual(want);
+  });
 });
 
 describe("NATS event ids", () => {

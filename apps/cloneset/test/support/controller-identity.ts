@@ -11,8 +11,26 @@ import { cloneSetControllerClusterRole } from "../../src/rbac.ts";
  */
 export async function controllerKubeconfig(info: TestEnvInfo, namespace: string): Promise<string> {
   const role = cloneSetControllerClusterRole(`kruise-cloneset-controller-${namespace}`);
+  // Cluster-scoped kinds (Nodes) cannot be granted by a RoleBinding: their rules are bound cluster-wide.
+  const clusterScoped = {
+    ...role,
+    metadata: { ...role.metadata, name: `${role.metadata.name}-cluster` },
+    rules: (role.rules ?? []).filter((r) => r.resources?.includes("nodes") === true),
+  };
   const objects = [
     role,
+    clusterScoped,
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: clusterScoped.metadata.name },
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "ClusterRole",
+        name: clusterScoped.metadata.name,
+      },
+      subjects: [{ kind: "ServiceAccount", name: "cloneset-controller", namespace }],
+    },
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "cloneset-controller", namespace } },
     {
       apiVersion: "rbac.authorization.k8s.io/v1",

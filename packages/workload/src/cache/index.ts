@@ -1,1 +1,2 @@
 export * from "./pod-transform.ts";
+export * from "./node-transform.ts";

@@ -5,8 +5,8 @@ import type { Lifecycle, ScaleStrategyParams, UpdateStrategyParams } from "@krui
 
 /**
  * The v1alpha1 CloneSet spec mapped onto @kruise/workload's shape-independent parameters. v1alpha1 folds the
- * pod update policy into `updateStrategy.type`; OnDelete does not exist there, so every CloneSet is a rolling
- * update. `disablePVCReuse` is the inverse of workload's `enablePVCReuse`, and excludePreparingDelete is a
+ * pod update policy into `updateStrategy.type`; OnDelete (which a v1beta1 CloneSet converts to) updates no pod,
+ * every other type is a rolling update with that policy. `disablePVCReuse` is the inverse of workload's `enablePVCReuse`, and excludePreparingDelete is a
  * label on the CloneSet in v1alpha1 (or the process-wide flag).
  */
 export interface CloneSetParams {
@@ -27,8 +27,8 @@ export function cloneSetParams(
   const u = spec?.updateStrategy ?? {};
   const s = spec?.scaleStrategy ?? {};
   const update: UpdateStrategyParams = {
-    type: "RollingUpdate",
-    podUpdatePolicy: u.type ?? "ReCreate",
+    type: u.type === "OnDelete" ? "OnDelete" : "RollingUpdate",
+    podUpdatePolicy: u.type === undefined || u.type === "OnDelete" ? "ReCreate" : u.type,
     ...(u.partition !== undefined ? { partition: u.partition } : {}),
     ...(u.maxUnavailable !== undefined ? { maxUnavailable: u.maxUnavailable } : {}),
     ...(u.maxSurge !== undefined ? { maxSurge: u.maxSurge } : {}),

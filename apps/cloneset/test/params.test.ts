@@ -53,6 +53,11 @@ describe("cloneSetParams", () => {
     expect(p.update.type).toBe("RollingUpdate");
   });
 
+  it("OnDelete (a v1beta1 CloneSet's type, converted) updates no pod and keeps its rolling fields", () => {
+    const p = cloneSetParams(base({ updateStrategy: { type: "OnDelete", partition: 1 } }));
+    expect(p.update).toMatchObject({ type: "OnDelete", podUpdatePolicy: "ReCreate", partition: 1 });
+  });
+
   it("treats progressDeadlineSeconds MaxInt32 as disabled", () => {
     expect(
       cloneSetParams(base({ progressDeadlineSeconds: 2147483647 })).progressDeadlineSeconds,

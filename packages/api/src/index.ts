@@ -4,7 +4,10 @@ export * from "./generated/kinds.ts";
 export type { Kind } from "./kind.ts";
 export * from "./constants/index.ts";
 export { applyDefaults } from "./defaults/apply-defaults.ts";
+export { cloneSetFromV1beta1, cloneSetToV1beta1 } from "./conversion/cloneset.ts";
+export { convertedVersions, convertKruiseObject } from "./conversion/convert.ts";
 export { crdSources, GROUP, type CrdSource, type PrinterColumn } from "./schema/index.ts";
+export { CONVERSION_WEBHOOK, needsConversionWebhook } from "./schema/crd.ts";
 export { UNLIMITED_PARALLELISM } from "./schema/broadcastjob.ts";
 export {
   DeleteProtection,

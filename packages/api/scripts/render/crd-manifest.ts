@@ -1,7 +1,13 @@
 // Renders a CrdSource as an apiextensions.k8s.io/v1 CustomResourceDefinition and its YAML file.
 import { stringify } from "yaml";
 import { object, string } from "../../src/schema/builder.ts";
-import { GROUP, type CrdSource, type CrdVersion } from "../../src/schema/crd.ts";
+import {
+  CONVERSION_WEBHOOK,
+  GROUP,
+  needsConversionWebhook,
+  type CrdSource,
+  type CrdVersion,
+} from "../../src/schema/crd.ts";
 import { toOpenApi, type JsonSchema } from "./openapi.ts";
 
 export function crdFileName(source: CrdSource): string {
@@ -20,8 +26,8 @@ function rootSchema(source: CrdSource, version: CrdVersion): JsonSchema {
         "Kind is a string value representing the REST resource this object represents. In CamelCase.",
       ),
       metadata: object("Standard object metadata.", {}),
-      spec: version.subset?.spec ?? source.spec,
-      status: version.subset?.status ?? source.status,
+      spec: version.shape?.spec ?? version.subset?.spec ?? source.spec,
+      status: version.shape?.status ?? version.subset?.status ?? source.status,
     },
     {
       ...(source.specRequired ? { required: ["spec"] } : {}),
@@ -35,6 +41,22 @@ function rootSchema(source: CrdSource, version: CrdVersion): JsonSchema {
     ? { type: "object", properties: { name: { type: "string" } } }
     : { type: "object" };
   return schema;
+}
+
+/**
+ * `None` is written out even where it is the default: the kind states that it never waits for a webhook. `Webhook`
+ * names the chart's Service; the running webhook rewrites clientConfig (its address and CA bundle) when it starts.
+ */
+function conversion(source: CrdSource): JsonSchema {
+  if (!needsConversionWebhook(source)) return { strategy: "None" };
+  const { service, namespace, path, port } = CONVERSION_WEBHOOK;
+  return {
+    strategy: "Webhook",
+    webhook: {
+      conversionReviewVersions: ["v1"],
+      clientConfig: { service: { namespace, name: service, path, port } },
+    },
+  };
 }
 
 export function crdManifest(source: CrdSource): JsonSchema {
@@ -72,9 +94,7 @@ export function crdManifest(source: CrdSource): JsonSchema {
         schema: { openAPIV3Schema: rootSchema(source, v) },
         subresources,
       })),
-      // Written out even where it is the default: a kind with more than one version states that it never waits
-      // for a conversion webhook.
-      ...(source.versions.length > 1 ? { conversion: { strategy: "None" } } : {}),
+      ...(source.versions.length > 1 ? { conversion: conversion(source) } : {}),
     },
   };
 }

@@ -65,18 +65,41 @@ class TypeWriter {
   }
 }
 
+function rootInterface(
+  source: CrdSource,
+  name: string,
+  doc: string,
+  apiVersions: string,
+  spec: string,
+  status: string,
+): string {
+  return (
+    `${jsDoc(doc, "")}export interface ${name} {\n` +
+    `  apiVersion?: ${apiVersions};\n  kind?: ${JSON.stringify(source.kind)};\n  metadata?: @@meta/v1:ObjectMeta@@;\n` +
+    `  spec${source.specRequired ? "" : "?"}: ${spec};\n  status?: ${status};\n}\n`
+  );
+}
+
 export function renderTypes(sources: readonly CrdSource[]): string {
   const writer = new TypeWriter();
   const roots: string[] = [];
   for (const source of sources) {
     const spec = writer.typeOf(source.spec, `${source.kind}Spec`);
     const status = writer.typeOf(source.status, `${source.kind}Status`);
-    const apiVersions = source.versions.map((v) => JSON.stringify(`${GROUP}/${v.name}`)).join(" | ");
-    roots.push(
-      `${jsDoc(source.description, "")}export interface ${source.kind} {\n` +
-        `  apiVersion?: ${apiVersions};\n  kind?: ${JSON.stringify(source.kind)};\n  metadata?: @@meta/v1:ObjectMeta@@;\n` +
-        `  spec${source.specRequired ? "" : "?"}: ${spec};\n  status?: ${status};\n}\n`,
-    );
+    const apiVersions = source.versions
+      .filter((v) => !v.shape)
+      .map((v) => JSON.stringify(`${GROUP}/${v.name}`))
+      .join(" | ");
+    roots.push(rootInterface(source, source.kind, source.description, apiVersions, spec, status));
+    for (const v of source.versions) {
+      if (!v.shape) continue;
+      const vSpec = writer.typeOf(v.shape.spec, `${v.shape.typeName}Spec`);
+      const vStatus = writer.typeOf(v.shape.status, `${v.shape.typeName}Status`);
+      const doc = `${source.description}\n\n${GROUP}/${v.name}: converted from and to ${source.kind} by the conversion webhook.`;
+      roots.push(
+        rootInterface(source, v.shape.typeName, doc, JSON.stringify(`${GROUP}/${v.name}`), vSpec, vStatus),
+      );
+    }
   }
   writer.external({ name: "ObjectMeta", module: "meta/v1" });
   const byModule = new Map<string, string[]>();
@@ -102,7 +125,9 @@ export function renderTypes(sources: readonly CrdSource[]): string {
 }
 
 export function renderKinds(sources: readonly CrdSource[]): string {
-  const typeNames = sources.map((s) => s.kind).join(", ");
+  const typeNames = sources
+    .flatMap((s) => [s.kind, ...s.versions.flatMap((v) => (v.shape ? [v.shape.typeName] : []))])
+    .join(", ");
   let body = `${HEADER}import type { Kind } from "../kind.ts";\nimport type { ${typeNames} } from "./types.ts";\n`;
   const all: string[] = [];
   for (const source of sources) {
@@ -113,7 +138,7 @@ export function renderKinds(sources: readonly CrdSource[]): string {
       all.push(constName);
       body +=
         `\n/** ${source.kind} ${GROUP}/${version.name}${version.storage ? " (storage version)" : ""}. */\n` +
-        `export const ${constName}: Kind<${source.kind}> = {\n  group: ${JSON.stringify(GROUP)},\n  version: ${JSON.stringify(version.name)},\n` +
+        `export const ${constName}: Kind<${version.shape?.typeName ?? source.kind}> = {\n  group: ${JSON.stringify(GROUP)},\n  version: ${JSON.stringify(version.name)},\n` +
         `  kind: ${JSON.stringify(source.kind)},\n  plural: ${JSON.stringify(source.plural)},\n  namespaced: ${source.scope === "Namespaced"},\n};\n`;
     }
   }

@@ -37,8 +37,8 @@ function defaultValue(node: SchemaNode, value: unknown): unknown {
 export type KruiseKindName = (typeof crdSources)[number]["kind"];
 
 /**
- * A copy of `obj` with the schema defaults of `kind` (e.g. "CloneSet", or a Kind descriptor) filled in.
- * The input is never modified.
+ * A copy of `obj` with the schema defaults of `kind` (e.g. "CloneSet", or a Kind descriptor) filled in, for the
+ * version its `apiVersion` names (the kind's own schema when absent). The input is never modified.
  */
 export function applyDefaults<T extends { spec?: unknown }>(
   kind: string | { readonly kind: string },
@@ -51,7 +51,10 @@ export function applyDefaults<T extends { spec?: unknown }>(
       `applyDefaults: unknown kind "${kindName}"; expected one of ${crdSources.map((s) => s.kind).join(", ")}`,
     );
   const copy = structuredClone(obj) as Record<string, unknown>;
-  if (copy.spec !== undefined) copy.spec = defaultValue(source.spec, copy.spec);
-  if (copy.status !== undefined) copy.status = defaultValue(source.status, copy.status);
+  // A version with its own shape (CloneSet v1beta1) has its own defaults; the object's apiVersion says which.
+  const version = typeof copy.apiVersion === "string" ? copy.apiVersion.split("/")[1] : undefined;
+  const shape = source.versions.find((v) => v.name === version)?.shape ?? source;
+  if (copy.spec !== undefined) copy.spec = defaultValue(shape.spec, copy.spec);
+  if (copy.status !== undefined) copy.status = defaultValue(shape.status, copy.status);
   return copy as T;
 }

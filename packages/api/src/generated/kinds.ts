@@ -2,6 +2,7 @@
 import type { Kind } from "../kind.ts";
 import type {
   CloneSet,
+  CloneSetV1beta1,
   StatefulSet,
   SidecarSet,
   UnitedDeployment,
@@ -16,6 +17,15 @@ import type {
 export const CloneSetKind: Kind<CloneSet> = {
   group: "apps.kruise.io",
   version: "v1alpha1",
+  kind: "CloneSet",
+  plural: "clonesets",
+  namespaced: true,
+};
+
+/** CloneSet apps.kruise.io/v1beta1. */
+export const CloneSetV1beta1Kind: Kind<CloneSetV1beta1> = {
+  group: "apps.kruise.io",
+  version: "v1beta1",
   kind: "CloneSet",
   plural: "clonesets",
   namespaced: true,
@@ -168,6 +178,7 @@ export const NodeImageV1beta1Kind: Kind<NodeImage> = {
 /** Every Kind descriptor, one per kind and served version. */
 export const allKinds: readonly Kind[] = [
   CloneSetKind,
+  CloneSetV1beta1Kind,
   StatefulSetV1alpha1Kind,
   StatefulSetKind,
   SidecarSetKind,

@@ -23,6 +23,19 @@ export interface CloneSet {
 }
 
 /**
+ * CloneSet runs a set of interchangeable pods and updates them in place or by recreation, in batches.
+ *
+ * apps.kruise.io/v1beta1: converted from and to CloneSet by the conversion webhook.
+ */
+export interface CloneSetV1beta1 {
+  apiVersion?: "apps.kruise.io/v1beta1";
+  kind?: "CloneSet";
+  metadata?: ObjectMeta;
+  spec?: CloneSetSpecV1beta1;
+  status?: CloneSetStatus;
+}
+
+/**
  * Advanced StatefulSet: pods with stable names and storage, with in-place update, partitions, maxUnavailable and reserved ordinals.
  */
 export interface StatefulSet {
@@ -179,9 +192,9 @@ export interface CloneSetScaleStrategy {
  */
 export interface CloneSetUpdateStrategy {
   /**
-   * How pods are updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. InPlaceOnly always updates in place and refuses template changes that cannot be done in place.
+   * How pods are updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. InPlaceOnly always updates in place and refuses template changes that cannot be done in place. OnDelete updates no pod: a pod deleted by someone else comes back at the new revision (v1beta1's type OnDelete).
    */
-  type?: "ReCreate" | "InPlaceIfPossible" | "InPlaceOnly";
+  type?: "ReCreate" | "InPlaceIfPossible" | "InPlaceOnly" | "OnDelete";
   /**
    * Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.
    */
@@ -396,6 +409,148 @@ export interface CloneSetCondition {
    * Human-readable details about the last transition.
    */
   message?: string;
+}
+
+/**
+ * The desired state of the CloneSet.
+ */
+export interface CloneSetSpecV1beta1 {
+  /**
+   * Desired number of pods. Must be 0 or more. Defaults to 1.
+   */
+  replicas?: number;
+  /**
+   * A label query over the pods this CloneSet manages. It must match the pod template's labels and cannot change after creation. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors
+   */
+  selector: LabelSelector;
+  /**
+   * Template of the pods the CloneSet creates. Pods are named <cloneset>-<random id>.
+   */
+  template: PodTemplateSpec;
+  /**
+   * PersistentVolumeClaims created for every pod (named <template>-<cloneset>-<instance id>) and deleted with it.
+   */
+  volumeClaimTemplates?: PersistentVolumeClaim[];
+  /**
+   * How the CloneSet creates and deletes pods when scaling.
+   */
+  scaleStrategy?: CloneSetScaleStrategyV1beta1;
+  /**
+   * How the CloneSet replaces pods when the template changes.
+   */
+  updateStrategy?: CloneSetUpdateStrategyV1beta1;
+  /**
+   * How many old revisions (ControllerRevisions) to keep. Defaults to 10.
+   */
+  revisionHistoryLimit?: number;
+  /**
+   * Seconds a new pod must be ready, without any container crashing, before it counts as available. Defaults to 0.
+   */
+  minReadySeconds?: number;
+  /**
+   * Hooks that hold pods before they become Normal, before an in-place update and before deletion.
+   */
+  lifecycle?: Lifecycle;
+  /**
+   * Seconds the CloneSet may take to make progress before its Progressing condition reports ProgressDeadlineExceeded. Unset disables the Progressing condition.
+   */
+  progressDeadlineSeconds?: number;
+}
+
+/**
+ * How the CloneSet creates and deletes pods when scaling.
+ */
+export interface CloneSetScaleStrategyV1beta1 {
+  /**
+   * Names of pods to delete. Each listed pod is deleted (and replaced unless replicas also went down); names of pods that do not exist are removed from the list by the controller.
+   */
+  podsToDelete?: string[];
+  /**
+   * The most pods that may be unavailable while scaling up: no new pod is created while this many are unavailable. An absolute number (5) or a percentage of replicas ("10%"). Unset means no limit.
+   */
+  maxUnavailable?: number | string;
+  /**
+   * Reuse the PersistentVolumeClaims left by a pod that was removed by someone else, so the replacement keeps the same name and volumes. Defaults to false. v1alpha1: the inverse, disablePVCReuse.
+   */
+  enablePVCReuse?: boolean;
+  /**
+   * Do not count pods in lifecycle state PreparingDelete as replicas when scaling. Defaults to false. v1alpha1: label apps.kruise.io/cloneset-scaling-exclude-preparing-delete=true.
+   */
+  excludePreparingDelete?: boolean;
+}
+
+/**
+ * How the CloneSet replaces pods when the template changes.
+ */
+export interface CloneSetUpdateStrategyV1beta1 {
+  /**
+   * RollingUpdate (default) updates pods automatically; OnDelete only when a pod is deleted.
+   */
+  type?: "RollingUpdate" | "OnDelete";
+  /**
+   * How pods are rolled to the new revision.
+   */
+  rollingUpdate?: CloneSetRollingUpdateStrategyV1beta1;
+}
+
+/**
+ * How pods are rolled to the new revision.
+ */
+export interface CloneSetRollingUpdateStrategyV1beta1 {
+  /**
+   * How each pod is updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. InPlaceOnly always updates in place. v1alpha1: updateStrategy.type.
+   */
+  podUpdatePolicy?: "ReCreate" | "InPlaceIfPossible" | "InPlaceOnly";
+  /**
+   * Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.
+   */
+  partition?: number | string;
+  /**
+   * The most pods that may be unavailable during the update. An absolute number (5) or a percentage of replicas ("10%"), rounded up (rounded down when maxSurge > 0). Defaults to 20%.
+   */
+  maxUnavailable?: number | string;
+  /**
+   * The most extra pods created above replicas during the update or a specified delete. An absolute number (5) or a percentage of replicas ("10%", rounded up). Defaults to 0. Not allowed with InPlaceOnly.
+   */
+  maxSurge?: number | string;
+  /**
+   * Stop updating pods. Scaling continues. Defaults to false.
+   */
+  paused?: boolean;
+  /**
+   * Order in which pods are updated, by weight rules or ordered label keys.
+   */
+  priorityStrategy?: UpdatePriorityStrategy;
+  /**
+   * Spread pods with these labels evenly over the update order, so one batch does not update them all. Applied after priorityStrategy.
+   */
+  scatterStrategy?: UpdateScatterTerm[];
+  /**
+   * Settings for in-place updates: the grace before images change, and pre-downloading the new images to the nodes.
+   */
+  inPlaceUpdateStrategy?: CloneSetInPlaceUpdateStrategyV1beta1;
+}
+
+/**
+ * Settings for in-place updates: the grace before images change, and pre-downloading the new images to the nodes.
+ */
+export interface CloneSetInPlaceUpdateStrategyV1beta1 {
+  /**
+   * Seconds between marking the pod not ready (InPlaceUpdateReady=False) and updating its images in place, so traffic can drain first. Defaults to 0.
+   */
+  gracePeriodSeconds?: number;
+  /**
+   * How many nodes pull the new images at once, before the update (needs the image pre-download feature). v1alpha1: annotation apps.kruise.io/image-predownload-parallelism.
+   */
+  imagePreDownloadParallelism?: number | string;
+  /**
+   * Seconds each node may take to pull the new images. v1alpha1: annotation apps.kruise.io/image-predownload-timeout-seconds.
+   */
+  imagePreDownloadTimeoutSeconds?: number;
+  /**
+   * Updated and ready pods needed before the images are pre-downloaded. v1alpha1: annotation apps.kruise.io/image-predownload-min-updated-ready-pods.
+   */
+  imagePreDownloadMinUpdatedReadyPods?: number;
 }
 
 /**

@@ -1,6 +1,16 @@
-import { array, bool, enumOf, int32, int64, object, string } from "./builder.ts";
+import {
+  array,
+  bool,
+  enumOf,
+  int32,
+  int64,
+  object,
+  string,
+  type CelRule,
+  type ObjectNode,
+} from "./builder.ts";
 import { isIntOrPercent, isZero, unsetOrValid, unsetOrZero } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost, V1ALPHA1_ONLY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, KRUISE_CATEGORY, nameAtMost, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { pvcTemplate } from "./shared/pvc-template.ts";
@@ -19,15 +29,30 @@ import {
   updatePriorityStrategy,
   updateScatterStrategy,
 } from "./shared/update-order.ts";
-import { POD_UPDATE_TYPES } from "./shared/update-type.ts";
+import { POD_UPDATE_TYPES, rollingUpdateOrOnDelete } from "./shared/update-type.ts";
 
-const u = "self.updateStrategy";
-const mu = `${u}.maxUnavailable`;
-const ms = `${u}.maxSurge`;
-// OpenKruise compares both limits as pods, percentages rounded up: with replicas > 0 a limit is below 1 pod exactly
-// when it is 0 or 0%. Comparing that way never multiplies, so a huge value cannot overflow into a wrong message,
-// and an invalid value (or negative replicas) is left to its own field's error instead of adding this one.
-const bothLimitsBelowOnePod = `has(self.replicas) && self.replicas > 0 && ${unsetOrValid(mu)} && ${unsetOrValid(ms)} && ${unsetOrZero(mu)} && ${unsetOrZero(ms)}`;
+/**
+ * maxUnavailable and maxSurge of the update (at `u`: v1alpha1's updateStrategy, v1beta1's rollingUpdate) must not
+ * both be below one pod. OpenKruise compares both limits as pods, percentages rounded up: with replicas > 0 a limit
+ * is below 1 pod exactly when it is 0 or 0%. Comparing that way never multiplies, so a huge value cannot overflow
+ * into a wrong message, and an invalid value (or negative replicas) is left to its own field's error.
+ */
+function bothLimitsRule(u: string, userPath: string, fieldPath: string): CelRule {
+  const mu = `${u}.maxUnavailable`;
+  const ms = `${u}.maxSurge`;
+  const present = u === "self.updateStrategy" ? "true" : `has(self.updateStrategy) && has(${u})`;
+  return {
+    rule: `!(${present} && has(self.replicas) && self.replicas > 0 && ${unsetOrValid(mu)} && ${unsetOrValid(ms)} && ${unsetOrZero(mu)} && ${unsetOrZero(ms)})`,
+    message: `${userPath}.maxUnavailable and ${userPath}.maxSurge are both below 1 pod for these replicas, so no pod could ever be updated; raise one of them`,
+    fieldPath,
+  };
+}
+
+const progressDeadlineRule: CelRule = {
+  rule: "!has(self.progressDeadlineSeconds) || self.progressDeadlineSeconds == 2147483647 || self.progressDeadlineSeconds > (has(self.minReadySeconds) ? self.minReadySeconds : 0)",
+  message: "progressDeadlineSeconds must be greater than minReadySeconds",
+  fieldPath: ".progressDeadlineSeconds",
+};
 
 /**
  * A CloneSet's name is in the `controller-revision-hash` label of its pods (`<name>-<10-character hash>`), which
@@ -80,8 +105,9 @@ export const cloneSetSpec = object(
         type: enumOf(
           "How pods are updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the " +
             "container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. " +
-            "InPlaceOnly always updates in place and refuses template changes that cannot be done in place.",
-          POD_UPDATE_TYPES,
+            "InPlaceOnly always updates in place and refuses template changes that cannot be done in place. OnDelete updates " +
+            "no pod: a pod deleted by someone else comes back at the new revision (v1beta1's type OnDelete).",
+          [...POD_UPDATE_TYPES, "OnDelete"],
           { default: "ReCreate" },
         ),
         partition: intOrPercent(
@@ -145,17 +171,116 @@ export const cloneSetSpec = object(
     tsName: "CloneSetSpec",
     rules: [
       selectorMatchesTemplate("CloneSet"),
+      bothLimitsRule("self.updateStrategy", "updateStrategy", ".updateStrategy"),
+      progressDeadlineRule,
+    ],
+  },
+);
+
+const alphaSpec = cloneSetSpec.properties;
+const alphaUpdate = (alphaSpec.updateStrategy as ObjectNode).properties;
+const alphaScale = (alphaSpec.scaleStrategy as ObjectNode).properties;
+
+/** v1beta1's in-place settings: the v1alpha1 image pre-download annotations became fields. */
+const inPlaceUpdateStrategyV1beta1 = object(
+  "Settings for in-place updates: the grace before images change, and pre-downloading the new images to the nodes.",
+  {
+    ...inPlaceUpdateStrategy("").properties,
+    imagePreDownloadParallelism: {
+      ...intOrPercent(
+        "How many nodes pull the new images at once, before the update (needs the image pre-download feature). " +
+          "v1alpha1: annotation apps.kruise.io/image-predownload-parallelism.",
+      ),
+    },
+    imagePreDownloadTimeoutSeconds: int32(
+      "Seconds each node may take to pull the new images. v1alpha1: annotation apps.kruise.io/image-predownload-timeout-seconds.",
+      { minimum: 0 },
+    ),
+    imagePreDownloadMinUpdatedReadyPods: int32(
+      "Updated and ready pods needed before the images are pre-downloaded. " +
+        "v1alpha1: annotation apps.kruise.io/image-predownload-min-updated-ready-pods.",
+      { minimum: 0 },
+    ),
+  },
+  { tsName: "CloneSetInPlaceUpdateStrategyV1beta1" },
+);
+
+/**
+ * v1beta1 (OpenKruise 1.9's development line): updateStrategy.type is RollingUpdate or OnDelete and the rest moves
+ * under rollingUpdate, with v1alpha1's type as podUpdatePolicy; enablePVCReuse (default false) replaces
+ * disablePVCReuse; excludePreparingDelete replaces a label; pre-download annotations become fields. Every other
+ * field is v1alpha1's own node, so the two versions cannot drift apart.
+ */
+export const cloneSetSpecV1beta1 = object(
+  "The desired state of the CloneSet.",
+  {
+    ...alphaSpec,
+    scaleStrategy: object(
+      "How the CloneSet creates and deletes pods when scaling.",
       {
-        rule: `!(${bothLimitsBelowOnePod})`,
-        message:
-          "updateStrategy.maxUnavailable and updateStrategy.maxSurge are both below 1 pod for these replicas, so no pod could ever be updated; raise one of them",
-        fieldPath: ".updateStrategy",
+        podsToDelete: alphaScale.podsToDelete!,
+        maxUnavailable: alphaScale.maxUnavailable!,
+        enablePVCReuse: bool(
+          "Reuse the PersistentVolumeClaims left by a pod that was removed by someone else, so the replacement keeps the " +
+            "same name and volumes. Defaults to false. v1alpha1: the inverse, disablePVCReuse.",
+        ),
+        excludePreparingDelete: bool(
+          "Do not count pods in lifecycle state PreparingDelete as replicas when scaling. Defaults to false. " +
+            "v1alpha1: label apps.kruise.io/cloneset-scaling-exclude-preparing-delete=true.",
+        ),
       },
+      { default: {}, tsName: "CloneSetScaleStrategyV1beta1" },
+    ),
+    updateStrategy: object(
+      "How the CloneSet replaces pods when the template changes.",
       {
-        rule: "!has(self.progressDeadlineSeconds) || self.progressDeadlineSeconds == 2147483647 || self.progressDeadlineSeconds > (has(self.minReadySeconds) ? self.minReadySeconds : 0)",
-        message: "progressDeadlineSeconds must be greater than minReadySeconds",
-        fieldPath: ".progressDeadlineSeconds",
+        type: rollingUpdateOrOnDelete(),
+        rollingUpdate: object(
+          "How pods are rolled to the new revision.",
+          {
+            podUpdatePolicy: enumOf(
+              "How each pod is updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible " +
+                "updates the container images of the existing pod when only images (or labels/annotations) changed, and " +
+                "recreates it otherwise. InPlaceOnly always updates in place. v1alpha1: updateStrategy.type.",
+              POD_UPDATE_TYPES,
+              { default: "ReCreate" },
+            ),
+            partition: alphaUpdate.partition!,
+            maxUnavailable: alphaUpdate.maxUnavailable!,
+            maxSurge: alphaUpdate.maxSurge!,
+            paused: alphaUpdate.paused!,
+            priorityStrategy: alphaUpdate.priorityStrategy!,
+            scatterStrategy: alphaUpdate.scatterStrategy!,
+            inPlaceUpdateStrategy: inPlaceUpdateStrategyV1beta1,
+          },
+          {
+            default: {},
+            tsName: "CloneSetRollingUpdateStrategyV1beta1",
+            rules: [
+              {
+                rule: `!(has(self.podUpdatePolicy) && self.podUpdatePolicy == 'InPlaceOnly' && has(self.maxSurge) && ${isIntOrPercent("self.maxSurge")} && !${isZero("self.maxSurge")})`,
+                message:
+                  "maxSurge must be 0 with podUpdatePolicy InPlaceOnly: an in-place update never creates extra pods",
+                fieldPath: ".maxSurge",
+              },
+            ],
+          },
+        ),
       },
+      { default: {}, tsName: "CloneSetUpdateStrategyV1beta1" },
+    ),
+  },
+  {
+    required: ["selector", "template"],
+    tsName: "CloneSetSpecV1beta1",
+    rules: [
+      selectorMatchesTemplate("CloneSet"),
+      bothLimitsRule(
+        "self.updateStrategy.rollingUpdate",
+        "updateStrategy.rollingUpdate",
+        ".updateStrategy.rollingUpdate",
+      ),
+      progressDeadlineRule,
     ],
   },
 );
@@ -200,7 +325,20 @@ export const cloneSet: CrdSource = {
   scope: "Namespaced",
   description:
     "CloneSet runs a set of interchangeable pods and updates them in place or by recreation, in batches.",
-  versions: V1ALPHA1_ONLY,
+  // v1alpha1 is stored: most CloneSet YAML and every stored CloneSet of an OpenKruise before 1.9's development line
+  // is v1alpha1, and the controller reads it, so neither they nor `kubectl apply` of v1alpha1 ever wait for the
+  // conversion webhook; only v1beta1 requests do. See src/conversion/cloneset.ts for what converts and how.
+  versions: [
+    { name: "v1alpha1", served: true, storage: true },
+    {
+      name: "v1beta1",
+      // Served once the conversion webhook runs wherever the CRD is installed (issue 20, next step): until then no
+      // request can reach it and the API server never calls the webhook.
+      served: false,
+      storage: false,
+      shape: { typeName: "CloneSetV1beta1", spec: cloneSetSpecV1beta1, status: cloneSetStatus },
+    },
+  ],
   spec: cloneSetSpec,
   status: cloneSetStatus,
   scale: REPLICAS_SCALE,

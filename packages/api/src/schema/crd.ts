@@ -22,6 +22,12 @@ export interface CrdVersion {
    * through it, which is what OpenKruise's conversion webhook does for these kinds. Absent: the full schema.
    */
   readonly subset?: { readonly spec: ObjectNode; readonly status: ObjectNode };
+  /**
+   * This version's own shape, where it is not the kind's `spec`/`status` (the storage version's) nor a subset of it
+   * (CloneSet v1beta1). The CRD's conversion becomes `Webhook`: the conversion functions of `src/conversion/`
+   * translate, served by a conversion webhook. `typeName` names the generated TypeScript interface.
+   */
+  readonly shape?: { readonly typeName: string; readonly spec: ObjectNode; readonly status: ObjectNode };
 }
 
 /** Everything the generator needs to write one CRD, its types and its Kind descriptors. */
@@ -33,7 +39,7 @@ export interface CrdSource {
   readonly categories: readonly string[];
   readonly scope: "Namespaced" | "Cluster";
   readonly description: string;
-  /** Served versions; each serves the full schema or a `subset` of it, so no conversion webhook is needed. */
+  /** Served versions; each serves the full schema, a `subset` of it (conversion None) or its own `shape` (Webhook). */
   readonly versions: readonly CrdVersion[];
   readonly spec: ObjectNode;
   readonly status: ObjectNode;
@@ -89,3 +95,17 @@ export const ALPHA_AND_BETA: readonly CrdVersion[] = [
   { name: "v1alpha1", served: true, storage: true },
   { name: "v1beta1", served: true, storage: false },
 ];
+
+/** The conversion webhook the API server calls for kinds with a version of another `shape` (see `conversionOf`). */
+export const CONVERSION_WEBHOOK = {
+  /** Service (and Deployment) name in the chart; the webhook rewrites the CRD's clientConfig to where it runs. */
+  service: "kruise-conversion-webhook",
+  namespace: "kruise-system",
+  path: "/convert",
+  port: 443,
+} as const;
+
+/** Whether the kind's versions differ in shape, so the API server needs the conversion webhook to translate. */
+export function needsConversionWebhook(source: CrdSource): boolean {
+  return source.versions.some((v) => v.shape !== undefined);
+}

@@ -130,11 +130,20 @@ export function startControllerProcess(kubeconfig: string, namespace: string): C
   return startProcess(resolve(import.meta.dirname, "../../src/main.ts"), kubeconfig, namespace);
 }
 
-/** The CloneSet controller binary (the subset workloads' own controller), with the admin's kubeconfig. */
-export function startCloneSetController(info: TestEnvInfo, namespace: string): ControllerProcess {
+/** A subset kind's own controller binary (apps/<app>/src/main.ts), with the admin's kubeconfig. */
+export function startSubsetController(
+  app: "cloneset" | "statefulset",
+  info: TestEnvInfo,
+  namespace: string,
+): ControllerProcess {
   return startProcess(
-    resolve(import.meta.dirname, "../../../cloneset/src/main.ts"),
+    resolve(import.meta.dirname, `../../../${app}/src/main.ts`),
     info.kubeconfigPath,
     namespace,
   );
+}
+
+/** The CloneSet controller binary (the subset workloads' own controller), with the admin's kubeconfig. */
+export function startCloneSetController(info: TestEnvInfo, namespace: string): ControllerProcess {
+  return startSubsetController("cloneset", info, namespace);
 }

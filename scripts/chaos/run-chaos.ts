@@ -15,6 +15,7 @@ import {
 } from "@kruise/sdk";
 import { startControlPlane, Supervisor, type ControlPlane } from "@kruise/testenv";
 import { controllerKubeconfig } from "../controller-identity.ts";
+import { ApiRecorder } from "./api-recorder.ts";
 import { ALL_TARGETS, forgedEvent, type ChaosTarget } from "./targets.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -37,6 +38,8 @@ export interface ChaosResult {
   violations: string[];
   /** Seconds from the last fault to converged; null when it did not converge in time. */
   convergenceSeconds: number | null;
+  /** Pod DELETEs the recording proxy saw the API server accept, all controllers together (the check's reach). */
+  podDeletesSeen: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,6 +54,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult[]> {
     natsStream: streamName,
   });
   const supervisors = new Map<string, Supervisor>();
+  // Every controller talks to the API server through it: the watcher sees each pod DELETE it makes.
+  const recorder = new ApiRecorder(cp.server, cp.caData);
+  await recorder.start();
   const streamManager = EventBus.start({ servers: cp.natsUrl!, source: "kruise-stream-manager" });
   const forger = EventBus.start({ servers: cp.natsUrl!, source: "forger" });
   try {
@@ -58,11 +64,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult[]> {
     const ns = "chaos";
     await cp.kubectl(["create", "namespace", ns]);
     for (const t of targets) {
-      const kubeconfig = await controllerKubeconfig(
-        cp,
+      const kubeconfig = await recorder.kubeconfigVia(
+        await controllerKubeconfig(cp, t.app, join(root, "apps", t.app, "src", "rbac.ts"), root),
         t.app,
-        join(root, "apps", t.app, "src", "rbac.ts"),
-        root,
       );
       const url = new URL(cp.natsUserUrl(t.app));
       const password = decodeURIComponent(url.password);
@@ -93,6 +97,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult[]> {
     // The independent watcher: plain lists every 250 ms, by UID, checked against each target's invariants.
     const violations = new Map<string, Set<string>>(targets.map((t) => [t.app, new Set<string>()]));
     let watching = true;
+    let podDeletesSeen = 0;
     const watcher = (async () => {
       while (watching) {
         try {
@@ -100,8 +105,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult[]> {
             client.list(PodKind, { namespace: ns }),
             client.list(JobKind, { namespace: ns }),
           ]);
+          const deletes = recorder.drain();
+          podDeletesSeen += deletes.length;
           for (const t of targets)
-            for (const v of t.check({ pods: pods.items, jobs: jobs.items })) violations.get(t.app)!.add(v);
+            for (const v of t.check({ pods: pods.items, jobs: jobs.items, deletes }))
+              violations.get(t.app)!.add(v);
         } catch {
           // The apiserver is SIGSTOPped or restarting: look again.
         }
@@ -183,11 +191,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult[]> {
       faults: faults.get(t.app) ?? {},
       violations: [...(violations.get(t.app) ?? [])],
       convergenceSeconds: converged.get(t.app) ?? null,
+      podDeletesSeen,
     }));
   } finally {
     await Promise.all([...supervisors.values()].map((s) => s.stop(2_000)));
     await forger.close();
     await streamManager.close();
+    await recorder.stop();
     await cp.stop();
   }
 }
@@ -203,7 +213,7 @@ export function formatChaos(results: readonly ChaosResult[]): string {
         r.convergenceSeconds === null
           ? "did not converge"
           : `converged in ${r.convergenceSeconds.toFixed(1)} s`;
-      return `${r.controller}: ${r.kills} kills, faults (${faults}), ${r.violations.length} violations, ${conv}`;
+      return `${r.controller}: ${r.kills} kills, faults (${faults}), ${r.violations.length} violations, ${conv} (pod DELETEs checked, all controllers: ${r.podDeletesSeen})`;
     })
     .join("\n");
 }

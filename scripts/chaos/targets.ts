@@ -14,12 +14,39 @@ import {
 import { EXIT_CODE_ANNOTATION } from "@kruise/testenv";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { Job } from "kubernetes-types/batch/v1.js";
+import type { PodDelete } from "./api-recorder.ts";
 
 /** What the watcher saw at one moment. */
 export interface Snapshot {
   pods: readonly Pod[];
   jobs: readonly Job[];
+  /** Pod DELETEs the API server accepted from a controller since the last snapshot (the recording proxy). */
+  deletes?: readonly PodDelete[];
 }
+
+/**
+ * Pods (by UID) whose DELETE the API server accepted more than once: a controller that re-deletes what it already
+ * deleted (a crash between the delete and the cache seeing it, or an expectation that forgot it). `seen` is the
+ * target's own history; only pods whose name starts with `prefix` count.
+ */
+export function deletedTwice(
+  seen: Map<string, number>,
+  deletes: readonly PodDelete[] | undefined,
+  prefix: string,
+  app: string,
+): string[] {
+  const problems: string[] = [];
+  for (const d of deletes ?? []) {
+    if (!d.name.startsWith(prefix) || d.uid === "") continue;
+    const n = (seen.get(d.uid) ?? 0) + 1;
+    seen.set(d.uid, n);
+    if (n > 1) problems.push(`${app}: pod ${d.name} (uid ${d.uid}) deleted ${n} times`);
+  }
+  return problems;
+}
+
+const isReady = (p: Pod): boolean =>
+  p.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") === true;
 
 export interface ChaosTarget {
   /** The app in apps/ (its controller is SIGKILLed). */
@@ -39,9 +66,17 @@ const active = (p: Pod): boolean =>
   p.status?.phase !== "Succeeded" &&
   p.status?.phase !== "Failed";
 
-/** A CloneSet rolled forward again and again: never above replicas + maxSurge, never one slot twice at once. */
-export function cloneSetTarget(replicas = 6, maxSurge = 2): ChaosTarget {
+/**
+ * A CloneSet rolled forward again and again: never above replicas + maxSurge, never one slot twice at once, no pod
+ * deleted twice, and never fewer than replicas − maxUnavailable ready pods once it first had them. Nothing but the
+ * controller deletes or unreadies these pods during the run (the simulated kubelet keeps running pods ready and no
+ * node is faulted), so a dip below that floor is the controller's doing.
+ */
+export function cloneSetTarget(replicas = 6, maxSurge = 2, maxUnavailable = 1): ChaosTarget {
   const name = "chaos-cs";
+  const deleted = new Map<string, number>();
+  const floor = replicas - maxUnavailable;
+  let armed = false;
   const template = (step: number) => ({
     metadata: { labels: { app: name } },
     spec: {
@@ -61,16 +96,22 @@ export function cloneSetTarget(replicas = 6, maxSurge = 2): ChaosTarget {
           replicas,
           selector: { matchLabels: { app: name } },
           template: template(0),
-          updateStrategy: { type: "ReCreate", maxSurge, maxUnavailable: 1 },
+          updateStrategy: { type: "ReCreate", maxSurge, maxUnavailable },
         },
       });
     },
     async drive(client, ns, step) {
       await client.patch(CloneSetKind, name, ns, "merge", { spec: { template: template(step) } });
     },
-    check({ pods }) {
+    check({ pods, deletes }) {
       const mine = pods.filter((p) => p.metadata?.labels?.["app"] === name && active(p));
-      const problems: string[] = [];
+      const problems: string[] = deletedTwice(deleted, deletes, `${name}-`, "cloneset");
+      const ready = mine.filter(isReady).length;
+      if (armed && ready < floor)
+        problems.push(
+          `cloneset: ${ready} ready pods < replicas ${replicas} - maxUnavailable ${maxUnavailable}`,
+        );
+      if (ready >= floor) armed = true;
       if (mine.length > replicas + maxSurge)
         problems.push(`cloneset: ${mine.length} live pods > replicas ${replicas} + maxSurge ${maxSurge}`);
       const slots = new Map<string, number>();
@@ -95,6 +136,7 @@ export function cloneSetTarget(replicas = 6, maxSurge = 2): ChaosTarget {
 
 /** BroadcastJobs started one after another: each runs one pod per node, never two. */
 export function broadcastJobTarget(): ChaosTarget {
+  const deleted = new Map<string, number>();
   const podsByJobNode = new Map<string, Set<string>>();
   const started: string[] = [];
   const create = async (client: Client, ns: string, step: number): Promise<void> => {
@@ -117,8 +159,8 @@ export function broadcastJobTarget(): ChaosTarget {
     app: "broadcastjob",
     setup: (client, ns) => create(client, ns, 0),
     drive: (client, ns, step) => (step % 3 === 0 ? create(client, ns, step) : Promise.resolve()),
-    check({ pods }) {
-      const problems: string[] = [];
+    check({ pods, deletes }) {
+      const problems: string[] = deletedTwice(deleted, deletes, "chaos-bcj-", "broadcastjob");
       for (const p of pods) {
         const owner = p.metadata?.ownerReferences?.find((r) => r.kind === "BroadcastJob");
         const node =

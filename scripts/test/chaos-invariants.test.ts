@@ -72,4 +72,38 @@ describe("chaos invariants", () => {
       "daemonset: 2 live pods on node n1",
     ]);
   });
+
+  it("flags a pod whose DELETE the API server accepted twice, and a CloneSet below replicas - maxUnavailable", () => {
+    const t = cloneSetTarget(3, 1, 1);
+    const ready = (uid: string, isReady = true): Pod => ({
+      ...pod(uid, { app: "chaos-cs", "apps.kruise.io/cloneset-instance-id": uid }),
+      status: {
+        phase: "Running",
+        conditions: [{ type: "Ready", status: isReady ? "True" : "False" }],
+      },
+    });
+    const del = (uid: string) => ({ namespace: "chaos", name: `chaos-cs-${uid}`, uid, by: "cloneset" });
+    // Not armed until the floor (2 ready) is first reached: the first pods coming up are no dip.
+    expect(t.check({ pods: [ready("a")], jobs: [] })).toEqual([]);
+    expect(t.check({ pods: [ready("a"), ready("b"), ready("c")], jobs: [], deletes: [del("c")] })).toEqual(
+      [],
+    );
+    expect(t.check({ pods: [ready("a"), ready("b"), ready("d", false)], jobs: [] })).toEqual([]);
+    expect(t.check({ pods: [ready("a"), ready("b", false)], jobs: [], deletes: [del("c")] })).toEqual([
+      "cloneset: pod chaos-cs-c (uid c) deleted 2 times",
+      "cloneset: 1 ready pods < replicas 3 - maxUnavailable 1",
+    ]);
+  });
+
+  it("flags a BroadcastJob pod deleted twice, and ignores pods of other controllers", () => {
+    const t = broadcastJobTarget();
+    const del = (name: string, uid: string) => ({ namespace: "chaos", name, uid, by: "x" });
+    expect(
+      t.check({ pods: [], jobs: [], deletes: [del("chaos-bcj-1-abc", "u1"), del("other-1", "u2")] }),
+    ).toEqual([]);
+    expect(t.check({ pods: [], jobs: [], deletes: [del("other-1", "u2")] })).toEqual([]);
+    expect(t.check({ pods: [], jobs: [], deletes: [del("chaos-bcj-1-abc", "u1")] })).toEqual([
+      "broadcastjob: pod chaos-bcj-1-abc (uid u1) deleted 2 times",
+    ]);
+  });
 });

@@ -14,6 +14,8 @@ describe("chaos (short)", () => {
         expect(r.violations, summary).toEqual([]);
         expect(r.convergenceSeconds, summary).not.toBeNull();
         expect(r.kills).toBe(5);
+        // The recording proxy sits between the controllers and the API server: rollouts delete pods.
+        expect(r.podDeletesSeen, summary).toBeGreaterThan(0);
       }
     },
   );

@@ -163,6 +163,108 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
       250,
     );
   });
+
+  it("a registry made slow, or stopped, trips timeoutSeconds", async () => {
+    const { client, plane } = cluster;
+    const throttle = plane.registryThrottle;
+    if (throttle === undefined) throw new Error("no registry throttle");
+    const one = async (name: string, image: string): Promise<void> => {
+      await client.create(
+        ImagePullJobKind,
+        imagePullJob(ns, name, {
+          image,
+          selector: { names: ["testenv-node-0"] },
+          pullPolicy: { timeoutSeconds: 2, backoffLimit: 0 },
+        }),
+      );
+      const job = await finished(client, ns, name);
+      expect(job.status).toMatchObject({
+        desired: 1,
+        succeeded: 0,
+        failed: 1,
+        failedNodes: ["testenv-node-0"],
+      });
+      expect(job.status?.message).toMatch(/pull timed out after 2s/);
+    };
+    try {
+      throttle.setDelayMs(2000);
+      await one("slow", "nginx:1.26");
+      throttle.setDelayMs(0);
+      throttle.setReachable(false);
+      await one("stopped", "nginx:1.27");
+    } finally {
+      throttle.setDelayMs(0);
+      throttle.setReachable(true);
+    }
+  });
+
+  it("an agent killed mid-pull resumes after restart, and nothing is counted twice", async () => {
+    const { client, plane } = cluster;
+    const node = "testenv-node-1";
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "crash-before", { image: "busybox:1", selector: { names: [node] } }),
+    );
+    await finished(client, ns, "crash-before");
+    const before = await tagStatus(client, node, "docker.io/library/busybox", "1");
+    expect(before?.phase).toBe("Succeeded");
+    plane.registryThrottle?.setDelayMs(300);
+    try {
+      await client.create(
+        ImagePullJobKind,
+        imagePullJob(ns, "crash", { image: "nginx:latest", selector: { names: [node] } }),
+      );
+      await waitFor(
+        "the pull to be under way",
+        async () => (await tagStatus(client, node, NGINX, "latest"))?.phase === "Pulling",
+        60_000,
+        50,
+      );
+      await cluster.killAgent(node);
+    } finally {
+      plane.registryThrottle?.setDelayMs(0);
+    }
+    cluster.startAgent(node);
+    const job = await finished(client, ns, "crash");
+    expect(job.status).toMatchObject({ desired: 1, active: 0, succeeded: 1, failed: 0 });
+    const images = JSON.parse(await cluster.crictl(node, "images", "-o", "json")) as {
+      images: Array<{ repoTags: string[] }>;
+    };
+    expect(images.images.some((i) => i.repoTags.includes(`${NGINX}:latest`))).toBe(true);
+    // The tag finished before the crash was adopted, not pulled again.
+    expect(await tagStatus(client, node, "docker.io/library/busybox", "1")).toEqual(before);
+    const ni = await client.get(NodeImageKind, node);
+    expect(ni.status?.pulling).toBe(0);
+  });
+
+  it("completionPolicy Never pulls onto a node added later, and never completes", async () => {
+    const { client } = cluster;
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "forever", { image: "proxy:1", parallelism: 10, completionPolicy: { type: "Never" } }),
+    );
+    const count = cluster.nodes.length;
+    await waitFor(
+      "forever on every node",
+      async () => (await client.get(ImagePullJobKind, "forever", ns)).status?.succeeded === count,
+      60_000,
+      250,
+    );
+    await cluster.addNode("testenv-node-late", "zone-c");
+    const job = await waitFor(
+      "forever on the new node too",
+      async () => {
+        const j = await client.get(ImagePullJobKind, "forever", ns);
+        return j.status?.succeeded === count + 1 ? j : undefined;
+      },
+      120_000,
+      500,
+    );
+    expect(job.status).toMatchObject({ desired: count + 1, failed: 0 });
+    expect(job.status?.completionTime).toBeUndefined();
+    const status = await tagStatus(client, "testenv-node-late", "docker.io/library/proxy", "1");
+    expect(status?.phase).toBe("Succeeded");
+  });
 });
 
 describe.skipIf(support.ok)("ImagePullJob", () => {

@@ -35,6 +35,8 @@ export interface Cluster {
   /** SIGKILLs the agent of `node` and waits for it to exit. */
   killAgent(node: string): Promise<void>;
   crictl(node: string, ...args: string[]): Promise<string>;
+  /** A simulated node joining now, with its own image service and agent. */
+  addNode(name: string, zone: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startCluster(options: { nodes: number; realNodes: number }
     nodes: options.nodes,
     realNodes: options.realNodes,
     imageServices: true,
+    throttledRegistry: true,
     nats: false,
   });
   const client = createClient(await loadRestConfig(plane.kubeconfigPath), { qps: 1000, burst: 1000 });
@@ -103,6 +106,13 @@ export async function startCluster(options: { nodes: number; realNodes: number }
         ...args,
       ]);
       return stdout;
+    },
+    addNode: async (name, zone) => {
+      await plane.kubelet?.addNode(name, zone);
+      await plane.addImageService(name);
+      nodes.push(name);
+      nodes.sort();
+      startAgent(name);
     },
     stop: async () => {
       for (const node of agents.keys()) await cluster.killAgent(node);

@@ -39,6 +39,7 @@ import { RegistryImageResolver } from "./kubelet/image-resolver.ts";
 import { resolveKubeletOptions } from "./kubelet/kubelet-options.ts";
 import { SimKubelet } from "./kubelet/sim-kubelet.ts";
 import { simNodes } from "./kubelet/sim-node.ts";
+import { startRegistryThrottle, type RegistryThrottle } from "./components/registry-throttle.ts";
 import { ImageService } from "./realnode/image-service.ts";
 import { acquireSlot, addLoopbackAddress, removeLoopbackAddress, type HostSlot } from "./realnode/host.ts";
 import { apiserverAddress, MAX_REAL_NODES } from "./realnode/layout.ts";
@@ -112,11 +113,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   let client: KubeHttpClient | undefined;
   let realNodes: RealNodes | undefined;
   const imageServices: ImageService[] = [];
+  let registryThrottle: RegistryThrottle | undefined;
   let slot: HostSlot | undefined;
   // 127.0.0.1 unless real nodes run pods that must reach the API server through the `kubernetes` Service.
   let address = "127.0.0.1";
   const cleanup = async (): Promise<void> => {
     await Promise.all(imageServices.map((service) => service.stop().catch(() => {})));
+    await registryThrottle?.close().catch(() => {});
     await realNodes?.stop().catch((error: unknown) => log(`stopping real nodes: ${messageOf(error)}`));
     await kubelet?.stop().catch(() => {});
     await client?.close().catch(() => {});
@@ -287,6 +290,9 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await settleAll(components);
     await ensureDefaultStorageClass(adminClient);
 
+    if (options.throttledRegistry === true && registry !== undefined)
+      registryThrottle = await startRegistryThrottle(Number(new URL(registry.url).port));
+
     const kubeletLog = createWriteStream(join(workDir, "kubelet.log"), { flags: "a" });
     kubeletLog.on("error", () => {});
     const simKubelet = new SimKubelet(
@@ -318,7 +324,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
           "real nodes pull every image (the pause image too) from the local registry, which is not running",
           "run tools/setup.sh as root so the registry and the test images exist, or start with realNodes: 0",
         );
-      const registryUrl = registry.url;
+      const registryUrl = registryThrottle?.url ?? registry.url;
       realNodes = await stage("real nodes", () =>
         RealNodes.start({
           count: realNodeCount,
@@ -344,7 +350,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       const support = realNodeSupport(binDir);
       if (!support.ok)
         throw new ControlPlaneError("image service", support.reason, "start without imageServices");
-      const service = new ImageService(nodeName, { workDir, guard, registryUrl: registry?.url });
+      const service = new ImageService(nodeName, {
+        workDir,
+        guard,
+        registryUrl: registryThrottle?.url ?? registry?.url,
+      });
       imageServices.push(service);
       await service.start();
       criSockets[nodeName] = service.socket;
@@ -399,6 +409,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       realNodes: realNodes?.nodeNames ?? [],
       criSockets,
       addImageService,
+      registryThrottle,
       binDir,
       workDir,
       userTokens: Object.fromEntries(credentials.users.map((user) => [user.name, user.token])),

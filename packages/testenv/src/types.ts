@@ -1,5 +1,6 @@
 import type { NatsUserGrant } from "./components/nats-auth.ts";
 import type { RegistryInfo } from "./components/registry.ts";
+import type { RegistryThrottle } from "./components/registry-throttle.ts";
 import type { KubeletOptions } from "./kubelet/kubelet-options.ts";
 import type { SimKubelet } from "./kubelet/sim-kubelet.ts";
 
@@ -32,6 +33,11 @@ export interface ControlPlaneOptions {
    * through CRI (kruise-daemon). Needs what real nodes need (containerd, root); each costs ~40 MiB.
    */
   imageServices?: boolean;
+  /**
+   * Nodes' containerd (real and image services) pull through a relay in this process that `plane.registryThrottle`
+   * can slow down or make unreachable (default false: they pull from the registry directly).
+   */
+  throttledRegistry?: boolean;
   /** Zones, default ["zone-a","zone-b","zone-c"]; node i gets zone i % zones.length. */
   zones?: string[];
   /** Folder of CRD manifests (every *.yaml, applied then waited for Established). Default <repo>/crds; false = none. */
@@ -121,6 +127,8 @@ export interface ControlPlane {
    * node with `imageServices` or `addImageService`.
    */
   criSockets: Record<string, string>;
+  /** The relay of `throttledRegistry`, or undefined. */
+  registryThrottle: RegistryThrottle | undefined;
   /** Starts the CRI image service of a simulated node (e.g. one added with `kubelet.addNode`); returns its socket. */
   addImageService(nodeName: string): Promise<string>;
   /** The local image registry (push with `crane push … ${registry.address}/name:tag`), or undefined without one. */

@@ -10,6 +10,7 @@ import {
   CloneSetKind,
   DaemonSetKind,
   SCHEDULED_AT_ANNOTATION,
+  StatefulSetKind,
 } from "@kruise/api";
 import { EXIT_CODE_ANNOTATION } from "@kruise/testenv";
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -294,9 +295,74 @@ export function daemonSetTarget(nodes = 3, partition = 1): ChaosTarget {
   };
 }
 
+/**
+ * An Advanced StatefulSet (Parallel, partition) rolled forward again and again: never a pod outside its ordinals,
+ * never two live pods for one ordinal (by UID across snapshots a name can only be reused after the old pod is
+ * gone), and never a pod below the partition at any template but the first.
+ */
+export function statefulSetTarget(replicas = 4, partition = 1): ChaosTarget {
+  const name = "chaos-sts";
+  const stepLabel = "chaos.kruise.io/step";
+  const template = (step: number) => ({
+    metadata: { labels: { app: name, [stepLabel]: String(step) } },
+    spec: { containers: [{ name: "main", image: "nginx:1.25-alpine" }] },
+  });
+  return {
+    app: "statefulset",
+    async setup(client, ns) {
+      await client.create(StatefulSetKind, {
+        apiVersion: "apps.kruise.io/v1beta1",
+        kind: "StatefulSet",
+        metadata: { name, namespace: ns },
+        spec: {
+          replicas,
+          serviceName: name,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: { app: name } },
+          template: template(0),
+          updateStrategy: { type: "RollingUpdate", rollingUpdate: { partition, maxUnavailable: 2 } },
+        },
+      });
+    },
+    async drive(client, ns, step) {
+      await client.patch(StatefulSetKind, name, ns, "merge", { spec: { template: template(step) } });
+    },
+    check({ pods }) {
+      const problems: string[] = [];
+      const perOrdinal = new Map<number, number>();
+      for (const p of pods) {
+        if (p.metadata?.labels?.["app"] !== name) continue;
+        const podName = p.metadata.name ?? "";
+        const ordinal = /^chaos-sts-(\d+)$/.test(podName) ? Number(podName.slice(name.length + 1)) : -1;
+        if (ordinal < 0 || ordinal >= replicas) {
+          problems.push(`statefulset: pod ${podName} outside ordinals 0..${replicas - 1}`);
+          continue;
+        }
+        if (ordinal < partition && p.metadata.labels[stepLabel] !== "0")
+          problems.push(`statefulset: ${podName} below partition ${partition} updated`);
+        if (active(p)) perOrdinal.set(ordinal, (perOrdinal.get(ordinal) ?? 0) + 1);
+      }
+      for (const [ordinal, n] of perOrdinal)
+        if (n > 1) problems.push(`statefulset: ${n} live pods for ordinal ${ordinal}`);
+      return problems;
+    },
+    async converged(client, ns) {
+      const set = await client.get(StatefulSetKind, name, ns);
+      const s = set.status;
+      return (
+        s?.observedGeneration === set.metadata?.generation &&
+        s?.replicas === replicas &&
+        s.readyReplicas === replicas &&
+        s.updatedReadyReplicas === replicas - partition
+      );
+    },
+  };
+}
+
 export const ALL_TARGETS = (): ChaosTarget[] => [
   cloneSetTarget(),
   daemonSetTarget(),
+  statefulSetTarget(),
   broadcastJobTarget(),
   advancedCronJobTarget(),
 ];

@@ -5,7 +5,7 @@ import { formatChaos, runChaos } from "../chaos/run-chaos.ts";
 
 describe("chaos (short)", () => {
   it(
-    "breaks no invariant of CloneSet, DaemonSet, BroadcastJob or AdvancedCronJob and converges within 30 s",
+    "breaks no invariant of CloneSet, DaemonSet, StatefulSet, BroadcastJob or AdvancedCronJob and converges within 30 s",
     { timeout: 300_000 },
     async () => {
       const results = await runChaos({ killsPerController: 5, faultEveryMs: 800, convergeWithinMs: 30_000 });

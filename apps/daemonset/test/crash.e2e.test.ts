@@ -15,7 +15,7 @@ import { startControllerProcess, type ControllerProcess } from "./support/contro
 const NS = "crash";
 const NODES = 8;
 const PARTITION = 3;
-const KILLS = 10;
+const KILLS = 20;
 
 let cp: ControlPlane;
 let client: HttpClient;

@@ -1,15 +1,7 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
-import {
-  CONTROLLER_REVISION_HASH_LABEL,
-  LIFECYCLE_STATE_LABEL,
-  LIFECYCLE_TIMESTAMP_ANNOTATION,
-  LifecycleState,
-  StatefulSetConditionType,
-  StatefulSetKind,
-} from "@kruise/api";
+import { StatefulSetConditionType, StatefulSetKind } from "@kruise/api";
 import type { ReconcileResult, Request } from "@kruise/sdk";
 import {
-  formatKubeTime,
   ConflictError,
   ControllerRevisionKind,
   isAlreadyExists,
@@ -23,21 +15,23 @@ import {
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import {
-  applyLifecycleTransition,
   claimsToCreate,
-  decidePodUpdate,
-  isPodAtRevision,
+  executeUpdate,
   labelSelectorString,
   planOrdinalScale,
   planOrdinalUpdate,
+  refreshPods,
   requeueAfterForAvailability,
+  revisionHashOnlyAdapter,
   revisionsToTruncate,
   MAX_IN_FLIGHT,
   slowStartWindow,
   sortByPriority,
+  syncRevisions,
   templateFromRevision,
-  updatePodInPlaceByPatch,
   type OrdinalPod,
+  type RevisionState,
+  type WorkloadDeps,
 } from "@kruise/workload";
 import { claimsForOrdinal, isClaimOfSet, wantedClaimOwners } from "./claims.ts";
 import type { StatefulSetDeps } from "./deps.ts";
@@ -51,8 +45,7 @@ import {
 import { statefulSetParams, type StatefulSetParams } from "./params.ts";
 import { createPodWithClaims, deletePod, message, setKey, syncClaimOwners } from "./pod-writes.ts";
 import { newStatefulPod, viewPod, type SetPod } from "./pods.ts";
-import { refreshPods } from "./refresh.ts";
-import { syncRevisions, type RevisionState } from "./revisions.ts";
+import { statefulSetRevisionSource } from "./revisions.ts";
 import { calculateStatus, removeCondition, setCondition } from "./status.ts";
 
 /** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
@@ -118,7 +111,7 @@ export async function reconcileStatefulSet(
     });
     throw new TerminalError(`StatefulSet ${key}: ${message(err)}`, { cause: err });
   }
-  const revisions = await syncRevisions(deps.client, set, history);
+  const revisions = await syncRevisions(deps.client, statefulSetRevisionSource(set), history);
   deps.log.debug(
     { key, replicas: params.replicas, pods: pods.length, update: revisions.updateRevision.metadata?.name },
     "reconcile",
@@ -128,7 +121,12 @@ export async function reconcileStatefulSet(
   const requeue = new Requeue();
 
   const live = pods.filter((p) => p.metadata?.deletionTimestamp === undefined);
-  const refreshed = await refreshPods(deps, live, params.lifecycle, updateName);
+  const refreshed = await refreshPods(workloadDeps(deps, set), live, {
+    lifecycle: params.lifecycle,
+    updateRevision: updateName,
+    adapter: revisionHashOnlyAdapter,
+    waitForScheduled: false,
+  });
   requeue.after(refreshed.requeueAfterMs);
 
   const views = pods
@@ -362,84 +360,48 @@ async function updateStep(
         }
       : {}),
   });
-  const errors: string[] = [];
-  let requeueAfterMs: number | undefined;
   for (const target of plan.specifiedDeletes) {
     const found = byName.get(target.name);
     if (found) await deletePod(deps, set, found.pod, params.lifecycle);
   }
-  const updateName = revisions.updateRevision.metadata?.name ?? "";
-  const toTemplate = templateFromRevision(revisions.updateRevision);
-  const now = deps.clock.now();
-  // Pods of one step are independent: updated concurrently, in slow-start batches (errors are per pod, below).
-  await slowStartWindow(plan.update.length, MAX_IN_FLIGHT, async (index) => {
-    const target = plan.update[index];
-    const found = target === undefined ? undefined : byName.get(target.name);
-    if (target === undefined || found === undefined) return;
-    const pod = found.pod;
-    const from = revisions.history.find((r) => isPodAtRevision(pod, r.metadata?.name ?? ""));
-    const decision = decidePodUpdate({
-      pod,
-      policy: params.podUpdatePolicy,
-      fromTemplate: templateFromRevision(from),
-      toTemplate,
-      toRevision: updateName,
-      ...(params.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: params.gracePeriodSeconds } : {}),
-      ...(params.lifecycle !== undefined ? { lifecycle: params.lifecycle } : {}),
-    });
-    try {
-      if (decision.kind === "inPlace") {
-        // Advanced StatefulSet pods carry only controller-revision-hash (no CloneSet pod-template-hash).
-        const labels: Record<string, string> = { [CONTROLLER_REVISION_HASH_LABEL]: updateName };
-        const annotations: Record<string, string> = {};
-        if (params.lifecycle !== undefined) {
-          labels[LIFECYCLE_STATE_LABEL] = LifecycleState.Updating;
-          annotations[LIFECYCLE_TIMESTAMP_ANNOTATION] = formatKubeTime(now);
-        }
-        const result = await updatePodInPlaceByPatch(deps.client, pod, decision.spec, {
-          now,
-          labels,
-          annotations,
-        });
-        deps.podVersions.expect(result.pod);
-        if (result.requeueAfterMs !== undefined)
-          requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, result.requeueAfterMs);
-        deps.recorder.event(
-          set,
-          "Normal",
-          "SuccessfulUpdatePodInPlace",
-          `successfully update pod ${target.name} in-place(revision ${updateName})`,
-        );
-        deps.bus?.publish({
-          ...eventSource(set),
-          event: StatefulSetBusEvent.PodUpdatedInPlace,
-          id: podUpdatedInPlaceId(pod.metadata?.uid ?? "", updateName),
-          data: { pod: target.name, revision: updateName, images: decision.spec.containerImages },
-        });
-      } else if (decision.kind === "recreate") {
-        await deletePod(deps, set, pod, params.lifecycle);
-      } else if (decision.kind === "lifecycle") {
-        const r = await applyLifecycleTransition(deps.client, structuredClone(pod), decision.transition, now);
-        deps.podVersions.expect(r.pod);
-      } else if (decision.kind === "error") {
-        errors.push(decision.message);
-        deps.recorder.event(set, "Warning", "FailedUpdatePodInPlace", decision.message);
-      }
-    } catch (err) {
-      if (err instanceof ConflictError) {
-        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1_000);
-        return;
-      }
-      deps.recorder.event(
-        set,
-        "Warning",
-        "FailedUpdatePodInPlace",
-        `failed to update pod ${target.name}: ${message(err)}`,
-      );
-      errors.push(`pod ${target.name}: ${message(err)}`);
-    }
+  const outcome = await executeUpdate(workloadDeps(deps, set), {
+    owner: set,
+    policy: params.podUpdatePolicy,
+    gracePeriodSeconds: params.gracePeriodSeconds,
+    lifecycle: params.lifecycle,
+    adapter: revisionHashOnlyAdapter,
+    history: revisions.history,
+    plan: {
+      targetRevision: revisions.updateRevision.metadata?.name ?? "",
+      pods: plan.update
+        .map((target) => byName.get(target.name)?.pod)
+        .filter((p): p is Pod => p !== undefined),
+    },
+    // OpenKruise's StatefulSet deletes a pod it cannot update in place (through its preDelete hook); the scale
+    // step of a later reconcile creates it again at the update revision.
+    recreate: (pod) => deletePod(deps, set, pod, params.lifecycle),
   });
-  return { errors, requeueAfterMs };
+  return { errors: outcome.errors, requeueAfterMs: outcome.requeueAfterMs };
+}
+
+/** The workload kit's view of the deps; its in-place steps become this controller's bus events. */
+function workloadDeps(deps: StatefulSetDeps, set: StatefulSet): WorkloadDeps {
+  return {
+    client: deps.client,
+    recorder: deps.recorder,
+    clock: deps.clock,
+    log: deps.log,
+    podVersions: deps.podVersions,
+    onStep: (step) => {
+      if (step.type !== "pod-updated-in-place") return;
+      deps.bus?.publish({
+        ...eventSource(set),
+        event: StatefulSetBusEvent.PodUpdatedInPlace,
+        id: podUpdatedInPlaceId(step.podUid, step.revision),
+        data: { pod: step.pod, revision: step.revision, images: step.images },
+      });
+    },
+  };
 }
 
 async function truncateHistory(

@@ -1,7 +1,7 @@
 // Crash safety: the controller process is SIGKILLed at random moments during a Parallel scale-up and a rolling
 // update with a partition. An independent watcher checks that no pod outside the slots ever exists and that no pod
 // below the partition is ever updated; after the last restart the set converges. STS_CRASH_KILLS sets the number
-// of kills (default 6, kept short for npm test; the issue's 20 is `STS_CRASH_KILLS=20`).
+// of kills (default 20, the issue's number).
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createClient, Informer, loadRestConfig, PodKind, type ReadOnly } from "@kruise/sdk";
 import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
@@ -13,7 +13,7 @@ import {
   type ControllerProcess,
 } from "./support/harness.ts";
 
-const KILLS = Number(process.env.STS_CRASH_KILLS ?? 6);
+const KILLS = Number(process.env.STS_CRASH_KILLS ?? 20);
 const REPLICAS = 12;
 const PARTITION = 4;
 let ns = "";

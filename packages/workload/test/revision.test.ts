@@ -12,6 +12,8 @@ import {
   newControllerRevision,
   nextRevisionNumber,
   planUpdateRevision,
+  candidateRevision,
+  revisionHashOnlyAdapter,
   revisionLabels,
   revisionsToTruncate,
   serializeRevisionData,
@@ -232,5 +234,41 @@ describe("revision adapters", () => {
     expect(adapter.isPodAt(at("demo-6b8c9d"), revision)).toBe(true);
     expect(adapter.isPodAt(at("6b8c9d"), revision)).toBe(true);
     expect(adapter.isPodAt(at("demo-0000"), revision)).toBe(false);
+  });
+});
+
+describe("revision hash only adapter (StatefulSet pods)", () => {
+  it("writes only controller-revision-hash, the full name", () => {
+    expect(revisionHashOnlyAdapter.labelsFor("web-6b8c9d")).toEqual({
+      "controller-revision-hash": "web-6b8c9d",
+    });
+  });
+});
+
+describe("candidateRevision options", () => {
+  const source = {
+    owner,
+    template: {
+      metadata: { labels: { app: "demo" } },
+      spec: { containers: [{ name: "main", image: "nginx:1" }] },
+    },
+    collisionCount: 0,
+    currentRevision: undefined,
+  };
+  it("records the workload's annotations when given (Advanced StatefulSet)", () => {
+    const r = candidateRevision({ ...source, annotations: { a: "1" } }, [], 0);
+    expect(r.metadata?.annotations).toEqual({ a: "1" });
+    expect(candidateRevision(source, [], 0).metadata?.annotations).toBeUndefined();
+  });
+  it("labels the revision with its own hash when asked (Kubernetes' DaemonSet)", () => {
+    const r = candidateRevision({ ...source, hashLabel: true }, [], 0);
+    expect(r.metadata?.labels?.["controller-revision-hash"]).toBe(shortHash(r.metadata?.name ?? ""));
+    expect(candidateRevision(source, [], 0).metadata?.labels?.["controller-revision-hash"]).toBeUndefined();
+  });
+  it("records the template as written without webhook defaults", () => {
+    const plain = candidateRevision({ ...source, webhookDefaults: false }, [], 0);
+    expect(plain.data).toEqual(templateRevisionData(source.template, { webhookDefaults: false }));
+    expect(candidateRevision(source, [], 0).data).toEqual(templateRevisionData(source.template));
+    expect(plain.metadata?.name).not.toBe(candidateRevision(source, [], 0).metadata?.name);
   });
 });

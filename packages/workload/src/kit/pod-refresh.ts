@@ -30,7 +30,16 @@ export interface RefreshResult {
 export async function refreshPods(
   deps: WorkloadDeps,
   pods: readonly Pod[],
-  options: { lifecycle: Lifecycle | undefined; updateRevision: string; adapter: RevisionAdapter },
+  options: {
+    lifecycle: Lifecycle | undefined;
+    updateRevision: string;
+    adapter: RevisionAdapter;
+    /**
+     * Without a preNormal hook, leave PreparingNormal only once the pod is scheduled (CloneSet at OpenKruise
+     * HEAD). Advanced StatefulSet moves on at once (false). Default true.
+     */
+    waitForScheduled?: boolean;
+  },
 ): Promise<RefreshResult> {
   const written = new Set<string>();
   let requeueAfterMs: number | undefined;
@@ -65,6 +74,7 @@ export async function refreshPods(
       lifecycle: options.lifecycle,
       atUpdateRevision: options.adapter.isPodAt(pod, options.updateRevision),
       inPlaceUpdateCompleted: checkInPlaceUpdateCompleted(pod).completed,
+      ...(options.waitForScheduled !== undefined ? { waitForScheduled: options.waitForScheduled } : {}),
     });
     if (transition === undefined) return;
     const result = await applyLifecycleTransition(deps.client, structuredClone(pod), transition, now);

@@ -6,6 +6,7 @@ import {
 } from "@kruise/api";
 import { formatKubeTime, isConflict, PodKind, type KubeObject } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import type { PodUpdatePolicy } from "../cloneset-scale/strategy-params.ts";
 import { MAX_IN_FLIGHT, settleWithLimit } from "../concurrency/bounded.ts";
 import { updatePodInPlaceByPatch } from "../inplace/inplace-patch.ts";
@@ -26,7 +27,13 @@ export interface UpdateExecution {
   readonly adapter: RevisionAdapter;
   /** Every revision of the workload (to find each pod's current template). */
   readonly history: readonly ControllerRevision[];
-  readonly plan: UpdatePlan;
+  readonly plan: Pick<UpdatePlan, "targetRevision" | "pods">;
+  /**
+   * How this workload replaces a pod that cannot be updated in place, returning whether it wrote anything; it
+   * records its own Events. Advanced StatefulSet deletes the pod (through its preDelete hook). Default: label the
+   * pod specified-delete, so that the workload's next scale step replaces it (CloneSet).
+   */
+  readonly recreate?: ((pod: Pod) => Promise<boolean>) | undefined;
 }
 
 export interface UpdateOutcome {
@@ -101,6 +108,10 @@ export async function executeUpdate(deps: WorkloadDeps, input: UpdateExecution):
           return;
         }
         case "recreate": {
+          if (input.recreate !== undefined) {
+            if (await input.recreate(pod)) wrote = true;
+            return;
+          }
           if (pod.metadata?.labels?.[SPECIFIED_DELETE_LABEL] !== undefined) return;
           const written = await deps.client.patch(PodKind, name, pod.metadata?.namespace, "merge", {
             metadata: {

@@ -1,4 +1,5 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { CONTROLLER_REVISION_HASH_LABEL } from "../keys.ts";
 import { isPodAtRevision, revisionLabels } from "./revision-match.ts";
 
 /**
@@ -22,4 +23,13 @@ export const fullNameRevisionAdapter: RevisionAdapter = {
 export const shortHashRevisionAdapter: RevisionAdapter = {
   isPodAt: isPodAtRevision,
   labelsFor: (revision) => revisionLabels(revision, true),
+};
+
+/**
+ * controller-revision-hash only, the full name (Kubernetes' and OpenKruise's StatefulSet pods carry no
+ * pod-template-hash).
+ */
+export const revisionHashOnlyAdapter: RevisionAdapter = {
+  isPodAt: isPodAtRevision,
+  labelsFor: (revision) => ({ [CONTROLLER_REVISION_HASH_LABEL]: revision }),
 };

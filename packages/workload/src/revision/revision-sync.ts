@@ -1,7 +1,9 @@
 import type { Client } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
+import { CONTROLLER_REVISION_HASH_LABEL } from "../keys.ts";
 import { newControllerRevision, type RevisionOwner } from "./controller-revision.ts";
+import { shortHash } from "./revision-match.ts";
 import { findCurrentRevision, nextRevisionNumber, planUpdateRevision } from "./history.ts";
 import { bumpRevisionNumber, createRevisionAvoidingCollisions } from "./revision-client.ts";
 import { templateRevisionData } from "./revision-data.ts";
@@ -21,6 +23,15 @@ export interface RevisionSource {
   readonly collisionCount: number;
   /** status.currentRevision as stored (undefined for a new workload). */
   readonly currentRevision: string | undefined;
+  /**
+   * Copied onto every revision, and refreshed on one a rollback renumbers (Advanced StatefulSet copies the set's
+   * annotations, volumeClaimTemplates hash included).
+   */
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
+  /** False records the template as written (OpenKruise defaults no Advanced DaemonSet template). Default true. */
+  readonly webhookDefaults?: boolean | undefined;
+  /** Kubernetes' DaemonSet revisions also carry their own hash as controller-revision-hash, as their pods do. */
+  readonly hashLabel?: boolean | undefined;
 }
 
 export interface RevisionState {
@@ -39,13 +50,21 @@ export function candidateRevision(
   history: readonly ControllerRevision[],
   collisionCount: number,
 ): ControllerRevision {
-  return newControllerRevision({
+  const revision = newControllerRevision({
     owner: source.owner,
-    data: source.data ?? templateRevisionData(structuredClone(source.template)),
+    data:
+      source.data ??
+      templateRevisionData(structuredClone(source.template), {
+        ...(source.webhookDefaults === false ? { webhookDefaults: false } : {}),
+      }),
     revision: nextRevisionNumber(history),
     collisionCount,
     labels: source.labels ?? source.template.metadata?.labels ?? {},
+    ...(source.annotations !== undefined ? { annotations: source.annotations } : {}),
   });
+  if (source.hashLabel === true && revision.metadata?.labels !== undefined)
+    revision.metadata.labels[CONTROLLER_REVISION_HASH_LABEL] = shortHash(revision.metadata.name ?? "");
+  return revision;
 }
 
 /**

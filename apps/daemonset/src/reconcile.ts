@@ -25,6 +25,8 @@ import {
   isDaemonPodUpdated,
   planPlacement,
   planRollout,
+  podsToRelease,
+  releasePods,
   resolveDaemonStrategy,
   revisionsToTruncate,
   type DaemonStrategy,
@@ -70,6 +72,25 @@ export async function reconcileDaemonSet(
   }
   const uid = ds.metadata?.uid ?? "";
   const owned = { namespace: request.namespace, controllerUID: uid };
+  // Kubernetes' ClaimPods: a pod relabelled out of the selector is released (no longer ours). Its new
+  // resourceVersion is expected, so this reconcile waits for the cache, and the next one places a pod there again.
+  const strays = podsToRelease(
+    selector,
+    uid,
+    (ctx.cache.list(PodKind, owned) as Pod[]).filter((p) => p.metadata?.deletionTimestamp === undefined),
+  );
+  if (strays.length > 0)
+    await releasePods(
+      {
+        client: ctx.client,
+        recorder: ctx.recorder,
+        clock: ctx.clock,
+        log: ctx.log,
+        podVersions: deps.podVersions,
+      },
+      ds,
+      strays,
+    );
   const nodes = ctx.cache.list(NodeKind) as Node[];
   const history = ctx.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
   const revisions = await syncDaemonRevisions(ctx.client, ds, history);

@@ -351,6 +351,37 @@ describe("Advanced DaemonSet on a multi-zone cluster", { timeout: 180_000 }, () 
     });
   });
 
+  it("releases a pod relabelled out of the selector and places a new one on its node", async () => {
+    const ns = await namespace();
+    const all = await nodeNames();
+    const ds = await client.create(DaemonSetKind, daemonSet(ns, "release"));
+    const pods = await waitOnePodPerNode(ns, all, "a ready pod on every node");
+    const stray = pods[0] as Pod;
+    const node = daemonPodTargetNode(stray) ?? "";
+    await client.patch(PodKind, stray.metadata?.name ?? "", ns, "merge", {
+      metadata: { labels: { app: "elsewhere" } },
+    });
+    await waitFor("the stray released and a new pod on its node", async () => {
+      const live = await livePods(ns);
+      const released = live.find((p) => p.metadata?.uid === stray.metadata?.uid);
+      const mine = live.filter((p) => p.metadata?.labels?.["app"] === "release");
+      return (
+        released !== undefined &&
+        !(released.metadata?.ownerReferences ?? []).some((r) => r.uid === ds.metadata?.uid) &&
+        mine.length === all.length &&
+        mine.some((p) => daemonPodTargetNode(p) === node && isReady(p))
+      );
+    });
+    // Events are sent in the background: wait for it.
+    await waitFor("a SuccessfulRelease event", async () => {
+      const events = await client.list(
+        { group: "", version: "v1", kind: "Event", plural: "events", namespaced: true },
+        { namespace: ns },
+      );
+      return events.items.some((e) => (e as { reason?: string }).reason === "SuccessfulRelease");
+    });
+  });
+
   it("rolls a plain DaemonSet manifest out like kube-controller-manager's DaemonSet, and converged means zero writes", async () => {
     const ns = await namespace();
     const manifest = (apiVersion: string): AppsDaemonSet => ({

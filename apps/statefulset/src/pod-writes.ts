@@ -1,5 +1,11 @@
 import type { StatefulSet } from "@kruise/api";
-import { isAlreadyExists, NotFoundError, PersistentVolumeClaimKind, PodKind } from "@kruise/sdk";
+import {
+  controllerOf,
+  isAlreadyExists,
+  NotFoundError,
+  PersistentVolumeClaimKind,
+  PodKind,
+} from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import { applyLifecycleTransition, decideDeleteLifecycle, type Lifecycle } from "@kruise/workload";
 import { sameOwners, wantedClaimOwners } from "./claims.ts";
@@ -50,7 +56,22 @@ export async function createPodWithClaims(
     await deps.client.create(PodKind, pod);
   } catch (err) {
     deps.scaleExpectations.creationObserved(key, podName);
-    if (isAlreadyExists(err)) return; // the cache has not shown it yet; the next reconcile sees it
+    if (isAlreadyExists(err)) {
+      // Ours and the cache has not shown it yet: the next reconcile sees it. Someone else's (a released pod, say)
+      // blocks the ordinal until it goes, as in Kubernetes.
+      const existing = deps.cache.get(PodKind, pod.metadata?.namespace ?? "", podName);
+      if (existing === undefined || controllerOf(existing)?.uid === set.metadata?.uid) return;
+      const blocked = new Error(
+        `pod ${podName} already exists and is not controlled by StatefulSet ${setName}`,
+      );
+      deps.recorder.event(
+        set,
+        "Warning",
+        "FailedCreate",
+        `create Pod ${podName} in StatefulSet ${setName} failed error: ${blocked.message}`,
+      );
+      throw blocked;
+    }
     deps.recorder.event(
       set,
       "Warning",

@@ -20,7 +20,9 @@ import {
   labelSelectorString,
   planOrdinalScale,
   planOrdinalUpdate,
+  podsToRelease,
   refreshPods,
+  releasePods,
   requeueAfterForAvailability,
   revisionHashOnlyAdapter,
   revisionsToTruncate,
@@ -84,6 +86,14 @@ export async function reconcileStatefulSet(
   }
   const owned = { namespace: request.namespace, controllerUID: set.metadata?.uid ?? "" };
   const pods = deps.cache.list(PodKind, owned) as Pod[];
+  // Kubernetes' ClaimPods: a pod relabelled out of the selector is released (no longer ours); its written
+  // resourceVersion is expected, so the check below waits for the cache to show it gone from our pods.
+  const strays = podsToRelease(
+    set.spec?.selector,
+    owned.controllerUID,
+    pods.filter((p) => p.metadata?.deletionTimestamp === undefined),
+  );
+  if (strays.length > 0) await releasePods(workloadDeps(deps, set), set, strays);
   if (pods.some((p) => !deps.podVersions.satisfied(p))) {
     deps.log.debug({ key }, "waiting for the cache to show our pod writes");
     return { requeueAfter: CACHE_LAG_REQUEUE_MS };
@@ -137,11 +147,13 @@ export async function reconcileStatefulSet(
   await syncClaims(deps, set, views, claims, slotSet);
 
   let acted = false;
+  let scaleFailure: Error | undefined;
   try {
     acted = await scaleStep(deps, set, params, revisions, views, claims);
     conditions = removeCondition(conditions, StatefulSetConditionType.FailedCreatePod);
   } catch (err) {
     if (err instanceof ConflictError) throw err;
+    scaleFailure = err instanceof Error ? err : new Error(message(err));
     conditions = setCondition(
       conditions,
       StatefulSetConditionType.FailedCreatePod,
@@ -181,6 +193,9 @@ export async function reconcileStatefulSet(
     now,
   });
   await writeStatus(deps, set, status);
+  // The condition is written; the error goes back to the workqueue, which retries with backoff (nothing else
+  // would wake the set when, say, the pod blocking a name is someone else's).
+  if (scaleFailure !== undefined) throw scaleFailure;
   requeue.after(requeueAfterForAvailability(live, params.minReadySeconds, now));
   return requeue.result();
 }

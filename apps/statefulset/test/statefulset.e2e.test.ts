@@ -374,6 +374,37 @@ describe("Advanced StatefulSet", { timeout: 180_000 }, () => {
     await waitFor("hook-1 deleted", async () => names(await pods("hook")).join() === "hook-0");
   });
 
+  it("releases a pod relabelled out of the selector; once it is gone its ordinal comes back", async () => {
+    await apply(asts("rel", { replicas: 2, podManagementPolicy: "Parallel" }));
+    const uid = (await getSet("rel")).metadata?.uid ?? "";
+    const [, second] = await readyPods("rel", 2);
+    await k(["label", "pod", second?.metadata?.name ?? "", "-n", ns, "app=elsewhere", "--overwrite"]);
+    await waitFor(
+      "rel-1 released",
+      async () => {
+        const pod = JSON.parse(await k(["get", "pod", "rel-1", "-n", ns, "-o", "json"])) as Pod;
+        return !(pod.metadata?.ownerReferences ?? []).some((r) => r.uid === uid);
+      },
+      60_000,
+      250,
+    );
+    // Events are sent in the background: wait for it.
+    const released = [
+      "get",
+      "events",
+      "-n",
+      ns,
+      "--field-selector",
+      "reason=SuccessfulRelease",
+      "-o",
+      "name",
+    ];
+    await waitFor("a SuccessfulRelease event", async () => (await k(released)).trim() !== "", 30_000, 250);
+    await k(["delete", "pod", "rel-1", "-n", ns, "--wait=false"]);
+    const back = await readyPods("rel", 2);
+    expect(back[1]?.metadata?.uid).not.toBe(second?.metadata?.uid);
+  });
+
   it("converged means zero writes", async () => {
     await converged("inp");
     await converged("res");

@@ -4,40 +4,27 @@ import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { looksLikePolicyRule, normalizeRule, type PolicyRule } from "./policy-rule.ts";
 
-/** The export name every app can use to say "these are my rules" without ambiguity. */
-export const PREFERRED_EXPORT = "rbacRules";
+/** The one export name under which every app's rbac.ts gives its controller's rules. */
+export const RULES_EXPORT = "rbacRules";
 
-/**
- * Picks the rule list among a module's exports: `rbacRules` if present, otherwise the single exported array whose
- * items are all PolicyRules. `where` names the file in errors.
- */
+/** Takes the module's `rbacRules` export, checked to be a list of PolicyRules. `where` names the file in errors. */
 export function selectRuleExport(
   exports: Record<string, unknown>,
   where: string,
 ): { name: string; rules: PolicyRule[] } {
-  const preferred = exports[PREFERRED_EXPORT];
-  if (preferred !== undefined) {
-    if (!isRuleArray(preferred)) {
-      throw new Error(
-        `${where}: the export "${PREFERRED_EXPORT}" must be an array of { apiGroups, resources, verbs } rules`,
-      );
-    }
-    return { name: PREFERRED_EXPORT, rules: checked(preferred, PREFERRED_EXPORT, where) };
-  }
-  const candidates = Object.entries(exports).filter(([, value]) => isRuleArray(value));
-  if (candidates.length === 0) {
+  const rules = exports[RULES_EXPORT];
+  if (rules === undefined) {
+    const others = Object.entries(exports)
+      .filter(([, value]) => isRuleArray(value))
+      .map(([name]) => name);
     throw new Error(
-      `${where} exports no array of RBAC rules: export one (preferably named "${PREFERRED_EXPORT}") whose items have apiGroups, resources and verbs`,
+      `${where} has no export "${RULES_EXPORT}": every app gives its controller's rules under that one name` +
+        (others.length > 0 ? ` (rename ${others.join(" or ")})` : ""),
     );
   }
-  if (candidates.length > 1) {
-    const names = candidates.map(([name]) => name).join(", ");
-    throw new Error(
-      `${where} exports several arrays of RBAC rules (${names}): name the controller's own list "${PREFERRED_EXPORT}"`,
-    );
-  }
-  const [name, value] = candidates[0] as [string, PolicyRule[]];
-  return { name, rules: checked(value, name, where) };
+  if (!isRuleArray(rules))
+    throw new Error(`${where}: the export "${RULES_EXPORT}" must be an array of { apiGroups, resources, verbs } rules`);
+  return { name: RULES_EXPORT, rules: checked(rules, RULES_EXPORT, where) };
 }
 
 function isRuleArray(value: unknown): value is PolicyRule[] {

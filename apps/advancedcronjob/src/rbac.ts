@@ -4,7 +4,7 @@ import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
  * Everything the AdvancedCronJob controller may touch, in one place: it owns AdvancedCronJob status, creates and
  * deletes Jobs and BroadcastJobs (runs and history), and writes Events and its leader Lease.
  */
-export const ADVANCEDCRONJOB_RBAC_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["advancedcronjobs"], verbs: ["get", "list", "watch"] },
   {
     apiGroups: ["apps.kruise.io"],

@@ -5,7 +5,7 @@ import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
  * It creates and deletes pods, reads nodes, owns BroadcastJob status, deletes finished jobs after their TTL, and
  * writes Events and its leader Lease.
  */
-export const BROADCASTJOB_RBAC_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs"], verbs: ["get", "list", "watch", "delete"] },
   { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs/status"], verbs: ["get", "update", "patch"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete"] },

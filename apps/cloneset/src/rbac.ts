@@ -6,7 +6,7 @@ import { clusterRole, type NamedClusterRole } from "@kruise/sdk";
 
 const READ = ["get", "list", "watch"];
 
-export const CLONESET_CONTROLLER_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets"], verbs: [...READ, "update", "patch"] },
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets/status"], verbs: ["get", "update", "patch"] },
   { apiGroups: [""], resources: ["pods"], verbs: [...READ, "create", "update", "patch", "delete"] },
@@ -33,7 +33,7 @@ export const CLONESET_CONTROLLER_RULES: readonly PolicyRule[] = [
 ];
 
 export function cloneSetControllerClusterRole(name = "kruise-cloneset-controller"): NamedClusterRole {
-  return clusterRole(name, CLONESET_CONTROLLER_RULES, {
+  return clusterRole(name, rbacRules, {
     "app.kubernetes.io/name": "kruise",
     "app.kubernetes.io/component": "cloneset-controller",
   });

@@ -6,7 +6,7 @@ import { clusterRole, type NamedClusterRole } from "@kruise/sdk";
  * Nodes, creates, updates (in place) and deletes pods and writes their status conditions (InPlaceUpdateReady),
  * keeps ControllerRevisions, owns DaemonSet status, and writes Events and its leader Lease.
  */
-export const DAEMONSET_RBAC_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["daemonsets"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["apps.kruise.io"], resources: ["daemonsets/status"], verbs: ["get", "update", "patch"] },
   { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
@@ -27,7 +27,7 @@ export const DAEMONSET_RBAC_RULES: readonly PolicyRule[] = [
 
 /** The ClusterRole the chart and the crash test bind the controller's ServiceAccount to. */
 export function daemonSetControllerClusterRole(name = "kruise-daemonset-controller"): NamedClusterRole {
-  return clusterRole(name, DAEMONSET_RBAC_RULES, {
+  return clusterRole(name, rbacRules, {
     "app.kubernetes.io/name": "kruise",
     "app.kubernetes.io/component": "daemonset-controller",
   });

@@ -14,7 +14,7 @@ const ADMISSION_OBJECTS = [
  * condition), owns SidecarSet status, keeps revisions, Events and its leader Lease. Of Secrets and admission
  * objects it can read and change only its own, by name (create cannot be narrowed by name in RBAC).
  */
-export const SIDECARSET_RBAC_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["sidecarsets"], verbs: ["get", "list", "watch"] },
   { apiGroups: ["apps.kruise.io"], resources: ["sidecarsets/status"], verbs: ["get", "update", "patch"] },
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] },

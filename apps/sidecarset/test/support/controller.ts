@@ -8,10 +8,10 @@ import pino from "pino";
 import { Manager, clusterRole, type WriteRecord } from "@kruise/sdk";
 import { kubectl, type TestEnvInfo } from "@kruise/testenv/vitest";
 import { addSidecarSetController } from "../../src/controller.ts";
-import { SIDECARSET_RBAC_RULES } from "../../src/rbac.ts";
+import { rbacRules } from "../../src/rbac.ts";
 
 export async function serviceAccountKubeconfig(info: TestEnvInfo, namespace: string): Promise<string> {
-  const role = clusterRole(`kruise-sidecarset-test-${namespace}`, SIDECARSET_RBAC_RULES);
+  const role = clusterRole(`kruise-sidecarset-test-${namespace}`, rbacRules);
   const objects = [
     role,
     { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "sidecarset-controller", namespace } },

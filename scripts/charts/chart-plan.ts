@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { discoverControllerApps, type ControllerApp } from "./controller-apps.ts";
-import { copyTree, copyYamlFiles } from "./file-copies.ts";
+import { copyYamlFiles } from "./file-copies.ts";
 import { LIBRARY_NAME, UMBRELLA, subchartDir, type ChartPaths } from "./paths.ts";
 import type { ChartPlan, PlannedFile } from "./planned-file.ts";
 import { loadRbacRules } from "./rbac-rules.ts";
@@ -59,9 +59,8 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
         ),
       },
     );
-    // A vendored copy of the library, so that each subchart installs on its own without `helm dependency build`.
-    files.push(...copyTree(paths.libraryChartDir, `${dir}/charts/${LIBRARY_NAME}`));
-    ownedDirs.push(`${dir}/rbac`, `${dir}/charts`);
+    // The library is a Helm dependency (Chart.yaml + Chart.lock), packed in by `npm run charts:deps`.
+    ownedDirs.push(`${dir}/rbac`);
   }
 
   files.push(...copyYamlFiles(paths.crdsDir, `${UMBRELLA}/crds`));

@@ -1,16 +1,7 @@
 // Byte-for-byte copies the chart carries of files whose source lives elsewhere in the repository.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { PlannedFile } from "./planned-file.ts";
-
-/** Every file under `sourceDir` (recursively, sorted), planned under `targetDir`. */
-export function copyTree(sourceDir: string, targetDir: string): PlannedFile[] {
-  return listFiles(sourceDir).map((file) => ({
-    path: `${targetDir}/${relative(sourceDir, file).split("\\").join("/")}`,
-    content: readFileSync(file, "utf8"),
-    kind: "generated",
-  }));
-}
 
 /** The top-level *.yaml files of `sourceDir` (not its subfolders), planned under `targetDir`. */
 export function copyYamlFiles(sourceDir: string, targetDir: string): PlannedFile[] {

@@ -1,5 +1,5 @@
 // `npm run charts:generate [-- --check]`: makes charts/ match its sources — RBAC rule files from each app's
-// src/rbac.ts, the CRD and policy copies from crds/, the vendored library chart, the umbrella's dependency list,
+// src/rbac.ts, the CRD and policy copies from crds/, the values schemas, the umbrella's dependency list,
 // and a subchart skeleton for any controller app that has none. --check writes nothing and exits 1 on drift.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";

@@ -5,7 +5,7 @@ import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
  * (create, label, write tags, delete with the node), own ImagePullJob status and finalizer, delete finished jobs
  * after their TTL, and write Events and their leader Lease.
  */
-export const IMAGEPULLJOB_RBAC_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["imagepulljobs"],

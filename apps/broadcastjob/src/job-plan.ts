@@ -119,7 +119,17 @@ export function planBroadcastJob({ job, pods, nodes, now }: PlanInput): Broadcas
     return plan;
   }
 
-  for (const pod of podsToDelete) plan.deletePods.push(pod.metadata?.name ?? "");
+  // A pod whose node no longer fits is deleted and counted as failed at once, as OpenKruise's deleteJobPods does;
+  // the active count drops with it, so parallelism lets the next node start in this same reconcile.
+  const activeNames = new Set(classified.active.map((p) => p.metadata?.name));
+  for (const pod of podsToDelete) {
+    plan.deletePods.push(pod.metadata?.name ?? "");
+    if (activeNames.has(pod.metadata?.name)) {
+      failed++;
+      active--;
+    }
+  }
+  Object.assign(status, { active, failed });
   if (!job.metadata?.deletionTimestamp && restNodes.length > 0) {
     const parallelism = scaleIntOrString(spec.parallelism, desired.size, true, "spec.parallelism");
     if (active > parallelism) {
@@ -200,7 +210,8 @@ function pastDeadline(spec: EffectiveSpec, status: BroadcastJobStatus, now: numb
 
 /**
  * desired: eligible node -> its pod (undefined when none yet); restNodes: eligible nodes without a pod, by name;
- * podsToDelete: pods on nodes they no longer fit (not already being deleted).
+ * podsToDelete: pods on nodes they no longer fit (not already being deleted). A misfit pod already being deleted
+ * still holds its node in desired, as in OpenKruise (it counts as done once it is no longer active).
  */
 function desiredNodes(
   job: ReadOnly<BroadcastJob>,
@@ -215,8 +226,8 @@ function desiredNodes(
     const name = node.metadata?.name ?? "";
     const pod = nodeToPod.get(name);
     if (pod) {
-      if (checkNodeEligibility(pod, node)) {
-        if (!pod.metadata?.deletionTimestamp) podsToDelete.push(pod);
+      if (checkNodeEligibility(pod, node) && !pod.metadata?.deletionTimestamp) {
+        podsToDelete.push(pod);
         continue;
       }
       desired.set(name, pod);

@@ -311,4 +311,105 @@ describe("BroadcastJob on a multi-zone cluster", () => {
     const owners = new Set((await pods(ns)).map((p) => p.metadata?.ownerReferences?.[0]?.apiVersion));
     expect([...owners]).toEqual(["apps.kruise.io/v1alpha1"]);
   });
+
+  it("OpenKruise's dispatching scenario: parallelism 1 below the node count, a fake node without a kubelet", async () => {
+    // As OpenKruise's e2e "succeeds for parallelism < number of node": a tainted fake node the job tolerates, whose
+    // pod the test marks Succeeded; a second fake node reports no allocatable.pods, so it is not eligible.
+    const ns = await namespace();
+    const key = "e2e-fake";
+    const fake = async (name: string, allocatable: Record<string, string>) => {
+      await client.create(NodeKind, {
+        metadata: { name, labels: { "kubernetes.io/hostname": name } },
+        spec: { taints: [{ key, value: ns, effect: "NoSchedule" }] },
+      });
+      await client.patchStatus(NodeKind, name, undefined, "merge", {
+        status: {
+          capacity: allocatable,
+          allocatable,
+          conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "fake" }],
+        },
+      });
+      // The API server adds the not-ready taint to a new Node; this cluster runs no node lifecycle controller to
+      // lift it once the node is Ready, so the test does.
+      await client.patch(NodeKind, name, undefined, "merge", {
+        spec: { taints: [{ key, value: ns, effect: "NoSchedule" }] },
+      });
+    };
+    const fakeName = `fake-${ns}`;
+    const noPods = `fake-nopods-${ns}`;
+    await fake(fakeName, { cpu: "4", memory: "8Gi", pods: "10" });
+    await fake(noPods, { cpu: "4", memory: "8Gi" });
+    try {
+      const spec = jobObject(ns, "dispatch", { parallelism: 1, completionPolicy: { type: "Always" } }, "0");
+      spec.spec!.template.spec!.tolerations = [{ key, operator: "Equal", value: ns, effect: "NoSchedule" }];
+      await client.create(BroadcastJobKind, spec);
+      await waitFor(
+        "desired 5 (4 nodes + the fake one)",
+        async () => (await job(ns, "dispatch"))?.status?.desired === 5,
+        3_000,
+      );
+      let maxActive = 0;
+      await waitFor(
+        "a pod on every eligible node",
+        async () => {
+          const all = await pods(ns);
+          maxActive = Math.max(maxActive, (await job(ns, "dispatch"))?.status?.active ?? 0);
+          const onFake = all.find((p) => p.spec?.nodeName === fakeName);
+          if (onFake !== undefined && onFake.status?.phase !== "Succeeded")
+            await client.patchStatus(PodKind, onFake.metadata!.name!, ns, "merge", {
+              status: { phase: "Succeeded" },
+            });
+          return all.length === 5;
+        },
+        120_000,
+      );
+      const done = await waitFor("5 succeeded", async () => {
+        const j = await job(ns, "dispatch");
+        return j?.status?.succeeded === 5 ? j : undefined;
+      });
+      expect(done.status).toMatchObject({ desired: 5, succeeded: 5, failed: 0, phase: "completed" });
+      expect(maxActive).toBeLessThanOrEqual(1);
+      expect((await pods(ns)).some((p) => assignedNode(p) === noPods)).toBe(false);
+    } finally {
+      await client.delete(NodeKind, fakeName).catch(() => undefined);
+      await client.delete(NodeKind, noPods).catch(() => undefined);
+    }
+  });
+
+  it("a pod deleted because its node stopped fitting counts as failed", async () => {
+    const ns = await namespace();
+    const nodeName = (await client.list(NodeKind)).items.find((n) => !n.metadata?.name?.startsWith("fake"))!
+      .metadata!.name!;
+    const label = `bcj-fit-${ns}`;
+    await client.patch(NodeKind, nodeName, undefined, "merge", { metadata: { labels: { [label]: "yes" } } });
+    try {
+      const spec = jobObject(ns, "misfit", { completionPolicy: { type: "Never" } });
+      spec.spec!.template.spec!.nodeSelector = { [label]: "yes" };
+      await client.create(BroadcastJobKind, spec);
+      await waitFor("one running pod", async () =>
+        (await pods(ns)).some((p) => p.status?.phase === "Running"),
+      );
+      // Every status the controller writes, from here on: the count may be back to 0 once the pod is gone.
+      const seen: number[] = [];
+      const abort = new AbortController();
+      const start = (await client.list(BroadcastJobKind, { namespace: ns })).resourceVersion;
+      const watching = (async () => {
+        for await (const e of client.watch(BroadcastJobKind, {
+          namespace: ns,
+          signal: abort.signal,
+          resourceVersion: start,
+        }))
+          seen.push(e.object.status?.failed ?? 0);
+      })().catch(() => undefined);
+      await client.patch(NodeKind, nodeName, undefined, "merge", { metadata: { labels: { [label]: null } } });
+      await waitFor("failed counted", async () => seen.some((n) => n >= 1));
+      await waitFor("the pod deleted", async () =>
+        (await pods(ns)).every((p) => p.metadata?.deletionTimestamp),
+      );
+      abort.abort();
+      await watching;
+    } finally {
+      await client.patch(NodeKind, nodeName, undefined, "merge", { metadata: { labels: { [label]: null } } });
+    }
+  });
 });

@@ -256,6 +256,47 @@ describe("planBroadcastJob", () => {
     expect(plan.createOn).toEqual(["n2"]);
   });
 
+  it("counts a pod deleted because its node stopped fitting as failed, and starts the next node at once", () => {
+    // OpenKruise's deleteJobPods: failed + 1, active - 1, so parallelism 1 still starts n2 in this reconcile.
+    const j = job(
+      {
+        parallelism: 1,
+        template: {
+          spec: { nodeSelector: { role: "worker" }, restartPolicy: "Never", containers: [{ name: "c" }] },
+        },
+      },
+      { startTime: "2025-01-01T11:00:00Z", phase: "running" },
+    );
+    const p = podOn(j, "n1", "Running");
+    const nodes = [node("n1", { labels: { role: "db" } }), node("n2", { labels: { role: "worker" } })];
+    const plan = planBroadcastJob({ job: j, pods: [p], nodes, now: NOW });
+    expect(plan.deletePods).toEqual([p.metadata!.name]);
+    expect(plan.createOn).toEqual(["n2"]);
+    expect(plan.status).toMatchObject({ active: 1, failed: 1, desired: 1 });
+    // Once it is terminating it is not deleted again, and it still holds its node in desired (done, not active).
+    const terminating = { ...p, metadata: { ...p.metadata, deletionTimestamp: "2025-01-01T12:00:00Z" } };
+    const next = planBroadcastJob({ job: j, pods: [terminating], nodes, now: NOW });
+    expect(next.deletePods).toEqual([]);
+    expect(next.status).toMatchObject({ desired: 2, active: 1 });
+  });
+
+  it("a node without allocatable.pods, or too small once pod overhead counts, is not eligible", () => {
+    const j = job({
+      template: {
+        spec: {
+          restartPolicy: "Never",
+          overhead: { cpu: "2" },
+          containers: [{ name: "c", resources: { requests: { cpu: "31" } } }],
+        },
+      },
+    });
+    const noPods: Node = { ...node("n2"), status: { allocatable: { cpu: "64", memory: "1Gi" } } };
+    const big: Node = { ...node("n3"), status: { allocatable: { cpu: "64", pods: "10" } } };
+    const plan = planBroadcastJob({ job: j, pods: [], nodes: [node("n1"), noPods, big], now: NOW });
+    expect(plan.createOn).toEqual(["n3"]);
+    expect(plan.status.desired).toBe(1);
+  });
+
   it("never completes with no eligible node", () => {
     const plan = planBroadcastJob({ job: job(), pods: [], nodes: [], now: NOW });
     expect(plan.status.phase).toBe("running");

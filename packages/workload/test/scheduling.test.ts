@@ -114,6 +114,31 @@ describe("node eligibility", () => {
       node("n1"),
       undefined,
     ],
+    // noderesources.Fits: a node without allocatable.pods has room for no pod; overhead adds to the requests.
+    [
+      "no allocatable.pods",
+      pod({}),
+      { ...node("n1"), status: { allocatable: { cpu: "32" } } },
+      "InsufficientResources",
+    ],
+    [
+      "allocatable.pods 0",
+      pod({}),
+      { ...node("n1"), status: { allocatable: { pods: "0" } } },
+      "InsufficientResources",
+    ],
+    [
+      "requests fit, requests + overhead do not",
+      pod({ containers: [{ name: "c", resources: { requests: { cpu: "31" } } }], overhead: { cpu: "2" } }),
+      node("n1"),
+      "InsufficientResources",
+    ],
+    [
+      "requests + overhead fit",
+      pod({ containers: [{ name: "c", resources: { requests: { cpu: "30" } } }], overhead: { cpu: "2" } }),
+      node("n1"),
+      undefined,
+    ],
   ])("%s", (_name, p, n, reason) => {
     expect(checkNodeEligibility(p, n)?.reason).toBe(reason);
   });

@@ -15,8 +15,9 @@ export type Ineligibility =
 /**
  * Whether `pod` may run on `node`, by the predicates OpenKruise's BroadcastJob and DaemonSet controllers run themselves: nodeName,
  * nodeSelector + required node affinity (labels and matchFields), NoSchedule/NoExecute taints against tolerations,
- * spec.unschedulable (tolerated by tolerating the unschedulable taint), and the pod's own requests against the
- * node's allocatable resources (other pods on the node are not counted, as in OpenKruise).
+ * spec.unschedulable (tolerated by tolerating the unschedulable taint), and the scheduler's resource fit
+ * (noderesources.Fits on a node with no pods counted, as in OpenKruise): room for one pod by `allocatable.pods` (a
+ * node that reports none has room for none), and the pod's requests plus its `overhead` within allocatable.
  */
 export function checkNodeEligibility(pod: ReadOnly<Pod>, node: ReadOnly<Node>): Ineligibility | undefined {
   const nodeName = node.metadata?.name ?? "";
@@ -55,11 +56,14 @@ function insufficientResources(spec: ReadOnly<PodSpec> | undefined, node: ReadOn
     const available = parseQuantity(allocatable[name]) ?? 0;
     if (wanted > available) short.push(name);
   }
-  if (allocatable["pods"] !== undefined && (parseQuantity(allocatable["pods"]) ?? 0) < 1) short.push("pods");
+  if ((parseQuantity(allocatable["pods"]) ?? 0) < 1) short.push("pods");
   return short;
 }
 
-/** Effective requests: the sum over app containers, or the largest init container's if that is bigger. */
+/**
+ * Effective requests: the sum over app containers, or the largest init container's if that is bigger, plus the
+ * RuntimeClass overhead the API server copied into `spec.overhead` (PodOverhead is GA).
+ */
 function podRequests(spec: ReadOnly<PodSpec> | undefined): Map<string, number> {
   const total = new Map<string, number>();
   for (const c of spec?.containers ?? []) {
@@ -72,5 +76,7 @@ function podRequests(spec: ReadOnly<PodSpec> | undefined): Map<string, number> {
       if (v > (total.get(name) ?? 0)) total.set(name, v);
     }
   }
+  for (const [name, q] of Object.entries(spec?.overhead ?? {}))
+    total.set(name, (total.get(name) ?? 0) + (parseQuantity(q) ?? 0));
   return total;
 }

@@ -68,6 +68,33 @@ describe("planScale", () => {
     expect(plan.step.reason).toBe("scaleDown");
   });
 
+  // PreparingUpdateAsUpdate (revision.IsPodUpdate): a PreparingUpdate pod counts as updated, in the diffs and in
+  // the groups scale-down picks from.
+  it.each([
+    // Off: two old pods for a partition of 1, so the worst old one goes (old-b: not available while preparing).
+    ["gate off: an old pod goes, the one preparing its update", false, ["old-b"]],
+    // On: old-b is in the updated group; nothing old is beyond the partition, and old-b is the worst updated pod.
+    ["gate on: the PreparingUpdate pod is picked from the updated group", true, ["old-b"]],
+  ])("%s", (_name, gate, want) => {
+    const list = [
+      pod({ name: "old-a", revision: OLD, state: N, ready: true, node: "n1" }),
+      pod({ name: "old-b", revision: OLD, state: "PreparingUpdate", ready: true, node: "n2" }),
+      pod({ name: "new-a", revision: NEW, state: N, ready: true, node: "n3" }),
+    ];
+    const isPodUpdated = (p: Pod, rev: string): boolean =>
+      p.metadata?.labels?.["controller-revision-hash"] === rev ||
+      p.metadata?.labels?.["lifecycle.apps.kruise.io/state"] === "PreparingUpdate";
+    const plan = planScale(
+      input(2, list, {
+        updateStrategy: { partition: 1, maxUnavailable: 1 },
+        ...(gate ? { isPodUpdated } : {}),
+      }),
+    );
+    expect(plan.step.kind).toBe("delete");
+    if (plan.step.kind !== "delete") return;
+    expect(names(plan.step.delete)).toEqual(want);
+  });
+
   // cloneset_scale.go: ready pods beyond deleteReadyLimit are held back; not-ready ones are always deleted.
   it("specified deletes respect the ready-pod budget", () => {
     const list = [

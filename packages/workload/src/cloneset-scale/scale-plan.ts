@@ -134,7 +134,12 @@ export function planScale(input: ScalePlanInput): ScalePlan {
         step: { kind: "none", reason: "scale down waits for pods already being deleted" },
         ...limited,
       };
-    const { updated, notUpdated } = splitPodsByRevision(pods, input.updateRevision);
+    // The same "updated" as the diffs used (PreparingUpdateAsUpdate counts PreparingUpdate pods as updated), as
+    // OpenKruise's GroupUpdateAndNotUpdatePods does.
+    const { updated, notUpdated } =
+      input.isPodUpdated === undefined
+        ? splitPodsByRevision(pods, input.updateRevision)
+        : splitBy(pods, (p) => input.isPodUpdated?.(p, input.updateRevision) === true);
     const chosen = choosePodsToDelete(
       input,
       diffs.scaleDownNum,
@@ -192,4 +197,14 @@ export function choosePodsToDelete(
   if (oldRevision >= total) return choose(notUpdated, total);
   if (oldRevision > 0) return [...choose(notUpdated, oldRevision), ...choose(updated, total - oldRevision)];
   return choose(updated, total);
+}
+
+function splitBy(
+  pods: readonly Pod[],
+  isUpdated: (pod: Pod) => boolean,
+): { updated: Pod[]; notUpdated: Pod[] } {
+  const updated: Pod[] = [];
+  const notUpdated: Pod[] = [];
+  for (const pod of pods) (isUpdated(pod) ? updated : notUpdated).push(pod);
+  return { updated, notUpdated };
 }

@@ -60,6 +60,8 @@ function trimCondition(c: PodCondition): PodCondition {
   return {
     type: c.type,
     status: c.status,
+    // The reason is kept: `PodScheduled=False` with reason Unschedulable is what adaptive scheduling waits for.
+    ...(c.reason !== undefined ? { reason: c.reason } : {}),
     ...(c.lastTransitionTime !== undefined ? { lastTransitionTime: c.lastTransitionTime } : {}),
     ...(keepMessage ? { message: c.message } : {}),
   };

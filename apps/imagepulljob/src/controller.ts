@@ -1,10 +1,29 @@
-import { ImagePullJobKind, NodeImageKind } from "@kruise/api";
-import { type Controller, type Manager, NodeKind, PodKind, type Request } from "@kruise/sdk";
+import { BUS_PARTIES, CloneSetKind, ImagePullJobKind, NodeImageKind } from "@kruise/api";
+import { type CloudEvent, type Controller, type Manager, NodeKind, PodKind, type Request } from "@kruise/sdk";
 import { isJobFinished, reconcileImagePullJob } from "./job-reconcile.ts";
 import { reconcileNodeImage } from "./nodeimage-reconcile.ts";
+import { reconcilePredownload } from "./predownload.ts";
 
 export const IMAGEPULLJOB_CONTROLLER = "imagepulljob-controller";
 export const NODEIMAGE_CONTROLLER = "nodeimage-controller";
+export const PREDOWNLOAD_CONTROLLER = "imagepulljob-predownload";
+
+/**
+ * CloneSet image pre-download (gate PreDownloadImageForInPlaceUpdate): level-triggered on CloneSets and the jobs
+ * they own; the CloneSet controller's image-predownload-requested events only wake it sooner.
+ */
+export function addPredownloadController(mgr: Manager): Controller {
+  let builder = mgr.controller(PREDOWNLOAD_CONTROLLER).for(CloneSetKind).owns(ImagePullJobKind).workers(2);
+  const onRequest = (e: CloudEvent): Request[] => {
+    const [namespace, name] = e.subject.split("/");
+    return e.kind === "CloneSet" && namespace !== undefined && name !== undefined
+      ? [{ namespace, name }]
+      : [];
+  };
+  for (const subject of BUS_PARTIES.imagepulljob.consumes)
+    builder = builder.watchesEvents(subject, onRequest);
+  return builder.reconcile(reconcilePredownload);
+}
 
 /** NodeImages follow Nodes; a deleted ImagePullJob wakes the NodeImages whose tags it owned. */
 export function addNodeImageController(mgr: Manager): Controller {

@@ -1,7 +1,12 @@
 // The ImagePullJob controller binary: the ImagePullJob and NodeImage controllers in one manager.
 import pino from "pino";
 import { parseControllerFlags, runManager } from "@kruise/sdk";
-import { addImagePullJobController, addNodeImageController, IMAGEPULLJOB_CONTROLLER } from "./controller.ts";
+import {
+  addImagePullJobController,
+  addNodeImageController,
+  addPredownloadController,
+  IMAGEPULLJOB_CONTROLLER,
+} from "./controller.ts";
 
 let flags: ReturnType<typeof parseControllerFlags>;
 try {
@@ -31,4 +36,6 @@ const logger = pino({ level: flags.logLevel }).child({ app: IMAGEPULLJOB_CONTROL
 await runManager({ name: IMAGEPULLJOB_CONTROLLER, ...flags.manager, logger }, (mgr) => {
   addNodeImageController(mgr);
   addImagePullJobController(mgr, { workers });
+  // OpenKruise's alpha gate, off by default: only then does this binary read CloneSets and ControllerRevisions.
+  if (flags.featureGates["PreDownloadImageForInPlaceUpdate"] === true) addPredownloadController(mgr);
 });

@@ -3,14 +3,17 @@ import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 /**
  * The ImagePullJob and NodeImage controllers (one binary): they read nodes and pods (podSelector), own NodeImages
  * (create, label, write tags, delete with the node), own ImagePullJob status and finalizer, delete finished jobs
- * after their TTL, and write Events and their leader Lease.
+ * after their TTL, create and delete the pre-download jobs of CloneSets, and write Events and their leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["imagepulljobs"],
-    verbs: ["get", "list", "watch", "update", "patch", "delete"],
+    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
   },
+  // Pre-download (gate PreDownloadImageForInPlaceUpdate): CloneSets and their revisions, labelled once handled.
+  { apiGroups: ["apps.kruise.io"], resources: ["clonesets"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["apps"], resources: ["controllerrevisions"], verbs: ["get", "list", "watch", "patch"] },
   { apiGroups: ["apps.kruise.io"], resources: ["imagepulljobs/status"], verbs: ["get", "update", "patch"] },
   {
     apiGroups: ["apps.kruise.io"],

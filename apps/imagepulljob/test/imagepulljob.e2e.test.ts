@@ -4,8 +4,8 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ImagePullJobKind, NodeImageKind } from "@kruise/api";
-import { NamespaceKind, NodeKind } from "@kruise/sdk";
+import { CloneSetKind, ImagePullJobKind, NodeImageKind, type CloneSet } from "@kruise/api";
+import { EventKind, NamespaceKind, NodeKind, PodKind } from "@kruise/sdk";
 import { waitFor } from "@kruise/testenv/vitest";
 import { criSupport, finished, imagePullJob, startCluster, tagStatus, type Cluster } from "./support.ts";
 
@@ -264,6 +264,105 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
     expect(job.status?.completionTime).toBeUndefined();
     const status = await tagStatus(client, "testenv-node-late", "docker.io/library/proxy", "1");
     expect(status?.phase).toBe("Succeeded");
+  });
+
+  it("pre-download: a CloneSet of 6 held at partition 3 pulls the new image on the old pods' nodes before they update", async () => {
+    const { client } = cluster;
+    cluster.startCloneSetController();
+    const labels = { app: "predl" };
+    await client.create(CloneSetKind, {
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "CloneSet",
+      metadata: { name: "predl", namespace: ns },
+      spec: {
+        replicas: 6,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: { containers: [{ name: "web", image: "nginx:1.25" }], terminationGracePeriodSeconds: 1 },
+        },
+        updateStrategy: { type: "InPlaceIfPossible", partition: 3, maxUnavailable: 1 },
+      },
+    } as CloneSet);
+    await waitFor(
+      "6 ready pods",
+      async () => (await client.get(CloneSetKind, "predl", ns)).status?.readyReplicas === 6,
+      120_000,
+      500,
+    );
+    const cs = await client.get(CloneSetKind, "predl", ns);
+    await client.patch(CloneSetKind, "predl", ns, "merge", {
+      spec: { template: { spec: { containers: [{ name: "web", image: "nginx:mainline-alpine" }] } } },
+    });
+    const job = await waitFor(
+      "the pre-download job to complete",
+      async () => {
+        const jobs = (await client.list(ImagePullJobKind, { namespace: ns })).items.filter((j) =>
+          j.metadata?.ownerReferences?.some((o) => o.uid === cs.metadata?.uid),
+        );
+        return jobs.length === 1 && jobs[0]?.status?.completionTime !== undefined ? jobs[0] : undefined;
+      },
+      120_000,
+      500,
+    );
+    expect(job.spec).toMatchObject({ image: "nginx:mainline-alpine", parallelism: 1 });
+    expect(job.status?.failed).toBe(0);
+    const updated = await client.get(CloneSetKind, "predl", ns);
+    const revision = updated.status?.updateRevision ?? "";
+    expect(job.metadata?.name).toBe(`${revision}-web`);
+    await waitFor(
+      "3 pods updated",
+      async () => (await client.get(CloneSetKind, "predl", ns)).status?.updatedReplicas === 3,
+      120_000,
+      500,
+    );
+    const oldPods = (
+      await client.list(PodKind, {
+        namespace: ns,
+        labelSelector: `app=predl,controller-revision-hash!=${revision}`,
+      })
+    ).items;
+    expect(oldPods).toHaveLength(3);
+    for (const node of new Set(oldPods.map((p) => p.spec?.nodeName ?? ""))) {
+      const images = JSON.parse(await cluster.crictl(node, "images", "-o", "json")) as {
+        images: Array<{ repoTags: string[] }>;
+      };
+      expect(
+        images.images.some((i) => i.repoTags.includes(`${NGINX}:mainline-alpine`)),
+        node,
+      ).toBe(true);
+    }
+    await client.patch(CloneSetKind, "predl", ns, "merge", { spec: { updateStrategy: { partition: 0 } } });
+    await waitFor(
+      "every pod updated and the job gone with the rollout",
+      async () => {
+        const now = await client.get(CloneSetKind, "predl", ns);
+        const jobs = (await client.list(ImagePullJobKind, { namespace: ns })).items.filter(
+          (j) => j.metadata?.name === `${revision}-web`,
+        );
+        return (
+          now.status?.updatedReadyReplicas === 6 &&
+          now.status.currentRevision === revision &&
+          jobs.length === 0
+        );
+      },
+      180_000,
+      500,
+    );
+    // A pod on the real node: its kubelet found the image already there.
+    const onReal = oldPods.filter((p) => p.spec?.nodeName === "testenv-real-0");
+    for (const pod of onReal) {
+      const events = (
+        await client.list(EventKind, {
+          namespace: ns,
+          fieldSelector: `involvedObject.name=${pod.metadata?.name ?? ""}`,
+        })
+      ).items;
+      const pulled = events.filter(
+        (e) => e.reason === "Pulled" && (e.message ?? "").includes("mainline-alpine"),
+      );
+      expect(pulled.map((e) => e.message).join("; ")).toMatch(/already present on machine/);
+    }
   });
 });
 

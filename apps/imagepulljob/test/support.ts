@@ -9,7 +9,11 @@ import { ImagePullJobKind, NodeImageKind, type ImagePullJob, type NodeImage } fr
 import { createClient, type HttpClient, loadRestConfig, Manager, NamespaceKind } from "@kruise/sdk";
 import { findBinaries, realNodeSupport, startControlPlane, type ControlPlane } from "@kruise/testenv";
 import { waitFor } from "@kruise/testenv/vitest";
-import { addImagePullJobController, addNodeImageController } from "../src/controller.ts";
+import {
+  addImagePullJobController,
+  addNodeImageController,
+  addPredownloadController,
+} from "../src/controller.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../../..");
@@ -35,6 +39,8 @@ export interface Cluster {
   /** SIGKILLs the agent of `node` and waits for it to exit. */
   killAgent(node: string): Promise<void>;
   crictl(node: string, ...args: string[]): Promise<string>;
+  /** Starts the CloneSet controller (its own process) with PreDownloadImageForInPlaceUpdate on. */
+  startCloneSetController(): void;
   /** A simulated node joining now, with its own image service and agent. */
   addNode(name: string, zone: string): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +64,7 @@ export async function startCluster(options: { nodes: number; realNodes: number }
   });
   addNodeImageController(mgr);
   addImagePullJobController(mgr);
+  addPredownloadController(mgr); // the gate PreDownloadImageForInPlaceUpdate on
   const running = mgr.start();
   await client.create(NamespaceKind, { metadata: { name: "kruise-daemon-config" } });
   const agents = new Map<string, ChildProcess>();
@@ -106,6 +113,23 @@ export async function startCluster(options: { nodes: number; realNodes: number }
         ...args,
       ]);
       return stdout;
+    },
+    startCloneSetController: () => {
+      const child = spawn(
+        process.execPath,
+        [
+          "--conditions=@kruise/source",
+          resolve(root, "apps/cloneset/src/main.ts"),
+          `--kubeconfig=${plane.kubeconfigPath}`,
+          "--metrics-bind-address=0",
+          "--health-probe-bind-address=0",
+          "--leader-elect=false",
+          "--feature-gates=PreDownloadImageForInPlaceUpdate=true",
+          "--log-level=warn",
+        ],
+        { stdio: ["ignore", "inherit", "inherit"] },
+      );
+      agents.set("cloneset-controller", child);
     },
     addNode: async (name, zone) => {
       await plane.kubelet?.addNode(name, zone);

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CloneSetKind, ImagePullJobKind, NodeImageKind, type CloneSet } from "@kruise/api";
+import { CloneSetKind, ImagePullJobKind, NodeImageKind } from "@kruise/api";
 import { EventKind, NamespaceKind, NodeKind, PodKind } from "@kruise/sdk";
 import { waitFor } from "@kruise/testenv/vitest";
 import { criSupport, finished, imagePullJob, startCluster, tagStatus, type Cluster } from "./support.ts";
@@ -283,7 +283,7 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
         },
         updateStrategy: { type: "InPlaceIfPossible", partition: 3, maxUnavailable: 1 },
       },
-    } as CloneSet);
+    });
     await waitFor(
       "6 ready pods",
       async () => (await client.get(CloneSetKind, "predl", ns)).status?.readyReplicas === 6,

@@ -164,8 +164,9 @@ export async function reconcileStatefulSet(
     acted = true;
   }
   if (!acted && !params.onDelete && !params.paused) {
-    const fresh = views.filter((v) => slotSet.has(v.view.ordinal) && !refreshed.written.has(v.view.name));
-    const outcome = await updateStep(deps, set, params, revisions, fresh);
+    // Pods the refresh just wrote count toward maxUnavailable but are not touched again in this reconcile.
+    const inSlots = views.filter((v) => slotSet.has(v.view.ordinal));
+    const outcome = await updateStep(deps, set, params, revisions, inSlots, refreshed.written);
     requeue.after(outcome.requeueAfterMs);
     conditions =
       outcome.errors.length > 0
@@ -350,6 +351,7 @@ async function updateStep(
   params: StatefulSetParams,
   revisions: RevisionState,
   views: readonly SetPod[],
+  stale: ReadonlySet<string>,
 ): Promise<UpdateOutcome> {
   const byName = new Map(views.map((v) => [v.view.name, v]));
   const priority = set.spec?.updateStrategy?.rollingUpdate?.unorderedUpdate?.priorityStrategy;
@@ -359,6 +361,7 @@ async function updateStep(
     partition: params.partition,
     replicas: params.replicas,
     maxUnavailable: params.maxUnavailable,
+    stale,
     ...(params.unordered
       ? {
           unordered: {

@@ -179,6 +179,19 @@ describe("planOrdinalUpdate", () => {
     const next = [pod(0, old), pod(1, old), pod(2)];
     expect(names(planOrdinalUpdate({ ...base, pods: next }).update)).toEqual(["web-1"]);
   });
+  it("a pod the refresh just wrote is not updated, but its unavailability still counts", () => {
+    // web-2 finished its in-place update and got InPlaceUpdateReady=True this reconcile, not Ready yet: with
+    // maxUnavailable 2 and web-1 updating, nothing else may start (leaving web-2 out gave web-0 its share).
+    const pods = [pod(0, old), pod(1, { available: false }), pod(2, { available: false })];
+    const input = { ...base, maxUnavailable: 2, pods, stale: new Set(["web-2"]) };
+    expect(planOrdinalUpdate(input).update).toEqual([]);
+    const notUpdated = [pod(0, old), pod(1, old), pod(2, old)];
+    expect(
+      names(
+        planOrdinalUpdate({ ...base, maxUnavailable: 2, pods: notUpdated, stale: new Set(["web-2"]) }).update,
+      ),
+    ).toEqual(["web-1", "web-0"]);
+  });
   it("an unavailable pod below the partition counts too", () => {
     const pods = [pod(0, { ...old, available: false }), pod(1, old), pod(2, old)];
     expect(planOrdinalUpdate({ ...base, partition: 1, pods }).update).toEqual([]);

@@ -20,6 +20,12 @@ export interface OrdinalUpdateInput<P extends OrdinalPod = OrdinalPod> {
    * waiting for the update (e.g. by `priorityStrategy`), highest priority first.
    */
   readonly unordered?: { readonly sortWaiting: (pods: readonly P[]) => readonly P[] };
+  /**
+   * Pods written earlier in the same reconcile (the in-place refresh): their cached copies are stale, so they are
+   * neither updated nor deleted now, but they still count as unavailable when they are (leaving them out would hand
+   * their share of maxUnavailable to another pod).
+   */
+  readonly stale?: ReadonlySet<string>;
 }
 
 export interface OrdinalUpdatePlan<P extends OrdinalPod = OrdinalPod> {
@@ -48,7 +54,7 @@ export function podsInUpdateOrder<P extends OrdinalPod>(input: OrdinalUpdateInpu
  * maxUnavailable 1 this is Kubernetes' one-at-a-time, highest-ordinal-first rollout.
  *
  * Guarantees: never more than maxUnavailable pods unavailable because of this plan; a pod below the partition
- * (ordered) is never updated. Caveats: paused and OnDelete are the caller's (no plan at all).
+ * (ordered) is never updated; a `stale` pod is never chosen but still counts. Caveats: paused and OnDelete are the caller's (no plan at all).
  */
 export function planOrdinalUpdate<P extends OrdinalPod>(input: OrdinalUpdateInput<P>): OrdinalUpdatePlan<P> {
   const maxUnavailable = Math.max(1, input.maxUnavailable);
@@ -58,15 +64,17 @@ export function planOrdinalUpdate<P extends OrdinalPod>(input: OrdinalUpdateInpu
   const specified = input.pods
     .filter((p) => p.specifiedDelete && !p.terminating)
     .sort((a, b) => b.ordinal - a.ordinal);
+  const stale = input.stale ?? new Set<string>();
   for (const pod of specified) {
     if (unavailable.size >= maxUnavailable && !unavailable.has(pod.name)) break;
+    if (stale.has(pod.name)) continue;
     specifiedDeletes.push(pod);
     unavailable.add(pod.name);
   }
   const deleting = new Set(specifiedDeletes);
   for (const pod of podsInUpdateOrder(input)) {
     if (unavailable.size >= maxUnavailable && !unavailable.has(pod.name)) break;
-    if (pod.updated || pod.terminating || deleting.has(pod)) continue;
+    if (pod.updated || pod.terminating || deleting.has(pod) || stale.has(pod.name)) continue;
     update.push(pod);
     unavailable.add(pod.name);
   }

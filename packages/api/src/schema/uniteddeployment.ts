@@ -153,12 +153,15 @@ export const unitedDeploymentSpec = object(
               ),
               replicas: intOrPercent(
                 'Pods in this subset: a number or a percentage of spec.replicas ("10%"). Unset shares the rest evenly.',
+                { upTo100Percent: true },
               ),
               minReplicas: intOrPercent(
                 "Lower bound of the subset's pods when replicas is not set. Defaults to 0.",
+                { upTo100Percent: true },
               ),
               maxReplicas: intOrPercent(
                 "Upper bound of the subset's pods when replicas is not set. Unset means no limit.",
+                { upTo100Percent: true },
               ),
               patch: freeform("A strategic-merge patch applied to the subset's workload template."),
             },

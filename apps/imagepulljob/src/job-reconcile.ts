@@ -19,6 +19,7 @@ import { imageNameTag } from "./image-name.ts";
 import { jobProgress, jobStatus, nodePhase, type NodePhase } from "./job-status.ts";
 import { jobTargets } from "./job-targets.ts";
 import { withJobTag } from "./node-image-tag.ts";
+import { releasePullSecrets, syncPullSecrets } from "./pull-secrets.ts";
 
 export function isJobFinished(job: ReadOnly<ImagePullJob>): boolean {
   return job.status?.completionTime !== undefined;
@@ -51,14 +52,21 @@ export const reconcileImagePullJob: Reconciler = async (
         if (!isNotFound(err)) throw err;
       });
   };
+  const hasSecrets = (job.spec.pullSecrets ?? []).length > 0;
   if (job.metadata?.deletionTimestamp !== undefined) {
     // Its tags are left to the NodeImage controller, which drops owners that no longer exist.
-    if (hasFinalizer) await removeFinalizer();
+    if (hasFinalizer) {
+      if (hasSecrets) await releasePullSecrets(client, job);
+      await removeFinalizer();
+    }
     return;
   }
   const now = clock.now();
   if (isJobFinished(job)) {
-    if (hasFinalizer) await removeFinalizer();
+    if (hasFinalizer) {
+      if (hasSecrets) await releasePullSecrets(client, job);
+      await removeFinalizer();
+    }
     const ttl = job.spec.completionPolicy?.ttlSecondsAfterFinished;
     if (ttl === undefined) return;
     const deleteAt = Date.parse(job.status?.completionTime ?? "") + ttl * 1000;
@@ -93,12 +101,16 @@ export const reconcileImagePullJob: Reconciler = async (
 
   const before = jobProgress(phases);
   let room = parallelismOf(job) - before.active;
+  const secrets =
+    hasSecrets && room > 0 && [...phases.values()].some((p) => p.phase === "unsynced")
+      ? await syncPullSecrets(client, job)
+      : [];
   for (const target of targets) {
     if (room <= 0) break;
     if (phases.get(target)?.phase !== "unsynced") continue;
     const nodeImage = cache.get(NodeImageKind, "", target);
     if (nodeImage === undefined) continue;
-    await client.update(NodeImageKind, withJobTag(nodeImage, job, image, now));
+    await client.update(NodeImageKind, withJobTag(nodeImage, job, image, now, secrets));
     phases.set(target, { phase: "active" });
     room--;
   }

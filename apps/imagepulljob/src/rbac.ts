@@ -21,6 +21,8 @@ export const rbacRules: readonly PolicyRule[] = [
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
   },
   { apiGroups: [""], resources: ["nodes", "pods"], verbs: ["get", "list", "watch"] },
+  // Pull secrets: read in the job's namespace, copied into kruise-daemon-config and deleted there when unreferenced.
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },
   { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
   { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
 ];

@@ -5,7 +5,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloneSetKind, ImagePullJobKind, NodeImageKind } from "@kruise/api";
-import { EventKind, NamespaceKind, NodeKind, PodKind } from "@kruise/sdk";
+import { EventKind, NamespaceKind, NodeKind, PodKind, SecretKind } from "@kruise/sdk";
 import { waitFor } from "@kruise/testenv/vitest";
 import { criSupport, finished, imagePullJob, startCluster, tagStatus, type Cluster } from "./support.ts";
 
@@ -363,6 +363,55 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
       );
       expect(pulled.map((e) => e.message).join("; ")).toMatch(/already present on machine/);
     }
+  });
+
+  it("pull secrets are copied into kruise-daemon-config, referenced from the NodeImage, and deleted with the last job", async () => {
+    const { client } = cluster;
+    const auth = Buffer.from("user:secret").toString("base64");
+    const config = { auths: { "docker.io": { username: "user", password: "secret", auth } } };
+    await client.create(SecretKind, {
+      metadata: { name: "regcred", namespace: ns },
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": Buffer.from(JSON.stringify(config)).toString("base64") },
+    });
+    await client.create(
+      ImagePullJobKind,
+      imagePullJob(ns, "with-secret", {
+        image: "busybox:latest",
+        pullSecrets: ["regcred"],
+        selector: { names: ["testenv-node-0"] },
+      }),
+    );
+    const copy = await waitFor(
+      "the copied secret",
+      async () =>
+        (await client.list(SecretKind, { namespace: "kruise-daemon-config" })).items.find(
+          (s) => s.metadata?.annotations?.["imagepulljobs.kruise.io/source-key"] === `${ns}/regcred`,
+        ),
+      60_000,
+      250,
+    );
+    expect(copy.metadata?.name).toMatch(/^regcred-/);
+    expect(copy.metadata?.annotations).toMatchObject({
+      "imagepulljobs.kruise.io/references": `${ns}/with-secret`,
+      "imagepulljobs.kruise.io/mode": "batch",
+    });
+    const job = await finished(client, ns, "with-secret");
+    expect(job.status).toMatchObject({ desired: 1, succeeded: 1 });
+    const ni = await client.get(NodeImageKind, "testenv-node-0");
+    expect(ni.spec?.images?.["docker.io/library/busybox"]?.pullSecrets).toContainEqual({
+      namespace: "kruise-daemon-config",
+      name: copy.metadata?.name,
+    });
+    await waitFor(
+      "the copy deleted once its only job finished",
+      async () =>
+        !(await client.list(SecretKind, { namespace: "kruise-daemon-config" })).items.some(
+          (s) => s.metadata?.name === copy.metadata?.name,
+        ),
+      30_000,
+      250,
+    );
   });
 });
 

@@ -30,10 +30,10 @@ beforeAll(async () => {
 });
 
 /** kubectl explain reads the published OpenAPI, which lags a new CRD by a moment: retry for a while. */
-async function explain(path: string): Promise<KubectlResult> {
+async function explain(path: string, ...flags: string[]): Promise<KubectlResult> {
   let last: KubectlResult = { status: 1, stdout: "", stderr: "not run" };
   for (let attempt = 0; attempt < 60; attempt++) {
-    last = kubectl(["explain", path]);
+    last = kubectl(["explain", ...flags, path]);
     if (last.status === 0) return last;
     await sleep(500);
   }
@@ -62,16 +62,26 @@ describe("kubectl", () => {
     expect(r.stdout).toContain("nginx:1.25-alpine");
   });
 
-  it("explain cloneset.spec.updateStrategy.type prints the field's description", async () => {
-    const r = await explain("cloneset.spec.updateStrategy.type");
+  // kubectl's preferred version of the group is v1beta1, as with OpenKruise: v1alpha1 fields need --api-version.
+  it("explain --api-version=apps.kruise.io/v1alpha1 cloneset.spec.updateStrategy.type prints the field's description", async () => {
+    const r = await explain("cloneset.spec.updateStrategy.type", "--api-version=apps.kruise.io/v1alpha1");
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("InPlaceIfPossible");
     // kubectl wraps descriptions at 80 columns.
     expect(r.stdout.replace(/\s+/g, " ")).toContain("recreates it otherwise");
   });
 
-  it("explain cloneset.spec.updateStrategy.inPlaceUpdateStrategy prints the field's description", async () => {
-    const r = await explain("cloneset.spec.updateStrategy.inPlaceUpdateStrategy");
+  it("explain cloneset.spec.updateStrategy.rollingUpdate.podUpdatePolicy (v1beta1) prints the field's description", async () => {
+    const r = await explain("cloneset.spec.updateStrategy.rollingUpdate.podUpdatePolicy");
+    expect(r.stderr).toBe("");
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("v1alpha1: updateStrategy.type");
+  });
+
+  it("explain cloneset.spec.updateStrategy.inPlaceUpdateStrategy (v1alpha1) prints the field's description", async () => {
+    const r = await explain(
+      "cloneset.spec.updateStrategy.inPlaceUpdateStrategy",
+      "--api-version=apps.kruise.io/v1alpha1",
+    );
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("Settings for in-place updates");
     expect(r.stdout).toContain("gracePeriodSeconds");

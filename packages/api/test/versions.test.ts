@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { applyDefaults, crdSources, GROUP } from "../src/index.ts";
+import { applyDefaults, convertKruiseObject, crdSources, GROUP } from "../src/index.ts";
 import { createTestNamespace } from "@kruise/testenv/vitest";
 import { kubectl, repoRoot, waitCrdsEstablished } from "./support/env.ts";
 
@@ -65,6 +65,99 @@ describe("CRD versions", () => {
   });
 });
 
+describe("CloneSet across versions (conversion webhook)", () => {
+  it("converts by webhook, which the test environment runs", () => {
+    const r = kubectl(["get", "crd", `clonesets.${GROUP}`, "-o", "jsonpath={.spec.conversion.strategy}"]);
+    expect(r.stdout).toBe("Webhook");
+  });
+
+  it("created as v1alpha1, reads as v1beta1 with type, podUpdatePolicy, enablePVCReuse and pre-download fields", () => {
+    const name = "alpha-to-beta";
+    const manifest = {
+      apiVersion: `${GROUP}/v1alpha1`,
+      kind: "CloneSet",
+      metadata: {
+        name,
+        namespace: ns,
+        annotations: {
+          "apps.kruise.io/image-predownload-parallelism": "3",
+          "apps.kruise.io/image-predownload-min-updated-ready-pods": "1",
+        },
+        labels: { "apps.kruise.io/cloneset-scaling-exclude-preparing-delete": "true" },
+      },
+      spec: {
+        replicas: 0,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: "c", image: "nginx" }] },
+        },
+        updateStrategy: {
+          type: "InPlaceOnly",
+          partition: 1,
+          inPlaceUpdateStrategy: { gracePeriodSeconds: 5 },
+        },
+      },
+    };
+    expect(kubectl(["apply", "-f", "-"], JSON.stringify(manifest)).stderr).toBe("");
+    const beta = readAs(manifest, "v1beta1") as KubeObject & { spec: Record<string, unknown> };
+    expect(beta.apiVersion).toBe(`${GROUP}/v1beta1`);
+    expect(beta.spec.updateStrategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: {
+        podUpdatePolicy: "InPlaceOnly",
+        partition: 1,
+        maxUnavailable: "20%",
+        maxSurge: 0,
+        inPlaceUpdateStrategy: {
+          gracePeriodSeconds: 5,
+          imagePreDownloadParallelism: 3,
+          imagePreDownloadMinUpdatedReadyPods: 1,
+        },
+      },
+    });
+    expect(beta.spec.scaleStrategy).toEqual({ enablePVCReuse: true, excludePreparingDelete: true });
+    // Written back through v1beta1, it is the same v1alpha1 object.
+    const before = readAs(manifest, "v1alpha1");
+    expect(kubectl(["replace", "-f", "-"], JSON.stringify(beta)).stderr).toBe("");
+    const after = readAs(manifest, "v1alpha1") as KubeObject & { metadata: Record<string, unknown> };
+    expect(after.spec).toEqual(before.spec);
+    // (less kubectl's own record of the last apply, which replace rewrites)
+    const ours = (o: KubeObject) => {
+      const { "kubectl.kubernetes.io/last-applied-configuration": _kubectl, ...rest } = (o as typeof after)
+        .metadata.annotations as Record<string, string>;
+      return rest;
+    };
+    expect(ours(after)).toEqual(ours(before));
+  });
+
+  it("created as v1beta1, reads as v1alpha1 with the type, disablePVCReuse, label and annotations", () => {
+    const text = inTestNamespace(readFileSync(join(v1beta1Dir, "cloneset.yaml"), "utf8")).replace(
+      /^(\s+)name: sample-cloneset-v1beta1$/m,
+      "$1name: beta-to-alpha",
+    );
+    const obj = parse(text) as KubeObject;
+    expect(kubectl(["apply", "-f", "-"], text).stderr).toBe("");
+    const alpha = readAs(obj, "v1alpha1") as KubeObject & {
+      metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec: Record<string, unknown>;
+    };
+    expect(alpha.spec.updateStrategy).toEqual({
+      type: "InPlaceIfPossible",
+      partition: 0,
+      maxUnavailable: 1,
+      maxSurge: 0,
+      inPlaceUpdateStrategy: { gracePeriodSeconds: 10 },
+    });
+    expect(alpha.spec.scaleStrategy).toEqual({});
+    expect(alpha.metadata.labels?.["apps.kruise.io/cloneset-scaling-exclude-preparing-delete"]).toBe("true");
+    expect(alpha.metadata.annotations).toMatchObject({
+      "apps.kruise.io/image-predownload-parallelism": "2",
+      "apps.kruise.io/image-predownload-timeout-seconds": "300",
+    });
+  });
+});
+
 describe("examples/v1beta1/", () => {
   it("has the v1beta1 form of every kind whose versions are the same fields", () => {
     const kinds = v1beta1Files.map(
@@ -87,6 +180,11 @@ describe("examples/v1beta1/", () => {
     const alpha = readAs(obj, "v1alpha1");
     expect(alpha.apiVersion).toBe(`${GROUP}/v1alpha1`);
     if (IDENTICAL.includes(obj.kind)) expect(alpha.spec).toEqual(beta.spec);
+    else {
+      // Converted by the webhook: what the conversion functions say, plus v1alpha1's defaults.
+      const want = convertKruiseObject(beta as unknown as Record<string, unknown>, `${GROUP}/v1alpha1`);
+      expect(alpha.spec).toEqual(applyDefaults(obj.kind, want).spec);
+    }
   });
 
   it.each(IDENTICAL)("%s written as v1alpha1 reads back as v1beta1 with the same spec", (kind) => {

@@ -29,6 +29,12 @@ import {
   type RegistryInfo,
 } from "./components/registry.ts";
 import { applyCrds } from "./crds.ts";
+import {
+  conversionWebhookMain,
+  conversionWebhookReadiness,
+  conversionWebhookSpec,
+  webhookConvertedCrds,
+} from "./components/conversion-webhook.ts";
 import { writeCredentials } from "./credentials.ts";
 import { ControlPlaneError, messageOf } from "./errors.ts";
 import { isAlreadyExists } from "./kube/api-error.ts";
@@ -287,6 +293,28 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         );
       }
     }
+    // The CRDs whose versions differ in shape name the conversion webhook: it serves them the moment they exist.
+    let conversionWebhook: { proc: ManagedProcess; readiness: ReadinessCheck } | undefined;
+    const webhookMain =
+      crdsDir !== false && (options.conversionWebhook ?? true) ? conversionWebhookMain() : undefined;
+    const convertedCrds = webhookMain === undefined ? [] : await webhookConvertedCrds(adminClient);
+    if (webhookMain !== undefined && convertedCrds.length > 0) {
+      components.push(
+        stage("conversion-webhook", async () => {
+          const port = await freePort();
+          const healthPort = await freePort();
+          const readiness = conversionWebhookReadiness(adminClient, convertedCrds, port);
+          const proc = await launch(
+            async () =>
+              conversionWebhookSpec({ main: webhookMain, workDir, kubeconfigPath, port, healthPort }),
+            () => readiness,
+            false,
+          );
+          conversionWebhook = { proc, readiness };
+          return proc;
+        }),
+      );
+    }
     await settleAll(components);
     await ensureDefaultStorageClass(adminClient);
 
@@ -435,6 +463,20 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       restartApiserver: async () => {
         await plane.stopApiserver();
         await plane.startApiserver();
+      },
+      stopConversionWebhook: async () => {
+        await conversionWebhook?.proc.stop();
+      },
+      startConversionWebhook: async () => {
+        if (conversionWebhook === undefined)
+          throw new ControlPlaneError(
+            "conversion-webhook",
+            "this control plane runs no conversion webhook (conversionWebhook: false, or no CRD converts by webhook)",
+            "start it with the repository's crds/ and conversionWebhook: true (the default)",
+          );
+        if (conversionWebhook.proc.running) return;
+        conversionWebhook.proc.start();
+        await conversionWebhook.proc.waitUntilReady(conversionWebhook.readiness);
       },
       stopNats: async () => {
         await natsProcess?.stop();

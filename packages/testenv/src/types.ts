@@ -49,6 +49,11 @@ export interface ControlPlaneOptions {
   controllerManager?: boolean | ClientRate;
   /** Run kube-scheduler. Default true; without it pods stay unscheduled. */
   scheduler?: boolean;
+  /**
+   * Run the repository's CRD conversion webhook (apps/conversion-webhook) when an installed CRD converts by webhook
+   * (CloneSet v1alpha1 <-> v1beta1). Default true; without it only the CRDs' storage versions can be read.
+   */
+  conversionWebhook?: boolean;
   /** Run nats-server with JetStream. Default true. */
   nats?: boolean;
   /**
@@ -147,6 +152,9 @@ export interface ControlPlane {
   restartApiserver(): Promise<void>;
   stopApiserver(): Promise<void>;
   startApiserver(): Promise<void>;
+  /** Stops the conversion webhook (to see what users see when it is down); start brings it back on its port. */
+  stopConversionWebhook(): Promise<void>;
+  startConversionWebhook(): Promise<void>;
   /** Stops nats-server; startNats() brings it back on the same port with the same store dir. */
   stopNats(): Promise<void>;
   startNats(): Promise<void>;

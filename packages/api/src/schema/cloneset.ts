@@ -332,9 +332,7 @@ export const cloneSet: CrdSource = {
     { name: "v1alpha1", served: true, storage: true },
     {
       name: "v1beta1",
-      // Served once the conversion webhook runs wherever the CRD is installed (issue 20, next step): until then no
-      // request can reach it and the API server never calls the webhook.
-      served: false,
+      served: true,
       storage: false,
       shape: { typeName: "CloneSetV1beta1", spec: cloneSetSpecV1beta1, status: cloneSetStatus },
     },

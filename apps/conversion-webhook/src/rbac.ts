@@ -13,7 +13,7 @@ export const CONVERTED_CRDS: readonly string[] = crdSources
  * Everything the conversion webhook may touch: its own certificate Secret and the conversion settings of the CRDs
  * it converts, by name. It reads no Kruise object: the API server sends them in the review.
  */
-export const CONVERSION_WEBHOOK_RBAC_RULES: readonly PolicyRule[] = [
+export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
   {
     apiGroups: [""],

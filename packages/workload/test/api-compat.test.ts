@@ -14,8 +14,8 @@ describe("@kruise/api shapes fit the parameters here", () => {
     const { type, ...rest } = apiUpdate;
     const update: UpdateStrategyParams = {
       ...rest,
-      type: "RollingUpdate",
-      podUpdatePolicy: type ?? "ReCreate",
+      type: type === "OnDelete" ? "OnDelete" : "RollingUpdate",
+      podUpdatePolicy: type === undefined || type === "OnDelete" ? "ReCreate" : type,
     };
     const scale: ScaleStrategyParams = apiScale;
     const lifecycle: Lifecycle = apiLifecycle;

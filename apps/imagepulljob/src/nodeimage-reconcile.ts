@@ -10,6 +10,7 @@ import {
   type NodeImageSpec,
 } from "@kruise/api";
 import { isNotFound, jsonEqual, NodeKind, type ReadOnly, type Reconciler, Requeue, thaw } from "@kruise/sdk";
+import { markUnresponsive } from "./unresponsive-tags.ts";
 
 /** A Node must have been Ready this long before it gets a NodeImage (OpenKruise's delay). */
 export const NODE_READY_DELAY_MS = 30_000;
@@ -102,5 +103,14 @@ export const reconcileNodeImage: Reconciler = async ({ name }, { cache, client, 
     log.info({ labelsChanged, specChanged }, "updated the NodeImage");
   }
   if (nextExpiry !== undefined) requeue.at(nextExpiry, now);
+  if (!labelsChanged && !specChanged) {
+    // Written only when the agent has been silent past the grace: a live agent writes status long before.
+    const { status, changed, nextDue } = markUnresponsive(nodeImage, now);
+    if (changed) {
+      await client.updateStatus(NodeImageKind, { ...thaw<NodeImage>(nodeImage), status });
+      log.info("marked tags the node agent never answered as Failed");
+    }
+    if (nextDue !== undefined) requeue.at(nextDue, now);
+  }
   return requeue.result();
 };

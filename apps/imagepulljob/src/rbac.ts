@@ -20,6 +20,8 @@ export const rbacRules: readonly PolicyRule[] = [
     resources: ["nodeimages"],
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
   },
+  // Tags the node agent never answered are marked Failed in NodeImage status.
+  { apiGroups: ["apps.kruise.io"], resources: ["nodeimages/status"], verbs: ["get", "update"] },
   { apiGroups: [""], resources: ["nodes", "pods"], verbs: ["get", "list", "watch"] },
   // Pull secrets: read in the job's namespace, copied into kruise-daemon-config and deleted there when unreferenced.
   { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },

@@ -5,6 +5,8 @@ import { imageNameTag } from "../src/image-name.ts";
 import { jobProgress, jobStatus, nodePhase, type NodePhase } from "../src/job-status.ts";
 import { cleanedSpec } from "../src/nodeimage-reconcile.ts";
 import { withJobTag } from "../src/node-image-tag.ts";
+import { imagesToPredownload, predownloadJob } from "../src/predownload.ts";
+import { markUnresponsive, NOT_RESPONDED_MESSAGE } from "../src/unresponsive-tags.ts";
 
 describe("imageNameTag", () => {
   it.each([
@@ -137,5 +139,115 @@ describe("cleanedSpec", () => {
     expect(Object.keys(spec.images ?? {})).toEqual(["b"]);
     expect(spec.images?.["b"]?.tags?.map((t) => t.tag)).toEqual(["2"]);
     expect(nextExpiry).toBe(Date.parse("2026-01-01T00:01:40Z"));
+  });
+});
+
+describe("markUnresponsive", () => {
+  const ni: NodeImage = {
+    metadata: { name: "n1" },
+    spec: {
+      images: {
+        a: {
+          tags: [
+            { tag: "old", version: 1, createdAt: "2026-01-01T00:00:00Z" },
+            { tag: "answered", version: 0, createdAt: "2026-01-01T00:00:00Z" },
+            {
+              tag: "deadline",
+              version: 0,
+              createdAt: "2026-01-01T00:00:00Z",
+              pullPolicy: { activeDeadlineSeconds: 600 },
+            },
+          ],
+        },
+      },
+    },
+    status: {
+      failed: 0,
+      imageStatuses: { a: { tags: [{ tag: "answered", phase: "Pulling", version: 0 }] } },
+    },
+  };
+  it("fails a tag without status at its version 10 min after createdAt (deadline + 10 min when set)", () => {
+    const { status, changed, nextDue } = markUnresponsive(ni, Date.parse("2026-01-01T00:11:00Z"));
+    expect(changed).toBe(true);
+    expect(status.failed).toBe(1);
+    expect(status.imageStatuses?.["a"]?.tags?.find((t) => t.tag === "old")).toMatchObject({
+      phase: "Failed",
+      version: 1,
+      message: NOT_RESPONDED_MESSAGE,
+    });
+    expect(nextDue).toBe(Date.parse("2026-01-01T00:20:00Z"));
+    expect(markUnresponsive(ni, Date.parse("2026-01-01T00:05:00Z")).changed).toBe(false);
+  });
+});
+
+describe("pre-download", () => {
+  const revision = (name: string, image: string) => ({
+    metadata: { name, namespace: "ns" },
+    revision: 1,
+    data: {
+      spec: {
+        template: {
+          $patch: "replace",
+          metadata: { labels: { app: "a" } },
+          spec: { containers: [{ name: "web", image }] },
+        },
+      },
+    },
+  });
+  const cs = (spec: Record<string, unknown> = {}) => ({
+    metadata: {
+      name: "web",
+      namespace: "ns",
+      uid: "cs-uid",
+      annotations: { "apps.kruise.io/image-predownload-parallelism": "2" },
+    },
+    spec: {
+      replicas: 6,
+      selector: { matchLabels: { app: "a" } },
+      template: {
+        metadata: { labels: { app: "a" } },
+        spec: { containers: [{ name: "web", image: "nginx:2" }] },
+      },
+      updateStrategy: { type: "InPlaceIfPossible", partition: 3 },
+      ...spec,
+    },
+    status: { replicas: 6, currentRevision: "web-1", updateRevision: "web-2" },
+  });
+  it.each([
+    ["an in-place image change behind a partition", {}, { web: "nginx:2" }],
+    ["ReCreate", { updateStrategy: { type: "ReCreate", partition: 3 } }, undefined],
+    ["3 replicas or fewer", { replicas: 3 }, undefined],
+    [
+      "everything in one batch",
+      { updateStrategy: { type: "InPlaceIfPossible", partition: 0, maxUnavailable: "100%" } },
+      undefined,
+    ],
+  ])("%s", (_name, spec, want) => {
+    expect(
+      imagesToPredownload(
+        cs(spec) as never,
+        revision("web-1", "nginx:1") as never,
+        revision("web-2", "nginx:2") as never,
+      ),
+    ).toEqual(want);
+  });
+  it("names the job <revision>-<container>, owned by the CloneSet, for the pods not on the new revision", () => {
+    const job = predownloadJob(cs() as never, "web-2", "web", "nginx:2");
+    expect(job.metadata?.name).toBe("web-2-web");
+    expect(job.metadata?.ownerReferences?.[0]).toMatchObject({
+      kind: "CloneSet",
+      uid: "cs-uid",
+      controller: true,
+    });
+    expect(job.spec).toMatchObject({
+      image: "nginx:2",
+      parallelism: 2,
+      pullPolicy: { timeoutSeconds: 300, backoffLimit: 1 },
+      completionPolicy: { type: "Always", ttlSecondsAfterFinished: 600 },
+      podSelector: {
+        matchLabels: { app: "a" },
+        matchExpressions: [{ key: "controller-revision-hash", operator: "NotIn", values: ["web-2"] }],
+      },
+    });
   });
 });

@@ -13,24 +13,25 @@ try {
       namespace: {
         type: "string",
         description:
-          "Where the certificate Secret (kruise-conversion-webhook-certs) lives, and the Service with --service-name. Default $POD_NAMESPACE, then kruise-system.",
+          "Where the certificate Secret (kruise-conversion-webhook-certs) lives, and the Service with --webhook-service-name. Default $POD_NAMESPACE, then kruise-system.",
         default: "",
       },
-      "service-name": {
+      "webhook-service-name": {
         type: "string",
         description:
-          "In a cluster: the Service (in --namespace) the API server calls the webhook through. Empty: a URL on --host and the bound port.",
+          "In a cluster: the Service (in --namespace) the API server calls the webhook through. Empty: a URL on --webhook-host and the bound port.",
         default: "",
       },
-      "service-port": { type: "string", description: "Port of that Service.", default: "443" },
-      host: {
+      "webhook-service-port": { type: "string", description: "Port of that Service.", default: "443" },
+      "webhook-host": {
         type: "string",
         description: "Without a Service: the host in the webhook URL (the API server must reach it).",
         default: "127.0.0.1",
       },
-      "bind-address": {
+      "webhook-bind-address": {
         type: "string",
-        description: "host:port the webhook listens on. Default :9443 with a Service, <host>:0 without.",
+        description:
+          "host:port the webhook listens on. Default :9443 with a Service, <webhook-host>:0 without.",
         default: "",
       },
     },
@@ -42,18 +43,18 @@ try {
   process.exit(2);
 }
 
-const servicePort = Number(flags.extra["service-port"]);
+const servicePort = Number(flags.extra["webhook-service-port"]);
 if (!Number.isInteger(servicePort) || servicePort < 1 || servicePort > 65535) {
-  process.stderr.write(`${CONVERSION_WEBHOOK_NAME}: --service-port must be a port (1-65535)\n`);
+  process.stderr.write(`${CONVERSION_WEBHOOK_NAME}: --webhook-service-port must be a port (1-65535)\n`);
   process.exit(2);
 }
 const namespace = String(flags.extra["namespace"] || process.env.POD_NAMESPACE || "kruise-system");
-const service = String(flags.extra["service-name"] ?? "");
-const host = String(flags.extra["host"] ?? "127.0.0.1");
+const service = String(flags.extra["webhook-service-name"] ?? "");
+const host = String(flags.extra["webhook-host"] ?? "127.0.0.1");
 const address: WebhookAddress = service
   ? { service: { namespace, name: service, port: servicePort } }
   : { url: { host } };
-const bind = String(flags.extra["bind-address"] ?? "");
+const bind = String(flags.extra["webhook-bind-address"] ?? "");
 const logger = pino({ level: flags.logLevel }).child({ app: CONVERSION_WEBHOOK_NAME });
 
 await runManager({ name: CONVERSION_WEBHOOK_NAME, ...flags.manager, logger }, (mgr) => {

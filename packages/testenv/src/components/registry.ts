@@ -11,6 +11,13 @@ const run = promisify(execFile);
 /** Debian's docker-registry (CNCF distribution 2.8): a real OCI registry, not one of ours. */
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";
 
+/**
+ * The registries every node's containerd (real, or a simulated node's image service) mirrors to the local
+ * registry, so images keep their usual names: docker.io and registry.k8s.io for the test images, ghcr.io for
+ * the controller images the charts name (`npm run images -- --push <local registry>/kruise-ts`).
+ */
+export const MIRRORED_REGISTRIES = ["docker.io", "registry.k8s.io", "ghcr.io"];
+
 /** Where a control plane's registry is reached and what it serves. */
 export interface RegistryInfo {
   /** host:port, for image references (`${address}/my-controller:dev`) and `crane push`. */

@@ -1,10 +1,10 @@
+import { MIRRORED_REGISTRIES } from "../components/registry.ts";
 import { qualifiedRepository } from "./image-id.ts";
 
 /** What a pull of one image would find: its `imageID` (repo@manifest digest), or why it fails. */
 export type ImageResolution = { found: true; imageID: string } | { found: false; message: string };
 
-/** The registries every node's containerd mirrors to the local registry. */
-const MIRRORED = new Set(["docker.io", "registry.k8s.io"]);
+const MIRRORED = new Set(MIRRORED_REGISTRIES);
 
 const MANIFEST_TYPES = [
   "application/vnd.oci.image.index.v1+json",
@@ -33,7 +33,7 @@ export function parseImageReference(image: string): { host: string; path: string
  * missing one is asked again on every call, so an image pushed later is found.
  *
  * # Caveats
- * Registries other than docker.io, registry.k8s.io and the local registry itself are unreachable
+ * Registries other than the mirrored ones and the local registry itself are unreachable
  * (as on this machine's real nodes): their images fail to pull.
  */
 export class RegistryImageResolver {

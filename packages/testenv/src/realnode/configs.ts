@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { MIRRORED_REGISTRIES } from "../components/registry.ts";
 import { POD_CIDR, type RealNodeLayout } from "./layout.ts";
 
 /** The sandbox image every containerd runs for a pod; the local registry serves it. */
@@ -6,7 +7,7 @@ export const PAUSE_IMAGE = "registry.k8s.io/pause:3.10";
 
 /**
  * containerd 1.6 with the CRI plugin, all state under the node's folder: its own socket, root, state,
- * runc root, CNI config, and docker.io/registry.k8s.io mirrored to the local registry, so pods use their
+ * runc root, CNI config, and MIRRORED_REGISTRIES mirrored to the local registry, so pods use their
  * usual image names and report `repo@sha256:<manifest digest>` as their imageID.
  */
 export function containerdConfig(
@@ -16,7 +17,7 @@ export function containerdConfig(
   const mirrors =
     registryUrl === undefined
       ? []
-      : ["docker.io", "registry.k8s.io"].flatMap((host) => [
+      : MIRRORED_REGISTRIES.flatMap((host) => [
           `[plugins."io.containerd.grpc.v1.cri".registry.mirrors."${host}"]`,
           `  endpoint = ["${registryUrl}"]`,
         ]);

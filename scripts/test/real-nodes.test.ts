@@ -16,6 +16,7 @@ import {
   type ControlPlane,
 } from "@kruise/testenv";
 import { waitFor } from "@kruise/testenv/vitest";
+import { inClusterSuite } from "./in-cluster-suite.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -449,6 +450,16 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
     expect(after?.status?.containerStatuses?.[0]?.imageID).toBe(
       `docker.io/library/nginx@${await digest("library/nginx", "1.7.9")}`,
     );
+  });
+
+  inClusterSuite({
+    plane: () => plane,
+    kubectlOk,
+    beforeInstall: () => {
+      // One CloneSet controller only: the in-cluster one. The walkthrough's pods go to the real node.
+      controller?.kill("SIGKILL");
+      controller = undefined;
+    },
   });
 
   it("marks the node Unknown when its kubelet stops posting status (node lifecycle), Ready when it resumes", async () => {

@@ -64,11 +64,18 @@ spec:
             - name: health
               containerPort: {{ .Values.healthProbe.port }}
               protocol: TCP
+          # Liveness starts once /healthz first answers: a controller on a busy node may take longer to start than
+          # a liveness budget allows, and killing it then only makes the start slower.
+          startupProbe:
+            httpGet:
+              path: /healthz
+              port: health
+            periodSeconds: 2
+            failureThreshold: 90
           livenessProbe:
             httpGet:
               path: /healthz
               port: health
-            initialDelaySeconds: 10
             periodSeconds: 10
           readinessProbe:
             httpGet:

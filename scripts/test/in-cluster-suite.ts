@@ -1,0 +1,395 @@
+// The in-cluster path on the real-nodes control plane (it has the host's one kube-proxy, which pods need to
+// reach the API server): `npm run images` pushes every controller image to the local registry, `helm install`
+// of the umbrella runs each controller as a pod on the real node under its own ServiceAccount, and the
+// walkthrough's five manifests, unchanged, run with real containers: the in-cluster CloneSet controller makes the
+// pods, a deleted leader hands over to its standby, an in-place update restarts only the container (same UID and
+// IP, the new image's digest). `helm uninstall` then leaves nothing of the release but the CRDs.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { REAL_NODE_LABEL, SIMULATED_NODE_LABEL, type ControlPlane } from "@kruise/testenv";
+import { waitFor } from "@kruise/testenv/vitest";
+import { discoverControllerApps } from "../charts/controller-apps.ts";
+import { buildAndPushImages, installUmbrella, runCommand, type CommandRun } from "../charts/in-cluster.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+const walkthrough = join(root, "examples/walkthrough");
+const RELEASE = "kruise";
+const NAMESPACE = "kruise-system";
+
+export interface InClusterContext {
+  plane: () => ControlPlane;
+  kubectlOk: (args: string[], input?: string) => Promise<string>;
+  /** Stops what of the earlier tests could reconcile the walkthrough's CloneSet besides the in-cluster one. */
+  beforeInstall: () => void;
+}
+
+/** Registers the in-cluster tests; call it inside the real-nodes describe, after the tests that need no chart. */
+export function inClusterSuite(context: InClusterContext): void {
+  describe("the chart in-cluster, with the walkthrough on the real node", { timeout: 900_000 }, () => {
+    const scratch = mkdtempSync(join(tmpdir(), "kruise-in-cluster-"));
+    const helmEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      HELM_CACHE_HOME: join(scratch, "helm-cache"),
+      HELM_CONFIG_HOME: join(scratch, "helm-config"),
+      HELM_DATA_HOME: join(scratch, "helm-data"),
+    };
+    const apps = discoverControllerApps(join(root, "apps")).map((app) => app.name);
+    const timings: Record<string, number> = {};
+    afterAll(() => {
+      rmSync(scratch, { recursive: true, force: true });
+      process.stderr.write(`[in-cluster] timings (s): ${JSON.stringify(timings)}\n`);
+    });
+
+    const helm = (args: string[]): Promise<CommandRun> =>
+      runCommand(
+        join(context.plane().binDir, "helm"),
+        [...args, "--kubeconfig", context.plane().kubeconfigPath],
+        {
+          timeoutMs: 600_000,
+          env: helmEnv,
+        },
+      );
+    const json = async <T>(args: string[]): Promise<T> =>
+      JSON.parse(await context.kubectlOk([...args, "-o", "json"])) as T;
+    const demoPods = async (): Promise<Pod[]> =>
+      (await json<{ items: Pod[] }>(["get", "pods", "-n", "default", "-l", "app=cs"])).items.filter(
+        (pod) => pod.metadata?.deletionTimestamp === undefined,
+      );
+    const ready = (pod: Pod): boolean =>
+      pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+    const applyStep = (file: string, edit: (text: string) => string = (text) => text): Promise<string> =>
+      context.kubectlOk(["apply", "-f", "-"], edit(readFileSync(join(walkthrough, file), "utf8")));
+    const digest = async (repo: string, tag: string): Promise<string> => {
+      const response = await fetch(`${context.plane().registry!.url}/v2/${repo}/manifests/${tag}`, {
+        method: "HEAD",
+        headers: {
+          Accept:
+            "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json",
+        },
+      });
+      return response.headers.get("docker-content-digest") ?? "none";
+    };
+
+    // The walkthrough's manifests name no node: the simulated one takes no new pods meanwhile.
+    const taint = `${SIMULATED_NODE_LABEL}=true:NoSchedule`;
+    const simulated = ["taint", "nodes", "-l", `${SIMULATED_NODE_LABEL}=true`];
+    beforeAll(async () => {
+      context.beforeInstall();
+      await context.kubectlOk([...simulated, taint, "--overwrite"]);
+    });
+    afterAll(async () => {
+      await context.kubectlOk([...simulated, `${taint}-`]);
+    });
+
+    it("builds every controller image and pushes it to the local registry (npm run images -- --push)", async () => {
+      const registry = context.plane().registry;
+      if (registry === undefined) throw new Error("this control plane runs without its local registry");
+      // The charts name ghcr.io/kruise-ts/<app>-controller; every node's containerd mirrors ghcr.io to the registry.
+      const build = await buildAndPushImages(registry.address, join(scratch, "images"));
+      expect(build.code, build.output).toBe(0);
+      timings.imagesBuildAndPush = build.seconds;
+      for (const app of apps)
+        expect(build.output).toContain(`pushed ${registry.address}/kruise-ts/${app}-controller:`);
+    });
+
+    it("helm install of the umbrella runs every controller Ready on the real node, under its own ServiceAccount", async () => {
+      const install = await installUmbrella({
+        helm: join(context.plane().binDir, "helm"),
+        kubeconfig: context.plane().kubeconfigPath,
+        release: RELEASE,
+        namespace: NAMESPACE,
+        nodeLabel: REAL_NODE_LABEL,
+        // The CRDs are on this control plane already (testenv applied them): the release takes them over, and
+        // keeps them on uninstall.
+        values: { crds: { managed: true }, cloneset: { replicas: 2 } },
+        extraArgs: ["--skip-crds", "--take-ownership"],
+        env: helmEnv,
+        scratch,
+      });
+      expect(install.code, install.output).toBe(0);
+      timings.installToReady = install.seconds;
+      const deployments = await json<{
+        items: Array<{
+          metadata: { name: string };
+          status?: { readyReplicas?: number };
+          spec: { replicas: number };
+        }>;
+      }>(["get", "deployments", "-n", NAMESPACE]);
+      expect(deployments.items.map((d) => d.metadata.name).sort()).toEqual(
+        apps.map((app) => `${RELEASE}-${app}`).sort(),
+      );
+      for (const deployment of deployments.items)
+        expect(deployment.status?.readyReplicas, deployment.metadata.name).toBe(deployment.spec.replicas);
+      const pods = (await json<{ items: Pod[] }>(["get", "pods", "-n", NAMESPACE])).items;
+      expect(pods).toHaveLength(apps.length + 1);
+      for (const pod of pods) {
+        expect(pod.spec?.nodeName).toBe(context.plane().realNodes[0]);
+        const app = pod.metadata?.labels?.["app.kubernetes.io/name"];
+        expect(pod.spec?.serviceAccountName).toBe(`${RELEASE}-${app}`);
+        // The token the ServiceAccount admission plugin projects is the only credential the pod has.
+        expect(pod.spec?.volumes?.some((v) => v.name.startsWith("kube-api-access-"))).toBe(true);
+      }
+    });
+
+    const leaseHolder = async (): Promise<{ lease: string; holder: string }> => {
+      const leases = (
+        await json<{ items: Array<{ metadata: { name: string }; spec?: { holderIdentity?: string } }> }>([
+          "get",
+          "leases",
+          "-n",
+          NAMESPACE,
+        ])
+      ).items;
+      const lease = leases.find((l) => l.metadata.name.startsWith("cloneset"));
+      return { lease: lease?.metadata.name ?? "", holder: lease?.spec?.holderIdentity ?? "" };
+    };
+    const clonesetPods = async (): Promise<string[]> =>
+      (
+        await json<{ items: Pod[] }>([
+          "get",
+          "pods",
+          "-n",
+          NAMESPACE,
+          "-l",
+          `app.kubernetes.io/name=cloneset`,
+        ])
+      ).items
+        .filter((pod) => pod.metadata?.deletionTimestamp === undefined)
+        .map((pod) => pod.metadata?.name ?? "");
+
+    it("step 1: three Ready pods made by the in-cluster CloneSet controller, the leader of two replicas", async () => {
+      await applyStep("01-deploy.yaml");
+      const pods = await waitFor(
+        "3 Ready demo pods",
+        async () => {
+          const current = await demoPods();
+          return current.length === 3 && current.every(ready) ? current : undefined;
+        },
+        180_000,
+        1_000,
+      );
+      const { holder } = await waitFor("a cloneset leader", async () => {
+        const found = await leaseHolder();
+        return found.holder === "" ? undefined : found;
+      });
+      const replicas = await clonesetPods();
+      expect(replicas).toHaveLength(2);
+      // The SDK's identity is <hostname>_<uuid>, and a pod's hostname is its name.
+      expect(replicas).toContain(holder.split("_")[0]);
+      const withFields = (
+        await json<{ items: Pod[] }>([
+          "get",
+          "pods",
+          "-n",
+          "default",
+          "-l",
+          "app=cs",
+          "--show-managed-fields",
+        ])
+      ).items;
+      expect(withFields.map((pod) => pod.metadata?.name).sort()).toEqual(
+        pods.map((pod) => pod.metadata?.name).sort(),
+      );
+      for (const pod of withFields) {
+        expect(pod.spec?.nodeName).toBe(context.plane().realNodes[0]);
+        expect(pod.metadata?.ownerReferences?.[0]?.kind).toBe("CloneSet");
+        // The pod's creator: the in-cluster controller's field manager (the only CloneSet controller running).
+        expect(
+          pod.metadata?.managedFields?.find(
+            (entry) => entry.operation !== "Update" || entry.subresource !== "status",
+          )?.manager,
+        ).toMatch(/^cloneset/);
+      }
+    });
+
+    it("step 2: after the leader's pod is deleted the standby takes over, and the scale to 5 still happens", async () => {
+      const before = await leaseHolder();
+      const leaderPod = before.holder.split("_")[0] ?? "";
+      const standby = (await clonesetPods()).find((name) => name !== leaderPod);
+      await context.kubectlOk(["delete", "pod", "-n", NAMESPACE, leaderPod, "--wait=false"]);
+      const begin = performance.now();
+      const after = await waitFor(
+        "the standby holds the Lease",
+        async () => {
+          const found = await leaseHolder();
+          return found.holder.startsWith(`${standby}_`) ? found : undefined;
+        },
+        60_000,
+        250,
+      );
+      timings.leaderTakeover = Math.round((performance.now() - begin) / 100) / 10;
+      expect(after.holder.split("_")[0]).toBe(standby);
+      await applyStep("02-scale-up.yaml");
+      await waitFor(
+        "5 Ready demo pods",
+        async () => {
+          const current = await demoPods();
+          return current.length === 5 && current.every(ready) ? current : undefined;
+        },
+        240_000,
+        1_000,
+      );
+    });
+
+    it("step 3: podsToDelete deletes exactly the named pod", async () => {
+      const pods = await demoPods();
+      const victim = pods[0]?.metadata?.name ?? "";
+      await applyStep("03-scale-down-podsToDelete.yaml", (text) => text.replace("demo-9gmzs", victim));
+      const left = await waitFor(
+        "4 demo pods, without the named one",
+        async () => {
+          const current = await demoPods();
+          return current.length === 4 ? current : undefined;
+        },
+        120_000,
+        1_000,
+      );
+      expect(left.map((pod) => pod.metadata?.name).sort()).toEqual(
+        pods
+          .map((pod) => pod.metadata?.name)
+          .filter((name) => name !== victim)
+          .sort(),
+      );
+    });
+
+    it("step 4: the in-place update restarts only the container: same UID and IP, the new image's digest", async () => {
+      const before = await demoPods();
+      await applyStep("04-inplace-update.yaml");
+      const after = await waitFor(
+        "4 Ready pods on nginx:1.7.9",
+        async () => {
+          const current = await demoPods();
+          return current.length === 4 &&
+            current.every(
+              (pod) => ready(pod) && pod.status?.containerStatuses?.[0]?.image.endsWith("nginx:1.7.9"),
+            )
+            ? current
+            : undefined;
+        },
+        360_000,
+        1_000,
+      );
+      const nginx179 = `docker.io/library/nginx@${await digest("library/nginx", "1.7.9")}`;
+      const byName = new Map(before.map((pod) => [pod.metadata?.name, pod]));
+      for (const pod of after) {
+        const old = byName.get(pod.metadata?.name);
+        expect(old, pod.metadata?.name).toBeDefined();
+        expect(pod.metadata?.uid).toBe(old?.metadata?.uid);
+        expect(pod.status?.podIP).toBe(old?.status?.podIP);
+        expect(pod.status?.containerStatuses?.[0]?.restartCount).toBe(
+          (old?.status?.containerStatuses?.[0]?.restartCount ?? 0) + 1,
+        );
+        expect(pod.status?.containerStatuses?.[0]?.imageID).toBe(nginx179);
+      }
+    });
+
+    it("step 5: partition 2 keeps two pods on the old revision and moves two", async () => {
+      await applyStep("05-partition.yaml");
+      const images = await waitFor(
+        "two pods on nginx:latest, two on nginx:1.7.9",
+        async () => {
+          const current = await demoPods();
+          const tags = current
+            .filter(ready)
+            .map((pod) => pod.status?.containerStatuses?.[0]?.image.split(":").pop())
+            .sort();
+          return JSON.stringify(tags) === JSON.stringify(["1.7.9", "1.7.9", "latest", "latest"])
+            ? tags
+            : undefined;
+        },
+        300_000,
+        1_000,
+      );
+      expect(images).toHaveLength(4);
+      const status = await json<{ status?: { updatedReplicas?: number; replicas?: number } }>([
+        "get",
+        "cloneset",
+        "demo",
+        "-n",
+        "default",
+      ]);
+      expect(status.status?.updatedReplicas).toBe(2);
+    });
+
+    it("helm uninstall leaves nothing of the release but the CRDs", async () => {
+      const uninstall = await helm([
+        "uninstall",
+        RELEASE,
+        "--namespace",
+        NAMESPACE,
+        "--wait",
+        "--timeout",
+        "120s",
+      ]);
+      expect(uninstall.code, uninstall.output).toBe(0);
+      const kinds = (await context.kubectlOk(["api-resources", "--verbs=list", "-o", "name"]))
+        .split("\n")
+        .filter((name) => name !== "" && !name.startsWith("events"));
+      const released = async (): Promise<string[]> =>
+        (
+          await context.kubectlOk([
+            "get",
+            kinds.join(","),
+            "--all-namespaces",
+            "-l",
+            `app.kubernetes.io/instance=${RELEASE}`,
+            "-o",
+            "name",
+            "--ignore-not-found",
+          ])
+        )
+          .split("\n")
+          .filter(
+            (line) => line !== "" && !line.startsWith("customresourcedefinition.apiextensions.k8s.io/"),
+          );
+      // --wait returns once the Deployments are gone; their pods end within their grace period.
+      await waitFor(
+        "no object of the release but the CRDs",
+        async () => (await released()).length === 0,
+        120_000,
+        1_000,
+      );
+      const crds = await context.kubectlOk(["get", "crds", "-o", "name"]);
+      for (const crd of ["clonesets", "broadcastjobs", "advancedcronjobs", "statefulsets", "sidecarsets"])
+        expect(crds).toContain(`${crd}.apps.kruise.io`);
+      const namespaced = (
+        await context.kubectlOk(["api-resources", "--verbs=list", "--namespaced=true", "-o", "name"])
+      )
+        .split("\n")
+        .filter((name) => name !== "" && !name.startsWith("events"));
+      const inNamespace = (
+        await context.kubectlOk(["get", namespaced.join(","), "-n", NAMESPACE, "-o", "name"])
+      )
+        .split("\n")
+        .filter(
+          (line) => line !== "" && line !== "serviceaccount/default" && line !== "configmap/kube-root-ca.crt",
+        );
+      // What the controllers wrote at run time (their leader Leases, as OpenKruise's manager leaves its own) is
+      // not the release's.
+      expect(
+        inNamespace.filter((line) => !/^lease\.coordination\.k8s\.io\/[a-z]+-controller-leader$/.test(line)),
+      ).toEqual([]);
+      // Cluster-wide objects of ours that are not the release's: what the controllers wrote at run time.
+      const ours = (
+        await context.kubectlOk([
+          "get",
+          kinds.filter((kind) => !namespaced.includes(kind)).join(","),
+          "-l",
+          "app.kubernetes.io/part-of=kruise-ts",
+          "-o",
+          "name",
+        ])
+      )
+        .split("\n")
+        .filter((line) => line !== "" && !line.startsWith("customresourcedefinition.apiextensions.k8s.io/"));
+      process.stderr.write(`[in-cluster] left after helm uninstall, cluster-wide: ${JSON.stringify(ours)}\n`);
+      // The SidecarSet controller's own admission objects (it writes them, one entry per SidecarSet): not the chart's.
+      for (const line of ours) expect(line).toMatch(/\/kruise-sidecarset-injection$/);
+      // The CloneSet and its pods are the user's: they stay, as they would with OpenKruise.
+      expect(await demoPods()).toHaveLength(4);
+    });
+  });
+}

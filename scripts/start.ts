@@ -9,11 +9,13 @@ import { EventBus, streamName } from "@kruise/sdk";
 import {
   findBinaries,
   realNodeSupport,
+  REAL_NODE_LABEL,
   SIMULATED_NODE_LABEL,
   startControlPlane,
   Supervisor,
   type ControlPlane,
 } from "@kruise/testenv";
+import { buildAndPushImages, installUmbrella, runCommand } from "./charts/in-cluster.ts";
 import { controllerKubeconfig } from "./controller-identity.ts";
 import {
   assignControllerPorts,
@@ -32,6 +34,7 @@ const { values: flags } = parseArgs({
     fresh: { type: "boolean", default: false },
     "state-dir": { type: "string", default: join(root, ".kruise") },
     "status-interval": { type: "string", default: "15" },
+    "in-cluster": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
@@ -48,6 +51,10 @@ ${relative(process.cwd(), join(stateDir, "registry"))}, and stays in the foregro
 The cluster's state (etcd) is kept in .kruise/controlplane between runs, like a kind cluster;
 --fresh deletes it first and starts from an empty cluster. --state-dir DIR keeps it elsewhere;
 --status-interval S prints the status line every S seconds (default 15).
+
+--in-cluster (npm run chart:demo) runs the controllers in the cluster instead: it builds every controller
+image (npm run images), pushes it to the local registry, and installs the Helm umbrella chart (release
+kruise in kruise-system) with every controller on the real node; Ctrl-C uninstalls it, then stops.
 
 A controller that dies is restarted with backoff (0.5 s doubling to 30 s) and shows as restarting in the
 status line. Ctrl-C stops the controllers, then the control plane; a second Ctrl-C kills everything at once.
@@ -147,6 +154,80 @@ async function preferRealNodes(cp: ControlPlane): Promise<void> {
     say(`Real node: ${cp.realNodes.join(", ")} (pods prefer it; the simulated nodes take the overflow).`);
 }
 
+/**
+ * --in-cluster: the controllers as the chart deploys them, on the real node (their images pulled from the local
+ * registry), each under its own ServiceAccount and talking to the API server through the `kubernetes` Service.
+ */
+async function startInCluster(cp: ControlPlane): Promise<void> {
+  if (cp.realNodes.length === 0 || cp.registry === undefined)
+    throw new Error(
+      "--in-cluster needs a real node and the local registry (Linux, root, tools/setup.sh): the controllers' images must really run",
+    );
+  const helm = join(cp.binDir, "helm");
+  const release = { release: "kruise", namespace: "kruise-system" };
+  const existing = await cp.kubectl([
+    "get",
+    "deployment",
+    "-n",
+    release.namespace,
+    "-l",
+    "app.kubernetes.io/instance=kruise",
+    "-o",
+    "name",
+  ]);
+  if (existing.stdout.trim() !== "") {
+    say("Removing the kruise release a previous --in-cluster run left…");
+    await uninstallRelease(helm, cp.kubeconfigPath, release);
+  }
+  say("Building every controller image and pushing it to the local registry (npm run images)…");
+  const build = await buildAndPushImages(cp.registry.address, join(stateDir, "images"), (line) =>
+    say(`  ${line}`),
+  );
+  if (build.code !== 0) throw new Error(`npm run images failed:\n${build.output}`);
+  say(
+    `Images built and pushed in ${build.seconds}s. Installing the chart (helm install kruise charts/kruise)…`,
+  );
+  const scratch = join(stateDir, "chart");
+  mkdirSync(scratch, { recursive: true });
+  const install = await installUmbrella({
+    helm,
+    kubeconfig: cp.kubeconfigPath,
+    ...release,
+    nodeLabel: REAL_NODE_LABEL,
+    // npm start applied the CRDs and the deletion-protection policy already: the release leaves both alone.
+    values: { deletionProtection: { enabled: false } },
+    extraArgs: ["--skip-crds"],
+    scratch,
+  });
+  running.uninstall = () => uninstallRelease(helm, cp.kubeconfigPath, release);
+  if (install.code !== 0) throw new Error(`helm install failed:\n${install.output}`);
+  say(`Every controller is Ready in the cluster ${install.seconds}s after helm install.`);
+}
+
+async function uninstallRelease(
+  helm: string,
+  kubeconfig: string,
+  release: { release: string; namespace: string },
+): Promise<void> {
+  const result = await runCommand(
+    helm,
+    [
+      "uninstall",
+      release.release,
+      "--namespace",
+      release.namespace,
+      "--kubeconfig",
+      kubeconfig,
+      "--wait",
+      "--timeout",
+      "120s",
+    ],
+    { timeoutMs: 180_000 },
+  );
+  if (result.code !== 0 && !/not found/.test(result.output))
+    say(`helm uninstall failed: ${result.output.trim()}`);
+}
+
 async function countOf(cp: ControlPlane, resource: string): Promise<string> {
   const res = await cp.kubectl(["get", resource, "-A", "--no-headers", "--ignore-not-found"]);
   if (res.code !== 0) return "?";
@@ -158,6 +239,8 @@ const running: {
   cp?: ControlPlane;
   streamManager?: EventBus;
   children: Map<string, Supervisor>;
+  /** With --in-cluster: uninstalls the release (so that a plain npm start later runs one set of controllers). */
+  uninstall?: () => Promise<void>;
   stopping: boolean;
 } = {
   children: new Map(),
@@ -173,6 +256,7 @@ async function stop(): Promise<void> {
   running.stopping = true;
   say("\nStopping controllers and the control plane… (Ctrl-C again to kill at once)");
   await Promise.all([...running.children.values()].map((c) => c.stop()));
+  await running.uninstall?.();
   await running.streamManager?.close();
   await running.cp?.stop();
   say("Stopped.");
@@ -260,11 +344,17 @@ async function main(): Promise<void> {
     controllers: { ...saved.controllers, ...assigned.ports },
   });
   const children = running.children;
-  for (const app of apps)
-    children.set(app.name, await startController(app, cp, logDir, assigned.ports[app.name]!));
+  if (flags["in-cluster"]) await startInCluster(cp);
+  else
+    for (const app of apps)
+      children.set(app.name, await startController(app, cp, logDir, assigned.ports[app.name]!));
   say(`API server: ${cp.server}`);
   say(`NATS:       ${cp.natsUrl ?? "off"} (admin; each controller connects as its own user)`);
   if (apps.length === 0) say("No controller apps are present yet; the control plane runs on its own.");
+  else if (flags["in-cluster"])
+    say(
+      "Controllers: in the cluster, release kruise in kruise-system (kubectl get pods -n kruise-system; kubectl logs -n kruise-system deploy/kruise-cloneset).",
+    );
   else {
     say(
       `Controllers, each as its own ServiceAccount in kruise-system (logs in ${relative(process.cwd(), logDir)}/):`,

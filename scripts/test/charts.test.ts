@@ -305,6 +305,7 @@ describe("helm lint and template", () => {
     )?.template.spec.containers[0];
     expect(container?.args).toEqual([
       "--metrics-bind-address=:8080",
+      "--metrics-auth",
       "--health-probe-bind-address=:8081",
       "--leader-elect",
       "--leader-election-namespace=ops",
@@ -312,6 +313,11 @@ describe("helm lint and template", () => {
       "--nats-url=$(NATS_URL)",
       "--feature-gates=CloneSetShortHash=true",
     ]);
+    // Metrics on every interface are served behind TokenReview + SubjectAccessReview: the delegator binding.
+    const delegator = rendered.find(
+      (m) => m.kind === "ClusterRoleBinding" && m.metadata?.name === "kr-cloneset-auth-delegator",
+    ) as { roleRef?: { name?: string } } | undefined;
+    expect(delegator?.roleRef?.name).toBe("system:auth-delegator");
     const eventBus = rendered.find((m) => m.kind === "ConfigMap") as
       { data?: Record<string, string> } | undefined;
     expect(eventBus?.data?.["natsUrl"]).toBe("nats://kr-nats.ops.svc:4222");

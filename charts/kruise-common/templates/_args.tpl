@@ -4,6 +4,8 @@ defaults to true there, so turning it off must be said: --leader-elect=false.
 */}}
 {{- define "kruise-common.args" -}}
 - --metrics-bind-address=:{{ .Values.metrics.port }}
+{{- /* Every interface, so behind authentication: a scrape needs a token allowed `get /metrics` (controller-runtime's secure metrics). */}}
+- --metrics-auth
 - --health-probe-bind-address=:{{ .Values.healthProbe.port }}
 {{- if .Values.leaderElection.enabled }}
 - --leader-elect

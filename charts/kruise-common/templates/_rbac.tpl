@@ -38,6 +38,22 @@ subjects:
   - kind: ServiceAccount
     name: {{ include "kruise-common.serviceAccountName" . }}
     namespace: {{ .Release.Namespace }}
+---
+{{- /* --metrics-auth checks each scrape's token with TokenReview and SubjectAccessReview: the built-in delegator role. */}}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: {{ printf "%s-auth-delegator" (include "kruise-common.fullname" .) | trunc 63 | trimSuffix "-" }}
+  labels:
+    {{- include "kruise-common.labels" . | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: system:auth-delegator
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "kruise-common.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
 {{- end }}
 
 {{- define "kruise-common.namespaceRole" -}}

@@ -37,6 +37,12 @@ const STANDARD: Record<string, ExtraFlag> = {
       "host:port for /metrics; 0 disables. Loopback by default: metrics are not served to the network unless asked (:8080 for every interface).",
     default: DEFAULT_METRICS_BIND_ADDRESS,
   },
+  "metrics-auth": {
+    type: "boolean",
+    description:
+      "Serve /metrics only to callers the API server authenticates and authorizes for get /metrics (TokenReview + SubjectAccessReview, as controller-runtime's secure metrics); needs system:auth-delegator. For a bind address beyond loopback.",
+    default: false,
+  },
   "health-probe-bind-address": {
     type: "string",
     description:
@@ -120,6 +126,7 @@ export function parseControllerFlags(
     healthProbeBindAddress: str("health-probe-bind-address"),
     logger: pino({ level: str("log-level") }),
   };
+  if (get("metrics-auth") === true) manager.metricsAuth = true;
   if (str("kubeconfig")) manager.kubeconfig = str("kubeconfig");
   if (get("leader-elect") !== false) manager.leaderElection = { namespace: str("leader-election-namespace") };
   if (str("nats-url")) manager.nats = { servers: str("nats-url") };

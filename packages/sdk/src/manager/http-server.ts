@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A named check for /healthz or /readyz: return true (or resolve) when healthy, false or throw when not. */
@@ -51,7 +51,10 @@ export interface Endpoint {
 
 export async function serveEndpoints(
   bind: { host: string; port: number },
-  routes: Record<string, () => Promise<{ status: number; contentType: string; body: string }>>,
+  routes: Record<
+    string,
+    (req: IncomingMessage) => Promise<{ status: number; contentType: string; body: string }>
+  >,
 ): Promise<Endpoint> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0]!;
@@ -60,7 +63,7 @@ export async function serveEndpoints(
       res.writeHead(404).end("not found\n");
       return;
     }
-    route().then(
+    route(req).then(
       (r) => res.writeHead(r.status, { "content-type": r.contentType }).end(r.body),
       (err: unknown) => res.writeHead(500).end(`${String(err)}\n`),
     );

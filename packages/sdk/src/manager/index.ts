@@ -7,3 +7,4 @@ export { parseControllerFlags, flagsHelp } from "./flags.ts";
 export type { ControllerFlags, ExtraFlag } from "./flags.ts";
 export { parseBindAddress } from "./http-server.ts";
 export type { Check } from "./http-server.ts";
+export { metricsAuthorizer, type MetricsDecision, type ReviewClient } from "./metrics-auth.ts";

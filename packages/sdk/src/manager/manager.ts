@@ -22,6 +22,7 @@ import { WebhookServer } from "../webhook/webhook-server.ts";
 import type { WebhookServerOptions } from "../webhook/webhook-server.ts";
 import { createEventBus, createRecorder } from "./comms.ts";
 import type { Check, Endpoint } from "./http-server.ts";
+import { metricsAuthorizer } from "./metrics-auth.ts";
 import {
   checkRoute,
   DEFAULT_HEALTH_PROBE_BIND_ADDRESS,
@@ -56,6 +57,11 @@ export interface ManagerOptions {
   burst?: number;
   /** host:port for /metrics; "0" disables. Default "127.0.0.1:8080" (loopback). */
   metricsBindAddress?: string;
+  /**
+   * Serve /metrics only to a bearer token the API server authenticates (TokenReview) and authorizes for `get` on
+   * the path (SubjectAccessReview), as controller-runtime's secure metrics. For a bind address beyond loopback.
+   */
+  metricsAuth?: boolean;
   /** host:port for /healthz and /readyz; "0" disables. Default "127.0.0.1:8081" (loopback). */
   healthProbeBindAddress?: string;
   /** Campaign for a Lease and reconcile only while holding it. */
@@ -302,12 +308,21 @@ export class Manager {
       this.options.healthProbeBindAddress ?? DEFAULT_HEALTH_PROBE_BIND_ADDRESS,
     );
     if (metricsBind) {
+      // Reviews go through the ungated client: a follower serves its metrics too.
+      const authorize =
+        this.options.metricsAuth === true ? metricsAuthorizer(this.client.ungated()) : undefined;
       const e = await serveEndpoints(metricsBind, {
-        "/metrics": async () => ({
-          status: 200,
-          contentType: this.registry.contentType,
-          body: await this.registry.metrics(),
-        }),
+        "/metrics": async (req) => {
+          const decision =
+            authorize === undefined ? 200 : await authorize(req.headers.authorization, "/metrics");
+          if (decision !== 200)
+            return {
+              status: decision,
+              contentType: "text/plain",
+              body: decision === 401 ? "Unauthorized\n" : "Forbidden\n",
+            };
+          return { status: 200, contentType: this.registry.contentType, body: await this.registry.metrics() };
+        },
       });
       this.metricsPort = e.port;
       this.endpoints.push(e);

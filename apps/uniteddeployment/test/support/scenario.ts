@@ -10,7 +10,8 @@ export type TemplateField =
 
 /** The resource kubectl lists for each template's workloads. */
 export const RESOURCE: Record<TemplateField, string> = {
-  cloneSetTemplate: "clonesets.apps.kruise.io",
+  // v1alpha1, the shape the subsets are written in (kubectl prefers v1beta1 now that it is served).
+  cloneSetTemplate: "clonesets.v1alpha1.apps.kruise.io",
   deploymentTemplate: "deployments.apps",
   statefulSetTemplate: "statefulsets.apps",
   advancedStatefulSetTemplate: "statefulsets.apps.kruise.io",
@@ -228,13 +229,14 @@ export async function splitScaleRollPartition(
   ]);
   await waitFor("partitions on the subset workloads", async () => {
     const s = await subsetWorkloads(ns, field, name);
-    if (field === "deploymentTemplate")
-      return [...s.values()].every((w) => partitionOf(field, w) === undefined);
-    return (
-      partitionOf(field, s.get("a")) === 0 &&
-      partitionOf(field, s.get("b")) === 2 &&
-      partitionOf(field, s.get("c")) === 4
-    );
+    const seen = ["a", "b", "c"].map((subset) => partitionOf(field, s.get(subset)));
+    const want = field === "deploymentTemplate" ? [undefined, undefined, undefined] : [0, 2, 4];
+    // Thrown, so a timeout says what the workloads held.
+    if (JSON.stringify(seen) !== JSON.stringify(want))
+      throw new Error(
+        `partitions ${JSON.stringify(seen)}, strategies ${JSON.stringify([...s.values()].map((w) => w.spec?.updateStrategy))}`,
+      );
+    return true;
   });
   await waitFor("status partitions", async () => {
     const s = (await getUd(ns, name)).status;

@@ -12,6 +12,7 @@ import {
   NodeImageV1beta1Kind,
   SidecarSetV1beta1Kind,
   StatefulSetV1alpha1Kind,
+  convertKruiseObject,
   type CloneSet,
 } from "@kruise/api";
 import { createClient, type HttpClient, type Kind, loadRestConfig, Manager } from "@kruise/sdk";
@@ -175,5 +176,122 @@ describe("a conversion webhook whose serving certificate lives 4 s", () => {
       await cp.startConversionWebhook();
     }
     expect((await client.get(CloneSetV1beta1Kind, "renewed", NS)).apiVersion).toBe("apps.kruise.io/v1beta1");
+  });
+});
+
+const CrdKind: Kind<{
+  metadata?: { resourceVersion?: string };
+  spec?: { versions?: Array<{ name: string; storage: boolean }> };
+  status?: { storedVersions?: string[] };
+}> = {
+  group: "apiextensions.k8s.io",
+  version: "v1",
+  kind: "CustomResourceDefinition",
+  plural: "customresourcedefinitions",
+  namespaced: false,
+};
+
+/** Makes `version` the storage version of the CloneSet CRD (a JSON patch of the two `storage` flags). */
+async function storeCloneSetsAs(version: "v1alpha1" | "v1beta1"): Promise<void> {
+  const crd = await client.get(CrdKind, "clonesets.apps.kruise.io");
+  const ops = (crd.spec?.versions ?? []).map((v, i) => ({
+    op: "replace",
+    path: `/spec/versions/${i}/storage`,
+    value: v.name === version,
+  }));
+  await client.patch(CrdKind, "clonesets.apps.kruise.io", undefined, "json", ops);
+}
+
+/** The apiVersion a CloneSet is stored with in etcd (the API server stores custom resources as JSON). */
+async function storedApiVersion(name: string): Promise<string> {
+  const key = Buffer.from(`/registry/apps.kruise.io/clonesets/${NS}/${name}`).toString("base64");
+  const res = await fetch(`${cp.etcdUrl}/v3/kv/range`, { method: "POST", body: JSON.stringify({ key }) });
+  const body = (await res.json()) as { kvs?: Array<{ value: string }> };
+  const value = body.kvs?.[0]?.value;
+  if (value === undefined) throw new Error(`no etcd key for CloneSet ${name}`);
+  return (JSON.parse(Buffer.from(value, "base64").toString()) as { apiVersion: string }).apiVersion;
+}
+
+describe("a storage version migration", () => {
+  it("rewrites CloneSets stored as v1beta1 (OpenKruise's development line) as v1alpha1, unchanged in meaning", async () => {
+    // An object stored as v1beta1, as a cluster that ran OpenKruise's development line has them.
+    await storeCloneSetsAs("v1beta1");
+    const beta = {
+      apiVersion: "apps.kruise.io/v1beta1" as const,
+      kind: "CloneSet" as const,
+      metadata: {
+        name: "migrated",
+        namespace: NS,
+        annotations: { "apps.kruise.io/image-predownload-parallelism": "4" },
+      },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "migrated" } },
+        template: {
+          metadata: { labels: { app: "migrated" } },
+          spec: { containers: [{ name: "c", image: "nginx" }] },
+        },
+        scaleStrategy: { enablePVCReuse: false, excludePreparingDelete: true },
+        updateStrategy: {
+          type: "OnDelete" as const,
+          rollingUpdate: {
+            partition: 1,
+            maxUnavailable: 2,
+            inPlaceUpdateStrategy: { imagePreDownloadTimeoutSeconds: 60 },
+          },
+        },
+      },
+    };
+    await waitFor("a CloneSet stored as v1beta1", async () => {
+      await client.create(CloneSetV1beta1Kind, beta).catch(() => undefined);
+      if ((await storedApiVersion("migrated")) === "apps.kruise.io/v1beta1") return true;
+      await client.delete(CloneSetKind, "migrated", NS).catch(() => undefined);
+      return false;
+    });
+    const beforeBeta = await client.get(CloneSetV1beta1Kind, "migrated", NS);
+    const beforeAlpha = await client.get(CloneSetKind, "migrated", NS);
+    // Back to v1alpha1 storage, then the migration: read every object and write it back unchanged (what
+    // kube-storage-version-migrator does), after which v1beta1 can leave status.storedVersions.
+    await storeCloneSetsAs("v1alpha1");
+    const migrated = await waitFor("the write stored as v1alpha1", async () => {
+      const current = await client.get(CloneSetKind, "migrated", NS);
+      await client.update(CloneSetKind, current);
+      return (await storedApiVersion("migrated")) === "apps.kruise.io/v1alpha1"
+        ? client.get(CloneSetKind, "migrated", NS)
+        : undefined;
+    });
+    await client.patchStatus(CrdKind, "clonesets.apps.kruise.io", undefined, "merge", {
+      status: { storedVersions: ["v1alpha1"] },
+    });
+    const afterBeta = await client.get(CloneSetV1beta1Kind, "migrated", NS);
+    const strip = <T extends { metadata?: object }>(o: T) => {
+      const {
+        resourceVersion: _rv,
+        managedFields: _mf,
+        ...metadata
+      } = (o.metadata ?? {}) as Record<string, unknown>;
+      return { ...o, metadata };
+    };
+    expect(strip(migrated)).toEqual(strip(beforeAlpha));
+    // What the controller reads (v1alpha1, the hub) did not change at all. The v1beta1 view is the conversion's
+    // normal form of the old one: the labels and annotations that carry v1beta1 fields for v1alpha1 are now in
+    // metadata, and an annotation v1alpha1 reads (here parallelism "4") shows as its field.
+    const normal = convertKruiseObject(
+      convertKruiseObject(beforeBeta as Record<string, unknown>, "apps.kruise.io/v1alpha1"),
+      "apps.kruise.io/v1beta1",
+    );
+    expect(strip(afterBeta)).toEqual(strip(normal));
+    expect(afterBeta.spec?.updateStrategy).toMatchObject({
+      type: "OnDelete",
+      rollingUpdate: {
+        partition: 1,
+        maxUnavailable: 2,
+        inPlaceUpdateStrategy: { imagePreDownloadTimeoutSeconds: 60 },
+      },
+    });
+    expect(afterBeta.spec?.scaleStrategy).toMatchObject({
+      enablePVCReuse: false,
+      excludePreparingDelete: true,
+    });
   });
 });

@@ -158,6 +158,36 @@ describe("CloneSet across versions (conversion webhook)", () => {
   });
 });
 
+describe("the walkthrough in v1beta1 form", () => {
+  it("each step leaves the CloneSet the controller reads (v1alpha1) as the v1alpha1 walkthrough does", () => {
+    const dir = (v: string) =>
+      join(repoRoot, "examples", ...(v === "v1beta1" ? ["v1beta1"] : []), "walkthrough");
+    const steps = readdirSync(dir("v1alpha1"))
+      .filter((f) => f.endsWith(".yaml"))
+      .sort();
+    expect(
+      readdirSync(dir("v1beta1"))
+        .filter((f) => f.endsWith(".yaml"))
+        .sort(),
+    ).toEqual(steps);
+    for (const step of steps) {
+      const read: Record<string, unknown> = {};
+      for (const v of ["v1alpha1", "v1beta1"]) {
+        const text = inTestNamespace(readFileSync(join(dir(v), step), "utf8")).replace(
+          /^(\s+)name: demo$/m,
+          `$1name: walk-${v}`,
+        );
+        expect(kubectl(["apply", "-f", "-"], text).stderr, `${v} ${step}`).toBe("");
+        read[v] = readAs(
+          { ...(parse(text) as KubeObject), apiVersion: `${GROUP}/v1alpha1` },
+          "v1alpha1",
+        ).spec;
+      }
+      expect(read.v1beta1, step).toEqual(read.v1alpha1);
+    }
+  });
+});
+
 describe("examples/v1beta1/", () => {
   it("has the v1beta1 form of every kind whose versions are the same fields", () => {
     const kinds = v1beta1Files.map(

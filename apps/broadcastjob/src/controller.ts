@@ -39,7 +39,8 @@ export function addBroadcastJobController(
   return mgr
     .controller(CONTROLLER_NAME)
     .for(BroadcastJobKind)
-    .owns(PodKind)
+    // Pod events lower the expectations before the job is enqueued.
+    .owns(PodKind, { expectations: { scale: expectations } })
     .watches(NodeKind, () => unfinishedJobs(mgr), nodeEligibilityChanged)
     .workers(options.workers ?? 3)
     .reconcile(reconcileBroadcastJob, {

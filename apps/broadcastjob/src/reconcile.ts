@@ -23,7 +23,7 @@ import { buildJobPod, type PodBuildOptions } from "./pod-builder.ts";
 export interface BroadcastJobReconcilerDeps extends PodBuildOptions {
   /** Publishes a lifecycle event on the EventBus; a no-op without NATS. Never throws. */
   publish(message: BusEvent): void;
-  /** Pod creates and deletes the cache has not shown yet, per job key. */
+  /** Pod creates and deletes the cache has not shown yet, per job key (pod events lower it: the builder's owns slot). */
   expectations: ScaleExpectations;
 }
 
@@ -42,7 +42,6 @@ export async function reconcileBroadcastJob(
     deps.expectations.delete(key);
     return;
   }
-  observeExpectations(deps.expectations, key, ctx, request.namespace);
   if (!deps.expectations.satisfied(key)) {
     ctx.log.debug(
       { outstanding: deps.expectations.outstanding(key) },
@@ -79,22 +78,6 @@ export async function reconcileBroadcastJob(
   if (failedCreates > 0)
     throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
   return plan.requeueAfterMs === undefined ? undefined : { requeueAfter: plan.requeueAfterMs };
-}
-
-/** Marks expected creates the cache now shows, and expected deletes it no longer shows (or shows terminating). */
-function observeExpectations(
-  expectations: ScaleExpectations,
-  key: string,
-  ctx: ReconcileContext,
-  namespace: string,
-): void {
-  const { creations, deletions } = expectations.outstanding(key);
-  for (const name of creations)
-    if (ctx.cache.get(PodKind, namespace, name)) expectations.creationObserved(key, name);
-  for (const name of deletions) {
-    const pod = ctx.cache.get(PodKind, namespace, name);
-    if (!pod || pod.metadata?.deletionTimestamp) expectations.deletionObserved(key, name);
-  }
 }
 
 async function deletePods(

@@ -1,11 +1,9 @@
-// The SidecarSet controller binary: flags, then the manager. Everything else lives in controller.ts.
-import pino from "pino";
-import { parseControllerFlags, runManager, type WebhookAddress } from "@kruise/sdk";
+// The SidecarSet controller binary: flags → manager → controller. Everything else lives in controller.ts.
+import { runController, type WebhookAddress } from "@kruise/sdk";
 import { addSidecarSetController, CONTROLLER_NAME } from "./controller.ts";
 
-let flags: ReturnType<typeof parseControllerFlags>;
-try {
-  flags = parseControllerFlags(process.argv.slice(2), {
+await runController(
+  {
     name: CONTROLLER_NAME,
     summary:
       "injects the sidecars of apps.kruise.io SidecarSets into matching pods at creation (admission webhook) and upgrades their images in place",
@@ -22,7 +20,13 @@ try {
           "In a cluster: the Service (in --namespace) the API server calls the webhook through. Empty: a URL on --webhook-host and the bound port.",
         default: "",
       },
-      "webhook-service-port": { type: "string", description: "Port of that Service.", default: "443" },
+      "webhook-service-port": {
+        type: "integer",
+        description: "Port of that Service.",
+        default: 443,
+        min: 1,
+        max: 65535,
+      },
       "webhook-host": {
         type: "string",
         description: "Without a Service: the host in the webhook URL (the API server must reach it).",
@@ -34,42 +38,22 @@ try {
           "host:port the webhook listens on. Default :9443 with a Service, <webhook-host>:0 without.",
         default: "",
       },
-      workers: { type: "string", description: "Concurrent SidecarSet reconciles.", default: "3" },
+      workers: { type: "integer", description: "Concurrent SidecarSet reconciles.", default: 3 },
     },
-  });
-} catch (err) {
-  process.stderr.write(`${CONTROLLER_NAME}: ${(err as Error).message}\nRun with --help for the flags.\n`);
-  process.exit(2);
-}
-
-const workers = Number(flags.extra["workers"]);
-const servicePort = Number(flags.extra["webhook-service-port"]);
-if (
-  !Number.isInteger(workers) ||
-  workers < 1 ||
-  !Number.isInteger(servicePort) ||
-  servicePort < 1 ||
-  servicePort > 65535
-) {
-  process.stderr.write(
-    `${CONTROLLER_NAME}: --workers must be a positive integer and --webhook-service-port a port\n`,
-  );
-  process.exit(2);
-}
-const namespace = String(flags.extra["namespace"] || process.env.POD_NAMESPACE || "kruise-system");
-const service = String(flags.extra["webhook-service-name"] ?? "");
-const host = String(flags.extra["webhook-host"] ?? "127.0.0.1");
-const webhookAddress: WebhookAddress = service
-  ? { service: { namespace, name: service, port: servicePort } }
-  : { url: { host } };
-const bind = String(flags.extra["webhook-bind-address"] ?? "");
-const logger = pino({ level: flags.logLevel }).child({ app: CONTROLLER_NAME });
-
-await runManager({ name: CONTROLLER_NAME, ...flags.manager, logger }, (mgr) => {
-  addSidecarSetController(mgr, {
-    namespace,
-    webhookAddress,
-    workers,
-    ...(bind ? { webhookBindAddress: bind } : service ? {} : { webhookBindAddress: `${host}:0` }),
-  });
-});
+  },
+  (mgr, flags) => {
+    const namespace = flags.extra.namespace || process.env.POD_NAMESPACE || "kruise-system";
+    const service = flags.extra["webhook-service-name"];
+    const host = flags.extra["webhook-host"];
+    const webhookAddress: WebhookAddress = service
+      ? { service: { namespace, name: service, port: flags.extra["webhook-service-port"] } }
+      : { url: { host } };
+    const bind = flags.extra["webhook-bind-address"];
+    addSidecarSetController(mgr, {
+      namespace,
+      webhookAddress,
+      workers: flags.extra.workers,
+      ...(bind ? { webhookBindAddress: bind } : service ? {} : { webhookBindAddress: `${host}:0` }),
+    });
+  },
+);

@@ -1,7 +1,7 @@
 // configmap-hash: stamps every ConfigMap with a hash of its data, so pods can roll when config changes.
 import { createHash } from "node:crypto";
 import type { ConfigMap } from "kubernetes-types/core/v1.js";
-import { isNotFound, parseControllerFlags, runManager } from "@kruise/sdk";
+import { isNotFound, runController } from "@kruise/sdk";
 import type { Kind, Reconciler } from "@kruise/sdk";
 
 export const ConfigMapKind: Kind<ConfigMap> = {
@@ -32,11 +32,7 @@ export const reconcile: Reconciler = async ({ namespace, name }, { cache, client
 };
 
 if (import.meta.main) {
-  const flags = parseControllerFlags(process.argv.slice(2), {
-    name: "configmap-hash",
-    summary: "stamps ConfigMaps with a data hash",
-  });
-  await runManager({ name: "configmap-hash", ...flags.manager }, (mgr) => {
+  await runController({ name: "configmap-hash", summary: "stamps ConfigMaps with a data hash" }, (mgr) => {
     mgr.controller("configmap-hash").for(ConfigMapKind).workers(2).reconcile(reconcile);
   });
 }

@@ -2,8 +2,11 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Client, KubeObject } from "../client/types.ts";
 import type { Clock } from "../clock/clock.ts";
+import type { ResourceVersionExpectations } from "../expectations/resource-version-expectations.ts";
+import type { ScaleExpectations } from "../expectations/scale-expectations.ts";
 import type { Cache } from "../informer/cache.ts";
-import type { EventHandler } from "../informer/informer.ts";
+import type { EventHandler, InformerOptions } from "../informer/informer.ts";
+import { keyOf } from "../informer/keys.ts";
 import type { ReadOnly } from "../informer/read-only.ts";
 import type { CloudEvent } from "../eventbus/cloud-event.ts";
 import type { Kind } from "../kind.ts";
@@ -38,6 +41,33 @@ interface KindWatch {
   reconciled?: boolean;
   map: (event: WatchEventInfo) => Request[];
   predicates: Predicate[];
+  /** Runs on every event before predicates and before anything is enqueued. */
+  observe?: (event: WatchEventInfo) => void;
+  informer?: InformerOptions<KubeObject>;
+}
+
+/** Expectations an owned kind's events satisfy (the event-handler slot of `owns`). */
+export interface OwnedExpectations {
+  /** Creates and deletes the owner made: an add is a create seen, a deletionTimestamp or a delete a delete seen. */
+  scale?: ScaleExpectations;
+  /** resourceVersions the owner wrote: every add and update is observed, a delete forgets the object. */
+  versions?: ResourceVersionExpectations;
+}
+
+/** Options of `for`, `owns` and `watches`. */
+export interface WatchOptions<T> {
+  predicates?: Predicate<T>[];
+  /** This kind's informer options (scope, transform …), declared once per kind in the manager. */
+  informer?: InformerOptions<T>;
+}
+
+/** Options of `owns`. */
+export interface OwnsOptions<T> extends WatchOptions<T> {
+  /**
+   * Fed from this kind's events, keyed by the owner's request key (`namespace/name`), before the owner is enqueued:
+   * by the time the reconcile runs, the expectation already knows what the cache shows.
+   */
+  expectations?: OwnedExpectations;
 }
 
 /**
@@ -66,20 +96,32 @@ export class ControllerBuilder {
   }
 
   /** The kind this controller reconciles: its events enqueue the object's own key. */
-  for<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
+  for<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this;
+  for<T extends KubeObject>(kind: Kind<T>, options: WatchOptions<T>): this;
+  for<T extends KubeObject>(kind: Kind<T>, ...rest: Array<Predicate<T> | WatchOptions<T>>): this {
     if (this.forKind) throw new Error(`controller ${this.name}: for() was already called`);
+    const options = watchOptions(rest);
     this.forKind = kind;
     this.kindWatches.push({
       kind: kind,
       reconciled: true,
       map: (e) => [requestOf(e.object)],
-      predicates: predicates as Predicate[],
+      predicates: (options.predicates ?? []) as Predicate[],
+      ...informerOf(options),
     });
     return this;
   }
 
-  /** A kind this controller creates: its events enqueue the owner named by the controller ownerReference. */
-  owns<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this {
+  /**
+   * A kind this controller creates: its events enqueue the owner named by the controller ownerReference. With
+   * `{ expectations }` the events first feed the owner's scale and resourceVersion expectations (the event-handler
+   * slot), so no controller registers a raw informer handler that must come first.
+   */
+  owns<T extends KubeObject>(kind: Kind<T>, ...predicates: Predicate<T>[]): this;
+  owns<T extends KubeObject>(kind: Kind<T>, options: OwnsOptions<T>): this;
+  owns<T extends KubeObject>(kind: Kind<T>, ...rest: Array<Predicate<T> | OwnsOptions<T>>): this {
+    const options = watchOptions<T, OwnsOptions<T>>(rest);
+    const expectations = options.expectations;
     this.kindWatches.push({
       kind: kind,
       map: (e) => {
@@ -87,18 +129,30 @@ export class ControllerBuilder {
         if (e.oldObject) owners.push(...this.ownersOf(e.oldObject));
         return dedup(owners);
       },
-      predicates: predicates as Predicate[],
+      predicates: (options.predicates ?? []) as Predicate[],
+      ...informerOf(options),
+      ...(expectations !== undefined
+        ? { observe: (e: WatchEventInfo) => this.feedExpectations(expectations, e) }
+        : {}),
     });
     return this;
   }
 
   /** Any kind, mapped to requests by mapFn. */
-  watches<T extends KubeObject>(kind: Kind<T>, mapFn: MapFunc<T>, ...predicates: Predicate<T>[]): this {
+  watches<T extends KubeObject>(kind: Kind<T>, mapFn: MapFunc<T>, ...predicates: Predicate<T>[]): this;
+  watches<T extends KubeObject>(kind: Kind<T>, mapFn: MapFunc<T>, options: WatchOptions<T>): this;
+  watches<T extends KubeObject>(
+    kind: Kind<T>,
+    mapFn: MapFunc<T>,
+    ...rest: Array<Predicate<T> | WatchOptions<T>>
+  ): this {
+    const options = watchOptions(rest);
     this.kindWatches.push({
       kind: kind,
       map: (e) =>
         dedup([...mapFn(e.object as ReadOnly<T>), ...(e.oldObject ? mapFn(e.oldObject as ReadOnly<T>) : [])]),
-      predicates: predicates as Predicate[],
+      predicates: (options.predicates ?? []) as Predicate[],
+      ...informerOf(options),
     });
     return this;
   }
@@ -155,9 +209,22 @@ export class ControllerBuilder {
       queue: this.rateLimits,
     });
     const cleanups: Array<() => void> = [];
+    // Informer options first, so each kind is created with what its watch declared (a conflict throws here), then
+    // the plain watches, which are refused on a kind another controller trims.
+    const declared = new Set<Kind<KubeObject>>();
+    for (const w of this.kindWatches)
+      if (w.informer !== undefined) {
+        host.cache.informerForWatch(w.kind, w.informer, this.name);
+        declared.add(w.kind);
+      }
+    for (const w of this.kindWatches)
+      if (w.informer === undefined && !declared.has(w.kind))
+        host.cache.informerForWatch(w.kind, undefined, this.name);
     for (const w of this.kindWatches) {
       const predicates = [...this.predicates, ...w.predicates];
+      const observe = w.observe;
       const emit = (event: WatchEventInfo): void => {
+        observe?.(event);
         if (!predicates.every((p) => p(event))) return;
         for (const request of w.map(event)) controller.enqueue(request, event.initialList ? "low" : "normal");
       };
@@ -194,6 +261,23 @@ export class ControllerBuilder {
     return controller;
   }
 
+  /** The expectations slot: what the cache now shows of the owner's own writes. */
+  private feedExpectations(expectations: OwnedExpectations, e: WatchEventInfo): void {
+    const name = e.object.metadata?.name ?? "";
+    for (const owner of this.ownersOf(e.object)) {
+      const key = keyOf(owner.namespace, owner.name);
+      if (e.type === "add") expectations.scale?.creationObserved(key, name);
+      else if (e.type === "delete") expectations.scale?.deletionObserved(key, name);
+      else if (
+        e.oldObject?.metadata?.deletionTimestamp === undefined &&
+        e.object.metadata?.deletionTimestamp !== undefined
+      )
+        expectations.scale?.deletionObserved(key, name);
+    }
+    if (e.type === "delete") expectations.versions?.delete(e.object.metadata?.uid ?? "");
+    else expectations.versions?.observe(e.object as KubeObject);
+  }
+
   private ownersOf(obj: ReadOnly<KubeObject>): Request[] {
     const owner = this.forKind;
     if (!owner) return [];
@@ -218,4 +302,16 @@ function dedup(requests: Request[]): Request[] {
     seen.add(k);
     return true;
   });
+}
+
+/** The trailing arguments of for/owns/watches: predicates, or one options object. */
+function watchOptions<T, O extends WatchOptions<T>>(rest: Array<Predicate<T> | O>): O {
+  if (rest.length === 1 && typeof rest[0] === "object") return rest[0];
+  return { predicates: rest.filter((r): r is Predicate<T> => typeof r === "function") } as O;
+}
+
+function informerOf<T>(options: WatchOptions<T>): { informer?: InformerOptions<KubeObject> } {
+  return options.informer !== undefined
+    ? { informer: options.informer as unknown as InformerOptions<KubeObject> }
+    : {};
 }

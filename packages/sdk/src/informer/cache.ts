@@ -81,6 +81,32 @@ export class Cache {
     return informer;
   }
 
+  /**
+   * The informer a controller's watch of kind reads: `options` when the watch declares them (as informerFor), else
+   * whatever the kind was declared with.
+   *
+   * Guarantees: a watch that declares no transform never silently reads objects another controller's transform
+   * trimmed (one controller's narrow cache view is not another's): it throws, naming the kind, the transform and the
+   * watcher, so two controllers that read a kind differently cannot share a manager unnoticed.
+   * Caveats: the reverse order (a plain watch first, a transform declared after) is caught by informerFor's conflict
+   * check.
+   */
+  informerForWatch<T extends KubeObject>(
+    kind: Kind<T>,
+    options: InformerOptions<T> | undefined,
+    watcher: string,
+  ): Informer<T> {
+    if (options !== undefined) return this.informerFor(kind, options);
+    const key = kindKey(kind);
+    const transform = this.declared.get(key)?.transform;
+    if (transform !== undefined)
+      throw new Error(
+        `${watcher} watches ${key} without a transform, but its informer was declared with ${describe(transform)}: ` +
+          "declare the same transform on this watch (it then reads the trimmed objects) or run it in its own manager",
+      );
+    return this.informerFor(kind);
+  }
+
   /** Starts every informer; they run until signal aborts. */
   start(signal: AbortSignal): void {
     if (this.signal) return;

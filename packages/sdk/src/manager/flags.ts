@@ -3,24 +3,66 @@ import pino from "pino";
 import { DEFAULT_HEALTH_PROBE_BIND_ADDRESS, DEFAULT_METRICS_BIND_ADDRESS } from "./http-server.ts";
 import type { ManagerOptions } from "./manager.ts";
 
-/** An extra flag a controller binary declares on top of the standard ones. */
-export interface ExtraFlag {
-  type: "string" | "boolean";
-  description: string;
-  default?: string | boolean;
+/**
+ * An extra flag a controller binary declares on top of the standard ones. `integer` and `number` values are checked
+ * when parsed (a bad value is an error naming the flag), so main.ts never converts or validates by hand.
+ */
+export type ExtraFlag =
+  | { readonly type: "string"; readonly description: string; readonly default?: string }
+  | { readonly type: "boolean"; readonly description: string; readonly default?: boolean }
+  | {
+      /** A whole number within [min, max] (min defaults to 1). */
+      readonly type: "integer";
+      readonly description: string;
+      readonly default: number;
+      readonly min?: number;
+      readonly max?: number;
+    }
+  | {
+      /** A finite number above zero (seconds, ratios). */
+      readonly type: "number";
+      readonly description: string;
+      readonly default: number;
+    };
+
+/** The value a flag of this declaration parses to. */
+export type FlagValue<F extends ExtraFlag> = F extends { type: "string" }
+  ? string
+  : F extends { type: "boolean" }
+    ? boolean
+    : number;
+
+/** A feature gate a controller declares: `--feature-gates=<Name>=true|false`. */
+export interface FeatureGate {
+  readonly default: boolean;
+  readonly description: string;
 }
 
-export interface ControllerFlags {
+export interface ControllerFlags<
+  E extends Record<string, ExtraFlag> = Record<string, ExtraFlag>,
+  G extends Record<string, FeatureGate> = Record<string, FeatureGate>,
+> {
   /** Manager options taken from the flags, including a pino logger at --log-level (merge with your own name). */
   manager: Omit<ManagerOptions, "name">;
-  /** --feature-gates=A=true,B=false */
-  featureGates: Record<string, boolean>;
+  /** Every declared gate, at its default unless --feature-gates set it. */
+  featureGates: { readonly [K in keyof G]: boolean };
   logLevel: string;
-  /** Values of the extra flags, by name. */
-  extra: Record<string, string | boolean | undefined>;
+  /** Values of the extra flags, by name, typed by their declaration (an unset string is ""). */
+  extra: { readonly [K in keyof E]: FlagValue<E[K]> };
 }
 
-const STANDARD: Record<string, ExtraFlag> = {
+/** What a controller binary declares: its name and one-line summary for --help, extra flags, feature gates. */
+export interface ControllerProgram<
+  E extends Record<string, ExtraFlag> = Record<string, ExtraFlag>,
+  G extends Record<string, FeatureGate> = Record<string, FeatureGate>,
+> {
+  readonly name: string;
+  readonly summary: string;
+  readonly extra?: E;
+  readonly featureGates?: G;
+}
+
+const STANDARD = {
   kubeconfig: {
     type: "string",
     description: "Path to a kubeconfig. Default: $KUBECONFIG, ~/.kube/config, then in-cluster.",
@@ -68,30 +110,42 @@ const STANDARD: Record<string, ExtraFlag> = {
   },
   "log-level": { type: "string", description: "trace, debug, info, warn or error.", default: "info" },
   help: { type: "boolean", description: "Show this help and exit." },
-};
+} as const satisfies Record<string, ExtraFlag>;
 
 /** The --help text. */
-export function flagsHelp(program: string, summary: string, extra: Record<string, ExtraFlag> = {}): string {
-  const rows = Object.entries({ ...STANDARD, ...extra }).map(([name, f]) => {
-    const value = f.type === "string" ? " <value>" : "";
+export function flagsHelp(
+  program: string,
+  summary: string,
+  extra: Record<string, ExtraFlag> = {},
+  featureGates: Record<string, FeatureGate> = {},
+): string {
+  const rows = Object.entries({ ...STANDARD, ...extra }).map(([name, f]: [string, ExtraFlag]) => {
+    const value = f.type === "boolean" ? "" : " <value>";
     const def = f.default !== undefined && f.default !== "" ? ` (default ${String(f.default)})` : "";
     return `  --${name}${value}\n      ${f.description}${def}`;
   });
-  return `${program}: ${summary}\n\nUsage: ${program} [flags]\n\nFlags:\n${rows.join("\n")}\n`;
+  const gates = Object.entries(featureGates).map(
+    ([name, g]) => `  ${name}\n      ${g.description} (default ${String(g.default)})`,
+  );
+  const gateSection = gates.length > 0 ? `\nFeature gates (--feature-gates):\n${gates.join("\n")}\n` : "";
+  return `${program}: ${summary}\n\nUsage: ${program} [flags]\n\nFlags:\n${rows.join("\n")}\n${gateSection}`;
 }
 
 /**
- * Parses the standard controller flags (and any extra ones) with node:util parseArgs. Prints --help and exits 0;
- * on a bad flag or value, throws an Error whose message says which flag and what is expected.
+ * Parses the standard controller flags, the program's extra flags and its declared feature gates with node:util
+ * parseArgs. Prints --help and exits 0; on a bad flag or value (an unknown feature gate included) throws an Error whose
+ * message says which flag and what is expected.
  */
-export function parseControllerFlags(
-  argv: string[],
-  program: { name: string; summary: string; extra?: Record<string, ExtraFlag> },
-): ControllerFlags {
-  const extra = program.extra ?? {};
-  const all = { ...STANDARD, ...extra };
+export function parseControllerFlags<
+  const E extends Record<string, ExtraFlag> = Record<never, ExtraFlag>,
+  const G extends Record<string, FeatureGate> = Record<never, FeatureGate>,
+>(argv: string[], program: ControllerProgram<E, G>): ControllerFlags<E, G> {
+  const extra: Record<string, ExtraFlag> = program.extra ?? {};
+  const declaredGates: Record<string, FeatureGate> = program.featureGates ?? {};
+  const all: Record<string, ExtraFlag> = { ...STANDARD, ...extra };
   const options: Record<string, { type: "string" | "boolean" }> = {};
-  for (const [name, f] of Object.entries(all)) options[name] = { type: f.type };
+  for (const [name, f] of Object.entries(all))
+    options[name] = { type: f.type === "boolean" ? "boolean" : "string" };
   const { values } = parseArgs({
     args: booleanValues(argv, all),
     options,
@@ -100,10 +154,10 @@ export function parseControllerFlags(
     allowNegative: true,
   });
   if (values.help) {
-    process.stdout.write(flagsHelp(program.name, program.summary, extra));
+    process.stdout.write(flagsHelp(program.name, program.summary, extra, declaredGates));
     process.exit(0);
   }
-  const get = (name: string): string | boolean | undefined => values[name] ?? all[name]?.default;
+  const get = (name: string): string | boolean | undefined => values[name] ?? all[name]?.default?.toString();
   const str = (name: string): string => String(get(name) ?? "");
   const num = (name: string): number => {
     const n = Number(str(name));
@@ -111,14 +165,6 @@ export function parseControllerFlags(
       throw new Error(`--${name} must be a positive number, got ${JSON.stringify(str(name))}`);
     return n;
   };
-  const featureGates: Record<string, boolean> = {};
-  for (const pair of str("feature-gates").split(",").filter(Boolean)) {
-    const [gate, value] = pair.split("=");
-    if (!gate || (value !== "true" && value !== "false")) {
-      throw new Error(`--feature-gates: ${JSON.stringify(pair)} must look like Name=true or Name=false`);
-    }
-    featureGates[gate.trim()] = value === "true";
-  }
   const manager: Omit<ManagerOptions, "name"> = {
     qps: num("kube-api-qps"),
     burst: num("kube-api-burst"),
@@ -128,11 +174,62 @@ export function parseControllerFlags(
   };
   if (get("metrics-auth") === true) manager.metricsAuth = true;
   if (str("kubeconfig")) manager.kubeconfig = str("kubeconfig");
-  if (get("leader-elect") !== false) manager.leaderElection = { namespace: str("leader-election-namespace") };
+  if (values["leader-elect"] !== false)
+    manager.leaderElection = { namespace: str("leader-election-namespace") };
   if (str("nats-url")) manager.nats = { servers: str("nats-url") };
-  const extraValues: Record<string, string | boolean | undefined> = {};
-  for (const name of Object.keys(extra)) extraValues[name] = get(name);
-  return { manager, featureGates, logLevel: str("log-level"), extra: extraValues };
+  const extraValues: Record<string, string | boolean | number> = {};
+  for (const [name, f] of Object.entries(extra)) {
+    if (f.type === "boolean") extraValues[name] = (values[name] as boolean | undefined) ?? f.default ?? false;
+    else if (f.type === "string") extraValues[name] = str(name);
+    else if (f.type === "number") extraValues[name] = num(name);
+    else extraValues[name] = integer(name, str(name), f.min ?? 1, f.max);
+  }
+  return {
+    manager,
+    featureGates: parseFeatureGates(str("feature-gates"), declaredGates) as ControllerFlags<
+      E,
+      G
+    >["featureGates"],
+    logLevel: str("log-level"),
+    extra: extraValues as ControllerFlags<E, G>["extra"],
+  };
+}
+
+function integer(name: string, raw: string, min: number, max: number | undefined): number {
+  const n = Number(raw);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < min || (max !== undefined && n > max))
+    throw new Error(
+      `--${name} must be a whole number ${max === undefined ? `of ${min} or more` : `from ${min} to ${max}`}, got ${JSON.stringify(raw)}`,
+    );
+  return n;
+}
+
+/**
+ * `A=true,B=false` against the declared gates: every declared gate at its default unless named. An unknown gate is an
+ * error naming the known ones, so a typo is never silently ignored; values are true or false (any letter case).
+ */
+export function parseFeatureGates<G extends Record<string, FeatureGate>>(
+  value: string,
+  declared: G,
+): { readonly [K in keyof G]: boolean } {
+  const gates: Record<string, boolean> = {};
+  for (const [name, g] of Object.entries(declared)) gates[name] = g.default;
+  for (const part of value.split(",")) {
+    const [rawName, rawValue] = part.split("=");
+    const name = (rawName ?? "").trim();
+    if (name === "") continue;
+    if (!Object.hasOwn(declared, name)) {
+      const known = Object.keys(declared);
+      throw new Error(
+        `--feature-gates: unknown gate "${name}"; ${known.length > 0 ? `known gates: ${known.join(", ")}` : "this controller has no feature gates"}`,
+      );
+    }
+    const v = (rawValue ?? "").trim().toLowerCase();
+    if (v !== "true" && v !== "false")
+      throw new Error(`--feature-gates: ${name}=${rawValue ?? ""}: the value must be true or false`);
+    gates[name] = v === "true";
+  }
+  return gates as { readonly [K in keyof G]: boolean };
 }
 
 /**

@@ -39,6 +39,8 @@ import {
   type RevisionState,
   type ScalePlanInput,
   type WorkloadStep,
+  claimsOfPod,
+  planOrphanClaims,
 } from "@kruise/workload";
 import type { CloneSetDeps, CloneSetRun } from "./deps.ts";
 import {
@@ -49,7 +51,6 @@ import {
   type ImagePredownloadRequest,
 } from "./events.ts";
 import { progressingCondition } from "./progress.ts";
-import { instanceIdOf, planOrphanPvcs, pvcsOfInstance } from "./pvc.ts";
 import { cloneSetRevisionSource } from "./pod-factory.ts";
 import { executeScale, ScaleStepError, type ScaleContext } from "./scale-executor.ts";
 import { calculateStatus } from "./status.ts";
@@ -146,7 +147,7 @@ export async function reconcileCloneSet(
   await prunePodsToDeleteList(ctx, cs, ownedPods);
 
   // Released pods still count here: their PVCs stay while they run (the claims remain ours).
-  const pvcPlan = planOrphanPvcs(pvcs, allPods, params.scale.enablePVCReuse === true);
+  const pvcPlan = planOrphanClaims(pvcs, allPods, params.scale.enablePVCReuse === true);
   await deleteOrphanPvcs(ctx, pvcPlan.toDelete);
 
   // Scale first; update only when scaling has nothing to do (never both in one reconcile).
@@ -185,9 +186,7 @@ export async function reconcileCloneSet(
       terminatingWithPvcs:
         params.scale.enablePVCReuse === true
           ? allPods.filter(
-              (p) =>
-                p.metadata?.deletionTimestamp !== undefined &&
-                pvcsOfInstance(pvcs, instanceIdOf(p)).length > 0,
+              (p) => p.metadata?.deletionTimestamp !== undefined && claimsOfPod(p, pvcs).length > 0,
             ).length
           : 0,
       currentRevision: {

@@ -15,12 +15,13 @@ import {
   settleWithLimit,
   slowStartWindow,
   type ScalePlan,
+  claimsOfPod,
+  instanceIdOf,
 } from "@kruise/workload";
 import type { CloneSetRun } from "./deps.ts";
 import { MAX_CREATES_PER_RECONCILE } from "./limits.ts";
 import { cloneSetEventSource, CloneSetBusEvent, podCreatedId, podDeletedId } from "./events.ts";
 import { instanceClaims, newPod } from "./pod-factory.ts";
-import { instanceIdOf, pvcsOfInstance } from "./pvc.ts";
 
 export interface ScaleContext {
   readonly key: string;
@@ -220,7 +221,7 @@ export async function deletePods(deps: CloneSetRun, ctx: ScaleContext, pods: rea
       deps.recorder.event(cs, "Warning", "FailedDelete", `failed to delete pod ${name}: ${message}`);
       throw err;
     }
-    for (const pvc of pvcsOfInstance(ctx.pvcs, instanceIdOf(pod))) {
+    for (const pvc of claimsOfPod(pod, ctx.pvcs)) {
       try {
         await deps.client.delete(
           PersistentVolumeClaimKind,

@@ -5,8 +5,7 @@ import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import { podCreatedId, podDeletedId, scaledId } from "../src/events.ts";
 import { parseFeatureGates } from "../src/feature-gates.ts";
 import { newPod } from "../src/pod-factory.ts";
-import { claimName } from "@kruise/workload";
-import { planOrphanPvcs } from "../src/pvc.ts";
+import { claimName, planOrphanClaims } from "@kruise/workload";
 import { cloneSetParams } from "../src/strategy.ts";
 
 const base = (
@@ -104,7 +103,7 @@ describe("newPod", () => {
   });
 });
 
-describe("planOrphanPvcs", () => {
+describe("planOrphanClaims (the orphan-PVC policy, from @kruise/workload)", () => {
   const pvc = (id: string): PersistentVolumeClaim => ({
     metadata: { name: claimName("data", "cs", id), labels: { "apps.kruise.io/cloneset-instance-id": id } },
   });
@@ -115,7 +114,7 @@ describe("planOrphanPvcs", () => {
     ["reuse on: orphan ids are handed out", true, { reusableIds: ["bbbbb"], toDelete: [] as string[] }],
     ["reuse off: orphans are deleted", false, { reusableIds: [] as string[], toDelete: ["data-cs-bbbbb"] }],
   ])("%s", (_name, reuse, want) => {
-    const plan = planOrphanPvcs([pvc("aaaaa"), pvc("bbbbb")], [pod("aaaaa")], reuse);
+    const plan = planOrphanClaims([pvc("aaaaa"), pvc("bbbbb")], [pod("aaaaa")], reuse);
     expect({ reusableIds: plan.reusableIds, toDelete: plan.toDelete.map((p) => p.metadata?.name) }).toEqual(
       want,
     );
@@ -133,7 +132,7 @@ describe("planOrphanPvcs", () => {
       metadata: { ...base.metadata, ...(deleting ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}) },
       status: { phase },
     };
-    expect(planOrphanPvcs([pvc("aaaaa"), pvc("bbbbb")], [p], reuse).reusableIds).toEqual(want);
+    expect(planOrphanClaims([pvc("aaaaa"), pvc("bbbbb")], [p], reuse).reusableIds).toEqual(want);
   });
 });
 

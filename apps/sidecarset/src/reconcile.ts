@@ -1,3 +1,4 @@
+import { isPodActive } from "@kruise/workload";
 // One level-triggered reconcile of a SidecarSet: revision, conflict condition, in-place upgrades, the
 // SidecarSetUpgradable condition of pods that cannot be upgraded, status. Converged: no write.
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -20,7 +21,7 @@ import {
 import { createRevisionAvoidingCollisions, nextRevisionNumber, equalRevisionData } from "@kruise/workload";
 import { changedEvent, upgradedEvent } from "./events.ts";
 import { sidecarSetHash, sidecarSetHashWithoutImage } from "./injection/hash.ts";
-import { isActivePod, sidecarSetSelectsPod } from "./injection/matching.ts";
+import { sidecarSetSelectsPod } from "./injection/matching.ts";
 import { injectedSidecarSets } from "./injection/pod-annotations.ts";
 import { desiredRevision, revisionsOf } from "./revisions.ts";
 import { findConflict } from "./upgrade/conflicts.ts";
@@ -47,7 +48,7 @@ export function matchedPods(
   const name = ss.metadata?.name ?? "";
   const sidecars = (ss.spec?.containers ?? []).map((c) => c.name);
   return pods.filter((p) => {
-    if (!isActivePod(p) || !injectedSidecarSets(p).includes(name)) return false;
+    if (!isPodActive(p) || !injectedSidecarSets(p).includes(name)) return false;
     if (!sidecarSetSelectsPod(ss, p, namespaceLabels(p.metadata?.namespace ?? ""))) return false;
     const names = new Set((p.spec?.containers ?? []).map((c) => c.name));
     return sidecars.every((s) => names.has(s) || (names.has(`${s}-1`) && names.has(`${s}-2`)));

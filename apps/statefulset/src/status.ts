@@ -1,3 +1,4 @@
+import { formatKubeTime } from "@kruise/sdk";
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import { isPodAtRevision, isPodReady, isWorkloadPodAvailable } from "@kruise/workload";
@@ -102,7 +103,7 @@ export function setCondition(
   const i = list.findIndex((c) => c.type === type);
   const existing = list[i];
   if (existing?.status === "True" && existing.message === message && existing.reason === reason) return list;
-  const at = new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const at = formatKubeTime(now);
   const next: Condition = { type, status: "True", reason, message, lastTransitionTime: at };
   if (i >= 0) list[i] = next;
   else list.push(next);

@@ -1,14 +1,12 @@
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
 import {
-  availableInstanceIds,
   claimsForInstance,
   claimsOfPod,
   claimsToCreate,
   isPodAvailable,
   isWorkloadPodAvailable,
   nextAvailableAt,
-  planOrphanClaims,
   requeueAfterForAvailability,
   volumesWithClaims,
 } from "../src/index.ts";
@@ -131,27 +129,5 @@ describe("PVC templates", () => {
     expect(
       claimsOfPod(podWithId("abcde"), [claim("abcde"), claim("zzzzz")]).map((c) => c.metadata?.name),
     ).toEqual(["data-demo-abcde"]);
-  });
-
-  // cloneset_controller.go cleanupPVCs (reuse off): keep active, hand over to a dead pod, delete true orphans.
-  it("plans orphan claims when reuse is off", () => {
-    const plan = planOrphanClaims(
-      [podWithId("aaaaa")],
-      [podWithId("bbbbb", { phase: "Failed" })],
-      [claim("aaaaa"), claim("bbbbb"), claim("ccccc")],
-    );
-    expect(plan.active.map((c) => c.metadata?.name)).toEqual(["data-demo-aaaaa"]);
-    expect(plan.reownToPod.map((r) => [r.claim.metadata?.name, r.pod.metadata?.name])).toEqual([
-      ["data-demo-bbbbb", "demo-bbbbb"],
-    ]);
-    expect(plan.delete.map((c) => c.metadata?.name)).toEqual(["data-demo-ccccc"]);
-  });
-
-  // cloneset_scale.go getOrGenAvailableIDs: orphan PVC ids first (same pod name comes back), then fresh ids.
-  it("reuses orphan instance ids before generating new ones", () => {
-    let n = 0;
-    const random = (max: number): number => n++ % max;
-    const ids = availableInstanceIds(3, [podWithId("aaaaa")], [claim("aaaaa"), claim("zzzzz")], random);
-    expect(ids).toEqual(["zzzzz", "bcdfg", "hjklm"]);
   });
 });

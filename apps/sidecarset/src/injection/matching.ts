@@ -22,13 +22,6 @@ export function effectiveNamespaceSelector(ss: ReadOnly<SidecarSet>): LabelSelec
   };
 }
 
-/** Pods being deleted or finished are never injected or upgraded. */
-export function isActivePod(pod: ReadOnly<Pod>): boolean {
-  return (
-    !pod.metadata?.deletionTimestamp && pod.status?.phase !== "Succeeded" && pod.status?.phase !== "Failed"
-  );
-}
-
 /**
  * Whether the SidecarSet selects the pod. `namespaceLabels` are the labels of the pod's namespace (with the name
  * label, which the API server always sets).

@@ -1,9 +1,10 @@
+import { isPodActive } from "@kruise/workload";
 // The pod mutating webhook: at CREATE, inject every SidecarSet that selects the pod, from the informer cache.
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { SidecarSet } from "@kruise/api";
 import { allow, deny, patched, type MutatingHandler, type ReadOnly } from "@kruise/sdk";
 import { injectSidecars, type InjectionSource } from "../injection/inject.ts";
-import { isActivePod, sidecarSetSelectsPod } from "../injection/matching.ts";
+import { sidecarSetSelectsPod } from "../injection/matching.ts";
 import { injectionPatch } from "../injection/patch.ts";
 
 export const POD_WEBHOOK_PATH = "/mutate-pod";
@@ -30,7 +31,7 @@ export function podWebhook(deps: PodWebhookDeps): MutatingHandler<Pod> {
     const namespace = req.namespace ?? req.object.metadata?.namespace ?? "";
     if (deps.excludedNamespaces.has(namespace)) return allow();
     const pod: Pod = { ...req.object, metadata: { ...req.object.metadata, namespace } };
-    if (!isActivePod(pod)) return allow();
+    if (!isPodActive(pod)) return allow();
     const nsLabels = deps.namespaceLabels(namespace);
     const selecting = deps
       .sidecarSets()

@@ -23,10 +23,3 @@ export function isPodActive(pod: ReadOnly<Pod>): boolean {
   const phase = pod.status?.phase;
   return phase !== "Succeeded" && phase !== "Failed" && pod.metadata?.deletionTimestamp === undefined;
 }
-
-/** Parses a Kubernetes timestamp; undefined when absent or unparsable. */
-export function parseTime(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? undefined : t;
-}

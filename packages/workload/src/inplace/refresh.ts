@@ -1,5 +1,5 @@
 import type { Pod, PodCondition } from "kubernetes-types/core/v1.js";
-import { parseTime } from "../availability/pod-conditions.ts";
+import { parseKubeTime } from "@kruise/sdk";
 import { isPodAtRevision } from "../revision/revision-match.ts";
 import { cloneJson } from "../util/json.ts";
 import { patchSpecToPod } from "./apply-update.ts";
@@ -35,7 +35,7 @@ export function planInPlaceRefresh(pod: Pod, now: number): InPlaceRefreshPlan {
       delete next.metadata?.annotations?.[INPLACE_UPDATE_GRACE_ANNOTATION_OLD];
       return { action: "writePod", pod: next, reason: "revision changed during the grace period" };
     }
-    const started = parseTime(state.updateTimestamp) ?? now;
+    const started = parseKubeTime(state.updateTimestamp) ?? now;
     const endsAt = started + (grace.graceSeconds ?? 0) * 1000;
     if (now < endsAt) {
       // Whole seconds, rounded up, as OpenKruise requeues: never wake up a moment too early.

@@ -1,5 +1,6 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { isPodReady, parseTime, podReadySince } from "../availability/pod-conditions.ts";
+import { parseKubeTime } from "@kruise/sdk";
+import { isPodReady, podReadySince } from "../availability/pod-conditions.ts";
 
 /** A comparator's answer to "does a sort before b", turned into Array.prototype.sort's number. */
 export type PodLess = (a: Pod, b: Pod) => boolean;
@@ -61,8 +62,8 @@ export function lessByReadyTimeRestartsAge(a: Pod, b: Pod, bothReady: boolean): 
   const ra = maxContainerRestarts(a);
   const rb = maxContainerRestarts(b);
   if (ra !== rb) return ra > rb;
-  const ca = parseTime(a.metadata?.creationTimestamp);
-  const cb = parseTime(b.metadata?.creationTimestamp);
+  const ca = parseKubeTime(a.metadata?.creationTimestamp);
+  const cb = parseKubeTime(b.metadata?.creationTimestamp);
   if (ca !== cb) return afterOrZero(ca, cb);
   return false;
 }

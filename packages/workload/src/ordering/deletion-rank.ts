@@ -1,3 +1,4 @@
+import { MAX_INT32 } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { isPodReady } from "../availability/pod-conditions.ts";
 import { POD_DELETION_COST_ANNOTATION } from "../keys.ts";
@@ -26,7 +27,7 @@ export function podDeletionCost(pod: Pod): number {
   const raw = pod.metadata?.annotations?.[POD_DELETION_COST_ANNOTATION];
   if (raw === undefined || !/^(-\d+|0|[1-9]\d*)$/.test(raw)) return 0;
   const value = Number(raw);
-  return value === 0 ? 0 : value >= -2147483648 && value <= 2147483647 ? value : 0;
+  return value === 0 ? 0 : value >= -MAX_INT32 - 1 && value <= MAX_INT32 ? value : 0;
 }
 
 /**

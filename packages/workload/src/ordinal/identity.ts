@@ -1,3 +1,5 @@
+import { MAX_INT32 } from "@kruise/sdk";
+
 /**
  * A StatefulSet pod's identity is its name: `<set>-<ordinal>`. Kubernetes parses the name with
  * `(.*)-([0-9]+)$`, so a pod belongs to the set only if the part before the last dash is the set's name.
@@ -13,7 +15,7 @@ export function podOrdinal(setName: string, podName: string): number | undefined
   const m = POD_NAME.exec(podName);
   if (!m || m[1] !== setName) return undefined;
   const n = Number(m[2]);
-  return n <= 2147483647 ? n : undefined;
+  return n <= MAX_INT32 ? n : undefined;
 }
 
 /** `<claim>-<set>-<ordinal>`, the name of the PVC a volumeClaimTemplate gives one ordinal. */

@@ -1,85 +1,46 @@
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
-import { generateInstanceId, type RandomInt } from "../ordering/instance-id.ts";
 import { instanceIdOf } from "./claims.ts";
 
-/**
- * PVCs whose pod is gone, when reuse is off (OpenKruise's cleanup before each reconcile):
- * - `active`: used by an active pod, keep;
- * - `reownToPod`: the pod still exists but is terminal or terminating — hand the PVC to that pod so it is
- *   garbage-collected with it rather than deleted under it;
- * - `delete`: no pod at all — delete now.
- * With reuse on, no cleanup happens and orphan PVCs donate their instance id to the next new pod.
- */
+/** What to do with PVCs left behind by pods someone else removed. */
 export interface OrphanClaimPlan {
-  readonly active: PersistentVolumeClaim[];
-  readonly reownToPod: Array<{ claim: PersistentVolumeClaim; pod: Pod }>;
-  readonly delete: PersistentVolumeClaim[];
-}
-
-export function planOrphanClaims(
-  activePods: readonly Pod[],
-  inactivePods: readonly Pod[],
-  claims: readonly PersistentVolumeClaim[],
-): OrphanClaimPlan {
-  const activeIds = new Set(activePods.map(instanceIdOf).filter((id): id is string => id !== undefined));
-  const inactiveById = new Map<string, Pod>();
-  for (const pod of inactivePods) {
-    const id = instanceIdOf(pod);
-    if (id !== undefined) inactiveById.set(id, pod);
-  }
-  const plan: {
-    active: PersistentVolumeClaim[];
-    reownToPod: Array<{ claim: PersistentVolumeClaim; pod: Pod }>;
-    delete: PersistentVolumeClaim[];
-  } = {
-    active: [],
-    reownToPod: [],
-    delete: [],
-  };
-  for (const claim of claims) {
-    const id = instanceIdOf(claim) ?? "";
-    if (activeIds.has(id)) plan.active.push(claim);
-    else {
-      const pod = inactiveById.get(id);
-      if (pod !== undefined) plan.reownToPod.push({ claim, pod });
-      else plan.delete.push(claim);
-    }
-  }
-  return plan;
+  /** Instance ids whose PVCs no pod uses; with reuse on they are handed to new pods first (sorted). */
+  readonly reusableIds: string[];
+  /** Orphan PVCs to delete (reuse off). */
+  readonly toDelete: PersistentVolumeClaim[];
 }
 
 /**
- * Instance ids for `count` new pods: first the ids of PVCs no active pod uses (so a replacement gets its
- * predecessor's PVCs and name back), then fresh random ids unused by any pod or PVC. Pass only the PVCs that
- * may be reused (after planOrphanClaims when reuse is off, that is only active ones, so none are reused).
+ * The one orphan-PVC policy (CloneSet's `scaleStrategy.disablePVCReuse`): with reuse on, the next new pod takes over
+ * an orphan's instance id, so the same pod name comes back with its data; with reuse off the orphans are deleted.
+ * PVCs of a pod that still exists (even terminating) are left alone until it is gone, and PVCs already being
+ * deleted are not planned again. With reuse on, a pod that has finished (Failed or Succeeded, not deleted) no longer
+ * holds its id, as OpenKruise only counts active pods: the replacement takes the same name, its create is refused
+ * while the finished pod exists, and that shows as FailedScale (the update wave goes on).
  */
-export function availableInstanceIds(
-  count: number,
-  pods: readonly Pod[],
+export function planOrphanClaims(
   claims: readonly PersistentVolumeClaim[],
-  random?: RandomInt,
-): string[] {
-  const taken = new Set<string>();
-  const reusable = new Set<string>();
-  for (const claim of claims) {
-    const id = instanceIdOf(claim);
-    if (id === undefined) continue;
-    taken.add(id);
-    reusable.add(id);
-  }
+  pods: readonly Pod[],
+  reuse: boolean,
+): OrphanClaimPlan {
+  const usedIds = new Set<string>();
   for (const pod of pods) {
+    if (reuse && isFinished(pod)) continue;
     const id = instanceIdOf(pod);
-    if (id === undefined) continue;
-    taken.add(id);
-    reusable.delete(id);
+    if (id !== undefined) usedIds.add(id);
   }
-  const ids: string[] = [];
-  const orphanIds = [...reusable].sort();
-  for (let i = 0; i < count; i++) {
-    const reuse = orphanIds.shift();
-    const id = reuse ?? generateInstanceId(taken, random);
-    taken.add(id);
-    ids.push(id);
+  const orphanIds = new Set<string>();
+  const toDelete: PersistentVolumeClaim[] = [];
+  for (const claim of claims) {
+    if (claim.metadata?.deletionTimestamp !== undefined) continue;
+    const id = instanceIdOf(claim);
+    if (id === undefined || usedIds.has(id)) continue;
+    if (reuse) orphanIds.add(id);
+    else toDelete.push(claim);
   }
-  return ids;
+  return { reusableIds: [...orphanIds].sort(), toDelete };
+}
+
+function isFinished(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return pod.metadata?.deletionTimestamp === undefined && (phase === "Failed" || phase === "Succeeded");
 }

@@ -86,9 +86,9 @@ export function instanceIdOf(obj: Pod | PersistentVolumeClaim): string | undefin
   return id === undefined || id === "" ? undefined : id;
 }
 
-/** The PVCs to delete along with a pod the controller deletes: those sharing its instance id. */
+/** The PVCs to delete along with a pod the controller deletes: those sharing its instance id, not already deleting. */
 export function claimsOfPod(pod: Pod, claims: readonly PersistentVolumeClaim[]): PersistentVolumeClaim[] {
   const id = instanceIdOf(pod);
   if (id === undefined) return [];
-  return claims.filter((c) => instanceIdOf(c) === id);
+  return claims.filter((c) => instanceIdOf(c) === id && c.metadata?.deletionTimestamp === undefined);
 }

@@ -1,3 +1,4 @@
+import { MAX_INT32 } from "@kruise/sdk";
 import type { IntOrString } from "../intstr/index.ts";
 
 /** One entry of `spec.topology.subsets`, only the fields that decide its replica count. */
@@ -80,4 +81,4 @@ export type SubsetAllocation =
     };
 
 /** Go's `math.MaxInt32`: the "no maximum" of a subset without `maxReplicas`. */
-export const UNBOUNDED_SUBSET_REPLICAS = 2147483647;
+export const UNBOUNDED_SUBSET_REPLICAS = MAX_INT32;

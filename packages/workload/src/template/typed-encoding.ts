@@ -1,3 +1,4 @@
+import { formatKubeTime } from "@kruise/sdk";
 /**
  * A JSON value as a Go controller writes it after decoding it into the typed k8s.io/api structs: what
  * OpenKruise stores and hashes. Fields without `omitempty` appear even when empty (`"creationTimestamp":
@@ -29,7 +30,7 @@ function goTime(v: unknown): unknown {
   if (typeof v !== "string") return null;
   const ms = Date.parse(v);
   if (Number.isNaN(ms)) return v;
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  return formatKubeTime(ms);
 }
 
 function encode(value: unknown, type: string): Encoded {

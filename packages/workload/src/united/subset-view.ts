@@ -2,7 +2,8 @@
 // SubsetControl.convertToSubset plus the adaptive strategy's pending-pod check).
 import { SUBSET_NAME_LABEL, SUBSET_PATCH_ANNOTATION, UNITED_DEPLOYMENT_REVISION_LABEL } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { isPodActive, isPodReady, parseTime } from "../availability/index.ts";
+import { parseKubeTime } from "@kruise/sdk";
+import { isPodActive, isPodReady } from "../availability/index.ts";
 import { scaleIntOrString, type IntOrString } from "../intstr/index.ts";
 import type { SubsetWorkloadObject, SubsetWorkloadType } from "./subset-workload.ts";
 
@@ -122,7 +123,7 @@ export function pendingTimeout(
     (c) => c.type === "PodScheduled" && c.status === "False" && c.reason === "Unschedulable",
   );
   if (unschedulable !== true) return { timedOut: false, checkAfterMs: undefined };
-  const due = (parseTime(pod.metadata?.creationTimestamp) ?? now) + criticalMs;
+  const due = (parseKubeTime(pod.metadata?.creationTimestamp) ?? now) + criticalMs;
   return due < now
     ? { timedOut: true, checkAfterMs: undefined }
     : { timedOut: false, checkAfterMs: due - now };

@@ -1,39 +1,41 @@
 // The kruise-daemon binary (one per node, a DaemonSet in the chart): flags, the CRI connection, then the manager.
 import pino from "pino";
-import { parseControllerFlags, runManager } from "@kruise/sdk";
+import { parseControllerFlags, runManager, type ControllerFlags } from "@kruise/sdk";
 import { addImagePuller, AGENT_NAME, DEFAULT_SECRET_NAMESPACE } from "./agent.ts";
 import { connectImageService } from "./cri/image-service.ts";
 
-let flags: ReturnType<typeof parseControllerFlags>;
+// An agent, not a controller: no leader election and a logger that names the node, so it parses its flags itself.
+const extra = {
+  "node-name": {
+    type: "string",
+    description: "This node's name (the NodeImage to serve). Default: $NODE_NAME.",
+    default: process.env["NODE_NAME"] ?? "",
+  },
+  "cri-endpoint": {
+    type: "string",
+    description: "The runtime's CRI socket, e.g. unix:///run/containerd/containerd.sock.",
+    default: "unix:///run/containerd/containerd.sock",
+  },
+  "secret-namespace": {
+    type: "string",
+    description: "The only namespace whose pull Secrets the agent reads.",
+    default: DEFAULT_SECRET_NAMESPACE,
+  },
+} as const;
+let flags: ControllerFlags<typeof extra>;
 try {
   flags = parseControllerFlags(process.argv.slice(2), {
     name: "kruise-daemon",
     summary:
       "the node agent: pulls the images its node's NodeImage asks for through the container runtime (CRI) and reports them in NodeImage status",
-    extra: {
-      "node-name": {
-        type: "string",
-        description: "This node's name (the NodeImage to serve). Default: $NODE_NAME.",
-        default: process.env["NODE_NAME"] ?? "",
-      },
-      "cri-endpoint": {
-        type: "string",
-        description: "The runtime's CRI socket, e.g. unix:///run/containerd/containerd.sock.",
-        default: "unix:///run/containerd/containerd.sock",
-      },
-      "secret-namespace": {
-        type: "string",
-        description: "The only namespace whose pull Secrets the agent reads.",
-        default: DEFAULT_SECRET_NAMESPACE,
-      },
-    },
+    extra,
   });
 } catch (err) {
   process.stderr.write(`kruise-daemon: ${(err as Error).message}\nRun with --help for the flags.\n`);
   process.exit(2);
 }
 
-const nodeName = String(flags.extra["node-name"] ?? "");
+const nodeName = flags.extra["node-name"];
 if (nodeName === "") {
   process.stderr.write("kruise-daemon: --node-name (or $NODE_NAME) is required\n");
   process.exit(2);
@@ -45,7 +47,7 @@ const { leaderElection: _none, ...manager } = flags.manager;
 await runManager({ name: AGENT_NAME, ...manager, logger }, (mgr) => {
   addImagePuller(mgr, {
     nodeName,
-    images: connectImageService(String(flags.extra["cri-endpoint"])),
-    secretNamespace: String(flags.extra["secret-namespace"]),
+    images: connectImageService(flags.extra["cri-endpoint"]),
+    secretNamespace: flags.extra["secret-namespace"],
   });
 });

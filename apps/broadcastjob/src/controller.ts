@@ -36,19 +36,21 @@ export function addBroadcastJobController(
     registry: mgr.registry,
     log: mgr.log,
   });
-  return mgr
-    .controller(CONTROLLER_NAME)
-    .for(BroadcastJobKind)
-    // Pod events lower the expectations before the job is enqueued.
-    .owns(PodKind, { expectations: { scale: expectations } })
-    .watches(NodeKind, () => unfinishedJobs(mgr), nodeEligibilityChanged)
-    .workers(options.workers ?? 3)
-    .reconcile(reconcileBroadcastJob, {
-      assignByScheduler: options.assignByScheduler ?? true,
-      expectations,
-      // The manager's EventBus exists when --nats-url is set; without it lifecycle events are simply not published.
-      publish: (e) => mgr.eventBus?.publish(e),
-    });
+  return (
+    mgr
+      .controller(CONTROLLER_NAME)
+      .for(BroadcastJobKind)
+      // Pod events lower the expectations before the job is enqueued.
+      .owns(PodKind, { expectations: { scale: expectations } })
+      .watches(NodeKind, () => unfinishedJobs(mgr), nodeEligibilityChanged)
+      .workers(options.workers ?? 3)
+      .reconcile(reconcileBroadcastJob, {
+        assignByScheduler: options.assignByScheduler ?? true,
+        expectations,
+        // The manager's EventBus exists when --nats-url is set; without it lifecycle events are simply not published.
+        publish: (e) => mgr.eventBus?.publish(e),
+      })
+  );
 }
 
 function unfinishedJobs(mgr: Manager): Request[] {

@@ -1,5 +1,5 @@
 // The CloneSet controller binary: flags (OpenKruise's names where they exist) → manager → controller.
-import { runController } from "@kruise/sdk";
+import { NAMESPACE_FLAG, runController } from "@kruise/sdk";
 import { addCloneSetController, CONTROLLER_NAME } from "./controller.ts";
 import { CLONESET_FEATURE_GATES } from "./feature-gates.ts";
 
@@ -10,11 +10,7 @@ await runController(
       "reconciles apps.kruise.io CloneSets: scaling, in-place and recreate updates, lifecycle hooks, PVCs, revisions",
     extra: {
       "cloneset-workers": { type: "integer", description: "Concurrent CloneSet reconciles.", default: 3 },
-      namespace: {
-        type: "string",
-        description: "Watch and reconcile only this namespace. Default: all namespaces.",
-        default: "",
-      },
+      namespace: NAMESPACE_FLAG,
       "cloneset-scaling-exclude-preparing-delete": {
         type: "boolean",
         description: "Do not count pods in PreparingDelete towards replicas (for every CloneSet).",

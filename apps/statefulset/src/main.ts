@@ -1,5 +1,5 @@
 // The Advanced StatefulSet controller binary: flags → manager → controller.
-import { runController } from "@kruise/sdk";
+import { NAMESPACE_FLAG, runController } from "@kruise/sdk";
 import { addStatefulSetController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -13,11 +13,7 @@ await runController(
         description: "Concurrent StatefulSet reconciles.",
         default: 3,
       },
-      namespace: {
-        type: "string",
-        description: "Watch and reconcile only this namespace. Default: all namespaces.",
-        default: "",
-      },
+      namespace: NAMESPACE_FLAG,
     },
   },
   (mgr, flags) => {

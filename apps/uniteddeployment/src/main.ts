@@ -1,5 +1,5 @@
 // The UnitedDeployment controller binary: flags (OpenKruise's names where they exist) → manager → controller.
-import { runController } from "@kruise/sdk";
+import { NAMESPACE_FLAG, runController } from "@kruise/sdk";
 import { addUnitedDeploymentController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -13,11 +13,7 @@ await runController(
         description: "Concurrent UnitedDeployment reconciles.",
         default: 3,
       },
-      namespace: {
-        type: "string",
-        description: "Watch and reconcile only this namespace. Default: all namespaces.",
-        default: "",
-      },
+      namespace: NAMESPACE_FLAG,
     },
   },
   (mgr, flags) => {

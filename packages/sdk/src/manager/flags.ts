@@ -25,6 +25,13 @@ export type ExtraFlag =
       readonly default: number;
     };
 
+/** `--namespace`, declared once for every controller that can be scoped to one namespace ("" = all namespaces). */
+export const NAMESPACE_FLAG = {
+  type: "string",
+  description: "Watch and reconcile only this namespace. Default: all namespaces.",
+  default: "",
+} as const satisfies ExtraFlag;
+
 /** The value a flag of this declaration parses to. */
 export type FlagValue<F extends ExtraFlag> = F extends { type: "string" }
   ? string

@@ -110,7 +110,16 @@ export function inClusterSuite(context: InClusterContext): void {
         env: helmEnv,
         scratch,
       });
-      expect(install.code, install.output).toBe(0);
+      if (install.code !== 0) {
+        // Say which controller missed Ready and why, not only helm's "context deadline exceeded".
+        const state = await context
+          .kubectlOk(["get", "pods", "-n", NAMESPACE, "-o", "wide"])
+          .catch((error: unknown) => String(error));
+        const events = await context
+          .kubectlOk(["get", "events", "-n", NAMESPACE, "--field-selector", "type=Warning"])
+          .catch((error: unknown) => String(error));
+        expect(install.code, `${install.output}\n${state}\n${events}`).toBe(0);
+      }
       timings.installToReady = install.seconds;
       const deployments = await json<{
         items: Array<{
@@ -125,7 +134,7 @@ export function inClusterSuite(context: InClusterContext): void {
       for (const deployment of deployments.items)
         expect(deployment.status?.readyReplicas, deployment.metadata.name).toBe(deployment.spec.replicas);
       const pods = (await json<{ items: Pod[] }>(["get", "pods", "-n", NAMESPACE])).items;
-      expect(pods).toHaveLength(apps.length + 1);
+      expect(pods).toHaveLength(deployments.items.reduce((sum, d) => sum + d.spec.replicas, 0));
       for (const pod of pods) {
         expect(pod.spec?.nodeName).toBe(context.plane().realNodes[0]);
         const app = pod.metadata?.labels?.["app.kubernetes.io/name"];
@@ -212,17 +221,20 @@ export function inClusterSuite(context: InClusterContext): void {
       const standby = (await clonesetPods()).find((name) => name !== leaderPod);
       await context.kubectlOk(["delete", "pod", "-n", NAMESPACE, leaderPod, "--wait=false"]);
       const begin = performance.now();
+      // The leader releases the Lease on SIGTERM, so usually the standby takes it at once; the Deployment's
+      // replacement pod may win that race, which is a takeover too. What must not happen is no leader.
       const after = await waitFor(
-        "the standby holds the Lease",
+        `a replica other than ${leaderPod} (the standby ${standby ?? "?"}) holds the Lease`,
         async () => {
           const found = await leaseHolder();
-          return found.holder.startsWith(`${standby}_`) ? found : undefined;
+          const pod = found.holder.split("_")[0] ?? "";
+          return pod !== "" && pod !== leaderPod ? found : undefined;
         },
         60_000,
         250,
       );
       timings.leaderTakeover = Math.round((performance.now() - begin) / 100) / 10;
-      expect(after.holder.split("_")[0]).toBe(standby);
+      expect(after.holder.split("_")[0]).not.toBe(leaderPod);
       await applyStep("02-scale-up.yaml");
       await waitFor(
         "5 Ready demo pods",

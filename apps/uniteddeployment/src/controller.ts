@@ -59,7 +59,8 @@ export function addUnitedDeploymentController(
   const scoped =
     options.namespace !== undefined && options.namespace !== "" ? { namespace: options.namespace } : {};
   mgr.cache.informerFor(UnitedDeploymentKind, scoped);
-  mgr.cache.informerFor(PodKind, { ...scoped, transform: trimWorkloadPod });
+  const podInformer = { ...scoped, transform: trimWorkloadPod };
+  mgr.cache.informerFor(PodKind, podInformer);
   mgr.cache.informerFor(ControllerRevisionKind, scoped);
   for (const type of SUBSET_WORKLOAD_TYPES) {
     mgr.cache.informerFor(SUBSET_KINDS[type], scoped);
@@ -84,15 +85,20 @@ export function addUnitedDeploymentController(
   builder
     // Pods belong to the subset workloads (or their ReplicaSets); the subset-name label marks the ones of a
     // UnitedDeployment, and its selector says which.
-    .watches(PodKind, (pod: ReadOnly<Pod>): Request[] => {
-      const labels = pod.metadata?.labels ?? {};
-      if (labels[SUBSET_NAME_LABEL] === undefined) return [];
-      const namespace = pod.metadata?.namespace ?? "";
-      return mgr.cache
-        .list(UnitedDeploymentKind, { namespace })
-        .filter((ud) => selectorMatches((ud as UnitedDeployment).spec?.selector, labels))
-        .map((ud) => ({ namespace, name: ud.metadata?.name ?? "" }));
-    })
+    .watches(
+      PodKind,
+      (pod: ReadOnly<Pod>): Request[] => {
+        const labels = pod.metadata?.labels ?? {};
+        if (labels[SUBSET_NAME_LABEL] === undefined) return [];
+        const namespace = pod.metadata?.namespace ?? "";
+        return mgr.cache
+          .list(UnitedDeploymentKind, { namespace })
+          .filter((ud) => selectorMatches((ud as UnitedDeployment).spec?.selector, labels))
+          .map((ud) => ({ namespace, name: ud.metadata?.name ?? "" }));
+      },
+      // The same trimmed pods as the informer above: the builder refuses a watch that would read them untrimmed.
+      { informer: podInformer },
+    )
     .workers(options.workers)
     .reconcile(reconcileUnitedDeployment, deps);
 }

@@ -73,7 +73,15 @@ describe("parseControllerFlags", () => {
         "--nats-url=nats://x:4222",
         "--metrics-bind-address=0",
       ],
-      { name: "x", summary: "y" },
+      {
+        name: "x",
+        summary: "y",
+        // Gates must be declared: an unknown one stops the controller (flags.test.ts).
+        featureGates: {
+          A: { default: false, description: "a" },
+          B: { default: true, description: "b" },
+        },
+      },
     );
     expect(flags.manager).toMatchObject({
       qps: 50,

@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 fail() { printf '[revision-hash] FAILED: %s\n[revision-hash] What to do: %s\n' "$1" "$2" >&2; exit 1; }
 
 cache_root="${KRUISE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kruise-ts}"
-key="$(cat "$here/main.go" "$here/go.mod" "$here/go.sum" | sha256sum | cut -c1-12)"
+key="$(cd "$here" && find . -name "*.go" -o -name go.mod -o -name go.sum | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)"
 bin="$cache_root/revision-hash-$key/revision-hash"
 if [[ -x "$bin" ]]; then echo "$bin"; exit 0; fi
 

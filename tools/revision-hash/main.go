@@ -1,8 +1,10 @@
-// Command revision-hash computes CloneSet revision names the way a Go controller built on Kubernetes'
-// controller history computes them, so that Kruise-TS can check its own hashing against them.
+// Command revision-hash computes CloneSet and UnitedDeployment revision names the way OpenKruise's Go
+// controllers compute them, so that Kruise-TS can check its own hashing against them.
 //
-//	revision-hash golden <cases.json>   one result per case: the defaulted template, the hashed bytes, the hash
-//	revision-hash fields                the JSON encoding rules of core/v1 PodTemplateSpec, from reflection
+//	revision-hash golden <cases.json>          one result per case: the defaulted template, the hashed bytes, the hash
+//	revision-hash united-golden <cases.json>   the same for UnitedDeployment subset templates (spec.template)
+//	revision-hash fields                       the JSON encoding rules of core/v1 PodTemplateSpec and of
+//	                                           OpenKruise's SubsetTemplate, from reflection
 //
 // The template of each case is decoded into the typed k8s.io/api struct, defaulted as OpenKruise's webhook
 // defaults a pod template (Kubernetes' own defaulting functions, plus imagePullPolicy Always for app
@@ -28,6 +30,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/rand"
+	"kruise-ts.local/tools/revision-hash/kruiseapi/v1alpha1"
 )
 
 type goldenCase struct {
@@ -47,7 +50,7 @@ type goldenResult struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: revision-hash golden <cases.json> | revision-hash fields")
+		fail("usage: revision-hash golden <cases.json> | revision-hash united-golden <cases.json> | revision-hash fields")
 	}
 	var out any
 	switch os.Args[1] {
@@ -56,6 +59,11 @@ func main() {
 			fail("usage: revision-hash golden <cases.json>")
 		}
 		out = golden(os.Args[2])
+	case "united-golden":
+		if len(os.Args) != 3 {
+			fail("usage: revision-hash united-golden <cases.json>")
+		}
+		out = unitedGolden(os.Args[2])
 	case "fields":
 		out = fields()
 	default:
@@ -106,6 +114,75 @@ func golden(path string) map[string]any {
 		})
 	}
 	return map[string]any{"cases": results}
+}
+
+type unitedCase struct {
+	Name             string          `json:"name"`
+	UnitedDeployment string          `json:"unitedDeployment"`
+	CollisionCount   int32           `json:"collisionCount"`
+	Template         json.RawMessage `json:"template"`
+}
+
+type unitedResult struct {
+	Name         string `json:"name"`
+	Data         string `json:"data"`
+	Hash         string `json:"hash"`
+	RevisionName string `json:"revisionName"`
+}
+
+// unitedGolden computes UnitedDeployment revisions as OpenKruise does: the stored spec.template (decoded
+// into the typed SubsetTemplate and defaulted as its mutating webhook defaults a new or changed template:
+// only a statefulSetTemplate's pod spec and volume claim templates), encoded, wrapped as a patch that
+// replaces spec.template (getUnitedDeploymentPatch) and hashed by HashControllerRevision.
+func unitedGolden(path string) map[string]any {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		fail(err.Error())
+	}
+	var input struct {
+		Cases []unitedCase `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &input); err != nil {
+		fail(path + ": " + err.Error())
+	}
+	results := make([]unitedResult, 0, len(input.Cases))
+	for _, c := range input.Cases {
+		var tpl v1alpha1.SubsetTemplate
+		if err := json.Unmarshal(c.Template, &tpl); err != nil {
+			fail(c.Name + ": " + err.Error())
+		}
+		if sts := tpl.StatefulSetTemplate; sts != nil {
+			defaultTemplate(&sts.Spec.Template.Spec)
+			for i := range sts.Spec.VolumeClaimTemplates {
+				defaultClaimTemplate(&sts.Spec.VolumeClaimTemplates[i])
+			}
+		}
+		encoded, err := json.Marshal(tpl)
+		if err != nil {
+			fail(c.Name + ": " + err.Error())
+		}
+		data := revisionData(encoded)
+		hash := hashRevision(data, c.CollisionCount)
+		results = append(results, unitedResult{
+			Name:         c.Name,
+			Data:         string(data),
+			Hash:         hash,
+			RevisionName: revisionName(c.UnitedDeployment, hash),
+		})
+	}
+	return map[string]any{"cases": results}
+}
+
+// defaultClaimTemplate is what OpenKruise's webhook does to a volume claim template: Kubernetes'
+// SetDefaults_PersistentVolumeClaim (only the phase; volumeMode is the spec's own defaulter, not called)
+// and resource rounding.
+func defaultClaimTemplate(c *corev1.PersistentVolumeClaim) {
+	if c.Status.Phase == "" {
+		c.Status.Phase = corev1.ClaimPending
+	}
+	defaultResourceList(&c.Spec.Resources.Limits)
+	defaultResourceList(&c.Spec.Resources.Requests)
+	defaultResourceList(&c.Status.Capacity)
 }
 
 // revisionData wraps an encoded template as {"spec":{"template":{...,"$patch":"replace"}}}, re-encoded
@@ -242,8 +319,9 @@ func defaultPodVolume(v *corev1.Volume) {
 // the JSON name of each field, whether it is omitempty, and its type as a short expression:
 // string | int | float | bool | quantity | intstr | time | raw | bytes | *T | []T | map[]T | <struct name>.
 type fieldTable struct {
-	Root  string                        `json:"root"`
-	Types map[string][]fieldDescription `json:"types"`
+	Root               string                        `json:"root"`
+	SubsetTemplateRoot string                        `json:"subsetTemplateRoot"`
+	Types              map[string][]fieldDescription `json:"types"`
 }
 
 type fieldDescription struct {
@@ -264,12 +342,22 @@ var (
 func fields() fieldTable {
 	table := fieldTable{Types: map[string][]fieldDescription{}}
 	table.Root = typeExpr(reflect.TypeOf(corev1.PodTemplateSpec{}), table.Types)
+	table.SubsetTemplateRoot = typeExpr(reflect.TypeOf(v1alpha1.SubsetTemplate{}), table.Types)
 	return table
 }
 
+// namedTypes remembers which Go type each short name stands for, so that two packages' structs of the
+// same short name (core/v1 and apps/v1 are both "v1") cannot silently share one table entry.
+var namedTypes = map[string]reflect.Type{}
+
 func typeName(t reflect.Type) string {
 	pkg := t.PkgPath()
-	return pkg[strings.LastIndex(pkg, "/")+1:] + "." + t.Name()
+	name := pkg[strings.LastIndex(pkg, "/")+1:] + "." + t.Name()
+	if seen, ok := namedTypes[name]; ok && seen != t {
+		fail("two types share the name " + name + ": " + seen.PkgPath() + " and " + pkg)
+	}
+	namedTypes[name] = t
+	return name
 }
 
 func typeExpr(t reflect.Type, types map[string][]fieldDescription) string {

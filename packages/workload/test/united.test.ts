@@ -287,10 +287,15 @@ describe("partitions, revision data, update reasons", () => {
   });
 
   it("records the whole subset template as a replace patch; labels only for non-CloneSet templates", () => {
+    // The bytes themselves are checked against OpenKruise's in united-revision-golden.test.ts.
     const u = ud("StatefulSet");
-    expect(unitedDeploymentRevisionData(u)).toEqual({
-      spec: { template: { ...u.spec?.template, $patch: "replace" } },
+    const data = unitedDeploymentRevisionData(u).spec.template;
+    expect(data.$patch).toBe("replace");
+    expect(data.statefulSetTemplate?.metadata).toEqual({
+      ...u.spec?.template?.statefulSetTemplate?.metadata,
+      creationTimestamp: null,
     });
+    expect(data.statefulSetTemplate?.spec?.template?.spec?.dnsPolicy).toBe("ClusterFirst");
     expect(unitedDeploymentRevisionLabels(u)).toEqual({ app: "web", tier: "front" });
     expect(unitedDeploymentRevisionLabels(ud("CloneSet"))).toEqual({});
   });

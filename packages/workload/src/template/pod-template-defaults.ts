@@ -9,7 +9,14 @@
  * Caveats: image volumes' pull policy is not defaulted (OpenKruise's Kubernetes version leaves it alone);
  * host-network port defaulting (gate DefaultHostNetworkHostPortsInPodTemplates, off) is not applied.
  */
-import type { Container, PodSpec, PodTemplateSpec, Probe, Volume } from "kubernetes-types/core/v1.js";
+import type {
+  Container,
+  PersistentVolumeClaim,
+  PodSpec,
+  PodTemplateSpec,
+  Probe,
+  Volume,
+} from "kubernetes-types/core/v1.js";
 import { cloneJson } from "../util/json.ts";
 import { canonicalQuantity } from "./quantity.ts";
 
@@ -183,5 +190,26 @@ export function defaultPodTemplate(template: PodTemplateSpec): PodTemplateSpec {
     defaultPodSpec(fresh);
     copy["spec"] = fresh;
   }
+  return copy;
+}
+
+/**
+ * A copy of a volume claim template with the defaults OpenKruise's webhook gives it: Kubernetes'
+ * SetDefaults_PersistentVolumeClaim (only `status.phase: Pending`; `volumeMode` belongs to the claim spec's own
+ * defaulter, which the webhook does not call) and resource rounding.
+ *
+ * Guarantees: idempotent. The input is not modified.
+ */
+export function defaultVolumeClaimTemplate(claim: PersistentVolumeClaim): PersistentVolumeClaim {
+  const copy = cloneJson(claim) as unknown as Json;
+  const status = child(copy, "status") ?? {};
+  setIfUnset(status, "phase", "Pending" satisfies NonNullable<PersistentVolumeClaim["status"]>["phase"]);
+  copy["status"] = status;
+  const resources = child(child(copy, "spec") ?? {}, "resources");
+  if (resources !== undefined) {
+    defaultResources(child(resources, "limits"));
+    defaultResources(child(resources, "requests"));
+  }
+  defaultResources(child(status, "capacity"));
   return copy;
 }

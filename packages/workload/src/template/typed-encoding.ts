@@ -12,7 +12,7 @@ import { formatKubeTime } from "@kruise/sdk";
  * newer field still reaches the pods; keys match exactly (Go also matches them case-insensitively).
  */
 import { canonicalQuantity } from "./quantity.ts";
-import { TYPED_FIELDS, TYPED_ROOT } from "./typed-fields.generated.ts";
+import { TYPED_FIELDS, TYPED_ROOT, TYPED_SUBSET_TEMPLATE_ROOT } from "./typed-fields.generated.ts";
 
 interface Encoded {
   readonly json: unknown;
@@ -103,4 +103,13 @@ function encodeStruct(value: unknown, type: string): unknown {
 /** A core/v1 PodTemplateSpec as Go's typed encoding writes it (see the module comment). */
 export function typedPodTemplate<T>(template: T): T {
   return encodeStruct(template, TYPED_ROOT) as T;
+}
+
+/**
+ * A UnitedDeployment's `spec.template` (OpenKruise's v1alpha1 SubsetTemplate: one of the StatefulSet, Advanced
+ * StatefulSet, CloneSet and Deployment templates, each metadata + the kind's spec) as Go's typed encoding writes
+ * it: what OpenKruise's UnitedDeployment controller records and hashes (see the module comment).
+ */
+export function typedSubsetTemplate<T>(template: T): T {
+  return encodeStruct(template, TYPED_SUBSET_TEMPLATE_ROOT) as T;
 }

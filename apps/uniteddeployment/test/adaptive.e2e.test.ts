@@ -1,9 +1,8 @@
-// Adaptive scheduling against the real scheduler: subset b cannot place its pods, so after
-// rescheduleCriticalSeconds its replicas move to c; once b can schedule again it recovers after
-// unschedulableLastSeconds and takes replicas at the next change of the split. The control plane's nodes are
-// shared by every test file, so "zone b cannot schedule" is made with a label the zone-b node lacks (b's
-// nodeSelectorTerm requires it) rather than a taint on the node, which would strand other files' pods; giving the
-// node the label is the taint being lifted.
+// Adaptive scheduling against the real scheduler: zone b's nodes are tainted NoSchedule, so subset b cannot place
+// its pods; after rescheduleCriticalSeconds its replicas move to c. Once the taint is gone b recovers after
+// unschedulableLastSeconds and takes replicas at the next change of the split. The control plane's nodes are shared
+// by every test file: the taint's key is this file's own, NoSchedule evicts no running pod, and it lasts only until b
+// is marked unschedulable (a few seconds), so another file's new zone-b pods at most wait that long.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestNamespace, getTestEnv, waitFor } from "@kruise/testenv/vitest";
 import type { UnitedDeployment } from "@kruise/api";
@@ -20,58 +19,58 @@ import { apply, getUd, subsetWorkloads, zonesOfNodes } from "./support/scenario.
 let ns = "";
 let controller: InProcessController | undefined;
 let cloneSets: ControllerProcess | undefined;
-let zoneB = "";
-let gate = "";
+let zoneB: string[] = [];
+let taint = "";
+
+const untaint = (): Promise<unknown> =>
+  Promise.all(zoneB.map((node) => k(["taint", "node", node, `${taint}-`]).catch(() => undefined)));
 
 beforeAll(async () => {
   ns = await createTestNamespace("ud-adaptive");
-  gate = `ud-test.kruise.io/${ns}`;
+  taint = `ud-test.kruise.io/${ns}=unschedulable:NoSchedule`;
   cloneSets = startCloneSetController(getTestEnv(), ns);
   controller = await startInProcessController(await controllerKubeconfig(getTestEnv(), ns), ns);
-  zoneB = [...(await zonesOfNodes())].find(([, z]) => z === "zone-b")?.[0] ?? "";
+  zoneB = [...(await zonesOfNodes())].filter(([, z]) => z === "zone-b").map(([node]) => node);
 });
 afterAll(async () => {
   await controller?.stop();
   await cloneSets?.stop();
-  if (zoneB !== "") await k(["label", "node", zoneB, `${gate}-`]).catch(() => undefined);
+  await untaint();
 });
 
-const inZone = (z: string, extra: object[] = []) => ({
-  matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [z] }, ...extra],
+const inZone = (z: string) => ({
+  matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [z] }],
 });
 
-function adaptiveUd(): UnitedDeployment {
+function adaptiveUd(
+  name = "elastic",
+  replicas = 5,
+  adaptive: object = { rescheduleCriticalSeconds: 2, unschedulableLastSeconds: 8 },
+): UnitedDeployment {
   return {
     apiVersion: "apps.kruise.io/v1alpha1",
     kind: "UnitedDeployment",
-    metadata: { name: "elastic", namespace: ns },
+    metadata: { name, namespace: ns },
     spec: {
-      replicas: 5,
-      selector: { matchLabels: { app: "elastic" } },
+      replicas,
+      selector: { matchLabels: { app: name } },
       template: {
         cloneSetTemplate: {
-          metadata: { labels: { app: "elastic" } },
+          metadata: { labels: { app: name } },
           spec: {
-            selector: { matchLabels: { app: "elastic" } },
+            selector: { matchLabels: { app: name } },
             template: {
-              metadata: { labels: { app: "elastic" } },
+              metadata: { labels: { app: name } },
               spec: { containers: [{ name: "main", image: "nginx:1" }] },
             },
           },
         },
       },
       topology: {
-        scheduleStrategy: {
-          type: "Adaptive",
-          adaptive: { rescheduleCriticalSeconds: 2, unschedulableLastSeconds: 8 },
-        },
+        scheduleStrategy: { type: "Adaptive", adaptive },
         subsets: [
           { name: "a", nodeSelectorTerm: inZone("zone-a"), maxReplicas: 1 },
-          {
-            name: "b",
-            nodeSelectorTerm: inZone("zone-b", [{ key: gate, operator: "In", values: ["on"] }]),
-            maxReplicas: 2,
-          },
+          { name: "b", nodeSelectorTerm: inZone("zone-b"), maxReplicas: 2 },
           { name: "c", nodeSelectorTerm: inZone("zone-c") },
         ],
       },
@@ -79,24 +78,27 @@ function adaptiveUd(): UnitedDeployment {
   } as unknown as UnitedDeployment;
 }
 
-async function split(): Promise<Record<string, number>> {
+async function split(name = "elastic"): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const [subset, w] of await subsetWorkloads(ns, "cloneSetTemplate", "elastic"))
+  for (const [subset, w] of await subsetWorkloads(ns, "cloneSetTemplate", name))
     out[subset] = w.spec?.replicas ?? -1;
   return out;
 }
-const schedulable = async (subset: string): Promise<string | undefined> =>
-  (await getUd(ns, "elastic")).status?.subsetStatuses
+const schedulable = async (subset: string, name = "elastic"): Promise<string | undefined> =>
+  (await getUd(ns, name)).status?.subsetStatuses
     ?.find((s) => s.name === subset)
     ?.conditions?.find((c) => c.type === "Schedulable")?.status;
 
 it("moves an unschedulable subset's replicas to the next subset, and back once it schedules again", async () => {
+  expect(zoneB.length).toBeGreaterThan(0);
+  for (const node of zoneB) await k(["taint", "node", node, taint, "--overwrite"]);
   await apply(adaptiveUd());
   await waitFor(
     "first split 1/2/2",
     async () => JSON.stringify(await split()) === JSON.stringify({ a: 1, b: 2, c: 2 }),
   );
-  // b's pods stay Pending (no node fits): after 2 s the subset is marked unschedulable and c takes its replicas.
+  // b's pods stay Pending (zone b's nodes are tainted and the pods do not tolerate it): after 2 s the subset is
+  // marked unschedulable and c takes its replicas.
   await waitFor(
     "b's replicas moved to c",
     async () => JSON.stringify(await split()) === JSON.stringify({ a: 1, b: 0, c: 4 }),
@@ -106,10 +108,10 @@ it("moves an unschedulable subset's replicas to the next subset, and back once i
   expect(await schedulable("b")).toBe("False");
   await waitFor("5 ready", async () => (await getUd(ns, "elastic")).status?.readyReplicas === 5, 60_000, 250);
 
-  // The node can take b's pods again. b stays marked for unschedulableLastSeconds, then recovers; c's Ready pods
+  // The taint is gone: zone b can take b's pods again. b stays marked for unschedulableLastSeconds, then recovers; c's Ready pods
   // stay where they are (OpenKruise's adaptive allocator never takes ready pods from a schedulable subset), so b
   // gets replicas back at the next change of the split: here a scale-up.
-  await k(["label", "node", zoneB, `${gate}=on`, "--overwrite"]);
+  await untaint();
   await waitFor("b schedulable again", async () => (await schedulable("b")) === "True", 60_000, 250);
   await k(["scale", "ud", "elastic", "-n", ns, "--replicas=7"]);
   await waitFor(

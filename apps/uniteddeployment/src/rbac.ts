@@ -16,8 +16,9 @@ export const rbacRules: readonly PolicyRule[] = [
   },
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets", "statefulsets"], verbs: SUBSET },
   { apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: SUBSET },
-  // Pods are only read: the updated and pending counts come from them.
-  { apiGroups: [""], resources: ["pods"], verbs: READ },
+  // Pods are read (the updated and pending counts come from them) and, in reserve mode, patched: only their
+  // apps.kruise.io/united-deployment-reserved-pod label.
+  { apiGroups: [""], resources: ["pods"], verbs: [...READ, "patch"] },
   {
     apiGroups: ["apps"],
     resources: ["controllerrevisions"],

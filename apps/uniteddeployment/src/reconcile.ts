@@ -1,12 +1,20 @@
 import {
   SUBSET_NAME_LABEL,
+  UNITED_DEPLOYMENT_RESERVED_POD_LABEL,
   UnitedDeploymentConditionType,
   UnitedDeploymentKind,
   type UnitedDeployment,
   type UnitedDeploymentStatus,
 } from "@kruise/api";
 import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
-import { ControllerRevisionKind, formatKubeTime, PodKind, Requeue, TerminalError } from "@kruise/sdk";
+import {
+  ControllerRevisionKind,
+  formatKubeTime,
+  ignoreNotFound,
+  PodKind,
+  Requeue,
+  TerminalError,
+} from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
@@ -27,7 +35,7 @@ import {
 } from "@kruise/workload";
 import type { UnitedDeploymentDeps } from "./deps.ts";
 import { syncUnitedRevisions, truncateUnitedHistory } from "./revisions.ts";
-import { manageSchedulability } from "./schedulability.ts";
+import { manageReservation, manageSchedulability, markRecoveredScaleUps } from "./schedulability.ts";
 import { writeUnitedStatus } from "./status-writer.ts";
 import {
   deleteOtherTypes,
@@ -109,8 +117,16 @@ export async function reconcileUnitedDeployment(
   const requeue = new Requeue();
   const strategy = ud.spec?.topology?.scheduleStrategy;
   const adaptive = strategy?.type === "Adaptive";
-  const schedulability = adaptive ? manageSchedulability(ud, views, podsOf, now) : undefined;
+  // Reserve mode is for CloneSet and Deployment subsets only (admission refuses it for the StatefulSet kinds).
+  const reservation =
+    adaptive &&
+    strategy?.adaptive?.reserveUnschedulablePods === true &&
+    (type === "CloneSet" || type === "Deployment")
+      ? manageReservation(ud, views, podsOf, updatedRevision, now)
+      : undefined;
+  const schedulability = reservation ?? (adaptive ? manageSchedulability(ud, views, podsOf, now) : undefined);
   if (schedulability?.requeueAfterMs !== undefined) requeue.after(schedulability.requeueAfterMs);
+  if (reservation !== undefined) await labelReservedPods(ctx, request.namespace, reservation.labels);
 
   const current = new Map<string, CurrentSubset>();
   for (const [name, view] of views)
@@ -118,6 +134,13 @@ export async function reconcileUnitedDeployment(
       replicas: view.specReplicas,
       unschedulable: schedulability?.unschedulable.has(name) ?? false,
       readyReplicas: view.statusReadyReplicas,
+      ...(reservation !== undefined
+        ? {
+            previouslyUnschedulable: reservation.marked.has(name),
+            reservedPods: reservation.reservedPods.get(name) ?? 0,
+            normalPods: reservation.normalPods.get(name) ?? 0,
+          }
+        : {}),
     });
   const allocation = allocateSubsetReplicas({
     replicas: ud.spec?.replicas,
@@ -133,6 +156,10 @@ export async function reconcileUnitedDeployment(
     throw new TerminalError(`UnitedDeployment ${key}: ${event.message}`);
   }
   const nextReplicas = allocation.replicas;
+  const subsetConditions =
+    reservation !== undefined
+      ? markRecoveredScaleUps(reservation, views, nextReplicas, now)
+      : schedulability?.conditions;
   const nextPartitions = nextSubsetPartitions(ud, nextReplicas);
 
   let conditions = ud.status?.conditions;
@@ -207,13 +234,34 @@ export async function reconcileUnitedDeployment(
     currentRevision,
     updatedRevision,
     collisionCount: revisions.collisionCount,
-    labelSelector: labelSelectorString(ud.spec?.selector),
+    // Reserve mode: HPA and kubectl scale count only the pods that are not reserved.
+    labelSelector:
+      labelSelectorString(ud.spec?.selector) +
+      (reservation !== undefined ? `,${UNITED_DEPLOYMENT_RESERVED_POD_LABEL}=false` : ""),
     conditions,
-    ...(schedulability !== undefined ? { subsetConditions: schedulability.conditions } : {}),
+    ...(subsetConditions !== undefined ? { subsetConditions } : {}),
+    ...(reservation !== undefined ? { reservedPods: reservation.reservedPods } : {}),
   });
   await writeUnitedStatus(ctx.client, ud, status);
   if (failure !== undefined) throw failure;
   return requeue.result();
+}
+
+/**
+ * Writes the reserved label of the pods whose reserved state is new or changed (OpenKruise's
+ * patchReservedStatusChangedPods), as strategic merge patches of the label alone. A pod gone meanwhile is skipped.
+ */
+async function labelReservedPods(
+  ctx: ReconcileContext,
+  namespace: string,
+  labels: readonly { readonly pod: string; readonly reserved: boolean }[],
+): Promise<void> {
+  for (const { pod, reserved } of labels)
+    await ctx.client
+      .patch(PodKind, pod, namespace, "strategic", {
+        metadata: { labels: { [UNITED_DEPLOYMENT_RESERVED_POD_LABEL]: String(reserved) } },
+      })
+      .catch(ignoreNotFound);
 }
 
 function adaptiveCriticalMs(ud: UnitedDeployment): number {

@@ -3,7 +3,13 @@
 import { SUBSET_SCHEDULABLE, type UnitedDeployment } from "@kruise/api";
 import { formatKubeTime, parseKubeTime } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { pendingTimeout, setCondition, type SubsetStatus, type SubsetView } from "@kruise/workload";
+import {
+  classifyReservedPods,
+  pendingTimeout,
+  setCondition,
+  type SubsetStatus,
+  type SubsetView,
+} from "@kruise/workload";
 
 type SubsetCondition = NonNullable<SubsetStatus["conditions"]>[number];
 
@@ -84,4 +90,95 @@ export function manageSchedulability(
     if (list.length > 0) conditions.set(name, list);
   }
   return { unschedulable, conditions, requeueAfterMs: requeue };
+}
+
+export interface Reservation extends Schedulability {
+  /** Subsets whose Schedulable condition was False before this reconcile (not allocatable while recovering). */
+  readonly marked: ReadonlySet<string>;
+  /** Per subset, its reserved and other pods. */
+  readonly reservedPods: ReadonlyMap<string, number>;
+  readonly normalPods: ReadonlyMap<string, number>;
+  /** Pods whose `apps.kruise.io/united-deployment-reserved-pod` label must be written. */
+  readonly labels: readonly { readonly pod: string; readonly reserved: boolean }[];
+}
+
+/**
+ * Reserve mode (`reserveUnschedulablePods`, OpenKruise's calculateSubsetsStatusForReservedAdaptiveStrategy): a
+ * subset is unschedulable exactly while it holds reserved pods (`Schedulable=False`, reason reschedule, "reserved
+ * pods found"), else `Schedulable=True` ("no reserved pods"). Which pods are reserved: `classifyReservedPods`.
+ */
+export function manageReservation(
+  ud: UnitedDeployment,
+  views: ReadonlyMap<string, SubsetView>,
+  podsOf: (subset: string) => readonly Pod[],
+  updatedRevision: string,
+  now: number,
+): Reservation {
+  const { criticalMs, unschedulableMs } = adaptiveDurations(ud);
+  const unschedulable = new Set<string>();
+  const marked = new Set<string>();
+  const conditions = new Map<string, SubsetCondition[]>();
+  const reservedPods = new Map<string, number>();
+  const normalPods = new Map<string, number>();
+  const labels: { pod: string; reserved: boolean }[] = [];
+  let requeue: number | undefined;
+  const previous = new Map((ud.status?.subsetStatuses ?? []).map((s) => [s.name ?? "", s]));
+  for (const name of views.keys()) {
+    let list = [...(previous.get(name)?.conditions ?? [])];
+    const wasMarked = list.find((c) => c.type === SUBSET_SCHEDULABLE)?.status === "False";
+    if (wasMarked) marked.add(name);
+    const pods = classifyReservedPods({
+      pods: podsOf(name),
+      markedUnschedulable: wasMarked,
+      updatedRevision,
+      criticalMs,
+      unschedulableMs,
+      now,
+    });
+    reservedPods.set(name, pods.reserved);
+    normalPods.set(name, pods.normal);
+    labels.push(...pods.labels);
+    if (pods.checkAfterMs !== undefined)
+      requeue = requeue === undefined ? pods.checkAfterMs : Math.min(requeue, pods.checkAfterMs);
+    const reserved = pods.reserved > 0;
+    if (reserved) unschedulable.add(name);
+    list = setCondition(list, {
+      type: SUBSET_SCHEDULABLE,
+      status: reserved ? "False" : "True",
+      reason: "reschedule",
+      message: reserved ? "reserved pods found" : "no reserved pods",
+      lastTransitionTime: formatKubeTime(now),
+    });
+    conditions.set(name, list);
+  }
+  return { unschedulable, marked, conditions, reservedPods, normalPods, labels, requeueAfterMs: requeue };
+}
+
+/**
+ * After the split (OpenKruise's postProcessSubsetStatusForReservedAdaptiveStrategy): a subset that has just
+ * recovered and is given more replicas is marked unschedulable again, so that the pods it is about to create are
+ * reserved from birth and their stand-ins elsewhere go only once these are really up.
+ */
+export function markRecoveredScaleUps(
+  reservation: Reservation,
+  views: ReadonlyMap<string, SubsetView>,
+  nextReplicas: Readonly<Record<string, number>>,
+  now: number,
+): ReadonlyMap<string, SubsetCondition[]> {
+  const conditions = new Map(reservation.conditions);
+  for (const [name, view] of views) {
+    if (reservation.unschedulable.has(name) || !reservation.marked.has(name)) continue;
+    if ((nextReplicas[name] ?? 0) <= view.specReplicas) continue;
+    conditions.set(
+      name,
+      setCondition(conditions.get(name) ?? [], {
+        type: SUBSET_SCHEDULABLE,
+        status: "False",
+        reason: "reschedule",
+        message: "subset just recovered scaled up",
+        lastTransitionTime: formatKubeTime(now),
+      }),
+    );
+  }
+  return conditions;
 }

@@ -1,5 +1,5 @@
-// Adaptive scheduling against the real scheduler: zone b's nodes are tainted NoSchedule, so subset b cannot place
-// its pods; after rescheduleCriticalSeconds its replicas move to c. Once the taint is gone b recovers after
+// Adaptive scheduling against the real scheduler, with and without reserveUnschedulablePods: zone b's nodes are
+// tainted NoSchedule, so subset b cannot place its pods; after rescheduleCriticalSeconds its replicas move to c. Once the taint is gone b recovers after
 // unschedulableLastSeconds and takes replicas at the next change of the split. The control plane's nodes are shared
 // by every test file: the taint's key is this file's own, NoSchedule evicts no running pod, and it lasts only until b
 // is marked unschedulable (a few seconds), so another file's new zone-b pods at most wait that long.
@@ -14,7 +14,7 @@ import {
   type ControllerProcess,
   type InProcessController,
 } from "./support/harness.ts";
-import { apply, getUd, subsetWorkloads, zonesOfNodes } from "./support/scenario.ts";
+import { apply, getUd, livePods, subsetWorkloads, zonesOfNodes } from "./support/scenario.ts";
 
 let ns = "";
 let controller: InProcessController | undefined;
@@ -122,3 +122,67 @@ it("moves an unschedulable subset's replicas to the next subset, and back once i
   );
   await waitFor("7 ready", async () => (await getUd(ns, "elastic")).status?.readyReplicas === 7, 60_000, 250);
 }, 180_000);
+
+it("reserve mode: keeps b's pending pods reserved while stand-ins run in c, and drops the stand-ins once b is up", async () => {
+  const name = "reserve";
+  const reservedIn = async (subset: string): Promise<string[]> =>
+    (await livePods(ns, name))
+      .filter((p) => p.metadata?.labels?.["apps.kruise.io/subset-name"] === subset)
+      .map((p) => p.metadata?.labels?.["apps.kruise.io/united-deployment-reserved-pod"] ?? "");
+  for (const node of zoneB) await k(["taint", "node", node, taint, "--overwrite"]);
+  await apply(
+    adaptiveUd(name, 4, {
+      rescheduleCriticalSeconds: 2,
+      unschedulableLastSeconds: 4,
+      reserveUnschedulablePods: true,
+    }),
+  );
+  // a 1, b 2, c 1 first; b's two pods cannot be placed, so after 2 s they are reserved (labelled, kept) and c runs
+  // two stand-ins.
+  await waitFor(
+    "stand-ins in c",
+    async () => JSON.stringify(await split(name)) === JSON.stringify({ a: 1, b: 2, c: 3 }),
+    60_000,
+    250,
+  );
+  await waitFor("b's pods reserved", async () => (await reservedIn("b")).join() === "true,true", 30_000, 250);
+  expect(await schedulable("b", name)).toBe("False");
+  await waitFor(
+    "reserved pods counted apart",
+    async () => {
+      const status = (await getUd(ns, name)).status;
+      return status?.reservedPods === 2 && status.readyReplicas === 4 && status.replicas === 4;
+    },
+    60_000,
+    250,
+  );
+  const status = (await getUd(ns, name)).status;
+  expect(status?.labelSelector).toBe(`app=${name},apps.kruise.io/united-deployment-reserved-pod=false`);
+  expect((await reservedIn("c")).every((v) => v === "false")).toBe(true);
+
+  // The taint is gone: b's reserved pods start; once Ready for unschedulableLastSeconds they are released, b is
+  // schedulable again and c's stand-ins go.
+  await untaint();
+  await waitFor(
+    "stand-ins gone",
+    async () => JSON.stringify(await split(name)) === JSON.stringify({ a: 1, b: 2, c: 1 }),
+    90_000,
+    250,
+  );
+  await waitFor(
+    "b's pods released",
+    async () => (await reservedIn("b")).join() === "false,false",
+    30_000,
+    250,
+  );
+  expect(await schedulable("b", name)).toBe("True");
+  await waitFor(
+    "4 ready, none reserved",
+    async () => {
+      const s = (await getUd(ns, name)).status;
+      return s?.reservedPods === 0 && s.readyReplicas === 4 && s.replicas === 4;
+    },
+    60_000,
+    250,
+  );
+}, 240_000);

@@ -4,3 +4,4 @@ export * from "./subset-view.ts";
 export * from "./partitions.ts";
 export * from "./revision-data.ts";
 export * from "./status.ts";
+export * from "./reservation.ts";

@@ -22,6 +22,11 @@ export interface UnitedStatusInput {
   readonly conditions: UnitedDeploymentCondition[] | undefined;
   /** Per subset, its Schedulable condition (Adaptive only). */
   readonly subsetConditions?: ReadonlyMap<string, SubsetStatus["conditions"]>;
+  /**
+   * Reserve mode (`reserveUnschedulablePods`): per subset, its reserved pods. They are left out of `replicas` and
+   * reported in `reservedPods`, in total and per subset.
+   */
+  readonly reservedPods?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -33,8 +38,11 @@ export function calculateUnitedStatus(input: UnitedStatusInput): UnitedDeploymen
   let ready = 0;
   let updated = 0;
   let updatedReady = 0;
-  for (const view of input.subsets.values()) {
-    replicas += view.statusReplicas;
+  let reservedTotal = 0;
+  for (const [name, view] of input.subsets) {
+    const reserved = input.reservedPods?.get(name) ?? 0;
+    reservedTotal += reserved;
+    replicas += view.statusReplicas - reserved;
     ready += view.statusReadyReplicas;
     updated += view.updatedReplicas;
     updatedReady += view.updatedReadyReplicas;
@@ -50,6 +58,7 @@ export function calculateUnitedStatus(input: UnitedStatusInput): UnitedDeploymen
       replicas: input.nextReplicas[name] ?? 0,
       readyReplicas: input.subsets.get(name)?.statusReadyReplicas ?? 0,
       partition: input.nextPartitions[name] ?? 0,
+      ...(input.reservedPods !== undefined ? { reservedPods: input.reservedPods.get(name) ?? 0 } : {}),
       ...(conditions !== undefined && conditions.length > 0 ? { conditions } : {}),
     };
   });
@@ -67,7 +76,8 @@ export function calculateUnitedStatus(input: UnitedStatusInput): UnitedDeploymen
     updateStatus: { updatedRevision: input.updatedRevision, currentPartitions: { ...input.nextPartitions } },
     labelSelector: input.labelSelector,
   };
-  if (input.previous?.reservedPods !== undefined) status.reservedPods = input.previous.reservedPods;
+  if (input.reservedPods !== undefined) status.reservedPods = reservedTotal;
+  else if (input.previous?.reservedPods !== undefined) status.reservedPods = input.previous.reservedPods;
   if (input.conditions !== undefined && input.conditions.length > 0) status.conditions = input.conditions;
   return status;
 }

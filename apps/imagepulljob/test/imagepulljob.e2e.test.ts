@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloneSetKind, ImagePullJobKind, NodeImageKind } from "@kruise/api";
+import type { Secret } from "kubernetes-types/core/v1.js";
 import { EventKind, NamespaceKind, NodeKind, PodKind, SecretKind } from "@kruise/sdk";
 import { waitFor } from "@kruise/testenv/vitest";
 import { criSupport, finished, imagePullJob, startCluster, tagStatus, type Cluster } from "./support.ts";
@@ -374,6 +375,21 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
       type: "kubernetes.io/dockerconfigjson",
       data: { ".dockerconfigjson": Buffer.from(JSON.stringify(config)).toString("base64") },
     });
+    // The copy lives only while the job runs, and a pull of a layer the node already has takes milliseconds, so
+    // polling can miss it: every change to the agents' Secrets is watched from before the job exists.
+    const events: Array<{ type: string; secret: Secret }> = [];
+    const abort = new AbortController();
+    const start = (await client.list(SecretKind, { namespace: "kruise-daemon-config" })).resourceVersion;
+    const watching = (async () => {
+      for await (const e of client.watch(SecretKind, {
+        namespace: "kruise-daemon-config",
+        signal: abort.signal,
+        ...(start === undefined ? {} : { resourceVersion: start }),
+      }))
+        events.push({ type: e.type, secret: e.object });
+    })().catch(() => undefined);
+    const isCopy = (s: Secret): boolean =>
+      s.metadata?.annotations?.["imagepulljobs.kruise.io/source-key"] === `${ns}/regcred`;
     await client.create(
       ImagePullJobKind,
       imagePullJob(ns, "with-secret", {
@@ -384,12 +400,9 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
     );
     const copy = await waitFor(
       "the copied secret",
-      async () =>
-        (await client.list(SecretKind, { namespace: "kruise-daemon-config" })).items.find(
-          (s) => s.metadata?.annotations?.["imagepulljobs.kruise.io/source-key"] === `${ns}/regcred`,
-        ),
+      async () => events.find((e) => e.type === "ADDED" && isCopy(e.secret))?.secret,
       60_000,
-      250,
+      100,
     );
     expect(copy.metadata?.name).toMatch(/^regcred-/);
     expect(copy.metadata?.annotations).toMatchObject({
@@ -406,12 +419,15 @@ describe.skipIf(!support.ok)("ImagePullJob", { timeout: 240_000 }, () => {
     await waitFor(
       "the copy deleted once its only job finished",
       async () =>
+        events.some((e) => e.type === "DELETED" && e.secret.metadata?.name === copy.metadata?.name) &&
         !(await client.list(SecretKind, { namespace: "kruise-daemon-config" })).items.some(
           (s) => s.metadata?.name === copy.metadata?.name,
         ),
       30_000,
       250,
     );
+    abort.abort();
+    await watching;
   });
 });
 

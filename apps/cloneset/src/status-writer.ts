@@ -1,8 +1,10 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetKind } from "@kruise/api";
 import { patchStatusIfChanged } from "@kruise/sdk";
+import { subsetStatusChangedEvent } from "@kruise/workload";
 import type { CloneSetRun } from "./deps.ts";
 import {
+  BUS_KIND,
   cloneSetEventSource,
   CloneSetBusEvent,
   rolloutCompleteId,
@@ -13,7 +15,7 @@ import {
 /**
  * Writes status only when it differs from what the cache holds (the SDK's patchStatusIfChanged: a merge patch, so no
  * conflict with a concurrent spec change; removed conditions are sent as null). Publishes the NATS steps a status
- * change reveals.
+ * change reveals, and subset-status-changed when a UnitedDeployment owns the CloneSet.
  */
 export async function writeStatus(
   deps: CloneSetRun,
@@ -36,6 +38,9 @@ function publishStatusSteps(
 ): void {
   const bus = deps.bus;
   if (bus === undefined) return;
+  // A subset of a UnitedDeployment: wake the owner so its status follows at once.
+  const subsetEvent = subsetStatusChangedEvent(BUS_KIND, cs, next);
+  if (subsetEvent !== undefined) bus.publish(subsetEvent);
   const uid = cs.metadata?.uid ?? "";
   const base = cloneSetEventSource(cs);
   const prevReplicas = previous?.replicas ?? 0;

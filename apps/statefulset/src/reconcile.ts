@@ -29,6 +29,7 @@ import {
   MAX_IN_FLIGHT,
   slowStartWindow,
   sortByPriority,
+  subsetStatusChangedEvent,
   syncRevisions,
   templateFromRevision,
   type OrdinalPod,
@@ -446,12 +447,18 @@ async function truncateHistory(
   }
 }
 
-/** Writes status only when it changed (a converged set writes nothing), and publishes the rollout steps it shows. */
+/**
+ * Writes status only when it changed (a converged set writes nothing), and publishes the rollout steps it shows and,
+ * for a UnitedDeployment's subset, subset-status-changed.
+ */
 async function writeStatus(deps: StatefulSetDeps, set: StatefulSet, next: StatefulSetStatus): Promise<void> {
   const previous = set.status;
   if (!(await patchStatusIfChanged(deps.client, StatefulSetKind, set, next))) return;
   const bus = deps.bus;
   if (bus === undefined) return;
+  // A subset of a UnitedDeployment: wake the owner so its status follows at once.
+  const subsetEvent = subsetStatusChangedEvent(eventSource(set).kind, set, next);
+  if (subsetEvent !== undefined) bus.publish(subsetEvent);
   const uid = set.metadata?.uid ?? "";
   const replicas = set.spec?.replicas ?? 1;
   const revision = next.updateRevision ?? "";

@@ -95,7 +95,12 @@ export interface ControllerProcess {
   stop(): Promise<void>;
 }
 
-function startProcess(main: string, kubeconfig: string, namespace: string): ControllerProcess {
+function startProcess(
+  main: string,
+  kubeconfig: string,
+  namespace: string,
+  extra: readonly string[] = [],
+): ControllerProcess {
   const child = spawn(
     process.execPath,
     [
@@ -107,6 +112,7 @@ function startProcess(main: string, kubeconfig: string, namespace: string): Cont
       "--health-probe-bind-address=0",
       "--leader-elect=false",
       "--log-level=warn",
+      ...extra,
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
@@ -135,11 +141,13 @@ export function startSubsetController(
   app: "cloneset" | "statefulset",
   info: TestEnvInfo,
   namespace: string,
+  extra: readonly string[] = [],
 ): ControllerProcess {
   return startProcess(
     resolve(import.meta.dirname, `../../../${app}/src/main.ts`),
     info.kubeconfigPath,
     namespace,
+    extra,
   );
 }
 

@@ -1,1 +1,2 @@
 export * from "./conditions.ts";
+export * from "./subset-status-event.ts";

@@ -70,6 +70,17 @@ describe("UnitedDeployment admission", () => {
       "Duplicate value",
     ],
     [
+      "reserveUnschedulablePods with a StatefulSet template",
+      ud("reserve-sts", {
+        template: { statefulSetTemplate: cloneSetTemplate() },
+        topology: {
+          subsets: [{ name: "a" }, { name: "b" }],
+          scheduleStrategy: { type: "Adaptive", adaptive: { reserveUnschedulablePods: true } },
+        },
+      }),
+      "reserveUnschedulablePods is only supported with cloneSetTemplate or deploymentTemplate",
+    ],
+    [
       "a subset percentage above 100%",
       ud("pct", { topology: { subsets: [{ name: "a", replicas: "150%" }] } }),
       "spec.topology.subsets[0].replicas",

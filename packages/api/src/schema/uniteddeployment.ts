@@ -243,6 +243,17 @@ export const unitedDeploymentSpec = object(
           "selector does not match template labels: the subset template's pod labels must be selected by spec.selector",
         fieldPath: ".selector",
       },
+
+      {
+        // The reserve mode deletes stand-ins and keeps pending pods: only kinds whose pods are interchangeable.
+        rule:
+          "!has(self.topology) || !has(self.topology.scheduleStrategy) || !has(self.topology.scheduleStrategy.adaptive) || " +
+          "!has(self.topology.scheduleStrategy.adaptive.reserveUnschedulablePods) || " +
+          "!self.topology.scheduleStrategy.adaptive.reserveUnschedulablePods || !has(self.template) || " +
+          "has(self.template.cloneSetTemplate) || has(self.template.deploymentTemplate)",
+        message: "reserveUnschedulablePods is only supported with cloneSetTemplate or deploymentTemplate",
+        fieldPath: ".topology.scheduleStrategy.adaptive.reserveUnschedulablePods",
+      },
     ],
   },
 );

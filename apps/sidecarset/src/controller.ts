@@ -19,7 +19,7 @@ import { sidecarSetHash } from "./injection/hash.ts";
 import type { InjectionSource } from "./injection/inject.ts";
 import { injectedSidecarSets } from "./injection/pod-annotations.ts";
 import { reconcileSidecarSet } from "./reconcile.ts";
-import { injectedSpec, pinnedRevision, revisionsOf } from "./revisions.ts";
+import { injectedSpec, injectionRevisionFor, revisionsOf } from "./revisions.ts";
 import { ensureInjectionPolicy } from "./webhook/injection-policy.ts";
 import { POD_WEBHOOK_PATH, podWebhook } from "./webhook/pod-webhook.ts";
 import { SYSTEM_NAMESPACES, webhookEntries } from "./webhook/webhook-entries.ts";
@@ -68,7 +68,7 @@ export function addSidecarSetController(
     podWebhook({
       sidecarSets: () => mgr.cache.list(SidecarSetKind),
       namespaceLabels: (ns) => mgr.cache.get(NamespaceKind, undefined, ns)?.metadata?.labels,
-      sourceFor: (ss) => sourceFor(mgr, options.namespace, ss),
+      sourceFor: (ss, pod) => sourceFor(mgr, options.namespace, ss, pod),
       excludedNamespaces: new Set(excluded),
       now: () => formatKubeTime(mgr.clock.now()),
       onInjected: (ns, pod, names) => {
@@ -126,10 +126,20 @@ function podToSidecarSets(pod: ReadOnly<Pod>): Request[] {
   return injectedSidecarSets(pod).map((name) => ({ namespace: "", name }));
 }
 
-function sourceFor(mgr: Manager, namespace: string, ss: ReadOnly<SidecarSet>): InjectionSource | string {
-  const pinned = pinnedRevision(ss, revisionsOf(mgr.cache, namespace, ss.metadata?.name ?? ""));
+/** The current spec (recorded as status.latestRevision), or the revision injectionStrategy.revision picks for the pod. */
+function sourceFor(
+  mgr: Manager,
+  namespace: string,
+  ss: ReadOnly<SidecarSet>,
+  pod: ReadOnly<Pod>,
+): InjectionSource | string {
+  const revisions = revisionsOf(mgr.cache, namespace, ss.metadata?.name ?? "");
+  const pinned = injectionRevisionFor(ss, revisions, pod.metadata?.labels);
   if (typeof pinned === "string") return pinned;
-  if (!pinned) return { sidecarSet: ss, spec: injectedSpec(ss) };
+  if (!pinned) {
+    const latest = ss.status?.latestRevision;
+    return { sidecarSet: ss, spec: injectedSpec(ss), ...(latest ? { revisionName: latest } : {}) };
+  }
   const data = (pinned.data ?? {}) as { spec?: InjectionSource["spec"] };
   return { sidecarSet: ss, spec: data.spec ?? {}, revisionName: pinned.metadata?.name ?? "" };
 }

@@ -3,12 +3,15 @@ import { isPodActive } from "@kruise/workload";
 // SidecarSetUpgradable condition of pods that cannot be upgraded, status. Converged: no write.
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
+  SIDECARSET_HASH_ANNOTATION,
+  SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION,
   SIDECARSET_UPGRADABLE,
   SidecarSetKind,
   type SidecarSet,
   type SidecarSetCondition,
 } from "@kruise/api";
 import {
+  ControllerRevisionKind,
   NamespaceKind,
   PodKind,
   formatKubeTime,
@@ -22,11 +25,16 @@ import { createRevisionAvoidingCollisions, nextRevisionNumber, equalRevisionData
 import { changedEvent, upgradedEvent } from "./events.ts";
 import { sidecarSetHash, sidecarSetHashWithoutImage } from "./injection/hash.ts";
 import { sidecarSetSelectsPod } from "./injection/matching.ts";
-import { injectedSidecarSets } from "./injection/pod-annotations.ts";
-import { desiredRevision, revisionsOf } from "./revisions.ts";
+import { injectedSidecarSets, readHashAnnotation } from "./injection/pod-annotations.ts";
+import { desiredRevision, revisionsOf, revisionsToTruncate } from "./revisions.ts";
 import { findConflict } from "./upgrade/conflicts.ts";
-import { hotUpgradeStep } from "./upgrade/hot-upgrade.ts";
-import { coldSidecars, upgradePatch } from "./upgrade/pod-upgrade.ts";
+import { hotUpgradeReset } from "./upgrade/hot-upgrade.ts";
+import {
+  currentImageIDs,
+  inPlaceUpdateState,
+  sidecarContainersInPod,
+  upgradePatch,
+} from "./upgrade/pod-upgrade.ts";
 import { computeStatus } from "./upgrade/status.ts";
 import { planUpgrade } from "./upgrade/upgrade-plan.ts";
 import type { SidecarSetHashes } from "./upgrade/pod-state.ts";
@@ -108,30 +116,65 @@ export const reconcileSidecarSet: Reconciler<SidecarSetDeps> = async ({ name }, 
   const nsLabels = (ns: string): Readonly<Record<string, string>> | undefined =>
     cache.get(NamespaceKind, undefined, ns)?.metadata?.labels;
   const pods = matchedPods(ss, cache.list(PodKind), nsLabels);
-  const cold = coldSidecars(ss);
-  const plan = planUpgrade(ss, pods, hashes, cold);
 
-  for (const pod of plan.upgrade) {
-    const ns = pod.metadata?.namespace ?? "";
-    const podName = pod.metadata?.name ?? "";
+  // Only revisionHistoryLimit revisions are kept; none that the latest, a pod or the injection pin still uses.
+  const podRevisions = new Set(
+    pods
+      .map((p) => readHashAnnotation(p, SIDECARSET_HASH_ANNOTATION)[name]?.controllerRevision)
+      .filter((r): r is string => !!r),
+  );
+  const allRevisions = revisions.some((r) => r.metadata?.name === latest.metadata?.name)
+    ? revisions
+    : [...revisions, latest];
+  for (const old of revisionsToTruncate(ss, allRevisions, latest.metadata?.name ?? "", podRevisions)) {
     try {
-      await client.patch(PodKind, podName, ns, "strategic", upgradePatch(pod, ss, hashes, now));
-      deps.publish(upgradedEvent(name, ns, podName, pod.metadata?.uid ?? "", hashes.hash));
-      log.info({ pod: `${ns}/${podName}` }, "sidecars upgraded in place");
+      await client.delete(ControllerRevisionKind, old.metadata?.name ?? "", deps.namespace, {
+        preconditions: { uid: old.metadata?.uid ?? "" },
+      });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
   }
 
-  // Hot upgrades half-way: swap the twins once the new one is ready.
-  for (const pod of plan.finishHotUpgrade) {
-    const step = hotUpgradeStep(pod, ss, false);
+  const sidecars = sidecarContainersInPod(ss);
+  const plan = planUpgrade(ss, pods, hashes, sidecars);
+
+  // Hot upgrades half-way: the new working twin is up, so the old one goes back to the empty image.
+  for (const pod of plan.resetHotUpgrade) {
+    const step = hotUpgradeReset(pod, ss);
     if (!step) continue;
+    const state = inPlaceUpdateState(pod, name, hashes.hash, now, currentImageIDs(pod, step.changed), true);
     try {
       await client.patch(PodKind, pod.metadata?.name ?? "", pod.metadata?.namespace, "strategic", {
-        metadata: { annotations: step.annotations },
-        ...(step.containers.length > 0 ? { spec: { containers: step.containers } } : {}),
+        metadata: {
+          annotations: { ...step.annotations, [SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION]: state },
+        },
+        spec: { containers: step.containers },
       });
+      recorder.event(
+        pod as never,
+        "Normal",
+        "ResetContainerSucceed",
+        "reset sidecar container image empty successfully",
+      );
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  for (const pod of plan.upgrade) {
+    const ns = pod.metadata?.namespace ?? "";
+    const podName = pod.metadata?.name ?? "";
+    try {
+      await client.patch(
+        PodKind,
+        podName,
+        ns,
+        "strategic",
+        upgradePatch(pod, ss, hashes, now, latest.metadata?.name),
+      );
+      deps.publish(upgradedEvent(name, ns, podName, pod.metadata?.uid ?? "", hashes.hash));
+      log.info({ pod: `${ns}/${podName}` }, "sidecars upgraded in place");
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
@@ -169,7 +212,7 @@ export const reconcileSidecarSet: Reconciler<SidecarSetDeps> = async ({ name }, 
       `pods ${marked.join(", ")} cannot be upgraded in place: the SidecarSet changed more than images`,
     );
 
-  const status = computeStatus(ss, pods, hashes, cold, {
+  const status = computeStatus(ss, pods, hashes, sidecars, {
     latestRevision: latest.metadata?.name ?? "",
     collisionCount,
     conditions,

@@ -8,7 +8,8 @@ import {
   type SidecarSetSpec,
 } from "@kruise/api";
 import { ControllerRevisionKind, type Cache, type ReadOnly } from "@kruise/sdk";
-import { newControllerRevision } from "@kruise/workload";
+import type { LabelSelector } from "kubernetes-types/meta/v1.js";
+import { newControllerRevision, selectorMatches } from "@kruise/workload";
 
 /** The spec parts a revision records: what injection writes into a pod. */
 export type InjectedSpec = Pick<
@@ -80,4 +81,51 @@ export function pinnedRevision(
     ? `ControllerRevision ${pin.revisionName}`
     : `a revision with custom version ${pin.customVersion}`;
   return `SidecarSet ${ss.metadata?.name} pins injectionStrategy.revision to ${what}, which does not exist; fix it: kubectl edit sidecarset ${ss.metadata?.name}`;
+}
+
+export const DEFAULT_SIDECARSET_REVISION_HISTORY_LIMIT = 10;
+
+/**
+ * Revisions to delete so that at most revisionHistoryLimit (default 10, at least 1) remain, oldest first
+ * (OpenKruise's truncateHistory). Never the latest, a revision a pod records in its hash annotation, or the one
+ * injectionStrategy.revision pins; when those alone exceed the limit, more remain.
+ */
+export function revisionsToTruncate(
+  ss: ReadOnly<SidecarSet>,
+  revisions: readonly ReadOnly<ControllerRevision>[],
+  latest: string,
+  podRevisions: ReadonlySet<string>,
+): ReadOnly<ControllerRevision>[] {
+  const limit = Math.max(1, ss.spec?.revisionHistoryLimit ?? DEFAULT_SIDECARSET_REVISION_HISTORY_LIMIT);
+  if (revisions.length <= limit) return [];
+  const pinned = pinnedRevision(ss, revisions);
+  const keep = new Set([latest, ...podRevisions]);
+  if (pinned && typeof pinned !== "string") keep.add(pinned.metadata?.name ?? "");
+  const sorted = [...revisions].sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
+  return sorted.filter((r) => !keep.has(r.metadata?.name ?? "")).slice(0, revisions.length - limit);
+}
+
+/**
+ * The revision to inject into a new pod (OpenKruise's getSuitableRevisionSidecarSet at CREATE); undefined means the
+ * current spec, a string is a refusal (the pinned revision is missing).
+ * - no injectionStrategy.revision: the current spec;
+ * - updateStrategy.paused, or policy Always (the default): the pinned revision;
+ * - policy Partial: the pinned revision for a pod updateStrategy.selector does not select; any other pod gets the
+ *   pinned revision with the probability of a percentage partition (an integer or no partition: the current spec).
+ */
+export function injectionRevisionFor(
+  ss: ReadOnly<SidecarSet>,
+  revisions: readonly ReadOnly<ControllerRevision>[],
+  podLabels: Readonly<Record<string, string>> | undefined,
+  random: () => number = Math.random,
+): ReadOnly<ControllerRevision> | string | undefined {
+  const pinned = pinnedRevision(ss, revisions);
+  if (pinned === undefined || typeof pinned === "string") return pinned;
+  const strategy = ss.spec?.updateStrategy;
+  if (strategy?.paused || ss.spec?.injectionStrategy?.revision?.policy !== "Partial") return pinned;
+  if (strategy?.selector && !selectorMatches(strategy.selector as LabelSelector, podLabels)) return pinned;
+  const partition = strategy?.partition;
+  if (typeof partition !== "string") return undefined;
+  const percent = Number(partition.replace(/%$/, ""));
+  return Number.isFinite(percent) && random() <= percent / 100 ? pinned : undefined;
 }

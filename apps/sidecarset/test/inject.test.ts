@@ -11,7 +11,8 @@ import { planUpgrade } from "../src/upgrade/upgrade-plan.ts";
 import { upgradePatch } from "../src/upgrade/pod-upgrade.ts";
 import { webhookEntries } from "../src/webhook/webhook-entries.ts";
 import { findConflict } from "../src/upgrade/conflicts.ts";
-import { hotUpgradeStep, isHotUpgrading } from "../src/upgrade/hot-upgrade.ts";
+import { injectionRevisionFor, revisionsToTruncate } from "../src/revisions.ts";
+import { hotUpgradeReset, isHotUpgrading } from "../src/upgrade/hot-upgrade.ts";
 
 const NOW = "2026-12-01T22:00:00Z";
 
@@ -334,24 +335,130 @@ describe("hot upgrade", () => {
     };
   }
 
-  it("upgrades the idle twin, swaps when it is ready, then empties the old one", () => {
+  it("upgrades the empty twin and makes it the working one, then resets the old one once the new one is up", () => {
     const v1 = hotSet("mesh:1");
-    const v2 = hotSet("mesh:2");
+    const v2 = { ...hotSet("mesh:2"), metadata: { ...hotSet("mesh:2").metadata, resourceVersion: "4711" } };
     let p = apply(injected(pod(), [source(v1)]), {});
     const hashes = { hash: sidecarSetHash(v2), withoutImage: sidecarSetHashWithoutImage(v2) };
-    const plan = planUpgrade(v2, [p], hashes, []);
+    const sidecars = ["mesh-1", "mesh-2"];
+    const plan = planUpgrade(v2, [p], hashes, sidecars);
     expect(plan.upgrade).toHaveLength(1);
+    expect(plan.resetHotUpgrade).toHaveLength(0);
     const step1 = upgradePatch(p, v2, hashes, NOW) as Parameters<typeof apply>[1];
     expect(step1.spec?.containers).toEqual([{ name: "mesh-2", image: "mesh:2" }]);
-    expect(step1.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-2"]).toBe("2");
+    expect(step1.metadata?.annotations).toMatchObject({
+      "kruise.io/sidecarset-working-hotupgrade-container": '{"mesh":"mesh-2"}',
+      "version.sidecarset.kruise.io/mesh-2": "4711",
+      "versionalt.sidecarset.kruise.io/mesh-2": "1",
+      "versionalt.sidecarset.kruise.io/mesh-1": "4711",
+    });
+    // The API server has the new image, the kubelet has not started it yet: nothing to reset, and the pod
+    // holds the upgrade budget.
+    const pending = apply(p, step1);
+    pending.status!.containerStatuses!.find((c) => c.name === "mesh-2")!.image = "empty:1";
+    expect(isHotUpgrading(pending, v2)).toBe(true);
+    expect(planUpgrade(v2, [pending], hashes, sidecars).resetHotUpgrade).toHaveLength(0);
     p = apply(p, step1);
-    expect(isHotUpgrading(p, v2)).toBe(true);
-    expect(planUpgrade(v2, [p], hashes, []).finishHotUpgrade).toHaveLength(1);
-    const step2 = hotUpgradeStep(p, v2, false)!;
-    expect(step2.annotations["kruise.io/sidecarset-working-hotupgrade-container"]).toBe('{"mesh":"mesh-2"}');
+    expect(planUpgrade(v2, [p], hashes, sidecars).resetHotUpgrade).toHaveLength(1);
+    const step2 = hotUpgradeReset(p, v2)!;
     expect(step2.containers).toEqual([{ name: "mesh-1", image: "empty:1" }]);
+    expect(step2.annotations).toEqual({
+      "version.sidecarset.kruise.io/mesh-1": "0",
+      "versionalt.sidecarset.kruise.io/mesh-2": "0",
+    });
     p = apply(p, { metadata: { annotations: step2.annotations }, spec: { containers: step2.containers } });
     expect(isHotUpgrading(p, v2)).toBe(false);
-    expect(hotUpgradeStep(p, v2, false)).toBeUndefined();
+    expect(hotUpgradeReset(p, v2)).toBeUndefined();
+    expect(planUpgrade(v2, [p], hashes, sidecars)).toMatchObject({ upgrade: [], resetHotUpgrade: [] });
+
+    // The next version goes to mesh-1 (now empty), which becomes the working twin again.
+    const v3 = { ...hotSet("mesh:3"), metadata: { ...hotSet("mesh:3").metadata, resourceVersion: "4800" } };
+    const h3 = { hash: sidecarSetHash(v3), withoutImage: sidecarSetHashWithoutImage(v3) };
+    const step3 = upgradePatch(p, v3, h3, NOW) as Parameters<typeof apply>[1];
+    expect(step3.spec?.containers).toEqual([{ name: "mesh-1", image: "mesh:3" }]);
+    expect(step3.metadata?.annotations).toMatchObject({
+      "kruise.io/sidecarset-working-hotupgrade-container": '{"mesh":"mesh-1"}',
+      "version.sidecarset.kruise.io/mesh-1": "4800",
+      "versionalt.sidecarset.kruise.io/mesh-1": "4711",
+      "versionalt.sidecarset.kruise.io/mesh-2": "4800",
+    });
+  });
+
+  it("paused: no reset of an old twin either", () => {
+    const v1 = hotSet("mesh:1");
+    const v2 = hotSet("mesh:2");
+    const hashes = { hash: sidecarSetHash(v2), withoutImage: sidecarSetHashWithoutImage(v2) };
+    const p = apply(injected(pod(), [source(v1)]), {});
+    const half = apply(p, upgradePatch(p, v2, hashes, NOW));
+    const paused = { ...v2, spec: { ...v2.spec!, updateStrategy: { paused: true } } };
+    expect(planUpgrade(paused, [half], hashes, ["mesh-1", "mesh-2"]).resetHotUpgrade).toHaveLength(0);
+    expect(planUpgrade(v2, [half], hashes, ["mesh-1", "mesh-2"]).resetHotUpgrade).toHaveLength(1);
+  });
+});
+
+describe("revision history", () => {
+  const rev = (n: number, labels: Record<string, string> = {}) => ({
+    metadata: { name: `r${n}`, labels },
+    revision: n,
+  });
+  const names = (xs: ReadonlyArray<{ metadata?: { name?: string } }>) => xs.map((x) => x.metadata?.name);
+
+  it("keeps revisionHistoryLimit revisions (default 10, at least 1), deleting the oldest unused first", () => {
+    const twelve = Array.from({ length: 12 }, (_, i) => rev(i + 1)).reverse();
+    expect(names(revisionsToTruncate(sidecarSet("a"), twelve, "r12", new Set()))).toEqual(["r1", "r2"]);
+    const limit3 = sidecarSet("a", { revisionHistoryLimit: 3 });
+    expect(names(revisionsToTruncate(limit3, twelve.slice(0, 3), "r12", new Set()))).toEqual([]);
+    const limit0 = sidecarSet("a", { revisionHistoryLimit: 0 });
+    expect(names(revisionsToTruncate(limit0, [rev(1), rev(2)], "r2", new Set()))).toEqual(["r1"]);
+  });
+
+  it("never deletes the latest, one a pod records, or the one injectionStrategy.revision pins", () => {
+    const revs = [
+      rev(1),
+      rev(2, { "apps.kruise.io/sidecarset-custom-version": "v2" }),
+      rev(3),
+      rev(4),
+      rev(5),
+    ];
+    const pinned = sidecarSet("a", {
+      revisionHistoryLimit: 1,
+      injectionStrategy: { revision: { customVersion: "v2" } },
+    });
+    // r1 is latest (a rollback), r3 is on a pod, r2 is pinned: r4 and r5 go, and 3 remain over the limit.
+    expect(names(revisionsToTruncate(pinned, revs, "r1", new Set(["r3"])))).toEqual(["r4", "r5"]);
+  });
+});
+
+describe("injectionStrategy.revision", () => {
+  const revs = [
+    { metadata: { name: "r1", labels: { "apps.kruise.io/sidecarset-custom-version": "v1" } }, revision: 1 },
+    { metadata: { name: "r2" }, revision: 2 },
+  ];
+  const pinned = (policy: "Always" | "Partial" | undefined, updateStrategy: Record<string, unknown> = {}) =>
+    sidecarSet("a", {
+      injectionStrategy: { revision: { customVersion: "v1", ...(policy ? { policy } : {}) } },
+      updateStrategy,
+    });
+  const name = (r: unknown) =>
+    typeof r === "object" && r ? (r as { metadata: { name: string } }).metadata.name : r;
+
+  it("no pin: the current spec; Always (default) or paused: the pinned revision; a missing pin is refused", () => {
+    expect(injectionRevisionFor(sidecarSet("a"), revs, {})).toBeUndefined();
+    expect(name(injectionRevisionFor(pinned(undefined), revs, {}))).toBe("r1");
+    expect(name(injectionRevisionFor(pinned("Always", { partition: "0%" }), revs, {}))).toBe("r1");
+    expect(name(injectionRevisionFor(pinned("Partial", { paused: true }), revs, {}, () => 0.99))).toBe("r1");
+    expect(injectionRevisionFor(pinned("Always"), [revs[1]!], {})).toMatch(
+      /custom version v1, which does not exist/,
+    );
+  });
+
+  it("Partial: pods outside updateStrategy.selector get the pin; others get it with the partition's probability", () => {
+    const canary = pinned("Partial", { selector: { matchLabels: { canary: "true" } } });
+    expect(name(injectionRevisionFor(canary, revs, { app: "web" }, () => 0))).toBe("r1");
+    expect(injectionRevisionFor(canary, revs, { canary: "true" }, () => 0)).toBeUndefined();
+    const percent = pinned("Partial", { partition: "30%" });
+    expect(name(injectionRevisionFor(percent, revs, {}, () => 0.3))).toBe("r1");
+    expect(injectionRevisionFor(percent, revs, {}, () => 0.31)).toBeUndefined();
+    expect(injectionRevisionFor(pinned("Partial", { partition: 3 }), revs, {}, () => 0)).toBeUndefined();
   });
 });

@@ -349,7 +349,96 @@ describe("SidecarSet", () => {
     await k(["delete", "sidecarset", `${SS}-beta`]);
   });
 
-  it("hot upgrade: the idle twin takes the new image, then becomes the working one", async () => {
+  it("injectionStrategy.revision Partial pins pods outside updateStrategy.selector; old revisions are truncated", async () => {
+    const REV = `${SS}-rev`;
+    const revSet = (image: string, version: string, extra: Record<string, unknown> = {}) => ({
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "SidecarSet",
+      metadata: { name: REV },
+      spec: {
+        selector: { matchLabels: { app: `${APP}-rev` } },
+        namespaceSelector: { matchLabels: { "sidecar-test": id } },
+        customVersion: version,
+        revisionHistoryLimit: 2,
+        containers: [{ name: "rev", image }],
+        ...extra,
+      },
+    });
+    const revisionNames = async (): Promise<Record<string, string>> => {
+      const out = JSON.parse(
+        await k([
+          "get",
+          "controllerrevisions",
+          "-n",
+          ctlNs,
+          "-l",
+          `kruise.io/sidecarset-name=${REV}`,
+          "-o",
+          "json",
+        ]),
+      ) as { items: Array<{ metadata: { name: string; labels?: Record<string, string> } }> };
+      return Object.fromEntries(
+        out.items.map((r) => [
+          r.metadata.labels?.["apps.kruise.io/sidecarset-custom-version"] ?? "",
+          r.metadata.name,
+        ]),
+      );
+    };
+    await apply(revSet("proxy:1", "v1"));
+    await waitFor("revision v1", async () => "v1" in (await revisionNames()));
+    const pinnedUpdate = (image: string, version: string) =>
+      revSet(image, version, {
+        injectionStrategy: { revision: { customVersion: "v1", policy: "Partial" } },
+        updateStrategy: { selector: { matchLabels: { canary: "true" } } },
+      });
+    await apply(pinnedUpdate("proxy:2", "v2"));
+    await waitFor("revision v2 is the latest", async () => {
+      const names = await revisionNames();
+      return (
+        "v2" in names &&
+        (await k(["get", "sidecarset", REV, "-o", "jsonpath={.status.latestRevision}"])) === names["v2"]
+      );
+    });
+    // Pods injected at once, each by the webhook entry of this SidecarSet.
+    const injectedPod = async (name: string, labels: Record<string, string>) =>
+      waitFor(`pod ${name} injected`, async () => {
+        await kubectl(["apply", "-f", "-"], { input: JSON.stringify(bare(name, appNs, labels)) });
+        const [p] = await pods(appNs, `app=${APP}-rev,role=${name}`);
+        return p && names(p).includes("rev") ? p : false;
+      });
+    const stable = await injectedPod("stable", { app: `${APP}-rev`, role: "stable" });
+    const canary = await injectedPod("canary", { app: `${APP}-rev`, role: "canary", canary: "true" });
+    expect(image(stable, "rev")).toBe("proxy:1");
+    expect(image(canary, "rev")).toBe("proxy:2");
+    const v1 = (await revisionNames())["v1"]!;
+    const stableHash = JSON.parse(
+      stable.metadata?.annotations?.["kruise.io/sidecarset-hash"] ?? "{}",
+    ) as Record<string, { controllerRevision?: string }>;
+    expect(stableHash[REV]?.controllerRevision).toBe(v1);
+
+    // v3: the canary pod is upgraded in place (it is in updateStrategy.selector), the stable one stays on v1.
+    // Three revisions with a limit of 2: v2, which no pod uses any more, goes; v1 stays pinned.
+    await apply(pinnedUpdate("proxy:3", "v3"));
+    await waitFor(
+      "the canary pod on proxy:3",
+      async () => {
+        const [p] = await pods(appNs, `app=${APP}-rev,role=canary`);
+        return !!p && runs(p, "rev", "proxy:3");
+      },
+      60_000,
+      300,
+    );
+    await waitFor("revisions v1 and v3 only", async () => {
+      const names = Object.keys(await revisionNames()).sort();
+      return names.join() === "v1,v3" ? names : false;
+    });
+    const [still] = await pods(appNs, `app=${APP}-rev,role=stable`);
+    expect(image(still!, "rev")).toBe("proxy:1");
+    await k(["delete", "pod", "stable", "canary", "-n", appNs, "--wait=false"]);
+    await k(["delete", "sidecarset", REV]);
+  });
+
+  it("hot upgrade: the empty twin takes the new image and becomes the working one; the old one goes empty", async () => {
     const HOT = `${SS}-hot`;
     const hot = (img: string) => ({
       apiVersion: "apps.kruise.io/v1alpha1",
@@ -399,7 +488,10 @@ describe("SidecarSet", () => {
       25_000,
       200,
     );
-    expect(done.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-2"]).toBe("2");
+    // The new twin's version is the SidecarSet's resourceVersion then; the old twin's is reset to 0.
+    expect(Number(done.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-2"])).toBeGreaterThan(1);
+    expect(done.metadata?.annotations?.["version.sidecarset.kruise.io/mesh-1"]).toBe("0");
+    expect(done.metadata?.annotations?.["versionalt.sidecarset.kruise.io/mesh-2"]).toBe("0");
     expect(done.status?.containerStatuses?.find((c) => c.name === "app")?.restartCount).toBe(0);
     await k(["delete", "sidecarset", HOT]);
   });

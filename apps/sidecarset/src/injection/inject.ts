@@ -125,9 +125,12 @@ export function injectSidecars(
       hash,
       sidecarSetName: name,
       sidecarList: [...sidecarList].sort(),
-      ...(source.revisionName ? { controllerRevision: source.revisionName } : {}),
     });
-    hashes[name] = entry(sidecarSetHash(view));
+    // Only the hash annotation names the revision (the ControllerRevision kept while a pod uses it).
+    hashes[name] = {
+      ...entry(sidecarSetHash(view)),
+      ...(source.revisionName ? { controllerRevision: source.revisionName } : {}),
+    };
     hashesWithoutImage[name] = entry(sidecarSetHashWithoutImage(view));
     already.add(name);
     Object.assign(annotations, applyPodMetadataPatches(annotations, source.spec.patchPodMetadata));

@@ -1,8 +1,10 @@
-// status of a SidecarSet from its matched pods (OpenKruise's calculateSidecarSetStatus).
+// status of a SidecarSet from its matched pods (OpenKruise's calculateSidecarSetStatus): a pod counts as ready when
+// it is Ready, runs its sidecars' spec images and has no hot upgrade left half-way.
 import type { Pod } from "kubernetes-types/core/v1.js";
 import type { SidecarSet, SidecarSetStatus } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-import { isPodReady, isPodUpdated, isSidecarConsistent, type SidecarSetHashes } from "./pod-state.ts";
+import { isPodUpdated, isSidecarConsistent, type SidecarSetHashes } from "./pod-state.ts";
+import { isReadyForSidecarSet } from "./upgrade-plan.ts";
 
 export function computeStatus(
   ss: ReadOnly<SidecarSet>,
@@ -17,10 +19,10 @@ export function computeStatus(
   let updatedReady = 0;
   for (const p of pods) {
     const u = isPodUpdated(p, name, hashes);
-    const r = isPodReady(p);
+    const r = isReadyForSidecarSet(p, ss) && isSidecarConsistent(p, sidecarContainers);
     if (u) updated++;
     if (r) ready++;
-    if (u && r && isSidecarConsistent(p, sidecarContainers)) updatedReady++;
+    if (u && r) updatedReady++;
   }
   return {
     observedGeneration: ss.metadata?.generation ?? 0,

@@ -5,7 +5,7 @@ import type { LabelSelector } from "kubernetes-types/meta/v1.js";
 import type { SidecarSet } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
 import { orderPodsForUpdate, partitionReplicas, scaleIntOrString, selectorMatches } from "@kruise/workload";
-import { isHotUpgrading } from "./hot-upgrade.ts";
+import { isHotUpgradeResettable, isHotUpgrading } from "./hot-upgrade.ts";
 import {
   isPodReady,
   isPodUpdated,
@@ -15,20 +15,26 @@ import {
 } from "./pod-state.ts";
 
 export interface UpgradePlan {
-  /** Updated pods half-way through a hot upgrade whose new twin may be ready: try the swap (no budget). */
-  finishHotUpgrade: ReadOnly<Pod>[];
+  /** Pods half-way through a hot upgrade whose new working twin is up: reset the old twin now (no budget). */
+  resetHotUpgrade: ReadOnly<Pod>[];
   /** Pods to upgrade in place now, in order. */
   upgrade: ReadOnly<Pod>[];
   /** Pods whose sidecars changed in more than images: they get the new sidecars only when recreated. */
   notUpgradable: ReadOnly<Pod>[];
 }
 
+/** Ready as the SidecarSet counts it (OpenKruise's IsPodReady): Ready, and no hot upgrade left half-way. */
+export function isReadyForSidecarSet(pod: ReadOnly<Pod>, ss: ReadOnly<SidecarSet>): boolean {
+  return isPodReady(pod) && !isHotUpgrading(pod, ss);
+}
+
 /**
- * - NotUpdate or paused: nothing.
+ * - NotUpdate or paused: nothing (not even the reset of a hot upgrade's old twin).
  * - Candidates: not updated, upgradable, matching updateStrategy.selector.
  * - partition keeps that many matched pods on the old sidecars: at most `matched - partition` pods updated in all.
  * - maxUnavailable (default 1, percentages of the matched pods rounded down, at least 1): updated pods not yet ready
- *   or consistent use the budget; a candidate that is already not ready is upgraded without using it.
+ *   or consistent (a hot upgrade not reset yet is not ready) use the budget; a candidate that is already not ready
+ *   is upgraded without using it.
  */
 export function planUpgrade(
   ss: ReadOnly<SidecarSet>,
@@ -42,9 +48,9 @@ export function planUpgrade(
     (p) => !isPodUpdated(p, name, hashes) && !isPodUpgradable(p, name, hashes),
   );
   const updated = pods.filter((p) => isPodUpdated(p, name, hashes));
-  const finishHotUpgrade = updated.filter((p) => isHotUpgrading(p, ss));
   if (strategy?.type === "NotUpdate" || strategy?.paused)
-    return { upgrade: [], notUpgradable, finishHotUpgrade };
+    return { upgrade: [], notUpgradable, resetHotUpgrade: [] };
+  const resetHotUpgrade = pods.filter((p) => isHotUpgradeResettable(p, ss, sidecarContainers));
   const candidates = pods.filter(
     (p) =>
       !isPodUpdated(p, name, hashes) &&
@@ -59,7 +65,7 @@ export function planUpgrade(
     scaleIntOrString(strategy?.maxUnavailable ?? 1, total, false, "updateStrategy.maxUnavailable"),
   );
   const upgrading = updated.filter(
-    (p) => !isPodReady(p) || !isSidecarConsistent(p, sidecarContainers),
+    (p) => !isReadyForSidecarSet(p, ss) || !isSidecarConsistent(p, sidecarContainers),
   ).length;
   let budget = maxUnavailable - upgrading;
   const ordered = orderPodsForUpdate(candidates as Pod[], pods as Pod[], {
@@ -69,12 +75,12 @@ export function planUpgrade(
   const upgrade: ReadOnly<Pod>[] = [];
   for (const pod of ordered) {
     if (allowed <= 0) break;
-    if (isPodReady(pod)) {
+    if (isReadyForSidecarSet(pod, ss)) {
       if (budget <= 0) continue;
       budget--;
     }
     upgrade.push(pod);
     allowed--;
   }
-  return { upgrade, notUpgradable, finishHotUpgrade };
+  return { upgrade, notUpgradable, resetHotUpgrade };
 }

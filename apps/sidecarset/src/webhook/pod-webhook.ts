@@ -12,8 +12,8 @@ export const POD_WEBHOOK_PATH = "/mutate-pod";
 export interface PodWebhookDeps {
   sidecarSets(): readonly ReadOnly<SidecarSet>[];
   namespaceLabels(namespace: string): Readonly<Record<string, string>> | undefined;
-  /** What to inject for a SidecarSet (its spec, or the revision injectionStrategy.revision names); a string is a refusal. */
-  sourceFor(ss: ReadOnly<SidecarSet>): InjectionSource | string;
+  /** What to inject for a SidecarSet into this pod (its spec, or the revision injectionStrategy.revision picks); a string is a refusal. */
+  sourceFor(ss: ReadOnly<SidecarSet>, pod: ReadOnly<Pod>): InjectionSource | string;
   /** Namespaces never injected (system namespaces and the controller's own). */
   excludedNamespaces: ReadonlySet<string>;
   now(): string;
@@ -40,7 +40,7 @@ export function podWebhook(deps: PodWebhookDeps): MutatingHandler<Pod> {
     if (selecting.length === 0) return allow();
     const sources: InjectionSource[] = [];
     for (const ss of selecting) {
-      const source = deps.sourceFor(ss);
+      const source = deps.sourceFor(ss, pod);
       if (typeof source === "string") return deny(source);
       sources.push(source);
     }

@@ -360,7 +360,7 @@ describe("SidecarSet", () => {
         namespaceSelector: { matchLabels: { "sidecar-test": id } },
         customVersion: version,
         revisionHistoryLimit: 2,
-        containers: [{ name: "rev", image }],
+        containers: [{ name: "rev", image, command: ["sleep", "3600"] }],
         ...extra,
       },
     });
@@ -384,14 +384,14 @@ describe("SidecarSet", () => {
         ]),
       );
     };
-    await apply(revSet("proxy:1", "v1"));
+    await apply(revSet("nginx:2", "v1"));
     await waitFor("revision v1", async () => "v1" in (await revisionNames()));
     const pinnedUpdate = (image: string, version: string) =>
       revSet(image, version, {
         injectionStrategy: { revision: { customVersion: "v1", policy: "Partial" } },
         updateStrategy: { selector: { matchLabels: { canary: "true" } } },
       });
-    await apply(pinnedUpdate("proxy:2", "v2"));
+    await apply(pinnedUpdate("nginx:3", "v2"));
     await waitFor("revision v2 is the latest", async () => {
       const names = await revisionNames();
       return (
@@ -408,8 +408,8 @@ describe("SidecarSet", () => {
       });
     const stable = await injectedPod("stable", { app: `${APP}-rev`, role: "stable" });
     const canary = await injectedPod("canary", { app: `${APP}-rev`, role: "canary", canary: "true" });
-    expect(image(stable, "rev")).toBe("proxy:1");
-    expect(image(canary, "rev")).toBe("proxy:2");
+    expect(image(stable, "rev")).toBe("nginx:2");
+    expect(image(canary, "rev")).toBe("nginx:3");
     const v1 = (await revisionNames())["v1"]!;
     const stableHash = JSON.parse(
       stable.metadata?.annotations?.["kruise.io/sidecarset-hash"] ?? "{}",
@@ -418,25 +418,29 @@ describe("SidecarSet", () => {
 
     // v3: the canary pod is upgraded in place (it is in updateStrategy.selector), the stable one stays on v1.
     // Three revisions with a limit of 2: v2, which no pod uses any more, goes; v1 stays pinned.
-    await apply(pinnedUpdate("proxy:3", "v3"));
+    await apply(pinnedUpdate("nginx:4", "v3"));
     await waitFor(
-      "the canary pod on proxy:3",
+      "the canary pod on nginx:4",
       async () => {
         const [p] = await pods(appNs, `app=${APP}-rev,role=canary`);
-        return !!p && runs(p, "rev", "proxy:3");
+        if (p && runs(p, "rev", "nginx:4")) return true;
+        throw new Error(
+          `canary: ${JSON.stringify({ spec: p?.spec?.containers.map((c) => c.image), status: p?.status })}`,
+        );
       },
       60_000,
       300,
     );
     await waitFor("revisions v1 and v3 only", async () => {
       const names = Object.keys(await revisionNames()).sort();
-      return names.join() === "v1,v3" ? names : false;
+      if (names.join() === "v1,v3") return names;
+      throw new Error(`revisions: ${names.join()}`);
     });
     const [still] = await pods(appNs, `app=${APP}-rev,role=stable`);
-    expect(image(still!, "rev")).toBe("proxy:1");
+    expect(image(still!, "rev")).toBe("nginx:2");
     await k(["delete", "pod", "stable", "canary", "-n", appNs, "--wait=false"]);
     await k(["delete", "sidecarset", REV]);
-  });
+  }, 150_000);
 
   it("hot upgrade: the empty twin takes the new image and becomes the working one; the old one goes empty", async () => {
     const HOT = `${SS}-hot`;

@@ -44,7 +44,8 @@ if (flags.help) {
 
 Starts a local Kubernetes control plane built from the pinned Kubernetes version, N simulated nodes
 (default 3), real nodes (kubelet + containerd; default 1 where the machine allows it: Linux and root,
-else 0), a local image registry, a NATS JetStream server and every controller in apps/. Writes the
+else 0), a local image registry, a NATS JetStream server and every controller in apps/ (a node agent,
+kruise-daemon, once per real node, on its containerd; with no real node it is not started). Writes the
 admin kubeconfig to ${relative(process.cwd(), join(stateDir, "kubeconfig"))} and the registry address to
 ${relative(process.cwd(), join(stateDir, "registry"))}, and stays in the foreground; Ctrl-C stops everything.
 
@@ -67,6 +68,15 @@ interface ControllerApp {
   main: string;
   /** Its RBAC rules: the controller runs under a ServiceAccount bound to exactly these. */
   rbac: string;
+  /** A node agent (`"perNode": true`): one process per real node, as its DaemonSet runs one pod per node. */
+  perNode: boolean;
+}
+
+/** One supervised process: a controller, or a node agent for one node (named `<app>-<node>`). */
+interface ControllerProcess {
+  name: string;
+  app: ControllerApp;
+  args: string[];
 }
 
 /** Apps declare themselves runnable with `"kruise": { "controller": "src/main.ts" }` in their package.json. */
@@ -78,13 +88,18 @@ function discoverControllers(): ControllerApp[] {
     const pkgPath = join(appsDir, dir, "package.json");
     if (!existsSync(pkgPath)) continue;
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as {
-      kruise?: { controller?: string; startedBy?: string };
+      kruise?: { controller?: string; startedBy?: string; perNode?: boolean };
     };
     const main = pkg.kruise?.controller;
     // The conversion webhook is part of the control plane @kruise/testenv brings up (the CRDs need it at once).
     if (pkg.kruise?.startedBy === "testenv") continue;
     if (main && existsSync(join(appsDir, dir, main)))
-      found.push({ name: dir, main: join(appsDir, dir, main), rbac: join(appsDir, dir, "src", "rbac.ts") });
+      found.push({
+        name: dir,
+        main: join(appsDir, dir, main),
+        rbac: join(appsDir, dir, "src", "rbac.ts"),
+        perNode: pkg.kruise?.perNode === true,
+      });
   }
   return found;
 }
@@ -100,15 +115,41 @@ async function chooseRealNodes(): Promise<number> {
   return 0;
 }
 
+/**
+ * The processes to supervise: one per controller, and one per real node for a node agent, which pulls through that
+ * node's containerd. Simulated nodes have no container runtime to pull into, so without a real node an agent runs
+ * nowhere, and one line says so.
+ */
+function controllerProcesses(apps: readonly ControllerApp[], cp: ControlPlane): ControllerProcess[] {
+  const processes: ControllerProcess[] = [];
+  for (const app of apps) {
+    if (!app.perNode) {
+      processes.push({ name: app.name, app, args: [] });
+      continue;
+    }
+    if (cp.realNodes.length === 0)
+      say(
+        `${app.name}: not started, there is no real node (a node agent pulls through a node's containerd; simulated nodes have none).`,
+      );
+    for (const node of cp.realNodes)
+      processes.push({
+        name: `${app.name}-${node}`,
+        app,
+        args: [`--node-name=${node}`, `--cri-endpoint=unix://${cp.criSockets[node] ?? ""}`],
+      });
+  }
+  return processes;
+}
+
 /** Runs one controller under a Supervisor: restarted with backoff when it dies, as a Deployment's pod would be. */
 async function startController(
-  app: ControllerApp,
+  { name, app, args: own }: ControllerProcess,
   cp: ControlPlane,
   logDir: string,
   ports: ControllerPorts,
 ): Promise<Supervisor> {
   const kubeconfig = await controllerKubeconfig(cp, app.name, app.rbac, root);
-  const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${kubeconfig}`];
+  const args = ["--conditions=@kruise/source", app.main, `--kubeconfig=${kubeconfig}`, ...own];
   args.push(
     `--metrics-bind-address=127.0.0.1:${ports.metrics}`,
     `--health-probe-bind-address=127.0.0.1:${ports.health}`,
@@ -125,10 +166,10 @@ async function startController(
   }
   const supervisor = new Supervisor({
     env,
-    name: app.name,
+    name,
     command: process.execPath,
     args,
-    logPath: join(logDir, `${app.name}.log`),
+    logPath: join(logDir, `${name}.log`),
     onEvent: (line) => say(`[${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   supervisor.start();
@@ -194,6 +235,7 @@ async function startInCluster(cp: ControlPlane): Promise<void> {
     kubeconfig: cp.kubeconfigPath,
     ...release,
     nodeLabel: REAL_NODE_LABEL,
+    criSocket: cp.criSockets[cp.realNodes[0] ?? ""] ?? "",
     // npm start applied the CRDs and the deletion-protection policy already: the release leaves both alone.
     values: { deletionProtection: { enabled: false } },
     extraArgs: ["--skip-crds"],
@@ -330,9 +372,10 @@ async function main(): Promise<void> {
   // chart's release namespace is in a cluster. Kept across runs with the rest of the state.
   await cp.kubectl(["create", "namespace", "kruise-system"]);
   const apps = discoverControllers();
+  const processes = flags["in-cluster"] ? [] : controllerProcesses(apps, cp);
   // Each controller's /metrics and /healthz on the same local ports every run (.kruise/ports.json).
   const assigned = await assignControllerPorts(
-    apps.map((a) => a.name),
+    processes.map((p) => p.name),
     saved.controllers,
   );
   for (const app of assigned.moved) say(`${app}: its ports of the last run are taken; new ones below.`);
@@ -346,8 +389,8 @@ async function main(): Promise<void> {
   const children = running.children;
   if (flags["in-cluster"]) await startInCluster(cp);
   else
-    for (const app of apps)
-      children.set(app.name, await startController(app, cp, logDir, assigned.ports[app.name]!));
+    for (const proc of processes)
+      children.set(proc.name, await startController(proc, cp, logDir, assigned.ports[proc.name]!));
   say(`API server: ${cp.server}`);
   say(`NATS:       ${cp.natsUrl ?? "off"} (admin; each controller connects as its own user)`);
   if (apps.length === 0) say("No controller apps are present yet; the control plane runs on its own.");
@@ -359,11 +402,11 @@ async function main(): Promise<void> {
     say(
       `Controllers, each as its own ServiceAccount in kruise-system (logs in ${relative(process.cwd(), logDir)}/):`,
     );
-    const width = Math.max(...apps.map((a) => a.name.length));
-    for (const app of apps) {
-      const p = assigned.ports[app.name]!;
+    const width = Math.max(...processes.map((proc) => proc.name.length));
+    for (const { name } of processes) {
+      const p = assigned.ports[name]!;
       say(
-        `  ${app.name.padEnd(width)}  http://127.0.0.1:${p.metrics}/metrics  http://127.0.0.1:${p.health}/healthz`,
+        `  ${name.padEnd(width)}  http://127.0.0.1:${p.metrics}/metrics  http://127.0.0.1:${p.health}/healthz`,
       );
     }
   }

@@ -6,9 +6,10 @@ import { discoverControllerApps, type ControllerApp } from "./controller-apps.ts
 import { copyYamlFiles } from "./file-copies.ts";
 import { LIBRARY_NAME, UMBRELLA, subchartDir, type ChartPaths } from "./paths.ts";
 import type { ChartPlan, PlannedFile } from "./planned-file.ts";
-import { loadRbacRules } from "./rbac-rules.ts";
+import { loadAppRbac } from "./rbac-rules.ts";
 import { scopeRules } from "./rule-scope.ts";
-import { rulesYaml } from "./rules-yaml.ts";
+import { namespacedRulesYaml, rulesYaml } from "./rules-yaml.ts";
+import { ruleNamespacesTemplate } from "./rule-namespaces.ts";
 import { SUBCHART_VERSION, subchartSkeleton } from "./subchart-skeleton.ts";
 import { umbrellaChartYaml, withControllersBlock } from "./umbrella-chart.ts";
 import { controllerValuesSchema, umbrellaValuesSchema } from "./values-schema.ts";
@@ -24,6 +25,7 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
   const files: PlannedFile[] = [];
   const ownedDirs = [`${UMBRELLA}/crds`, `${UMBRELLA}/files/policies`];
   const subcharts: Array<{ app: ControllerApp; version: string }> = [];
+  const ruleNamespaces = new Set<string>();
 
   for (const app of apps) {
     const dir = subchartDir(app.name);
@@ -42,7 +44,8 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
     subcharts.push({ app, version: existingVersion ?? SUBCHART_VERSION });
 
     const source = relative(paths.root, app.rbacFile);
-    const scoped = scopeRules(await loadRbacRules(app.rbacFile, paths.root));
+    const rbac = await loadAppRbac(app.rbacFile, paths.root);
+    const scoped = scopeRules(rbac.rules);
     files.push(
       {
         path: `${dir}/rbac/cluster-rules.yaml`,
@@ -59,6 +62,14 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
         ),
       },
     );
+    if (rbac.namespaced.length > 0) {
+      files.push({
+        path: `${dir}/rbac/namespaced-rules.yaml`,
+        kind: "generated",
+        content: namespacedRulesYaml(rbac.namespaced, source),
+      });
+      for (const entry of rbac.namespaced) ruleNamespaces.add(entry.namespace);
+    }
     // The library is a Helm dependency (Chart.yaml + Chart.lock), packed in by `npm run charts:deps`.
     ownedDirs.push(`${dir}/rbac`);
   }
@@ -66,6 +77,11 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
   files.push(...copyYamlFiles(paths.crdsDir, `${UMBRELLA}/crds`));
   files.push(...copyYamlFiles(paths.policiesDir, `${UMBRELLA}/files/policies`));
   files.push({ path: `${UMBRELLA}/Chart.yaml`, kind: "generated", content: umbrellaChartYaml(subcharts) });
+  files.push({
+    path: `${UMBRELLA}/templates/rule-namespaces.yaml`,
+    kind: "generated",
+    content: ruleNamespacesTemplate([...ruleNamespaces].sort()),
+  });
 
   const valuesPath = `${UMBRELLA}/values.yaml`;
   const valuesFile = join(paths.root, valuesPath);

@@ -1,5 +1,6 @@
 // The controller apps a chart is made for: every apps/<dir> whose package.json declares
-// `"kruise": { "controller": "src/main.ts" }` (the same rule `npm start` uses).
+// `"kruise": { "controller": "src/main.ts" }` (the same rule `npm start` uses); `"perNode": true` beside it marks a
+// node agent.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -10,11 +11,16 @@ export interface ControllerApp {
   /** package.json's description, reused as the subchart's description. */
   description: string;
   rbacFile: string;
+  /**
+   * A node agent (`"kruise": { "perNode": true }`): one instance per node, a DaemonSet in its chart, started by
+   * `npm start` once per real node; otherwise a controller, a Deployment.
+   */
+  perNode: boolean;
 }
 
 interface AppPackageJson {
   description?: string;
-  kruise?: { controller?: string };
+  kruise?: { controller?: string; perNode?: boolean };
 }
 
 /** Helm chart names and values keys must be lower-case DNS labels; an app dir that is not one cannot get a chart. */
@@ -46,6 +52,7 @@ export function discoverControllerApps(appsDir: string): ControllerApp[] {
       dir,
       description: pkg.description ?? `The ${name} controller`,
       rbacFile: join(dir, "src", "rbac.ts"),
+      perNode: pkg.kruise.perNode === true,
     });
   }
   return apps;

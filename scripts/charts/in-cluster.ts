@@ -72,6 +72,8 @@ export interface UmbrellaInstall {
   namespace: string;
   /** Label (key) of the nodes the controllers must run on: the real ones. */
   nodeLabel: string;
+  /** The real node's CRI socket, for the node agents (`criSocket` of their charts). */
+  criSocket: string;
   /** Values over the in-cluster ones (e.g. `{ cloneset: { replicas: 2 } }`). */
   values?: Record<string, unknown>;
   /** More helm flags, e.g. --skip-crds --take-ownership when the CRDs are there already. */
@@ -83,17 +85,19 @@ export interface UmbrellaInstall {
 
 /**
  * `helm install --wait` of the umbrella with every controller on the nodes labelled `nodeLabel=true`, with small
- * CPU requests (a 2-core machine runs them all). Resolves when every Deployment is Ready, or with helm's error.
+ * CPU requests (a 2-core machine runs them all), the node agents on the real node's CRI socket. Resolves when every
+ * Deployment and DaemonSet is Ready, or with helm's error.
  */
 export function installUmbrella(install: UmbrellaInstall): Promise<CommandRun> {
-  const apps = discoverControllerApps(join(root, "apps")).map((app) => app.name);
+  const apps = discoverControllerApps(join(root, "apps"));
   const perApp = Object.fromEntries(
     apps.map((app) => [
-      app,
+      app.name,
       {
         nodeSelector: { [install.nodeLabel]: "true" },
         resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { memory: "512Mi" } },
-        ...((install.values?.[app] as Record<string, unknown> | undefined) ?? {}),
+        ...(app.perNode ? { criSocket: install.criSocket } : {}),
+        ...((install.values?.[app.name] as Record<string, unknown> | undefined) ?? {}),
       },
     ]),
   );

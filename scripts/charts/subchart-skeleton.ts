@@ -17,14 +17,23 @@ const TEMPLATES: Record<string, string> = {
   "poddisruptionbudget.yaml": "kruise-common.podDisruptionBudget",
 };
 
+/** A node agent: a DaemonSet instead of a Deployment, and no budget (a DaemonSet's pods are not evicted by drains). */
+const PER_NODE_TEMPLATES: Record<string, string> = {
+  "serviceaccount.yaml": "kruise-common.serviceAccount",
+  "clusterrole.yaml": "kruise-common.clusterRole",
+  "role.yaml": "kruise-common.namespaceRole",
+  "daemonset.yaml": "kruise-common.daemonSet",
+  "service.yaml": "kruise-common.metricsService",
+};
+
 export function subchartSkeleton(app: ControllerApp, libraryVersion: string): PlannedFile[] {
   const dir = subchartDir(app.name);
   const files: Record<string, string> = {
     "Chart.yaml": chartYaml(app, libraryVersion),
-    "values.yaml": valuesYaml(app),
+    "values.yaml": app.perNode ? perNodeValuesYaml(app) : valuesYaml(app),
     ".helmignore": "# Files helm package leaves out.\n.DS_Store\n*.swp\n*.bak\n*.tmp\n*.orig\n",
   };
-  for (const [file, helper] of Object.entries(TEMPLATES))
+  for (const [file, helper] of Object.entries(app.perNode ? PER_NODE_TEMPLATES : TEMPLATES))
     files[`templates/${file}`] = `{{- include "${helper}" . }}\n`;
   return Object.entries(files).map(([file, content]) => ({
     path: `${dir}/${file}`,
@@ -122,6 +131,72 @@ podAnnotations: {}
 priorityClassName: ""
 nodeSelector: {}
 tolerations: []
+affinity: {}
+nameOverride: ""
+fullnameOverride: ""
+`;
+}
+
+function perNodeValuesYaml(app: ControllerApp): string {
+  return `# Settings of the ${app.name} node agent (one pod per node, a DaemonSet). Inside the kruise umbrella chart, put
+# them under \`${app.name}:\`; an empty value there falls back to the umbrella's \`global\` block, then to the default
+# noted here.
+
+image:
+  # The agent image; its entrypoint runs apps/${app.name}/src/main.ts.
+  repository: ghcr.io/kruise-ts/${app.name}-controller
+  # Default: global.image.tag, then the chart's appVersion.
+  tag: ""
+  # Default: global.image.pullPolicy, then IfNotPresent.
+  pullPolicy: ""
+
+# Names of Secrets for pulling the image (added to global.imagePullSecrets).
+imagePullSecrets: []
+
+# The container runtime's CRI socket on each node. Its directory is mounted (hostPath) into the agent, so the agent
+# still reaches the socket after the runtime restarts and makes it anew. CRI-O: /var/run/crio/crio.sock.
+criSocket: /run/containerd/containerd.sock
+
+# --log-level: trace, debug, info, warn or error. Default: global.logLevel, then info.
+logLevel: ""
+
+# Further flags, passed as written. \`--help\` on the binary lists them all.
+extraArgs: []
+
+resources:
+  requests:
+    cpu: 50m
+    memory: 64Mi
+  limits:
+    memory: 256Mi
+
+# How many nodes' agents a new chart version replaces at once.
+maxUnavailable: 1
+
+metrics:
+  # --metrics-bind-address=:<port>; the metrics Service carries prometheus.io/* annotations for this port.
+  port: 8080
+  service:
+    annotations: {}
+
+healthProbe:
+  # --health-probe-bind-address=:<port>, serving /healthz (liveness) and /readyz (readiness).
+  port: 8081
+
+serviceAccount:
+  # Default: the chart's full name.
+  name: ""
+  annotations: {}
+
+# Seconds to stop pulls and write their last status after SIGTERM.
+terminationGracePeriodSeconds: 10
+
+podAnnotations: {}
+priorityClassName: ""
+nodeSelector: {}
+# Every node, tainted or not: a node the agent skips cannot pre-pull images.
+tolerations:
+  - operator: Exists
 affinity: {}
 nameOverride: ""
 fullnameOverride: ""

@@ -2,7 +2,16 @@
 // node_modules holding exactly its production dependency closure. Workspace packages ship as the npm tarball
 // would (dist/ and the manifest without the source condition); third-party packages drop what only editors and
 // debuggers read (declarations, source maps, Markdown).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import { publishedManifest, type Manifest } from "../pack/published-manifest.ts";
@@ -18,10 +27,18 @@ const EDITOR_ONLY = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|\.tsbuildinfo)$/i;
 /**
  * Compiles a workspace package (its tsconfig.build.json) into `outDir`. The image build compiles into its own
  * directory rather than the package's dist/, which `npm pack` (prepack) may be rebuilding at the same time.
+ * Files under src/ that tsc does not compile (kruise-daemon's CRI api.proto) are copied beside the JavaScript, at
+ * the same relative path, as the package's own build script does for dist/.
  */
 export function compileWorkspacePackage(dir: string, outDir: string): void {
   must("tsc", ["-p", join(dir, "tsconfig.build.json"), "--outDir", outDir], {
     stdio: ["ignore", "inherit", "inherit"],
+  });
+  const src = join(dir, "src");
+  if (!existsSync(src)) return;
+  cpSync(src, outDir, {
+    recursive: true,
+    filter: (path) => statSync(path).isDirectory() || !/\.[cm]?tsx?$/.test(path),
   });
 }
 

@@ -10,7 +10,12 @@ import { createTestNamespace, getTestEnv, kubectl } from "@kruise/testenv/vitest
 import { discoverControllerApps } from "../charts/controller-apps.ts";
 import { buildChartDependencies } from "../charts/dependencies.ts";
 import type { PolicyRule } from "../charts/policy-rule.ts";
-import { loadRbacRules, selectRuleExport } from "../charts/rbac-rules.ts";
+import {
+  loadAppRbac,
+  loadRbacRules,
+  selectNamespacedRuleExport,
+  selectRuleExport,
+} from "../charts/rbac-rules.ts";
 import { scopeRules } from "../charts/rule-scope.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -114,6 +119,42 @@ describe("generated parts", () => {
       if (error !== undefined) expect(() => selectRuleExport(exports, "apps/x/src/rbac.ts")).toThrow(error);
       else expect(selectRuleExport(exports, "apps/x/src/rbac.ts").name).toBe(picks);
     }
+  });
+
+  it("takes rules in named namespaces from the optional rbacNamespacedRules export, checked", () => {
+    const rule = { apiGroups: [""], resources: ["secrets"], verbs: ["get"] };
+    const where = "apps/x/src/rbac.ts";
+    expect(selectNamespacedRuleExport({ rbacRules: [rule] }, where)).toEqual([]);
+    expect(
+      selectNamespacedRuleExport(
+        { rbacNamespacedRules: [{ namespace: "kruise-daemon-config", rules: [rule] }] },
+        where,
+      ),
+    ).toEqual([{ namespace: "kruise-daemon-config", rules: [rule] }]);
+    const table: Array<[unknown, RegExp]> = [
+      [
+        { namespace: "Not_A_Name", rules: [rule] },
+        /rbacNamespacedRules\[0\]\.namespace must be a namespace name/,
+      ],
+      [{ namespace: "ns", rules: [] }, /rbacNamespacedRules\[0\]\.rules must be a non-empty array/],
+      [
+        { namespace: "ns", rules: [{ ...rule, verbs: [] }] },
+        /rbacNamespacedRules\[0\]\.rules\[0\]\.verbs is empty/,
+      ],
+    ];
+    for (const [entry, error] of table)
+      expect(() => selectNamespacedRuleExport({ rbacNamespacedRules: [entry] }, where)).toThrow(error);
+    expect(() =>
+      selectNamespacedRuleExport(
+        {
+          rbacNamespacedRules: [
+            { namespace: "ns", rules: [rule] },
+            { namespace: "ns", rules: [rule] },
+          ],
+        },
+        where,
+      ),
+    ).toThrow(/names ns again/);
   });
 
   it("keeps only the leader Lease rules out of the ClusterRole", () => {
@@ -229,16 +270,30 @@ describe("helm lint and template", () => {
     async (name) => {
       const app = apps.find((candidate) => candidate.name === name);
       if (app === undefined) throw new Error(`no app ${name}`);
-      const appRules = await loadRbacRules(app.rbacFile, root);
+      const { rules: appRules, namespaced } = await loadAppRbac(app.rbacFile, root);
       const rendered = manifests(
         await helmOk(["template", "solo", join(umbrella, "charts", name), "--namespace", "kruise-system"]),
       );
       const clusterRules = rendered.find((m) => m.kind === "ClusterRole")?.rules ?? [];
-      const namespaceRules = rendered.find((m) => m.kind === "Role")?.rules ?? [];
+      const roles = rendered.filter((m) => m.kind === "Role");
+      const namespaceRules = roles.find((m) => m.metadata?.namespace === "kruise-system")?.rules ?? [];
       // Together they grant exactly the app's rules: nothing more, nothing less.
       expect(byJson([...clusterRules, ...namespaceRules])).toEqual(byJson(appRules));
       expect(clusterRules).toEqual(scopeRules(appRules).cluster);
       expect(clusterRules.some((rule) => rule.resources.includes("leases"))).toBe(false);
+      // Each namespace the app names gets exactly its rules there, bound to the app's ServiceAccount.
+      expect(
+        roles
+          .filter((m) => m.metadata?.namespace !== "kruise-system")
+          .map((m) => ({ namespace: m.metadata?.namespace, rules: m.rules })),
+      ).toEqual(namespaced);
+      const bindings = rendered.filter((m) => m.kind === "RoleBinding") as Array<
+        Manifest & { subjects?: Array<{ name: string; namespace: string }> }
+      >;
+      for (const { namespace } of namespaced)
+        expect(bindings.find((b) => b.metadata?.namespace === namespace)?.subjects).toEqual([
+          { kind: "ServiceAccount", name: `solo-${name}`, namespace: "kruise-system" },
+        ]);
     },
   );
 
@@ -258,11 +313,108 @@ describe("helm lint and template", () => {
       .sort();
     expect(renderedCrds).toEqual(crdNames(join(root, "crds")));
     expect(renderedCrds.length).toBeGreaterThan(0);
-    const deployments = rendered
-      .filter((m) => m.kind === "Deployment")
-      .map((m) => m.metadata?.name)
-      .sort();
-    expect(deployments).toEqual(apps.map((app) => `kr-${app.name}`).sort());
+    const named = (kind: string): Array<string | undefined> =>
+      rendered
+        .filter((m) => m.kind === kind)
+        .map((m) => m.metadata?.name)
+        .sort();
+    expect(named("Deployment")).toEqual(apps.filter((app) => !app.perNode).map((app) => `kr-${app.name}`));
+    // A node agent is a DaemonSet; the namespace the apps' namespaced rules name is the umbrella's, made once.
+    expect(named("DaemonSet")).toEqual(apps.filter((app) => app.perNode).map((app) => `kr-${app.name}`));
+    expect(apps.some((app) => app.perNode)).toBe(true);
+    expect(named("Namespace")).toEqual(["kruise-daemon-config"]);
+  });
+
+  it("runs kruise-daemon on every node through the host's CRI socket, with Secrets only in kruise-daemon-config", async () => {
+    const rendered = manifests(
+      await helmOk([
+        "template",
+        "kr",
+        umbrella,
+        "-n",
+        "ops",
+        "--set",
+        "kruise-daemon.criSocket=/var/run/k3s/containerd/containerd.sock",
+      ]),
+    );
+    const daemonSet = rendered.find((m) => m.kind === "DaemonSet") as
+      | {
+          spec: {
+            template: {
+              spec: {
+                serviceAccountName: string;
+                tolerations: unknown[];
+                securityContext: Record<string, unknown>;
+                volumes: Array<{ name: string; hostPath?: { path: string; type: string } }>;
+                containers: Array<{
+                  args: string[];
+                  env: Array<{ name: string; valueFrom?: { fieldRef?: { fieldPath: string } } }>;
+                  volumeMounts: Array<{ name: string; mountPath: string }>;
+                  securityContext: Record<string, unknown>;
+                }>;
+              };
+            };
+          };
+        }
+      | undefined;
+    const pod = daemonSet?.spec.template.spec;
+    const agent = pod?.containers[0];
+    expect(pod?.volumes.find((v) => v.name === "cri-socket")?.hostPath).toEqual({
+      path: "/var/run/k3s/containerd",
+      type: "Directory",
+    });
+    expect(agent?.volumeMounts).toContainEqual({ name: "cri-socket", mountPath: "/host/cri" });
+    expect(agent?.args).toEqual(
+      expect.arrayContaining([
+        "--node-name=$(NODE_NAME)",
+        "--cri-endpoint=unix:///host/cri/containerd.sock",
+        "--metrics-auth",
+      ]),
+    );
+    expect(agent?.args.some((arg) => arg.startsWith("--leader-elect"))).toBe(false);
+    expect(agent?.env.find((e) => e.name === "NODE_NAME")?.valueFrom?.fieldRef?.fieldPath).toBe(
+      "spec.nodeName",
+    );
+    expect(agent?.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    });
+    expect(pod?.tolerations).toEqual([{ operator: "Exists" }]);
+    expect(pod?.serviceAccountName).toBe("kr-kruise-daemon");
+
+    // Secrets: the agent reads them only in kruise-daemon-config; the ImagePullJob controller reads them anywhere
+    // (a job's pull secrets) but writes them only there.
+    const secretRules = (m: Manifest): PolicyRule[] =>
+      (m.rules ?? []).filter((rule) => rule.resources.includes("secrets"));
+    const of = (kind: string, name: string, namespace?: string): Manifest | undefined =>
+      rendered.find(
+        (m) =>
+          m.kind === kind &&
+          m.metadata?.name === name &&
+          (namespace === undefined || m.metadata.namespace === namespace),
+      );
+    expect(secretRules(of("ClusterRole", "kr-kruise-daemon")!)).toEqual([]);
+    expect(secretRules(of("Role", "kr-kruise-daemon", "kruise-daemon-config")!)).toEqual([
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"] },
+    ]);
+    expect(secretRules(of("ClusterRole", "kr-imagepulljob")!)).toEqual([
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+    ]);
+    expect(secretRules(of("Role", "kr-imagepulljob", "kruise-daemon-config")!)).toEqual([
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },
+    ]);
+
+    const relative = await helm([
+      "template",
+      "kr",
+      umbrella,
+      "--set",
+      "kruise-daemon.criSocket=run/containerd.sock",
+    ]);
+    expect(relative.code).not.toBe(0);
+    expect(relative.stderr).toContain(
+      'criSocket must be an absolute path on the node, got "run/containerd.sock"',
+    );
   });
 
   it("says --leader-elect=false when leader election is turned off (the controllers default to on)", async () => {

@@ -36,7 +36,10 @@ export function inClusterSuite(context: InClusterContext): void {
       HELM_CONFIG_HOME: join(scratch, "helm-config"),
       HELM_DATA_HOME: join(scratch, "helm-data"),
     };
-    const apps = discoverControllerApps(join(root, "apps")).map((app) => app.name);
+    const discovered = discoverControllerApps(join(root, "apps"));
+    const apps = discovered.map((app) => app.name);
+    const controllers = discovered.filter((app) => !app.perNode).map((app) => app.name);
+    const agents = discovered.filter((app) => app.perNode).map((app) => app.name);
     const timings: Record<string, number> = {};
     afterAll(() => {
       rmSync(scratch, { recursive: true, force: true });
@@ -102,6 +105,7 @@ export function inClusterSuite(context: InClusterContext): void {
         release: RELEASE,
         namespace: NAMESPACE,
         nodeLabel: REAL_NODE_LABEL,
+        criSocket: context.plane().criSockets[context.plane().realNodes[0] ?? ""] ?? "",
         // The CRDs are on this control plane already (testenv applied them): the release leaves them alone. (Not
         // crds.managed: a CRD with Webhook conversion needs the conversion webhook's clientConfig, which the chart
         // does not render yet; `helm template` covers crds.managed.)
@@ -129,12 +133,23 @@ export function inClusterSuite(context: InClusterContext): void {
         }>;
       }>(["get", "deployments", "-n", NAMESPACE]);
       expect(deployments.items.map((d) => d.metadata.name).sort()).toEqual(
-        apps.map((app) => `${RELEASE}-${app}`).sort(),
+        controllers.map((app) => `${RELEASE}-${app}`).sort(),
       );
       for (const deployment of deployments.items)
         expect(deployment.status?.readyReplicas, deployment.metadata.name).toBe(deployment.spec.replicas);
+      // A node agent's DaemonSet runs one Ready pod on the real node (its nodeSelector leaves out the simulated one).
+      const daemonSets = await json<{
+        items: Array<{ metadata: { name: string }; status?: { numberReady?: number } }>;
+      }>(["get", "daemonsets", "-n", NAMESPACE]);
+      expect(daemonSets.items.map((d) => d.metadata.name).sort()).toEqual(
+        agents.map((app) => `${RELEASE}-${app}`).sort(),
+      );
+      for (const daemonSet of daemonSets.items)
+        expect(daemonSet.status?.numberReady, daemonSet.metadata.name).toBe(1);
       const pods = (await json<{ items: Pod[] }>(["get", "pods", "-n", NAMESPACE])).items;
-      expect(pods).toHaveLength(deployments.items.reduce((sum, d) => sum + d.spec.replicas, 0));
+      expect(pods).toHaveLength(
+        deployments.items.reduce((sum, d) => sum + d.spec.replicas, 0) + daemonSets.items.length,
+      );
       for (const pod of pods) {
         expect(pod.spec?.nodeName).toBe(context.plane().realNodes[0]);
         const app = pod.metadata?.labels?.["app.kubernetes.io/name"];

@@ -67,6 +67,11 @@ describe("npm start (the main job)", () => {
           180_000,
           250,
         );
+        // The node agent runs once per real node; with none it says so and is not started.
+        expect(out).toContain("kruise-daemon: not started, there is no real node");
+        expect(childrenOf(child.pid!).some((c) => c.args.includes("apps/kruise-daemon/src/main.ts"))).toBe(
+          false,
+        );
         const cloneset = () =>
           childrenOf(child.pid!).find((c) => c.args.includes("apps/cloneset/src/main.ts"));
         const apiserver = childrenOf(child.pid!).find((c) => c.args.includes("kube-apiserver"));

@@ -2,9 +2,8 @@
 // owners and its version bumped so the agent pulls again for this job.
 import type { ImagePullJob, ImageTagSpec, NodeImage } from "@kruise/api";
 import { apiVersionOf, type ReadOnly, thaw } from "@kruise/sdk";
-import { ImagePullJobKind } from "@kruise/api";
+import { ImagePullJobKind, KRUISE_DAEMON_CONFIG_NAMESPACE } from "@kruise/api";
 import type { ImageNameTag } from "./image-name.ts";
-import { SECRET_NAMESPACE } from "./pull-secrets.ts";
 
 /** Tag TTL when the job sets none, and for Never jobs (OpenKruise: about a day). */
 export const DEFAULT_TAG_TTL_SECONDS = 24 * 3600;
@@ -17,7 +16,7 @@ export function withJobTag(
   job: ReadOnly<ImagePullJob>,
   image: ImageNameTag,
   now: number,
-  /** Names of the job's pull secret copies in `SECRET_NAMESPACE`. */
+  /** Names of the job's pull secret copies in `KRUISE_DAEMON_CONFIG_NAMESPACE`. */
   secrets: readonly string[] = [],
 ): NodeImage {
   const next = thaw<NodeImage>(nodeImage);
@@ -56,8 +55,8 @@ export function withJobTag(
   if (job.spec.sandboxConfig !== undefined) entry.sandboxConfig = thaw(job.spec.sandboxConfig);
   const refs = entry.pullSecrets ?? [];
   for (const name of secrets)
-    if (!refs.some((r) => r.namespace === SECRET_NAMESPACE && r.name === name))
-      refs.push({ namespace: SECRET_NAMESPACE, name });
+    if (!refs.some((r) => r.namespace === KRUISE_DAEMON_CONFIG_NAMESPACE && r.name === name))
+      refs.push({ namespace: KRUISE_DAEMON_CONFIG_NAMESPACE, name });
   if (refs.length > 0) entry.pullSecrets = refs;
   return next;
 }

@@ -2,11 +2,9 @@
 // them without access to every namespace. One copy per source Secret, shared by every job that names it and
 // reference-counted in an annotation; deleted when its last job lets go (as OpenKruise does).
 import type { Secret } from "kubernetes-types/core/v1.js";
-import type { ImagePullJob } from "@kruise/api";
+import { type ImagePullJob, KRUISE_DAEMON_CONFIG_NAMESPACE } from "@kruise/api";
 import { type Client, isNotFound, jsonEqual, type ReadOnly, SecretKind } from "@kruise/sdk";
 
-/** Where the copies live: the only namespace whose Secrets kruise-daemon reads. */
-export const SECRET_NAMESPACE = "kruise-daemon-config";
 export const SOURCE_KEY_ANNOTATION = "imagepulljobs.kruise.io/source-key";
 export const REFERENCES_ANNOTATION = "imagepulljobs.kruise.io/references";
 export const MODE_ANNOTATION = "imagepulljobs.kruise.io/mode";
@@ -18,7 +16,7 @@ function referencesOf(secret: ReadOnly<Secret>): string[] {
   return (secret.metadata?.annotations?.[REFERENCES_ANNOTATION] ?? "").split(",").filter((r) => r !== "");
 }
 async function copiesOf(client: Client, sourceKey: string): Promise<Secret[]> {
-  const all = (await client.list(SecretKind, { namespace: SECRET_NAMESPACE })).items;
+  const all = (await client.list(SecretKind, { namespace: KRUISE_DAEMON_CONFIG_NAMESPACE })).items;
   return all.filter((s) => s.metadata?.annotations?.[SOURCE_KEY_ANNOTATION] === sourceKey);
 }
 
@@ -49,7 +47,7 @@ export async function syncPullSecrets(client: Client, job: ReadOnly<ImagePullJob
       const created = await client.create(SecretKind, {
         apiVersion: "v1",
         kind: "Secret",
-        metadata: { generateName: `${name}-`, namespace: SECRET_NAMESPACE, annotations },
+        metadata: { generateName: `${name}-`, namespace: KRUISE_DAEMON_CONFIG_NAMESPACE, annotations },
         ...(source.type === undefined ? {} : { type: source.type }),
         data: { ...(source.data ?? {}) },
       });
@@ -82,7 +80,7 @@ export async function releasePullSecrets(client: Client, job: ReadOnly<ImagePull
       if (references.length === referencesOf(copy).length) continue;
       if (references.length === 0) {
         await client
-          .delete(SecretKind, copy.metadata?.name ?? "", SECRET_NAMESPACE, {
+          .delete(SecretKind, copy.metadata?.name ?? "", KRUISE_DAEMON_CONFIG_NAMESPACE, {
             preconditions: { resourceVersion: copy.metadata?.resourceVersion ?? "" },
           })
           .catch((err: unknown) => {

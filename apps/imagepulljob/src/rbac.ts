@@ -1,9 +1,11 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { KRUISE_DAEMON_CONFIG_NAMESPACE } from "@kruise/api";
+import type { NamespacedRules } from "@kruise/sdk";
 
 /**
  * The ImagePullJob and NodeImage controllers (one binary): they read nodes and pods (podSelector), own NodeImages
  * (create, label, write tags, delete with the node), own ImagePullJob status and finalizer, delete finished jobs
- * after their TTL, create and delete the pre-download jobs of CloneSets, and write Events and their leader Lease.
+ * after their TTL, create and delete the pre-download jobs of CloneSets, StatefulSets and DaemonSets, and write Events and their leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
   {
@@ -11,8 +13,13 @@ export const rbacRules: readonly PolicyRule[] = [
     resources: ["imagepulljobs"],
     verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
   },
-  // Pre-download (gate PreDownloadImageForInPlaceUpdate): CloneSets and their revisions, labelled once handled.
-  { apiGroups: ["apps.kruise.io"], resources: ["clonesets"], verbs: ["get", "list", "watch"] },
+  // Pre-download (gates PreDownloadImageForInPlaceUpdate, PreDownloadImageForDaemonSetUpdate): the workloads and
+  // their revisions, labelled once handled.
+  {
+    apiGroups: ["apps.kruise.io"],
+    resources: ["clonesets", "statefulsets", "daemonsets"],
+    verbs: ["get", "list", "watch"],
+  },
   { apiGroups: ["apps"], resources: ["controllerrevisions"], verbs: ["get", "list", "watch", "patch"] },
   { apiGroups: ["apps.kruise.io"], resources: ["imagepulljobs/status"], verbs: ["get", "update", "patch"] },
   {
@@ -23,8 +30,18 @@ export const rbacRules: readonly PolicyRule[] = [
   // Tags the node agent never answered are marked Failed in NodeImage status.
   { apiGroups: ["apps.kruise.io"], resources: ["nodeimages/status"], verbs: ["get", "update"] },
   { apiGroups: [""], resources: ["nodes", "pods"], verbs: ["get", "list", "watch"] },
-  // Pull secrets: read in the job's namespace, copied into kruise-daemon-config and deleted there when unreferenced.
-  { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },
+  // A job's pull Secrets are read (by name, never listed) in the job's own namespace, which can be any.
+  { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
   { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
   { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+];
+
+/** Writes to Secrets only where the copies live: created, reference-counted and deleted in kruise-daemon-config. */
+export const rbacNamespacedRules: readonly NamespacedRules[] = [
+  {
+    namespace: KRUISE_DAEMON_CONFIG_NAMESPACE,
+    rules: [
+      { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "create", "update", "delete"] },
+    ],
+  },
 ];

@@ -1,6 +1,11 @@
 // The image puller of kruise-daemon: one NodeImage (its own node's), one worker per tag and spec version, status
 // written back as the workers move. It shares no informer of pods or of other nodes' NodeImages.
-import { NodeImageKind, type ImageTagStatus, type NodeImage } from "@kruise/api";
+import {
+  KRUISE_DAEMON_CONFIG_NAMESPACE,
+  NodeImageKind,
+  type ImageTagStatus,
+  type NodeImage,
+} from "@kruise/api";
 import {
   type Controller,
   jsonEqual,
@@ -16,8 +21,6 @@ import { PullWorker, type PullOrder } from "./pull-worker.ts";
 import { authsFor } from "./registry-auth.ts";
 
 export const AGENT_NAME = "kruise-daemon-imagepuller";
-/** Where the ImagePullJob controller copies pull secrets (OpenKruise's namespace of the same name). */
-export const DEFAULT_SECRET_NAMESPACE = "kruise-daemon-config";
 
 export interface ImagePullerOptions {
   nodeName: string;
@@ -41,7 +44,7 @@ interface Deps {
  * count), while one left Pulling is pulled again. Caveats: CRI reports no progress, so progress is 0 or 100.
  */
 export function addImagePuller(mgr: Manager, options: ImagePullerOptions): Controller {
-  const secretNamespace = options.secretNamespace ?? DEFAULT_SECRET_NAMESPACE;
+  const secretNamespace = options.secretNamespace ?? KRUISE_DAEMON_CONFIG_NAMESPACE;
   mgr.cache.informerFor(NodeImageKind, { fieldSelector: `metadata.name=${options.nodeName}` });
   mgr.cache.informerFor(SecretKind, { namespace: secretNamespace });
   const self = { namespace: "", name: options.nodeName };

@@ -1,7 +1,8 @@
 // The kruise-daemon binary (one per node, a DaemonSet in the chart): flags, the CRI connection, then the manager.
 import pino from "pino";
 import { parseControllerFlags, runManager, type ControllerFlags } from "@kruise/sdk";
-import { addImagePuller, AGENT_NAME, DEFAULT_SECRET_NAMESPACE } from "./agent.ts";
+import { KRUISE_DAEMON_CONFIG_NAMESPACE } from "@kruise/api";
+import { addImagePuller, AGENT_NAME } from "./agent.ts";
 import { connectImageService } from "./cri/image-service.ts";
 
 // An agent, not a controller: no leader election and a logger that names the node, so it parses its flags itself.
@@ -19,7 +20,7 @@ const extra = {
   "secret-namespace": {
     type: "string",
     description: "The only namespace whose pull Secrets the agent reads.",
-    default: DEFAULT_SECRET_NAMESPACE,
+    default: KRUISE_DAEMON_CONFIG_NAMESPACE,
   },
 } as const;
 let flags: ControllerFlags<typeof extra>;

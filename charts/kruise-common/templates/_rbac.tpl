@@ -2,7 +2,9 @@
 RBAC comes from the controller's rbac.ts, which `npm run charts:generate` turns into two files of this
 chart: rbac/cluster-rules.yaml (a ClusterRole: the controller works in every namespace) and
 rbac/namespace-rules.yaml (a Role in the release namespace: the leader Lease lives only there, so the
-controller gets no Lease rights anywhere else).
+controller gets no Lease rights anywhere else). An app whose rbac.ts exports rbacNamespacedRules also gets
+rbac/namespaced-rules.yaml: a Role and RoleBinding in each namespace it names (the umbrella creates those
+namespaces; a chart installed alone expects them to exist).
 */}}
 
 {{- define "kruise-common.rulesFile" -}}
@@ -84,5 +86,43 @@ subjects:
   - kind: ServiceAccount
     name: {{ include "kruise-common.serviceAccountName" . }}
     namespace: {{ .Release.Namespace }}
+{{- end }}
+{{- include "kruise-common.namespacedRoles" . }}
+{{- end }}
+
+{{- define "kruise-common.namespacedRoles" -}}
+{{- $file := .Files.Get "rbac/namespaced-rules.yaml" }}
+{{- $root := . }}
+{{- range $entry := (default list (fromYamlArray (default "[]" $file))) }}
+{{- $name := include "kruise-common.fullname" $root }}
+{{- if eq $entry.namespace $root.Release.Namespace }}
+{{- $name = printf "%s-namespaced" $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ $name }}
+  namespace: {{ $entry.namespace }}
+  labels:
+    {{- include "kruise-common.labels" $root | nindent 4 }}
+rules:
+  {{- toYaml $entry.rules | nindent 2 }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: {{ $name }}
+  namespace: {{ $entry.namespace }}
+  labels:
+    {{- include "kruise-common.labels" $root | nindent 4 }}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ $name }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "kruise-common.serviceAccountName" $root }}
+    namespace: {{ $root.Release.Namespace }}
 {{- end }}
 {{- end }}

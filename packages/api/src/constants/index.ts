@@ -4,3 +4,4 @@ export * from "./conditions.ts";
 export * from "./lifecycle.ts";
 export * from "./finalizers.ts";
 export * from "./env.ts";
+export * from "./namespaces.ts";

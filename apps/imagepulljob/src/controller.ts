@@ -1,28 +1,58 @@
-import { BUS_PARTIES, CloneSetKind, ImagePullJobKind, NodeImageKind } from "@kruise/api";
-import { type CloudEvent, type Controller, type Manager, NodeKind, PodKind, type Request } from "@kruise/sdk";
+import { BUS_PARTIES, ImagePullJobKind, NodeImageKind } from "@kruise/api";
+import {
+  type CloudEvent,
+  type Controller,
+  ControllerRevisionKind,
+  type Manager,
+  NodeKind,
+  PodKind,
+  type Request,
+} from "@kruise/sdk";
 import { isJobFinished, reconcileImagePullJob } from "./job-reconcile.ts";
 import { reconcileNodeImage } from "./nodeimage-reconcile.ts";
-import { reconcilePredownload } from "./predownload.ts";
+import { predownloadReconciler, type PredownloadAdapter } from "./predownload.ts";
+import { cloneSetPredownload } from "./predownload-cloneset.ts";
+import { daemonSetPredownload } from "./predownload-daemonset.ts";
+import { statefulSetPredownload } from "./predownload-statefulset.ts";
 
 export const IMAGEPULLJOB_CONTROLLER = "imagepulljob-controller";
 export const NODEIMAGE_CONTROLLER = "nodeimage-controller";
 export const PREDOWNLOAD_CONTROLLER = "imagepulljob-predownload";
 
+/** One adapter per workload kind that pre-downloads, each turned on by its OpenKruise gate. */
+export const PREDOWNLOAD_ADAPTERS: readonly PredownloadAdapter[] = [
+  cloneSetPredownload,
+  statefulSetPredownload,
+  daemonSetPredownload,
+];
+
 /**
- * CloneSet image pre-download (gate PreDownloadImageForInPlaceUpdate): level-triggered on CloneSets and the jobs
- * they own; the CloneSet controller's image-predownload-requested events only wake it sooner.
+ * Image pre-download for one workload kind: level-triggered on the workloads, the revisions and the jobs they own;
+ * the workload controllers' image-predownload-requested events only wake it sooner. The controller is named
+ * `imagepulljob-predownload-<kind>` (CloneSet keeps `imagepulljob-predownload`, its name before the others came).
  */
-export function addPredownloadController(mgr: Manager): Controller {
-  let builder = mgr.controller(PREDOWNLOAD_CONTROLLER).for(CloneSetKind).owns(ImagePullJobKind).workers(2);
+export function addPredownloadController(
+  mgr: Manager,
+  adapter: PredownloadAdapter = cloneSetPredownload,
+): Controller {
+  const kind = adapter.kind.kind;
+  const name =
+    kind === "CloneSet" ? PREDOWNLOAD_CONTROLLER : `${PREDOWNLOAD_CONTROLLER}-${kind.toLowerCase()}`;
+  let builder = mgr
+    .controller(name)
+    .for(adapter.kind)
+    .owns(ImagePullJobKind)
+    .owns(ControllerRevisionKind)
+    .workers(2);
   const onRequest = (e: CloudEvent): Request[] => {
-    const [namespace, name] = e.subject.split("/");
-    return e.kind === "CloneSet" && namespace !== undefined && name !== undefined
-      ? [{ namespace, name }]
+    const [namespace, workload] = e.subject.split("/");
+    return e.kind === kind && namespace !== undefined && workload !== undefined
+      ? [{ namespace, name: workload }]
       : [];
   };
   for (const subject of BUS_PARTIES.imagepulljob.consumes)
     builder = builder.watchesEvents(subject, onRequest);
-  return builder.reconcile(reconcilePredownload);
+  return builder.reconcile(predownloadReconciler(adapter));
 }
 
 /** NodeImages follow Nodes; a deleted ImagePullJob wakes the NodeImages whose tags it owned. */

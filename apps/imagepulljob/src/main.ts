@@ -5,6 +5,7 @@ import {
   addNodeImageController,
   addPredownloadController,
   IMAGEPULLJOB_CONTROLLER,
+  PREDOWNLOAD_ADAPTERS,
 } from "./controller.ts";
 
 await runController(
@@ -19,14 +20,20 @@ await runController(
       PreDownloadImageForInPlaceUpdate: {
         default: false,
         description:
-          "Create ImagePullJobs for workloads whose in-place revision is held by a partition (alpha); only then does this binary read CloneSets and ControllerRevisions.",
+          "Create ImagePullJobs for CloneSets and Advanced StatefulSets whose in-place revision rolls out in batches (alpha); only then does this binary read them.",
+      },
+      PreDownloadImageForDaemonSetUpdate: {
+        default: false,
+        description:
+          "Create ImagePullJobs for Advanced DaemonSets whose new revision rolls out in batches (alpha); only then does this binary read them.",
       },
     },
   },
   (mgr, flags) => {
     addNodeImageController(mgr);
     addImagePullJobController(mgr, { workers: flags.extra.workers });
-    // OpenKruise's alpha gate, off by default: only then does this binary read CloneSets and ControllerRevisions.
-    if (flags.featureGates.PreDownloadImageForInPlaceUpdate) addPredownloadController(mgr);
+    // OpenKruise's alpha gates, off by default: only then does this binary read the workloads and their revisions.
+    for (const adapter of PREDOWNLOAD_ADAPTERS)
+      if (flags.featureGates[adapter.gate]) addPredownloadController(mgr, adapter);
   },
 );

@@ -5,7 +5,11 @@ import { imageNameTag } from "../src/image-name.ts";
 import { jobProgress, jobStatus, nodePhase, type NodePhase } from "../src/job-status.ts";
 import { cleanedSpec } from "../src/nodeimage-reconcile.ts";
 import { withJobTag } from "../src/node-image-tag.ts";
-import { imagesToPredownload, predownloadJob } from "../src/predownload.ts";
+import { CloneSetKind } from "@kruise/api";
+import { changedImages, predownloadJob } from "../src/predownload.ts";
+import { cloneSetPlan } from "../src/predownload-cloneset.ts";
+import { daemonSetPlan, daemonSetPredownload } from "../src/predownload-daemonset.ts";
+import { statefulSetPlan } from "../src/predownload-statefulset.ts";
 import { markUnresponsive, NOT_RESPONDED_MESSAGE } from "../src/unresponsive-tags.ts";
 
 describe("imageNameTag", () => {
@@ -181,59 +185,191 @@ describe("markUnresponsive", () => {
 });
 
 describe("pre-download", () => {
-  const revision = (name: string, image: string) => ({
-    metadata: { name, namespace: "ns" },
+  const revision = (
+    name: string,
+    image: string,
+    labels: Record<string, string> = {},
+    containers: Array<{ name: string; image: string }> = [{ name: "web", image }],
+  ) => ({
+    metadata: { name, namespace: "ns", labels },
     revision: 1,
     data: {
       spec: {
         template: {
           $patch: "replace",
           metadata: { labels: { app: "a" } },
-          spec: { containers: [{ name: "web", image }] },
+          spec: { containers },
         },
       },
     },
   });
-  const cs = (spec: Record<string, unknown> = {}) => ({
+  const cs = (spec: Record<string, unknown> = {}, status: Record<string, unknown> = {}) => ({
     metadata: {
       name: "web",
       namespace: "ns",
       uid: "cs-uid",
-      annotations: { "apps.kruise.io/image-predownload-parallelism": "2" },
+      annotations: { "apps.kruise.io/image-predownload-parallelism": "2" } as Record<string, string>,
     },
     spec: {
       replicas: 6,
       selector: { matchLabels: { app: "a" } },
       template: {
         metadata: { labels: { app: "a" } },
-        spec: { containers: [{ name: "web", image: "nginx:2" }] },
+        spec: { containers: [{ name: "web", image: "nginx:2" }], imagePullSecrets: [{ name: "regcred" }] },
       },
       updateStrategy: { type: "InPlaceIfPossible", partition: 3 },
       ...spec,
     },
-    status: { replicas: 6, currentRevision: "web-1", updateRevision: "web-2" },
+    status: { replicas: 6, currentRevision: "web-1", updateRevision: "web-2", ...status },
   });
+  const v1 = revision("web-1", "nginx:1");
+  const v2 = revision("web-2", "nginx:2");
+
   it.each([
-    ["an in-place image change behind a partition", {}, { web: "nginx:2" }],
-    ["ReCreate", { updateStrategy: { type: "ReCreate", partition: 3 } }, undefined],
-    ["3 replicas or fewer", { replicas: 3 }, undefined],
+    ["an in-place image change behind a partition", {}, {}, { images: { web: "nginx:2" } }],
+    ["ReCreate", { updateStrategy: { type: "ReCreate", partition: 3 } }, {}, "ignore"],
+    ["3 replicas or fewer", { replicas: 3 }, {}, "ignore"],
     [
       "everything in one batch",
       { updateStrategy: { type: "InPlaceIfPossible", partition: 0, maxUnavailable: "100%" } },
-      undefined,
+      {},
+      "ignore",
     ],
-  ])("%s", (_name, spec, want) => {
-    expect(
-      imagesToPredownload(
-        cs(spec) as never,
-        revision("web-1", "nginx:1") as never,
-        revision("web-2", "nginx:2") as never,
-      ),
-    ).toEqual(want);
+  ])("CloneSet: %s", (_name, spec, status, want) => {
+    const plan = cloneSetPlan(cs(spec, status) as never, v2, [v1] as never);
+    if (want === "ignore") expect(plan).toHaveProperty("ignore");
+    else expect(plan).toEqual(want);
   });
-  it("names the job <revision>-<container>, owned by the CloneSet, for the pods not on the new revision", () => {
-    const job = predownloadJob(cs() as never, "web-2", "web", "nginx:2");
+
+  it("CloneSet: waits for image-predownload-min-updated-ready-pods updated Ready pods", () => {
+    const waiting = cs();
+    waiting.metadata.annotations["apps.kruise.io/image-predownload-min-updated-ready-pods"] = "2";
+    expect(
+      cloneSetPlan(
+        { ...waiting, status: { ...waiting.status, updatedReadyReplicas: 1 } } as never,
+        v2 as never,
+        [v1] as never,
+      ),
+    ).toBe("wait");
+    expect(
+      cloneSetPlan(
+        { ...waiting, status: { ...waiting.status, updatedReadyReplicas: 2 } } as never,
+        v2 as never,
+        [v1] as never,
+      ),
+    ).toEqual({ images: { web: "nginx:2" } });
+  });
+
+  const sts = (
+    rollingUpdate: Record<string, unknown>,
+    replicas = 6,
+    annotations: Record<string, string> = {},
+    updatedReadyReplicas = 0,
+  ) => ({
+    metadata: { name: "db", namespace: "ns", annotations },
+    spec: { replicas, updateStrategy: { type: "RollingUpdate", rollingUpdate } },
+    status: { updatedReadyReplicas },
+  });
+  it.each([
+    [
+      "InPlaceIfPossible behind a partition",
+      sts({ podUpdatePolicy: "InPlaceIfPossible", partition: 3 }),
+      { images: { web: "nginx:2" } },
+    ],
+    ["ReCreate (the default podUpdatePolicy)", sts({ partition: 3 }), "ignore"],
+    ["3 replicas or fewer", sts({ podUpdatePolicy: "InPlaceOnly", partition: 1 }, 3), "ignore"],
+    [
+      "everything in one batch",
+      sts({ podUpdatePolicy: "InPlaceIfPossible", maxUnavailable: "100%" }),
+      "ignore",
+    ],
+    [
+      "min updated ready pods as a percentage, rounded up",
+      sts(
+        { podUpdatePolicy: "InPlaceIfPossible", partition: 3 },
+        6,
+        { "apps.kruise.io/image-predownload-min-updated-ready-pods": "30%" },
+        1,
+      ),
+      "wait",
+    ],
+  ])("StatefulSet: %s", (_name, set, want) => {
+    const plan = statefulSetPlan(set as never, v2, [v1] as never);
+    if (want === "ignore") expect(plan).toHaveProperty("ignore");
+    else expect(plan).toEqual(want);
+  });
+
+  const ds = (rollingUpdate: Record<string, unknown>, status: Record<string, unknown>) => ({
+    metadata: { name: "agent", namespace: "ns", generation: 2 },
+    spec: { updateStrategy: { type: "RollingUpdate", rollingUpdate } },
+    status: { observedGeneration: 2, ...status },
+  });
+  it.each([
+    // Unlike CloneSet and StatefulSet, OpenKruise asks neither for in place nor for more than 3 pods.
+    [
+      "a partition holding nodes, Standard",
+      { rollingUpdateType: "Standard", partition: 2 },
+      3,
+      { images: { web: "nginx:2" } },
+    ],
+    ["maxUnavailable 1 of 3 nodes", {}, 3, { images: { web: "nginx:2" } }],
+    ["every node in one batch", { maxUnavailable: "100%" }, 3, "ignore"],
+    ["one node", {}, 1, "ignore"],
+  ])("DaemonSet: %s", (_name, rollingUpdate, nodes, want) => {
+    const plan = daemonSetPlan(ds(rollingUpdate, { desiredNumberScheduled: nodes }) as never, v2, [
+      v1,
+    ] as never);
+    if (want === "ignore") expect(plan).toHaveProperty("ignore");
+    else expect(plan).toEqual(want);
+  });
+
+  it("DaemonSet: the update revision is the one of status' hash; finished when every node runs it", () => {
+    const a = revision("agent-aaa", "nginx:1", { "controller-revision-hash": "aaa" });
+    const b = revision("agent-bbb", "nginx:2", { "controller-revision-hash": "bbb" });
+    const rollout = (status: Record<string, unknown>) =>
+      daemonSetPredownload.rollout(ds({}, status) as never, [a, b] as never);
+    expect(rollout({ daemonSetHash: "bbb", desiredNumberScheduled: 3, updatedNumberScheduled: 1 })).toEqual({
+      update: b,
+      old: [a],
+    });
+    expect(rollout({ daemonSetHash: "bbb", desiredNumberScheduled: 3, updatedNumberScheduled: 3 })).toBe(
+      "finished",
+    );
+    expect(rollout({ daemonSetHash: "ccc", desiredNumberScheduled: 3, updatedNumberScheduled: 0 })).toBe(
+      "unknown",
+    );
+    expect(rollout({ desiredNumberScheduled: 3 })).toBe("unknown");
+    expect(
+      rollout({
+        daemonSetHash: "bbb",
+        observedGeneration: 1,
+        desiredNumberScheduled: 3,
+        updatedNumberScheduled: 1,
+      }),
+    ).toBe("unknown");
+  });
+
+  it("changed images: a container new, or whose image differs from an old revision's", () => {
+    const before = revision("r1", "", {}, [
+      { name: "web", image: "nginx:1" },
+      { name: "log", image: "fluent:1" },
+    ]);
+    const after = revision("r2", "", {}, [
+      { name: "web", image: "nginx:1" },
+      { name: "log", image: "fluent:2" },
+      { name: "side", image: "envoy:1" },
+    ]);
+    expect(changedImages(after as never, [before] as never)).toEqual({ log: "fluent:2", side: "envoy:1" });
+  });
+
+  it("names the job <revision>-<container>, owned by the workload, for the pods not on the new revision", () => {
+    const update = revision("web-2", "nginx:2", {
+      "controller.kubernetes.io/hash": "5d8f",
+      "controller-revision-hash": "5d8f",
+    });
+    const job = predownloadJob(CloneSetKind, cs() as never, update as never, "web", "nginx:2");
     expect(job.metadata?.name).toBe("web-2-web");
+    expect(job.metadata?.labels).toEqual({ app: "a", "controller.kubernetes.io/hash": "5d8f" });
     expect(job.metadata?.ownerReferences?.[0]).toMatchObject({
       kind: "CloneSet",
       uid: "cs-uid",
@@ -242,11 +378,12 @@ describe("pre-download", () => {
     expect(job.spec).toMatchObject({
       image: "nginx:2",
       parallelism: 2,
+      pullSecrets: ["regcred"],
       pullPolicy: { timeoutSeconds: 300, backoffLimit: 1 },
       completionPolicy: { type: "Always", ttlSecondsAfterFinished: 600 },
       podSelector: {
         matchLabels: { app: "a" },
-        matchExpressions: [{ key: "controller-revision-hash", operator: "NotIn", values: ["web-2"] }],
+        matchExpressions: [{ key: "controller-revision-hash", operator: "NotIn", values: ["web-2", "5d8f"] }],
       },
     });
   });

@@ -14,6 +14,8 @@ import {
   addNodeImageController,
   addPredownloadController,
 } from "../src/controller.ts";
+import type { PredownloadAdapter } from "../src/predownload.ts";
+import { cloneSetPredownload } from "../src/predownload-cloneset.ts";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../../..");
@@ -41,12 +43,19 @@ export interface Cluster {
   crictl(node: string, ...args: string[]): Promise<string>;
   /** Starts the CloneSet controller (its own process) with PreDownloadImageForInPlaceUpdate on. */
   startCloneSetController(): void;
+  /** Starts another workload controller app (its own process, e.g. "daemonset") with these flags. */
+  startWorkloadController(app: string, ...flags: string[]): void;
   /** A simulated node joining now, with its own image service and agent. */
   addNode(name: string, zone: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startCluster(options: { nodes: number; realNodes: number }): Promise<Cluster> {
+export async function startCluster(options: {
+  nodes: number;
+  realNodes: number;
+  /** The pre-download adapters to run (their gates on); default CloneSet's. */
+  predownload?: readonly PredownloadAdapter[];
+}): Promise<Cluster> {
   const plane = await startControlPlane({
     nodes: options.nodes,
     realNodes: options.realNodes,
@@ -64,7 +73,8 @@ export async function startCluster(options: { nodes: number; realNodes: number }
   });
   addNodeImageController(mgr);
   addImagePullJobController(mgr);
-  addPredownloadController(mgr); // the gate PreDownloadImageForInPlaceUpdate on
+  // Their gates on (PreDownloadImageForInPlaceUpdate for CloneSet).
+  for (const adapter of options.predownload ?? [cloneSetPredownload]) addPredownloadController(mgr, adapter);
   const running = mgr.start();
   await client.create(NamespaceKind, { metadata: { name: "kruise-daemon-config" } });
   const agents = new Map<string, ChildProcess>();
@@ -114,22 +124,24 @@ export async function startCluster(options: { nodes: number; realNodes: number }
       ]);
       return stdout;
     },
-    startCloneSetController: () => {
+    startCloneSetController: () =>
+      cluster.startWorkloadController("cloneset", "--feature-gates=PreDownloadImageForInPlaceUpdate=true"),
+    startWorkloadController: (app, ...flags) => {
       const child = spawn(
         process.execPath,
         [
           "--conditions=@kruise/source",
-          resolve(root, "apps/cloneset/src/main.ts"),
+          resolve(root, `apps/${app}/src/main.ts`),
           `--kubeconfig=${plane.kubeconfigPath}`,
           "--metrics-bind-address=0",
           "--health-probe-bind-address=0",
           "--leader-elect=false",
-          "--feature-gates=PreDownloadImageForInPlaceUpdate=true",
           "--log-level=warn",
+          ...flags,
         ],
         { stdio: ["ignore", "inherit", "inherit"] },
       );
-      agents.set("cloneset-controller", child);
+      agents.set(`${app}-controller`, child);
     },
     addNode: async (name, zone) => {
       await plane.kubelet?.addNode(name, zone);

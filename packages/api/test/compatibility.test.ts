@@ -201,7 +201,7 @@ describe("read-back", () => {
   });
 
   it("serves one Advanced StatefulSet as v1beta1 and as v1alpha1, its lossy subset", () => {
-    const file = join(examplesDir, "statefulset.yaml");
+    const file = join(examplesDir, "v1beta1", "statefulset.yaml");
     const obj = parse(inTestNamespace(readFileSync(file, "utf8"))) as KubeObject;
     expect(kubectl(["apply", "-f", "-"], inTestNamespace(readFileSync(file, "utf8"))).stderr).toBe("");
     const beta = readBack(obj) as KubeObject & { spec: Record<string, unknown> };

@@ -159,6 +159,25 @@ describe("convertKruiseObject", () => {
     };
     expect(convertKruiseObject(bcj, BETA)).toEqual({ ...bcj, apiVersion: BETA });
   });
+
+  it("drops, as the API server prunes them, the fields a subset version lacks (Advanced StatefulSet v1alpha1)", () => {
+    const spec = { replicas: 2, serviceName: "s", reserveOrdinals: [1], lifecycle: {} };
+    const asts = {
+      apiVersion: BETA,
+      kind: "StatefulSet",
+      metadata: { name: "s" },
+      spec,
+      status: { replicas: 2, updatedReadyReplicas: 1 },
+    };
+    expect(convertKruiseObject(asts, ALPHA)).toEqual({
+      ...asts,
+      apiVersion: ALPHA,
+      spec: { replicas: 2, serviceName: "s" },
+      status: { replicas: 2 },
+    });
+    expect(asts.spec).toBe(spec);
+    expect(convertKruiseObject({ ...asts, apiVersion: ALPHA }, BETA)).toEqual(asts);
+  });
 });
 
 /** Every leaf path of a schema (objects descend, arrays and maps end the path). */

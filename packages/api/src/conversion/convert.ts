@@ -2,6 +2,7 @@
 // the kind's hub (its storage version). Pure: no I/O, the input is never modified.
 import { crdSources } from "../schema/index.ts";
 import { GROUP } from "../schema/crd.ts";
+import type { ObjectNode } from "../schema/builder.ts";
 import { cloneSetFromV1beta1, cloneSetToV1beta1 } from "./cloneset.ts";
 
 type KubeObject = Record<string, unknown>;
@@ -32,6 +33,8 @@ export function convertedVersions(kind: string): readonly string[] {
  * # Guarantees
  * - metadata other than labels and annotations is kept as it is (the API server rejects any other change).
  * - A round trip through another version keeps everything the object's own version can hold.
+ * - To a version that is a lossy subset (Advanced StatefulSet v1alpha1), the fields it lacks are dropped, as the
+ *   API server's pruning drops them.
  *
  * # Caveats
  * - Throws, naming the kind and both versions, for another group, an unknown kind or an unserved version; the
@@ -58,5 +61,22 @@ export function convertKruiseObject(obj: KubeObject, desiredAPIVersion: string):
       ? obj
       : (converters[kind]?.[fromVersion!]?.toHub(obj) ?? { ...obj, apiVersion: `${GROUP}/${hub}` });
   if (toVersion === hub) return atHub;
-  return converters[kind]?.[toVersion!]?.fromHub(atHub) ?? { ...atHub, apiVersion: desiredAPIVersion };
+  const converted = converters[kind]?.[toVersion!]?.fromHub(atHub) ?? {
+    ...atHub,
+    apiVersion: desiredAPIVersion,
+  };
+  const subset = source.versions.find((v) => v.name === toVersion)?.subset;
+  return subset ? pruned(converted, subset) : converted;
+}
+
+/** `obj` with the top-level spec and status fields a subset version lacks dropped, as the API server prunes them. */
+function pruned(obj: KubeObject, subset: { spec: ObjectNode; status: ObjectNode }): KubeObject {
+  const keep = (value: unknown, node: ObjectNode): unknown =>
+    typeof value === "object" && value !== null && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([k]) => k in node.properties))
+      : value;
+  const out: KubeObject = { ...obj };
+  if ("spec" in obj) out.spec = keep(obj.spec, subset.spec);
+  if ("status" in obj) out.status = keep(obj.status, subset.status);
+  return out;
 }

@@ -1,5 +1,6 @@
 // The first user's walkthrough (/work/shared/scenarios/seed-walkthrough/README.md), every step through the real
-// kubectl against the real control plane, with the controller running as a child process under exactly its RBAC.
+// kubectl against the real control plane, with the controller running as a child process under exactly its RBAC;
+// once as written (v1alpha1) and once in v1beta1 form.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,10 +11,15 @@ import { controllerKubeconfig } from "./support/controller-identity.ts";
 import { startControllerProcess, type ControllerProcess } from "./support/controller-process.ts";
 import { active, apply, getCloneSet, getPods, isReady, k, readySince } from "./support/kube.ts";
 
-const EXAMPLES = resolve(import.meta.dirname, "../../../examples/walkthrough");
-const manifest = (file: string): string => readFileSync(resolve(EXAMPLES, file), "utf8");
+const EXAMPLES = resolve(import.meta.dirname, "../../../examples");
 
-describe("the first user's walkthrough", { timeout: 200_000 }, () => {
+// The same steps in OpenKruise 1.x's YAML (v1alpha1) and in its v1beta1 form (examples/v1beta1/walkthrough): the
+// controller reads v1alpha1, so a v1beta1 step goes through the conversion webhook on the way in.
+describe.each([
+  ["v1alpha1", resolve(EXAMPLES, "walkthrough")],
+  ["v1beta1", resolve(EXAMPLES, "v1beta1", "walkthrough")],
+])("the first user's walkthrough, written as %s", { timeout: 200_000 }, (_version, dir) => {
+  const manifest = (file: string): string => readFileSync(resolve(dir, file), "utf8");
   let ns = "";
   let controller: ControllerProcess | undefined;
   let bus: EventBus | undefined;

@@ -3,7 +3,7 @@
 // independent watcher that lists pods and Jobs by UID and checks each target's invariants. After the last fault it
 // measures how long each target takes to converge.
 import { join, resolve } from "node:path";
-import { BUS_PARTIES } from "@kruise/api";
+import { BUS_PARTIES, CloneSetKind } from "@kruise/api";
 import {
   createClient,
   EventBus,
@@ -101,14 +101,20 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult[]> {
     const watcher = (async () => {
       while (watching) {
         try {
-          const [pods, jobs] = await Promise.all([
+          const [pods, jobs, cloneSets] = await Promise.all([
             client.list(PodKind, { namespace: ns }),
             client.list(JobKind, { namespace: ns }),
+            client.list(CloneSetKind, { namespace: ns }),
           ]);
           const deletes = recorder.drain();
           podDeletesSeen += deletes.length;
           for (const t of targets)
-            for (const v of t.check({ pods: pods.items, jobs: jobs.items, deletes }))
+            for (const v of t.check({
+              pods: pods.items,
+              jobs: jobs.items,
+              cloneSets: cloneSets.items,
+              deletes,
+            }))
               violations.get(t.app)!.add(v);
         } catch {
           // The apiserver is SIGSTOPped or restarting: look again.

@@ -11,6 +11,9 @@ import {
   DaemonSetKind,
   SCHEDULED_AT_ANNOTATION,
   StatefulSetKind,
+  SUBSET_NAME_LABEL,
+  UnitedDeploymentKind,
+  type CloneSet,
 } from "@kruise/api";
 import { EXIT_CODE_ANNOTATION } from "@kruise/testenv";
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -21,6 +24,8 @@ import type { PodDelete } from "./api-recorder.ts";
 export interface Snapshot {
   pods: readonly Pod[];
   jobs: readonly Job[];
+  /** CloneSets (a UnitedDeployment's subset workloads among them). */
+  cloneSets?: readonly CloneSet[];
   /** Pod DELETEs the API server accepted from a controller since the last snapshot (the recording proxy). */
   deletes?: readonly PodDelete[];
 }
@@ -394,12 +399,96 @@ export function statefulSetTarget(replicas = 4, partition = 1): ChaosTarget {
   };
 }
 
+/**
+ * A UnitedDeployment of CloneSets over zones a, b and c, rebalanced again and again (its replicas and subset a's share
+ * change every step): never two live workloads for one subset (a crash between creating a
+ * subset and the cache showing it must not create it again), and no pod deleted twice. Its CloneSets are run by the
+ * cloneset target's controller, so this target runs with that one.
+ */
+export function unitedDeploymentTarget(): ChaosTarget {
+  const name = "chaos-ud";
+  const deleted = new Map<string, number>();
+  const zone = (z: string) => ({
+    matchExpressions: [{ key: "topology.kubernetes.io/zone", operator: "In", values: [z] }],
+  });
+  const spec = (step: number) => ({
+    replicas: 3 + (step % 3),
+    template: {
+      cloneSetTemplate: {
+        metadata: { labels: { app: name } },
+        spec: {
+          selector: { matchLabels: { app: name } },
+          template: {
+            metadata: { labels: { app: name } },
+            spec: { containers: [{ name: "main", image: "nginx:1.25-alpine" }] },
+          },
+        },
+      },
+    },
+    topology: {
+      subsets: [
+        { name: "a", nodeSelectorTerm: zone("zone-a"), replicas: 1 + (step % 2) },
+        { name: "b", nodeSelectorTerm: zone("zone-b"), replicas: "50%" },
+        { name: "c", nodeSelectorTerm: zone("zone-c") },
+      ],
+    },
+  });
+  const mine = (cs: CloneSet): boolean =>
+    cs.metadata?.ownerReferences?.some((r) => r.kind === "UnitedDeployment" && r.name === name) === true;
+  return {
+    app: "uniteddeployment",
+    async setup(client, ns) {
+      await client.create(UnitedDeploymentKind, {
+        apiVersion: "apps.kruise.io/v1alpha1",
+        kind: "UnitedDeployment",
+        metadata: { name, namespace: ns },
+        spec: { selector: { matchLabels: { app: name } }, ...spec(0) },
+      } as never);
+    },
+    async drive(client, ns, step) {
+      await client.patch(UnitedDeploymentKind, name, ns, "merge", { spec: spec(step) });
+    },
+    check({ cloneSets, deletes }) {
+      const problems: string[] = deletedTwice(deleted, deletes, `${name}-`, "uniteddeployment");
+      const perSubset = new Map<string, string[]>();
+      for (const cs of cloneSets ?? []) {
+        if (!mine(cs) || cs.metadata?.deletionTimestamp !== undefined) continue;
+        const subset = cs.metadata?.labels?.[SUBSET_NAME_LABEL] ?? "";
+        perSubset.set(subset, [...(perSubset.get(subset) ?? []), cs.metadata?.name ?? ""]);
+      }
+      for (const [subset, names] of perSubset)
+        if (names.length > 1)
+          problems.push(
+            `uniteddeployment: subset ${subset} has ${names.length} workloads (${names.sort().join(", ")})`,
+          );
+      return problems;
+    },
+    async converged(client, ns) {
+      const ud = await client.get(UnitedDeploymentKind, name, ns);
+      const s = ud.status;
+      if (s?.observedGeneration !== ud.metadata?.generation) return false;
+      const want = ud.spec?.replicas ?? 0;
+      if (s?.replicas !== want || s.readyReplicas !== want || s.updatedReadyReplicas !== want) return false;
+      const subsets = (await client.list(CloneSetKind, { namespace: ns })).items.filter(
+        (cs) => mine(cs) && cs.metadata?.deletionTimestamp === undefined,
+      );
+      return (
+        subsets.length === 3 &&
+        subsets.every(
+          (cs) => cs.spec?.replicas === s.subsetReplicas?.[cs.metadata?.labels?.[SUBSET_NAME_LABEL] ?? ""],
+        )
+      );
+    },
+  };
+}
+
 export const ALL_TARGETS = (): ChaosTarget[] => [
   cloneSetTarget(),
   daemonSetTarget(),
   statefulSetTarget(),
   broadcastJobTarget(),
   advancedCronJobTarget(),
+  unitedDeploymentTarget(),
 ];
 
 /** A bus message nobody real sent: a random id, a plausible subject, data that names real and unreal objects. */

@@ -7,7 +7,9 @@ import {
   broadcastJobTarget,
   cloneSetTarget,
   daemonSetTarget,
+  unitedDeploymentTarget,
 } from "../chaos/targets.ts";
+import type { CloneSet } from "@kruise/api";
 
 const pod = (uid: string, labels: Record<string, string>, extra: Partial<Pod> = {}): Pod => ({
   metadata: { uid, labels, ...extra.metadata },
@@ -16,6 +18,37 @@ const pod = (uid: string, labels: Record<string, string>, extra: Partial<Pod> = 
 });
 
 describe("chaos invariants", () => {
+  it("flags two live workloads for one UnitedDeployment subset, not one being deleted or someone else's", () => {
+    const t = unitedDeploymentTarget();
+    const cs = (
+      name: string,
+      subset: string,
+      extra: { owner?: string; deleting?: boolean } = {},
+    ): CloneSet => ({
+      metadata: {
+        name,
+        labels: { "apps.kruise.io/subset-name": subset },
+        ownerReferences: [
+          {
+            apiVersion: "apps.kruise.io/v1alpha1",
+            kind: "UnitedDeployment",
+            name: extra.owner ?? "chaos-ud",
+            uid: "u",
+          },
+        ],
+        ...(extra.deleting === true ? { deletionTimestamp: "2026-01-01T00:00:00Z" } : {}),
+      },
+    });
+    const fine = [cs("chaos-ud-a-1", "a"), cs("chaos-ud-b-1", "b"), cs("other-a-1", "a", { owner: "other" })];
+    expect(t.check({ pods: [], jobs: [], cloneSets: fine })).toEqual([]);
+    expect(
+      t.check({ pods: [], jobs: [], cloneSets: [...fine, cs("chaos-ud-a-2", "a", { deleting: true })] }),
+    ).toEqual([]);
+    expect(t.check({ pods: [], jobs: [], cloneSets: [...fine, cs("chaos-ud-a-2", "a")] })).toEqual([
+      "uniteddeployment: subset a has 2 workloads (chaos-ud-a-1, chaos-ud-a-2)",
+    ]);
+  });
+
   it("flags a CloneSet above replicas + maxSurge, and one slot with two live pods", () => {
     const t = cloneSetTarget(2, 1);
     const pods = ["a", "b", "c", "d"].map((id) =>

@@ -12,6 +12,7 @@ import { upgradePatch } from "../src/upgrade/pod-upgrade.ts";
 import { webhookEntries } from "../src/webhook/webhook-entries.ts";
 import { findConflict } from "../src/upgrade/conflicts.ts";
 import { injectionRevisionFor, revisionsToTruncate } from "../src/revisions.ts";
+import { evaluateExpression, formatQuantity } from "../src/injection/resources-policy.ts";
 import { hotUpgradeReset, isHotUpgrading } from "../src/upgrade/hot-upgrade.ts";
 
 const NOW = "2026-12-01T22:00:00Z";
@@ -460,5 +461,102 @@ describe("injectionStrategy.revision", () => {
     expect(name(injectionRevisionFor(percent, revs, {}, () => 0.3))).toBe("r1");
     expect(injectionRevisionFor(percent, revs, {}, () => 0.31)).toBeUndefined();
     expect(injectionRevisionFor(pinned("Partial", { partition: 3 }), revs, {}, () => 0)).toBeUndefined();
+  });
+});
+
+describe("resourcesPolicy", () => {
+  const res = (limits: Record<string, string> | undefined, requests: Record<string, string> | undefined) => ({
+    ...(limits ? { limits } : {}),
+    ...(requests ? { requests } : {}),
+  });
+  const appPod = (...containers: Array<[string, ReturnType<typeof res>]>): Pod => ({
+    metadata: { name: "p", namespace: "ns", labels: { app: "web" } },
+    spec: { containers: containers.map(([name, resources]) => ({ name, image: "app:1", resources })) },
+  });
+  const policySet = (mode: "sum" | "max", regex: string, extra: Record<string, unknown> = {}) =>
+    sidecarSet("r", {
+      containers: [
+        {
+          name: "proxy",
+          image: "proxy:1",
+          resourcesPolicy: {
+            targetContainersMode: mode,
+            targetContainersNameRegex: regex,
+            resourcesExpr: {
+              limits: { cpu: "max(cpu*50%, 50m)", memory: "200Mi" },
+              requests: { cpu: "max(cpu*50%, 50m)", memory: "100Mi" },
+            },
+          },
+          ...extra,
+        },
+      ],
+      volumes: [],
+    });
+  const engines = appPod(
+    ["large.engine.v4", res({ cpu: "200m", memory: "200Mi" }, { cpu: "50m", memory: "100Mi" })],
+    ["large.engine.v8", res({ cpu: "400m", memory: "400Mi" }, { cpu: "100m", memory: "200Mi" })],
+  );
+  const proxy = (p: Pod, ss: SidecarSet) => {
+    const r = injectSidecars(p, [source(ss)], NOW);
+    if (r.kind !== "injected") throw new Error(JSON.stringify(r));
+    return r.pod.spec!.containers.find((c) => c.name === "proxy")!;
+  };
+
+  it("sums or maxes the matching containers' resources through the expressions (OpenKruise's stories)", () => {
+    expect(proxy(engines, policySet("sum", "^large.engine.v4$")).resources).toEqual({
+      limits: { cpu: "100m", memory: "200Mi" },
+      requests: { cpu: "50m", memory: "100Mi" },
+    });
+    expect(proxy(engines, policySet("sum", "^large.engine.v.*$")).resources).toEqual({
+      limits: { cpu: "300m", memory: "200Mi" },
+      requests: { cpu: "75m", memory: "100Mi" },
+    });
+    expect(proxy(engines, policySet("max", "^large.engine.v.*$")).resources).toEqual({
+      limits: { cpu: "200m", memory: "200Mi" },
+      requests: { cpu: "50m", memory: "100Mi" },
+    });
+    expect(proxy(engines, policySet("sum", "^large.engine.v.*$"))).not.toHaveProperty("resourcesPolicy");
+  });
+
+  it("an unlimited target leaves that limit unset; a missing request counts as 0", () => {
+    const p = appPod(["a", res(undefined, { cpu: "1" })], ["b", res({ cpu: "2" }, undefined)]);
+    expect(proxy(p, policySet("sum", ".*")).resources).toEqual({
+      requests: { cpu: "500m", memory: "100Mi" },
+    });
+  });
+
+  it("refuses the pod, naming the SidecarSet and the reason", () => {
+    const refused = (p: Pod, ss: SidecarSet): string => {
+      const r = injectSidecars(p, [source(ss)], NOW);
+      return r.kind === "refused" ? r.message : `not refused: ${r.kind}`;
+    };
+    expect(refused(engines, policySet("sum", "^nothing$"))).toContain(
+      "SidecarSet r: resourcesPolicy of sidecar container proxy: no container",
+    );
+    expect(refused(engines, policySet("sum", ".*", { resources: { limits: { cpu: "1" } } }))).toContain(
+      "sets both resources and resourcesPolicy",
+    );
+    const negative = sidecarSet("r", {
+      containers: [
+        {
+          name: "proxy",
+          image: "proxy:1",
+          resourcesPolicy: { targetContainerMode: "sum", resourceExpr: { requests: { cpu: "cpu - 10" } } },
+        },
+      ],
+      volumes: [],
+    });
+    expect(refused(engines, negative)).toContain("negative");
+  });
+
+  it("evaluates + - * /, parentheses, max, min, percentages and quantities", () => {
+    expect(evaluateExpression("min(max(max(0.5, 0.5*cpu), cpu-1.0), 3.0)", "cpu", 10.5)).toBe(3);
+    expect(evaluateExpression("(cpu + 250m) / 2", "cpu", 0.25)).toBe(0.25);
+    expect(evaluateExpression("memory*25% + 1Gi", "memory", 4 * 2 ** 30)).toBe(2 * 2 ** 30);
+    expect(() => evaluateExpression("cpu * memory", "cpu", 1)).toThrow(/unknown name "memory"/);
+    expect(() => evaluateExpression("max(cpu", "cpu", 1)).toThrow(/expected \)/);
+    expect(formatQuantity("cpu", 0.075)).toBe("75m");
+    expect(formatQuantity("cpu", 2)).toBe("2");
+    expect(formatQuantity("memory", 1.5 * 2 ** 20)).toBe("1536Ki");
   });
 });

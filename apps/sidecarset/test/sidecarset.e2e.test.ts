@@ -442,6 +442,62 @@ describe("SidecarSet", () => {
     await k(["delete", "sidecarset", REV]);
   }, 150_000);
 
+  it("resourcesPolicy sizes the sidecar from the pod's containers at creation, or refuses the pod saying why", async () => {
+    const RES = `${SS}-res`;
+    await apply({
+      apiVersion: "apps.kruise.io/v1alpha1",
+      kind: "SidecarSet",
+      metadata: { name: RES },
+      spec: {
+        selector: { matchLabels: { app: `${APP}-res` } },
+        namespaceSelector: { matchLabels: { "sidecar-test": id } },
+        containers: [
+          {
+            name: "sized",
+            image: "proxy:1",
+            resourcesPolicy: {
+              targetContainersMode: "sum",
+              targetContainersNameRegex: "^engine-.*$",
+              resourcesExpr: {
+                limits: { cpu: "max(cpu*50%, 50m)", memory: "200Mi" },
+                requests: { cpu: "max(cpu*50%, 50m)", memory: "100Mi" },
+              },
+            },
+          },
+        ],
+      },
+    });
+    const engine = (name: string, cpu: string) => ({
+      name,
+      image: "nginx:1",
+      resources: { limits: { cpu, memory: "256Mi" }, requests: { cpu, memory: "128Mi" } },
+    });
+    const sizedPod = (name: string, containers: unknown[]) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, namespace: appNs, labels: { app: `${APP}-res`, role: name } },
+      spec: { containers },
+    });
+    const p = await waitFor("a pod with the sized sidecar", async () => {
+      await kubectl(["apply", "-f", "-"], {
+        input: JSON.stringify(sizedPod("sized", [engine("engine-a", "200m"), engine("engine-b", "400m")])),
+      });
+      const [got] = await pods(appNs, `app=${APP}-res,role=sized`);
+      return got && names(got).includes("sized") ? got : false;
+    });
+    expect(p.spec?.containers.find((c) => c.name === "sized")?.resources).toEqual({
+      limits: { cpu: "300m", memory: "200Mi" },
+      requests: { cpu: "300m", memory: "100Mi" },
+    });
+    const r = await kubectl(["apply", "-f", "-"], {
+      input: JSON.stringify(sizedPod("unsized", [{ name: "app", image: "nginx:1" }])),
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`SidecarSet ${RES}: resourcesPolicy of sidecar container sized: no container`);
+    await k(["delete", "pod", "sized", "-n", appNs, "--wait=false"]);
+    await k(["delete", "sidecarset", RES]);
+  });
+
   it("hot upgrade: the empty twin takes the new image and becomes the working one; the old one goes empty", async () => {
     const HOT = `${SS}-hot`;
     const hot = (img: string) => ({

@@ -24,6 +24,7 @@ import { sidecarSetHash, sidecarSetHashWithoutImage } from "./hash.ts";
 import { hotUpgradeContainers, workingHotUpgradeContainers } from "./hot-upgrade.ts";
 import { applyPodMetadataPatches } from "./pod-metadata-patch.ts";
 import { injectedSidecarSets, readHashAnnotation } from "./pod-annotations.ts";
+import { resourcesFromPolicy, type ResourcesPolicy } from "./resources-policy.ts";
 
 const SERVICE_ACCOUNT_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 /** Fields of a SidecarContainer that are the SidecarSet's, not the pod's. */
@@ -52,7 +53,9 @@ export interface InjectionSource {
 export type InjectResult =
   | { kind: "unchanged" }
   | { kind: "injected"; pod: Pod; injected: string[] }
-  | { kind: "conflict"; message: string };
+  | { kind: "conflict"; message: string }
+  /** The pod cannot get a sidecar as specified (resourcesPolicy): the message says why. */
+  | { kind: "refused"; message: string };
 
 /**
  * Injects every source not yet in the pod's injected list. Init containers go after the pod's own (sorted by
@@ -83,12 +86,29 @@ export function injectSidecars(
   const after: Container[] = [];
   const volumes: Volume[] = [];
   const secrets: LocalObjectReference[] = [];
+  // resourcesPolicy reads the pod's own containers, never the ones SidecarSets inject.
+  const injectedNames = new Set(
+    todo.flatMap((s) => [...(s.spec.containers ?? []), ...(s.spec.initContainers ?? [])].map((c) => c.name)),
+  );
+  /** The container with resources from its resourcesPolicy, or the refusal. */
+  const withResources = (owner: string, sc: ReadOnly<SidecarContainer>, c: Container): Container | string => {
+    const policy = sc["resourcesPolicy"] as ResourcesPolicy | undefined;
+    if (!policy) return c;
+    const own = sc["resources"] as { limits?: object; requests?: object } | undefined;
+    if (Object.keys(own?.limits ?? {}).length > 0 || Object.keys(own?.requests ?? {}).length > 0)
+      return `sidecar container ${sc.name} sets both resources and resourcesPolicy; keep one: kubectl edit sidecarset ${owner}`;
+    const resources = resourcesFromPolicy(sc.name, policy, pod, injectedNames);
+    if (typeof resources === "string") return `SidecarSet ${owner}: ${resources}`;
+    return { ...c, resources };
+  };
 
   for (const source of todo) {
     const name = source.sidecarSet.metadata?.name ?? "";
     const volumeByName = new Map((source.spec.volumes ?? []).map((v) => [v.name, v as Volume]));
     for (const ic of source.spec.initContainers ?? []) {
-      initToAdd.push(toContainer(ic, withEnv(ic, transferredEnv(ic, pod))));
+      const init = withResources(name, ic, toContainer(ic, withEnv(ic, transferredEnv(ic, pod))));
+      if (typeof init === "string") return { kind: "refused", message: init };
+      initToAdd.push(init);
       for (const m of (ic["volumeMounts"] as VolumeMount[] | undefined) ?? []) {
         const v = volumeByName.get(m.name);
         if (v) volumes.push(v);
@@ -104,7 +124,9 @@ export function injectSidecars(
         if (v) volumes.push(v);
       }
       const shared = sc.shareVolumePolicy?.type === "enabled" ? sharedMounts(appContainers, ownMounts) : [];
-      let container = toContainer(sc, withEnv(sc, transferredEnv(sc, pod)));
+      const sized = withResources(name, sc, toContainer(sc, withEnv(sc, transferredEnv(sc, pod))));
+      if (typeof sized === "string") return { kind: "refused", message: sized };
+      let container = sized;
       if (shared.length > 0) container = { ...container, volumeMounts: [...ownMounts, ...shared] };
       const twins =
         sc.upgradeStrategy?.upgradeType === "HotUpgrade"

@@ -46,7 +46,7 @@ export function podWebhook(deps: PodWebhookDeps): MutatingHandler<Pod> {
     }
     const result = injectSidecars(pod, sources, deps.now());
     if (result.kind === "unchanged") return allow();
-    if (result.kind === "conflict") return deny(result.message);
+    if (result.kind === "conflict" || result.kind === "refused") return deny(result.message);
     deps.onInjected?.(namespace, result.pod, result.injected);
     return patched(injectionPatch(pod, result.pod));
   };

@@ -143,6 +143,30 @@ describe("in-place update", () => {
     }
   });
 
+  it("updates containers in launch-priority batches: KRUISE_CONTAINER_PRIORITY first, a container without it (0) next", async () => {
+    const withPriority = (images: Record<string, string>): CloneSet => {
+      const cs = cloneSet("prio", {
+        replicas: 1,
+        images,
+        updateStrategy: { type: "InPlaceIfPossible", maxUnavailable: 1 },
+      });
+      cs.spec!.template.spec!.containers[1]!.env = [{ name: "KRUISE_CONTAINER_PRIORITY", value: "10" }];
+      return cs;
+    };
+    await applyCs(withPriority({ app: "nginx:1", sidecar: "busybox:1" }));
+    await settled("prio", 1);
+    await applyCs(withPriority({ app: "nginx:2", sidecar: "busybox:1.36" }));
+    const runs = (p: Pod, c: string, img: string) =>
+      p.status?.containerStatuses?.find((x) => x.name === c)?.image === img;
+    const [pod] = await settled("prio", 1, (ps) =>
+      ps.every((p) => runs(p, "app", "nginx:2") && runs(p, "sidecar", "busybox:1.36")),
+    );
+    const state = JSON.parse(pod?.metadata?.annotations?.["apps.kruise.io/inplace-update-state"] ?? "{}") as {
+      containerBatchesRecord?: Array<{ containers: string[] }>;
+    };
+    expect(state.containerBatchesRecord?.map((b) => b.containers)).toEqual([["sidecar"], ["app"]]);
+  });
+
   it("recreates on a non-image change under InPlaceIfPossible, and refuses it under InPlaceOnly", async () => {
     const strategy = { type: "InPlaceIfPossible", maxUnavailable: 2 };
     await applyCs(cloneSet("ipp", { replicas: 2, env: "a", updateStrategy: strategy }));

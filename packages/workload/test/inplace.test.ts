@@ -223,6 +223,53 @@ describe("starting an in-place update", () => {
   });
 });
 
+describe("in-place update batches by container launch priority, as OpenKruise's pod webhook assigns it", () => {
+  const update = { revision: "demo-2", containerImages: { main: "nginx:2", side: "busybox:2" } };
+  const opts = { now: NOW, labels: { "controller-revision-hash": "demo-2" } };
+  const firstBatch = (pod: Pod) => readInPlaceUpdateState(pod)?.containerBatchesRecord?.[0]?.containers;
+
+  it("a container without KRUISE_CONTAINER_PRIORITY has priority 0 once another has one", () => {
+    const start = runningPod();
+    start.spec!.containers[1]!.env = [{ name: "KRUISE_CONTAINER_PRIORITY", value: "10" }];
+    const pod = startInPlaceUpdate(start, update, opts);
+    expect(pod.spec!.containers.map((c) => c.image)).toEqual(["nginx:1", "busybox:2"]);
+    expect(firstBatch(pod)).toEqual(["side"]);
+    expect(readInPlaceUpdateState(pod)?.nextContainerImages).toEqual({ main: "nginx:2" });
+  });
+
+  it("a negative priority goes after a container without one", () => {
+    const start = runningPod();
+    start.spec!.containers[0]!.env = [{ name: "KRUISE_CONTAINER_PRIORITY", value: "-1" }];
+    expect(firstBatch(startInPlaceUpdate(start, update, opts))).toEqual(["side"]);
+  });
+
+  it("apps.kruise.io/container-launch-priority: Ordered puts each container before the next", () => {
+    const start = runningPod();
+    start.metadata!.annotations = {
+      ...start.metadata!.annotations,
+      "apps.kruise.io/container-launch-priority": "Ordered",
+    };
+    const pod = startInPlaceUpdate(start, update, opts);
+    expect(firstBatch(pod)).toEqual(["main"]);
+    expect(readInPlaceUpdateState(pod)?.nextContainerImages).toEqual({ side: "busybox:2" });
+  });
+
+  it("reads the KRUISE_CONTAINER_BARRIER that OpenKruise's webhook injected into pods it created", () => {
+    const start = runningPod();
+    const barrier = (key: string) => ({
+      name: "KRUISE_CONTAINER_BARRIER",
+      valueFrom: { configMapKeyRef: { name: "pod-barrier", key } },
+    });
+    start.spec!.containers[0]!.env = [barrier("p_0")];
+    start.spec!.containers[1]!.env = [barrier("p_5")];
+    expect(firstBatch(startInPlaceUpdate(start, update, opts))).toEqual(["side"]);
+  });
+
+  it("without any priority, every changed container is updated at once", () => {
+    expect(firstBatch(startInPlaceUpdate(runningPod(), update, opts))).toEqual(["main", "side"]);
+  });
+});
+
 describe("in-place completion", () => {
   // inplace_update_defaults.go defaultCheckContainersInPlaceUpdateCompleted: imageID changed, or status image equals spec image.
   const started = (): Pod =>

@@ -29,4 +29,21 @@ describe("trimWorkloadPod", () => {
       },
     ]);
   });
+
+  it("keeps the env vars in-place update batches read (launch priority, OpenKruise's barrier), and no other", () => {
+    const priority = { name: "KRUISE_CONTAINER_PRIORITY", value: "10" };
+    const barrier = {
+      name: "KRUISE_CONTAINER_BARRIER",
+      valueFrom: { configMapKeyRef: { name: "b", key: "p_10" } },
+    };
+    const pod: Pod = {
+      metadata: { name: "p" },
+      spec: {
+        containers: [
+          { name: "main", image: "nginx:1", env: [{ name: "OTHER", value: "x" }, priority, barrier] },
+        ],
+      },
+    };
+    expect(trimWorkloadPod(pod).spec?.containers[0]?.env).toEqual([priority, barrier]);
+  });
 });

@@ -1,8 +1,9 @@
 import { trimObject } from "@kruise/sdk";
 import type { Container, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1.js";
+import { CONTAINER_BARRIER_ENV, CONTAINER_PRIORITY_ENV } from "../keys.ts";
 
-// Only this env var matters to the controller (in-place update batches by container priority).
-const KEPT_ENV = "KRUISE_CONTAINER_PRIORITY";
+// Only these env vars matter to the controller (in-place update batches by container launch priority).
+const KEPT_ENV: ReadonlySet<string> = new Set([CONTAINER_PRIORITY_ENV, CONTAINER_BARRIER_ENV]);
 
 /**
  * What a workload controller (CloneSet today) keeps of each pod in its informer cache: identity, labels, annotations, owners, finalizers, node,
@@ -46,7 +47,7 @@ export function trimWorkloadPod(pod: Pod): Pod {
 }
 
 function trimContainer(c: Container): Container {
-  const env = c.env?.filter((e) => e.name === KEPT_ENV);
+  const env = c.env?.filter((e) => KEPT_ENV.has(e.name));
   return {
     name: c.name,
     ...(c.image !== undefined ? { image: c.image } : {}),

@@ -1,5 +1,7 @@
-import type { Container, Pod } from "kubernetes-types/core/v1.js";
+import type { Pod } from "kubernetes-types/core/v1.js";
 import {
+  CONTAINER_BARRIER_ENV,
+  CONTAINER_LAUNCH_PRIORITY_ANNOTATION,
   CONTAINER_PRIORITY_ENV,
   INPLACE_UPDATE_GRACE_ANNOTATION,
   INPLACE_UPDATE_GRACE_ANNOTATION_OLD,
@@ -52,11 +54,38 @@ export function startInPlaceUpdate(
   return patchSpecToPod(next, spec, state, options.now);
 }
 
-/** A container's KRUISE_CONTAINER_PRIORITY, or undefined when it has none (or not an integer). */
-export function containerPriority(container: Container): number | undefined {
-  const raw = container.env?.find((e) => e.name === CONTAINER_PRIORITY_ENV)?.value;
-  if (raw === undefined || !/^-?\d+$/.test(raw.trim())) return undefined;
-  return Number.parseInt(raw, 10);
+/**
+ * The launch priority of each container, as OpenKruise's pod webhook assigns it at creation (and its in-place
+ * update reads it back from the KRUISE_CONTAINER_BARRIER env it injected); undefined when the pod has none, so that
+ * every container is updated at once.
+ *
+ * # Guarantees
+ * - A pod created by OpenKruise: its barrier envs (`p_<priority>`) decide; a container without one has none.
+ * - `apps.kruise.io/container-launch-priority: Ordered`: each container before the next (priority 0, -1, -2, …).
+ * - Otherwise, once any container sets a KRUISE_CONTAINER_PRIORITY, every container has one: its value, else 0.
+ *
+ * # Caveats
+ * - An unparsable KRUISE_CONTAINER_PRIORITY counts as 0 (OpenKruise's webhook refuses such a pod at creation).
+ */
+export function containerPriorities(pod: Pod): ReadonlyMap<string, number> | undefined {
+  const containers = pod.spec?.containers ?? [];
+  const barriers = new Map<string, number>();
+  for (const c of containers) {
+    const key = c.env?.find((e) => e.name === CONTAINER_BARRIER_ENV)?.valueFrom?.configMapKeyRef?.key;
+    const match = key === undefined ? null : /^p_(-?\d+)$/.exec(key);
+    if (match) barriers.set(c.name, Number.parseInt(match[1]!, 10));
+  }
+  if (barriers.size > 0) return barriers;
+  if (pod.metadata?.annotations?.[CONTAINER_LAUNCH_PRIORITY_ANNOTATION] === "Ordered")
+    return new Map(containers.map((c, i) => [c.name, -i]));
+  const raw = containers.map((c) => c.env?.find((e) => e.name === CONTAINER_PRIORITY_ENV)?.value);
+  if (raw.every((v) => v === undefined)) return undefined;
+  return new Map(
+    containers.map((c, i) => {
+      const value = raw[i]?.trim() ?? "";
+      return [c.name, /^-?\d+$/.test(value) ? Number.parseInt(value, 10) : 0];
+    }),
+  );
 }
 
 /**
@@ -79,12 +108,13 @@ export function patchSpecToPod(
   delete annotations[INPLACE_UPDATE_GRACE_ANNOTATION_OLD];
 
   const containers = next.spec?.containers ?? [];
+  const priorities = containerPriorities(next);
   const toUpdate = new Set<string>();
   let highest: number | undefined;
   let highestGroup: string[] = [];
   for (const c of containers) {
     if (!Object.hasOwn(spec.containerImages, c.name)) continue;
-    const priority = containerPriority(c);
+    const priority = priorities?.get(c.name);
     if (priority === undefined) toUpdate.add(c.name);
     else if (highest === undefined || priority > highest) {
       highest = priority;

@@ -138,7 +138,10 @@ export async function reconcileUnitedDeployment(
         ? {
             previouslyUnschedulable: reservation.marked.has(name),
             reservedPods: reservation.reservedPods.get(name) ?? 0,
-            normalPods: reservation.normalPods.get(name) ?? 0,
+            // What the subset is asked to keep, not the pods that exist: while its own controller is still scaling
+            // (pods not yet created or not yet deleted), counting pods would make the allocator add or take the same
+            // replicas twice (OpenKruise counts pods, and can then ask for -1 replicas and retry until pods catch up).
+            normalPods: Math.max(0, view.specReplicas - (reservation.reservedPods.get(name) ?? 0)),
           }
         : {}),
     });

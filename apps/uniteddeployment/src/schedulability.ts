@@ -95,9 +95,8 @@ export function manageSchedulability(
 export interface Reservation extends Schedulability {
   /** Subsets whose Schedulable condition was False before this reconcile (not allocatable while recovering). */
   readonly marked: ReadonlySet<string>;
-  /** Per subset, its reserved and other pods. */
+  /** Per subset, its reserved pods. */
   readonly reservedPods: ReadonlyMap<string, number>;
-  readonly normalPods: ReadonlyMap<string, number>;
   /** Pods whose `apps.kruise.io/united-deployment-reserved-pod` label must be written. */
   readonly labels: readonly { readonly pod: string; readonly reserved: boolean }[];
 }
@@ -119,7 +118,6 @@ export function manageReservation(
   const marked = new Set<string>();
   const conditions = new Map<string, SubsetCondition[]>();
   const reservedPods = new Map<string, number>();
-  const normalPods = new Map<string, number>();
   const labels: { pod: string; reserved: boolean }[] = [];
   let requeue: number | undefined;
   const previous = new Map((ud.status?.subsetStatuses ?? []).map((s) => [s.name ?? "", s]));
@@ -136,7 +134,6 @@ export function manageReservation(
       now,
     });
     reservedPods.set(name, pods.reserved);
-    normalPods.set(name, pods.normal);
     labels.push(...pods.labels);
     if (pods.checkAfterMs !== undefined)
       requeue = requeue === undefined ? pods.checkAfterMs : Math.min(requeue, pods.checkAfterMs);
@@ -151,7 +148,7 @@ export function manageReservation(
     });
     conditions.set(name, list);
   }
-  return { unschedulable, marked, conditions, reservedPods, normalPods, labels, requeueAfterMs: requeue };
+  return { unschedulable, marked, conditions, reservedPods, labels, requeueAfterMs: requeue };
 }
 
 /**

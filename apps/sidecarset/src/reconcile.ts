@@ -1,8 +1,10 @@
 import { isPodActive } from "@kruise/workload";
 // One level-triggered reconcile of a SidecarSet: revision, conflict condition, in-place upgrades, the
 // SidecarSetUpgradable condition of pods that cannot be upgraded, status. Converged: no write.
+import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
+  SIDECARSET_CUSTOM_VERSION_LABEL,
   SIDECARSET_HASH_ANNOTATION,
   SIDECARSET_INPLACE_UPDATE_STATE_ANNOTATION,
   SIDECARSET_UPGRADABLE,
@@ -21,12 +23,17 @@ import {
   type ReadOnly,
   type Reconciler,
 } from "@kruise/sdk";
-import { createRevisionAvoidingCollisions, nextRevisionNumber, equalRevisionData } from "@kruise/workload";
+import {
+  bumpRevisionNumber,
+  createRevisionAvoidingCollisions,
+  nextRevisionNumber,
+  planUpdateRevision,
+} from "@kruise/workload";
 import { changedEvent, upgradedEvent } from "./events.ts";
 import { sidecarSetHash, sidecarSetHashWithoutImage } from "./injection/hash.ts";
 import { sidecarSetSelectsPod } from "./injection/matching.ts";
 import { injectedSidecarSets, readHashAnnotation } from "./injection/pod-annotations.ts";
-import { desiredRevision, revisionsOf, revisionsToTruncate } from "./revisions.ts";
+import { customVersionOf, desiredRevision, revisionsOf, revisionsToTruncate } from "./revisions.ts";
 import { findConflict } from "./upgrade/conflicts.ts";
 import { hotUpgradeReset } from "./upgrade/hot-upgrade.ts";
 import {
@@ -74,7 +81,25 @@ export const reconcileSidecarSet: Reconciler<SidecarSetDeps> = async ({ name }, 
   const revisions = revisionsOf(cache, deps.namespace, name);
   let collisionCount = ss.status?.collisionCount ?? 0;
   let desired = desiredRevision(ss, deps.namespace, nextRevisionNumber(revisions as never));
-  let latest = revisions.find((r) => equalRevisionData(r as never, desired));
+  const revisionPlan = planUpdateRevision(revisions as ControllerRevision[], desired);
+  let latest: ReadOnly<ControllerRevision> | undefined =
+    revisionPlan.action === "create" ? undefined : revisionPlan.revision;
+  if (revisionPlan.action === "bump") {
+    // A rollback to an earlier spec: that revision becomes the newest again (OpenKruise renumbers it too).
+    latest = await bumpRevisionNumber(client, revisionPlan.revision, revisionPlan.newRevisionNumber);
+  }
+  // The custom version follows the SidecarSet onto the revision it now uses.
+  const custom = customVersionOf(ss);
+  if (latest && custom && latest.metadata?.labels?.[SIDECARSET_CUSTOM_VERSION_LABEL] !== custom)
+    latest = await client.patch(
+      ControllerRevisionKind,
+      latest.metadata?.name ?? "",
+      deps.namespace,
+      "merge",
+      {
+        metadata: { labels: { [SIDECARSET_CUSTOM_VERSION_LABEL]: custom } },
+      },
+    );
   if (!latest) {
     const made = await createRevisionAvoidingCollisions(
       client,

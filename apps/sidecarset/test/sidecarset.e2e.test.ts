@@ -438,6 +438,27 @@ describe("SidecarSet", () => {
     });
     const [still] = await pods(appNs, `app=${APP}-rev,role=stable`);
     expect(image(still!, "rev")).toBe("nginx:2");
+
+    // Back to v1's spec: its revision is renumbered as the newest and is the latest again; none is created.
+    await apply(pinnedUpdate("nginx:2", "v1"));
+    await waitFor("v1's revision the latest again, numbered after v3's", async () => {
+      const out = JSON.parse(
+        await k([
+          "get",
+          "controllerrevisions",
+          "-n",
+          ctlNs,
+          "-l",
+          `kruise.io/sidecarset-name=${REV}`,
+          "-o",
+          "json",
+        ]),
+      ) as { items: Array<{ metadata: { name: string }; revision: number }> };
+      const byName = new Map(out.items.map((r) => [r.metadata.name, r.revision]));
+      const names = await revisionNames();
+      const latest = await k(["get", "sidecarset", REV, "-o", "jsonpath={.status.latestRevision}"]);
+      return out.items.length === 2 && latest === v1 && byName.get(v1)! > byName.get(names["v3"]!)!;
+    });
     await k(["delete", "pod", "stable", "canary", "-n", appNs, "--wait=false"]);
     await k(["delete", "sidecarset", REV]);
   }, 150_000);

@@ -92,9 +92,7 @@ describe("UnitedDeployment revision hashes equal OpenKruise's", () => {
       const stored = (JSON.parse(golden[i]?.data ?? "{}") as { spec: { template: Record<string, unknown> } })
         .spec.template;
       delete stored["$patch"];
-      const again = unitedDeploymentRevisionData(
-        unitedDeployment(input.unitedDeployment, stored),
-      );
+      const again = unitedDeploymentRevisionData(unitedDeployment(input.unitedDeployment, stored));
       expect(serializeRevisionData(again), input.name).toBe(golden[i]?.data);
     }
   });

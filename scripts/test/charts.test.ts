@@ -524,6 +524,37 @@ describe("values an OpenKruise user brings, and typos", () => {
       });
   });
 
+  it("points a CRD that converts by webhook at the release's conversion webhook Service, and only there", async () => {
+    type Conversion = { strategy?: string; webhook?: { clientConfig?: Record<string, unknown> } };
+    const conversions = async (args: string[]): Promise<Record<string, Conversion | undefined>> =>
+      Object.fromEntries(
+        manifests(await helmOk(["template", "kr", umbrella, "--set", "crds.managed=true", ...args]))
+          .filter((m) => m.kind === "CustomResourceDefinition")
+          .map((m) => [
+            m.metadata?.name ?? "",
+            (m as { spec?: { conversion?: Conversion } }).spec?.conversion,
+          ]),
+      );
+    const inRelease = await conversions(["--namespace", "kruise-x"]);
+    expect(inRelease["clonesets.apps.kruise.io"]).toEqual({
+      strategy: "Webhook",
+      webhook: {
+        conversionReviewVersions: ["v1"],
+        // url: null drops another address of a CRD being adopted (a merge patch); no caBundle: the webhook writes it.
+        clientConfig: {
+          service: { namespace: "kruise-x", name: "kruise-conversion-webhook", path: "/convert", port: 443 },
+          url: null,
+        },
+      },
+    });
+    expect(inRelease["broadcastjobs.apps.kruise.io"]).toEqual({ strategy: "None" });
+    const renamed = await conversions(["--set", "conversion-webhook.webhook.serviceName=convert"]);
+    expect(renamed["clonesets.apps.kruise.io"]?.webhook?.clientConfig?.service).toMatchObject({
+      namespace: "default",
+      name: "convert",
+    });
+  });
+
   it.each([
     ["the umbrella", umbrella, "cloneset."],
     ["a controller chart alone", join(umbrella, "charts/cloneset"), ""],

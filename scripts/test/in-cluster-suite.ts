@@ -81,10 +81,14 @@ export function inClusterSuite(context: InClusterContext): void {
     const simulated = ["taint", "nodes", "-l", `${SIMULATED_NODE_LABEL}=true`];
     beforeAll(async () => {
       context.beforeInstall();
+      // The release's conversion webhook is the only one: testenv's own would point the CRDs back at itself.
+      await context.plane().stopConversionWebhook();
       await context.kubectlOk([...simulated, taint, "--overwrite"]);
     });
     afterAll(async () => {
       await context.kubectlOk([...simulated, `${taint}-`]);
+      // The CRDs go back to testenv's webhook (it re-points them as it starts) for the tests after this suite.
+      await context.plane().startConversionWebhook();
     });
 
     it("builds every controller image and pushes it to the local registry (npm run images -- --push)", async () => {
@@ -106,11 +110,11 @@ export function inClusterSuite(context: InClusterContext): void {
         namespace: NAMESPACE,
         nodeLabel: REAL_NODE_LABEL,
         criSocket: context.plane().criSockets[context.plane().realNodes[0] ?? ""] ?? "",
-        // The CRDs are on this control plane already (testenv applied them): the release leaves them alone. (Not
-        // crds.managed: a CRD with Webhook conversion needs the conversion webhook's clientConfig, which the chart
-        // does not render yet; `helm template` covers crds.managed.)
-        values: { cloneset: { replicas: 2 } },
-        extraArgs: ["--skip-crds"],
+        // The CRDs are on this control plane already (testenv applied them): the release takes them over as
+        // templates (crds.managed, so that an upgrade upgrades them), CloneSet's conversion pointed at the release's
+        // webhook, and keeps them on uninstall.
+        values: { crds: { managed: true }, cloneset: { replicas: 2 } },
+        extraArgs: ["--skip-crds", "--take-ownership"],
         env: helmEnv,
         scratch,
       });
@@ -157,6 +161,57 @@ export function inClusterSuite(context: InClusterContext): void {
         // The token the ServiceAccount admission plugin projects is the only credential the pod has.
         expect(pod.spec?.volumes?.some((v) => v.name.startsWith("kube-api-access-"))).toBe(true);
       }
+    });
+
+    it("the release's CRDs convert CloneSet through the in-cluster conversion webhook, with the CA it keeps", async () => {
+      const crd = await json<{
+        metadata: { labels?: Record<string, string> };
+        spec: { conversion: { webhook: { clientConfig: Record<string, unknown> & { caBundle?: string } } } };
+      }>(["get", "crd", "clonesets.apps.kruise.io"]);
+      expect(crd.metadata.labels?.["app.kubernetes.io/managed-by"]).toBe("Helm");
+      const secret = await json<{ data?: Record<string, string> }>([
+        "get",
+        "secret",
+        "kruise-conversion-webhook-certs",
+        "-n",
+        NAMESPACE,
+      ]);
+      const { caBundle, ...address } = await waitFor("the in-cluster webhook's CA in the CRD", async () => {
+        const current = (await json<typeof crd>(["get", "crd", "clonesets.apps.kruise.io"])).spec.conversion
+          .webhook.clientConfig;
+        return current.caBundle === secret.data?.["ca-bundle.crt"] ? current : undefined;
+      });
+      expect(caBundle).toBeDefined();
+      expect(address).toEqual({
+        service: { namespace: NAMESPACE, name: "kruise-conversion-webhook", path: "/convert", port: 443 },
+      });
+      // testenv's webhook is stopped: a v1beta1 read succeeds only through the release's.
+      const probe = "conversion-probe";
+      await context.kubectlOk(
+        ["apply", "-f", "-"],
+        JSON.stringify({
+          apiVersion: "apps.kruise.io/v1alpha1",
+          kind: "CloneSet",
+          metadata: { name: probe, namespace: "default" },
+          spec: {
+            replicas: 0,
+            selector: { matchLabels: { app: probe } },
+            template: {
+              metadata: { labels: { app: probe } },
+              spec: { containers: [{ name: "main", image: "nginx:1.25" }] },
+            },
+          },
+        }),
+      );
+      const beta = await json<{ apiVersion: string }>([
+        "get",
+        "clonesets.v1beta1.apps.kruise.io",
+        probe,
+        "-n",
+        "default",
+      ]);
+      expect(beta.apiVersion).toBe("apps.kruise.io/v1beta1");
+      await context.kubectlOk(["delete", "clonesets.v1alpha1.apps.kruise.io", probe, "-n", "default"]);
     });
 
     const leaseHolder = async (): Promise<{ lease: string; holder: string }> => {

@@ -276,12 +276,13 @@ export function inClusterSuite(context: InClusterContext): void {
       for (const pod of withFields) {
         expect(pod.spec?.nodeName).toBe(context.plane().realNodes[0]);
         expect(pod.metadata?.ownerReferences?.[0]?.kind).toBe("CloneSet");
-        // The pod's creator: the in-cluster controller's field manager (the only CloneSet controller running).
+        // The pod's creator: the in-cluster controller, named by its ServiceAccount (the SDK's field manager in a
+        // cluster; the only CloneSet controller running).
         expect(
           pod.metadata?.managedFields?.find(
             (entry) => entry.operation !== "Update" || entry.subresource !== "status",
           )?.manager,
-        ).toMatch(/^cloneset/);
+        ).toBe(`system:serviceaccount:${NAMESPACE}:${RELEASE}-cloneset`);
       }
     });
 

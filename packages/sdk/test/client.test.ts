@@ -188,6 +188,34 @@ describe("HttpClient against the shared control plane", () => {
     client.setWriteGate(undefined);
   });
 
+  it("names who it is (RestConfig.user, a ServiceAccount in a cluster) as the field manager of every write but apply", async () => {
+    const user = "system:serviceaccount:kruise-system:kruise-cloneset";
+    const base = await loadRestConfig(getTestEnv().kubeconfigPath);
+    const view = createClient({ ...base, user }, { registry: new Registry() }).forController("cloneset");
+    const managers = (cm: ConfigMap) =>
+      (cm.metadata?.managedFields ?? []).map((entry) => `${entry.operation}:${entry.manager}`).sort();
+    await view.create(ConfigMapKind, { metadata: { name: "who", namespace: ns }, data: { a: "1" } });
+    const patched = await view.patch(ConfigMapKind, "who", ns, "merge", { data: { b: "2" } });
+    expect(managers(patched)).toEqual([`Update:${user}`]);
+    const updated = await view.update(ConfigMapKind, { ...patched, data: { c: "3" } });
+    expect(managers(updated)).toEqual([`Update:${user}`]);
+    // Server-side apply keeps one manager per controller view: two controllers' applies must not own each other's fields.
+    const applied = await view.patch(ConfigMapKind, "who", ns, "apply", {
+      metadata: { name: "who", namespace: ns },
+      data: { d: "4" },
+    });
+    expect(managers(applied)).toEqual(["Apply:cloneset", `Update:${user}`]);
+    // Without a known user the API server names the user agent's name part, as before.
+    const plain = client.forController("plain");
+    const created = await plain.create(ConfigMapKind, {
+      metadata: { name: "plain", namespace: ns },
+      data: { a: "1" },
+    });
+    expect(managers(created)).toEqual(["Update:plain"]);
+    await view.delete(ConfigMapKind, "who", ns);
+    await plain.delete(ConfigMapKind, "plain", ns);
+  });
+
   it("a write that passed the gate while waiting for a rate-limit token is refused if the gate closed meanwhile", async () => {
     const seen: WriteRecord[] = [];
     const slow = createClient(await loadRestConfig(getTestEnv().kubeconfigPath), {

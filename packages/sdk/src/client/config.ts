@@ -3,6 +3,7 @@ import type https from "node:https";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { serviceAccountUser } from "./service-account.ts";
 
 /** Where the API server is and how to prove who we are. Built from a kubeconfig or the in-cluster service account. */
 export interface RestConfig {
@@ -19,6 +20,11 @@ export interface RestConfig {
    * rotating in-cluster tokens and exec plugins are picked up without a restart.
    */
   authorization?: () => Promise<string | undefined>;
+  /**
+   * Who the credentials authenticate as, when known: `system:serviceaccount:<ns>:<name>` in a cluster (from the
+   * service account's token). The client names it as the field manager of its writes.
+   */
+  user?: string;
 }
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -115,10 +121,14 @@ async function fromPlainKubeconfig(path: string): Promise<RestConfig | undefined
 function inCluster(): RestConfig {
   const host = process.env.KUBERNETES_SERVICE_HOST!;
   const port = process.env.KUBERNETES_SERVICE_PORT ?? "443";
+  const tokenFile = join(SERVICE_ACCOUNT_DIR, "token");
+  // A rotated token names the same service account: reading it once is enough.
+  const user = serviceAccountUser(readFileSync(tokenFile, "utf8"));
   return {
     server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
     ca: readFileSync(join(SERVICE_ACCOUNT_DIR, "ca.crt")),
-    authorization: tokenFileAuth(join(SERVICE_ACCOUNT_DIR, "token")),
+    authorization: tokenFileAuth(tokenFile),
+    ...(user ? { user } : {}),
   };
 }
 

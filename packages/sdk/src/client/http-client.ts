@@ -11,6 +11,7 @@ import { listPath, resourcePath, withQuery } from "./paths.ts";
 import { ListSplitter } from "./list-splitter.ts";
 import type { RestMetrics } from "./rest-metrics.ts";
 import { restMetrics } from "./rest-metrics.ts";
+import { fieldManagerFor } from "./service-account.ts";
 import { TokenBucket } from "./token-bucket.ts";
 import type {
   Client,
@@ -44,7 +45,10 @@ export interface ClientOptions {
   burst?: number;
   /** User-Agent, `<controller>/<version>` by convention. Default `kruise-sdk/0.1.0`. */
   userAgent?: string;
-  /** Field manager for server-side apply when a patch call names none. Default: the user agent's name part. */
+  /**
+   * Field manager for server-side apply when a patch call names none. Default: the user agent's name part. (Other
+   * writes name the config's `user` when it is known, else leave it to the API server: the user agent's name part.)
+   */
   fieldManager?: string;
   /** Where the rest_client_* metrics go. */
   registry?: Registry;
@@ -73,10 +77,13 @@ class Transport {
   writeHooks: Array<(write: WriteRecord) => void> = [];
   readonly maxRetries: number;
   readonly config: RestConfig;
+  /** Field manager of every write but server-side apply: who we are (RestConfig.user), when known. */
+  readonly identityFieldManager: string | undefined;
   closed = false;
 
   constructor(config: RestConfig, options: ClientOptions) {
     this.config = config;
+    this.identityFieldManager = config.user ? fieldManagerFor(config.user) : undefined;
     this.clock = options.clock ?? realClock;
     this.limiter = new TokenBucket(options.qps ?? 20, options.burst ?? 30, this.clock);
     this.metrics = restMetrics(options.registry ?? defaultRegistry);
@@ -214,7 +221,7 @@ export class HttpClient implements Client {
 
   async create<T>(kind: Kind<T>, obj: T, options: WriteOptions = {}): Promise<T> {
     const meta = metaOf(obj);
-    const path = withQuery(resourcePath(kind, meta.namespace), writeQuery(options));
+    const path = withQuery(resourcePath(kind, meta.namespace), this.writeQuery(options));
     return (await this.send({
       verb: "create",
       method: "POST",
@@ -399,7 +406,10 @@ export class HttpClient implements Client {
   ): Promise<T> {
     const meta = metaOf(obj);
     if (!meta.name) throw new Error(`${kind.kind}: update needs metadata.name`);
-    const path = withQuery(resourcePath(kind, meta.namespace, meta.name, subresource), writeQuery(options));
+    const path = withQuery(
+      resourcePath(kind, meta.namespace, meta.name, subresource),
+      this.writeQuery(options),
+    );
     return (await this.send({
       verb: "update",
       method: "PUT",
@@ -407,6 +417,18 @@ export class HttpClient implements Client {
       body: withTypeMeta(kind, obj),
       write: { verb: "update", kind: kind.kind, namespace: meta.namespace, name: meta.name, subresource },
     })) as T;
+  }
+
+  /**
+   * dryRun and fieldManager of a write. The field manager is the call's, else who we are when the config knows it
+   * (in a cluster, the ServiceAccount: managedFields then name it), else none (the API server takes the user
+   * agent's name part). Server-side apply overrides it with the view's manager (see patchAt).
+   */
+  private writeQuery(options: WriteOptions): Record<string, string | undefined> {
+    return {
+      dryRun: options.dryRun ? "All" : undefined,
+      fieldManager: options.fieldManager ?? this.transport.identityFieldManager,
+    };
   }
 
   private async patchAt<T>(
@@ -423,7 +445,7 @@ export class HttpClient implements Client {
       throw new Error(
         `patch type must be one of ${Object.keys(PATCH_CONTENT_TYPES).join(", ")}, got ${String(type)}`,
       );
-    const query = writeQuery(options) as Record<string, string | boolean | undefined>;
+    const query = this.writeQuery(options) as Record<string, string | boolean | undefined>;
     let body = patch;
     if (type === "apply") {
       query.fieldManager = options.fieldManager ?? this.scope.fieldManager;
@@ -465,10 +487,6 @@ function withTypeMeta(kind: Kind, obj: unknown): unknown {
   const o = obj as KubeObject;
   if (o.apiVersion && o.kind) return obj;
   return { apiVersion, kind: kind.kind, ...o };
-}
-
-function writeQuery(options: WriteOptions): Record<string, string | undefined> {
-  return { dryRun: options.dryRun ? "All" : undefined, fieldManager: options.fieldManager };
 }
 
 /** Where a list page leaves off: its resourceVersion, and the continue token when there are more pages. */

@@ -457,21 +457,35 @@ export function inClusterSuite(context: InClusterContext): void {
         inNamespace.filter((line) => !/^lease\.coordination\.k8s\.io\/[a-z]+-controller-leader$/.test(line)),
       ).toEqual([]);
       // Cluster-wide objects of ours that are not the release's: what the controllers wrote at run time.
-      const ours = (
-        await context.kubectlOk([
-          "get",
-          kinds.filter((kind) => !namespaced.includes(kind)).join(","),
-          "-l",
-          "app.kubernetes.io/part-of=kruise-ts",
-          "-o",
-          "name",
-        ])
-      )
-        .split("\n")
-        .filter((line) => line !== "" && !line.startsWith("customresourcedefinition.apiextensions.k8s.io/"));
-      process.stderr.write(`[in-cluster] left after helm uninstall, cluster-wide: ${JSON.stringify(ours)}\n`);
-      // The SidecarSet controller's own admission objects (it writes them, one entry per SidecarSet): not the chart's.
-      for (const line of ours) expect(line).toMatch(/\/kruise-sidecarset-injection$/);
+      const ours = async (): Promise<string[]> =>
+        (
+          await context.kubectlOk([
+            "get",
+            kinds.filter((kind) => !namespaced.includes(kind)).join(","),
+            "-l",
+            "app.kubernetes.io/part-of=kruise-ts",
+            "-o",
+            "name",
+          ])
+        )
+          .split("\n")
+          .filter(
+            (line) => line !== "" && !line.startsWith("customresourcedefinition.apiextensions.k8s.io/"),
+          );
+      // The SidecarSet injection policy and its binding, which the controller writes, are owned by the release's
+      // webhook configuration: the garbage collector deletes them after it.
+      const left = await waitFor(
+        "no cluster-wide object of ours but the CRDs",
+        async () => {
+          const found = await ours();
+          return found.length === 0 ? found : undefined;
+        },
+        60_000,
+        1_000,
+      ).catch(async (error: unknown) => {
+        throw new Error(`${String(error)}: left ${JSON.stringify(await ours())}`);
+      });
+      expect(left).toEqual([]);
       // The CloneSet and its pods are the user's: they stay, as they would with OpenKruise.
       expect(await demoPods()).toHaveLength(4);
     });

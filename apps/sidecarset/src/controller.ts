@@ -89,7 +89,8 @@ export function addSidecarSetController(
   );
 
   // Every replica keeps the webhook entries in line with its SidecarSet cache (the same content everywhere), from
-  // the first synced list on; before that the configuration on the server is left alone.
+  // the first synced list on; before that the configuration on the server is left alone. The injection policy
+  // follows each write, owned by the configuration (so it goes with it; a converged check is reads only).
   const configuration = webhook.mutatingConfiguration(WEBHOOK_CONFIGURATION_NAME, {
     "app.kubernetes.io/name": CONTROLLER_NAME,
   });
@@ -100,18 +101,17 @@ export function addSidecarSetController(
       pending = undefined;
       configuration
         .set(webhookEntries(mgr.cache.list(SidecarSetKind), excluded))
+        .then(() => ensureInjectionPolicy(mgr.client.ungated(), excluded))
         .catch((err: unknown) =>
-          mgr.log.warn({ err }, "writing the SidecarSet webhook entries failed; retrying on the next change"),
+          mgr.log.warn(
+            { err },
+            "writing the SidecarSet webhook entries or injection policy failed; retrying on the next change",
+          ),
         );
     }, 20);
   };
   sidecarSets.addEventHandler({ onAdd: publishEntries, onUpdate: publishEntries, onDelete: publishEntries });
-  void sidecarSets.waitForSync().then(async () => {
-    publishEntries();
-    await ensureInjectionPolicy(mgr.client.ungated(), excluded).catch((err: unknown) =>
-      mgr.log.error({ err }, "writing the SidecarSet injection policy failed"),
-    );
-  });
+  void sidecarSets.waitForSync().then(publishEntries);
 
   const controller = mgr
     .controller(CONTROLLER_NAME)

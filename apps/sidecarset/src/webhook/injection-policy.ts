@@ -5,8 +5,9 @@
 import { createHash } from "node:crypto";
 import { SIDECARSET_INJECTED_LIST_ANNOTATION } from "@kruise/api";
 import type { Client, Kind } from "@kruise/sdk";
-import { isNotFound } from "@kruise/sdk";
+import { isNotFound, MutatingWebhookConfigurationKind } from "@kruise/sdk";
 import { NAMESPACE_NAME_LABEL } from "../injection/matching.ts";
+import { WEBHOOK_CONFIGURATION_NAME } from "./names.ts";
 
 export const INJECTION_POLICY_NAME = "kruise-sidecarset-injection";
 const HASH_ANNOTATION = "sidecarset.kruise.io/spec-hash";
@@ -19,8 +20,16 @@ interface PolicyObject {
     resourceVersion?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
+    ownerReferences?: OwnerReference[];
   };
   spec: Record<string, unknown>;
+}
+
+interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
 }
 
 export const ValidatingAdmissionPolicyKind: Kind<PolicyObject> = {
@@ -115,32 +124,80 @@ export function injectionPolicy(excludedNamespaces: readonly string[]): [PolicyO
   return [policy, binding];
 }
 
-/** Creates or updates both objects when they differ from what we last wrote (a hash annotation): converged, no write. */
+/**
+ * Creates or updates both objects when they differ from what we last wrote (a hash annotation): converged, no write.
+ *
+ * # Guarantees
+ * - Both are owned by the webhook configuration they back (kruise-sidecarset-injection, which the chart ships), so
+ *   they go with it: `helm uninstall` deletes the configuration, and the garbage collector the policy and binding.
+ *
+ * # Caveats
+ * - Without that configuration (not yet written, e.g. `npm start` before the webhook serves), they are written
+ *   without an owner and get one on the next call that finds it.
+ */
 export async function ensureInjectionPolicy(
   client: Client,
   excludedNamespaces: readonly string[],
 ): Promise<void> {
   const [policy, binding] = injectionPolicy(excludedNamespaces);
-  await ensure(client, ValidatingAdmissionPolicyKind, policy);
-  await ensure(client, ValidatingAdmissionPolicyBindingKind, binding);
+  const owner = await webhookConfigurationOwner(client);
+  await ensure(client, ValidatingAdmissionPolicyKind, policy, owner);
+  await ensure(client, ValidatingAdmissionPolicyBindingKind, binding, owner);
 }
 
-async function ensure(client: Client, kind: Kind<PolicyObject>, desired: PolicyObject): Promise<void> {
-  const hash = createHash("sha256").update(JSON.stringify(desired.spec)).digest("hex").slice(0, 16);
-  const obj = { ...desired, metadata: { ...desired.metadata, annotations: { [HASH_ANNOTATION]: hash } } };
+async function webhookConfigurationOwner(client: Client): Promise<OwnerReference | undefined> {
+  try {
+    const configuration = await client.get(MutatingWebhookConfigurationKind, WEBHOOK_CONFIGURATION_NAME);
+    const uid = configuration.metadata?.uid;
+    return uid
+      ? {
+          apiVersion: "admissionregistration.k8s.io/v1",
+          kind: "MutatingWebhookConfiguration",
+          name: WEBHOOK_CONFIGURATION_NAME,
+          uid,
+        }
+      : undefined;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function ensure(
+  client: Client,
+  kind: Kind<PolicyObject>,
+  desired: PolicyObject,
+  owner: OwnerReference | undefined,
+): Promise<void> {
+  const hash = createHash("sha256")
+    .update(JSON.stringify([desired.spec, owner?.uid ?? ""]))
+    .digest("hex")
+    .slice(0, 16);
   let current: PolicyObject | undefined;
   try {
     current = await client.get(kind, desired.metadata.name);
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+  if (current?.metadata.annotations?.[HASH_ANNOTATION] === hash) return;
+  // Others' labels, annotations and owners stay; ours are set.
+  const others = (current?.metadata.ownerReferences ?? []).filter(
+    (ref) => ref.kind !== "MutatingWebhookConfiguration" || ref.name !== WEBHOOK_CONFIGURATION_NAME,
+  );
+  const ownerReferences = owner ? [...others, owner] : others;
+  const obj: PolicyObject = {
+    ...desired,
+    metadata: {
+      ...current?.metadata,
+      ...desired.metadata,
+      labels: { ...current?.metadata.labels, ...desired.metadata.labels },
+      annotations: { ...current?.metadata.annotations, [HASH_ANNOTATION]: hash },
+      ...(ownerReferences.length > 0 ? { ownerReferences } : {}),
+    },
+  };
   if (!current) {
     await client.create(kind, obj);
     return;
   }
-  if (current.metadata.annotations?.[HASH_ANNOTATION] === hash) return;
-  await client.update(kind, {
-    ...obj,
-    metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion },
-  });
+  await client.update(kind, obj);
 }

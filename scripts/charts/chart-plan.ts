@@ -6,6 +6,7 @@ import { discoverControllerApps, type ControllerApp } from "./controller-apps.ts
 import { copyYamlFiles } from "./file-copies.ts";
 import { LIBRARY_NAME, UMBRELLA, subchartDir, type ChartPaths } from "./paths.ts";
 import type { ChartPlan, PlannedFile } from "./planned-file.ts";
+import { natsUsersFile } from "./nats-users.ts";
 import { loadAppRbac } from "./rbac-rules.ts";
 import { scopeRules } from "./rule-scope.ts";
 import { namespacedRulesYaml, rulesYaml } from "./rules-yaml.ts";
@@ -23,7 +24,7 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
     );
 
   const files: PlannedFile[] = [];
-  const ownedDirs = [`${UMBRELLA}/crds`, `${UMBRELLA}/files/policies`];
+  const ownedDirs = [`${UMBRELLA}/crds`, `${UMBRELLA}/files/policies`, `${UMBRELLA}/files/nats`];
   const subcharts: Array<{ app: ControllerApp; version: string }> = [];
   const ruleNamespaces = new Set<string>();
 
@@ -76,6 +77,7 @@ export async function planCharts(paths: ChartPaths): Promise<ChartPlan> {
 
   files.push(...copyYamlFiles(paths.crdsDir, `${UMBRELLA}/crds`));
   files.push(...copyYamlFiles(paths.policiesDir, `${UMBRELLA}/files/policies`));
+  files.push(natsUsersFile());
   files.push({ path: `${UMBRELLA}/Chart.yaml`, kind: "generated", content: umbrellaChartYaml(subcharts) });
   files.push({
     path: `${UMBRELLA}/templates/rule-namespaces.yaml`,

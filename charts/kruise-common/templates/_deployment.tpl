@@ -51,11 +51,19 @@ spec:
                 fieldRef:
                   fieldPath: metadata.namespace
             {{- if include "kruise-common.natsFromUmbrella" . }}
+            # This controller's address and user (natsUrl.<chart>); its password, when the umbrella's NATS has
+            # users, from the umbrella's Secret <release>-nats-<chart> (kruise.nats.userSecret there).
             - name: NATS_URL
               valueFrom:
                 configMapKeyRef:
                   name: {{ include "kruise-common.umbrellaEventBusConfigMap" . }}
-                  key: natsUrl
+                  key: natsUrl.{{ .Chart.Name }}
+            - name: NATS_PASSWORD
+              valueFrom:
+                secretKeyRef:
+                  name: {{ printf "%s-nats-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}
+                  key: password
+                  optional: true
             {{- end }}
           ports:
             - name: metrics

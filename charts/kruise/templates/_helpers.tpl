@@ -29,3 +29,27 @@ app.kubernetes.io/name: nats
 {{- .Values.nats.url }}
 {{- end }}
 {{- end }}
+
+{{/*
+The Secret holding one controller's NATS password (key `password`). kruise-common's deployment names the same
+Secret, from the release and its own chart name: keep the two in step.
+*/}}
+{{- define "kruise.nats.userSecret" -}}
+{{- printf "%s-nats-%s" .root.Release.Name .user | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Whether the bundled server lets in only the controllers' own users. */}}
+{{- define "kruise.nats.auth" -}}
+{{- if and .Values.nats.enabled .Values.nats.auth.enabled }}true{{ end }}
+{{- end }}
+
+{{/* The address one controller connects to: with auth, as its own user (its password comes from its Secret). */}}
+{{- define "kruise.nats.urlFor" -}}
+{{- $url := include "kruise.nats.url" .root }}
+{{- $users := (.root.Files.Get "files/nats/users.yaml" | fromYaml).users }}
+{{- if not (include "kruise.nats.auth" .root) }}
+{{- $url }}
+{{- else if hasKey $users .name }}
+{{- printf "nats://%s@%s.%s.svc:4222" .name (include "kruise.nats.name" .root) .root.Release.Namespace }}
+{{- end }}
+{{- end }}

@@ -26,6 +26,7 @@ export {
   NATS_ADMIN_USER,
   natsConnectOptions,
   natsPermissions,
+  natsStreamManagement,
   type NatsUser,
   type NatsUserGrant,
 } from "./components/nats-auth.ts";

@@ -47,6 +47,15 @@ export function natsPermissions(user: string, grant: NatsUserGrant, stream: stri
   return { publish: { allow: publish }, subscribe: { allow: [`_INBOX_${user}.>`] } };
 }
 
+/**
+ * What the one identity that manages `stream` may publish beyond a user's own grant: the JetStream API calls that
+ * create the stream and change its subjects or limits (the SDK's EventBus makes them as it connects). Purge and
+ * delete are never granted.
+ */
+export function natsStreamManagement(stream: string): string[] {
+  return [`$JS.API.STREAM.CREATE.${stream}`, `$JS.API.STREAM.UPDATE.${stream}`];
+}
+
 /** The `authorization` block: the admin plus one user per grant, each with a fresh random password. */
 export function natsAuthorization(
   grants: Readonly<Record<string, NatsUserGrant>>,

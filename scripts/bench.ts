@@ -7,6 +7,15 @@ import { join, relative, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const filter = process.argv[2];
+if (filter === "--help" || filter === "-h") {
+  process.stdout.write(`npm run bench [-- <filter>]
+
+Runs every benchmark (the top-level .ts files of bench/, packages/*/bench/ and apps/*/bench/), one after another,
+each in its own Node process; each writes its figures to bench/results/<name>.json. With a filter, only the
+benchmarks whose path contains it (e.g. \`npm run bench -- cloneset\`).
+`);
+  process.exit(0);
+}
 
 function benchFiles(): string[] {
   const files: string[] = [];

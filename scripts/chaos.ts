@@ -6,7 +6,33 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatChaos, runChaos } from "./chaos/run-chaos.ts";
 
-const { values } = parseArgs({ options: { kills: { type: "string", default: "100" } } });
+const USAGE = `npm run chaos [-- --kills N]
+
+SIGKILLs every controller (CloneSet, StatefulSet, DaemonSet, BroadcastJob, AdvancedCronJob, UnitedDeployment) N
+times (default 100) during its workload's changes, on a private control plane, and checks the invariants: no pod
+deleted twice, never below replicas - maxUnavailable, one workload per subset, convergence within 30 s after the
+last kill. Prints one line per controller, writes bench/results/chaos.json, exits 1 on any violation.
+`;
+let values: { kills: string; help: boolean };
+try {
+  ({ values } = parseArgs({
+    options: {
+      kills: { type: "string", default: "100" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+if (!/^[1-9][0-9]*$/.test(values.kills)) {
+  process.stderr.write(`--kills must be a whole number above 0, not "${values.kills}"\n`);
+  process.exit(2);
+}
 const started = Date.now();
 const results = await runChaos({
   killsPerController: Number(values.kills),

@@ -3,6 +3,15 @@
 import { spawnSync } from "node:child_process";
 
 const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) {
+  process.stdout.write(`npm test [-- <vitest arguments>]
+
+With no arguments: typecheck, lint and format-check every workspace and the root scripts, then every test in one
+vitest run; the last line is \`N passed, N failed\`. With arguments, only vitest, with them (e.g.
+\`npm test -- packages/sdk\`; \`npx vitest --help\` lists vitest's own options).
+`);
+  process.exit(0);
+}
 process.env.TURBO_TELEMETRY_DISABLED ??= "1";
 const run = (cmd: string, cmdArgs: string[]): number =>
   spawnSync(cmd, cmdArgs, { stdio: "inherit", env: process.env }).status ?? 1;

@@ -3,6 +3,7 @@ import { BroadcastJobKind, type BroadcastJob } from "@kruise/api";
 import {
   AlreadyExistsError,
   type BusEvent,
+  cachedOwner,
   ignoreNotFound,
   type KubeObject,
   NodeKind,
@@ -14,6 +15,7 @@ import {
   type ReconcileResult,
   type Request,
   type ScaleExpectations,
+  waitForScaleExpectations,
 } from "@kruise/sdk";
 import { MAX_IN_FLIGHT, slowStartWindow } from "@kruise/workload";
 import { finishedMessage, startedMessage } from "./events.ts";
@@ -37,18 +39,10 @@ export async function reconcileBroadcastJob(
   deps: BroadcastJobReconcilerDeps,
 ): Promise<ReconcileResult | void> {
   const key = `${request.namespace}/${request.name}`;
-  const job = ctx.cache.get(BroadcastJobKind, request.namespace, request.name);
-  if (!job) {
-    deps.expectations.delete(key);
-    return;
-  }
-  if (!deps.expectations.satisfied(key)) {
-    ctx.log.debug(
-      { outstanding: deps.expectations.outstanding(key) },
-      "waiting for the cache to show our pod writes",
-    );
-    return { requeueAfter: EXPECTATIONS_RECHECK_MS };
-  }
+  const job = cachedOwner(ctx, BroadcastJobKind, request, deps.expectations);
+  if (!job) return;
+  const lag = waitForScaleExpectations(ctx, deps.expectations, key, EXPECTATIONS_RECHECK_MS);
+  if (lag !== undefined) return lag;
 
   const pods = ctx.cache.list(PodKind, {
     namespace: request.namespace,

@@ -2,11 +2,10 @@ import { CloneSetKind } from "@kruise/api";
 import type { Manager } from "@kruise/sdk";
 import {
   ControllerRevisionKind,
+  namespaceScope,
   NodeKind,
   PersistentVolumeClaimKind,
   PodKind,
-  ResourceVersionExpectations,
-  ScaleExpectations,
 } from "@kruise/sdk";
 import type { CloneSetDeps, EventPublisher } from "./deps.ts";
 import type { FeatureGates } from "./feature-gates.ts";
@@ -29,29 +28,16 @@ export interface CloneSetControllerOptions {
  * PVCs and ControllerRevisions; pod events feed the expectations before the owner is enqueued (the builder's slot).
  */
 export function addCloneSetController(mgr: Manager, options: CloneSetControllerOptions): void {
-  const log = mgr.log.child({ controller: CONTROLLER_NAME });
-  const scaleExpectations = new ScaleExpectations({
-    name: CONTROLLER_NAME,
-    clock: mgr.clock,
-    registry: mgr.registry,
-    log,
-  });
-  const podVersions = new ResourceVersionExpectations({
-    name: CONTROLLER_NAME,
-    clock: mgr.clock,
-    registry: mgr.registry,
-    log,
-  });
+  const expectations = mgr.expectationsFor(CONTROLLER_NAME);
   // Each kind's informer options (scope: one namespace, or all; the pod trim) are declared once, on its watch.
-  const scoped =
-    options.namespace !== undefined && options.namespace !== "" ? { namespace: options.namespace } : {};
+  const scoped = namespaceScope(options.namespace);
   // Node labels rank scale-down victims by topology domain (topologySpreadConstraints); nothing else of a Node. Read
   // from the cache only (no watch), so declared here.
   mgr.cache.informerFor(NodeKind, { transform: nodeLabelsOnly });
   const deps: CloneSetDeps = {
     bus: options.bus,
-    scaleExpectations,
-    podVersions,
+    scaleExpectations: expectations.scale,
+    podVersions: expectations.versions,
     gates: options.gates,
     excludePreparingDeleteByDefault: options.excludePreparingDeleteByDefault === true,
   };
@@ -61,7 +47,7 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
     // Pod events lower the scale and pod-version expectations before the owner is enqueued.
     .owns(PodKind, {
       informer: { ...scoped, transform: trimWorkloadPod },
-      expectations: { scale: scaleExpectations, versions: podVersions },
+      expectations,
     })
     .owns(PersistentVolumeClaimKind, { informer: scoped })
     .owns(ControllerRevisionKind, { informer: scoped })

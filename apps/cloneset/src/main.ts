@@ -26,7 +26,7 @@ await runController(
       // The manager's EventBus (present with --nats-url): publishing never blocks or throws, NATS may be down.
       bus: mgr.eventBus,
       excludePreparingDeleteByDefault: flags.extra["cloneset-scaling-exclude-preparing-delete"],
-      namespace: flags.extra.namespace !== "" ? flags.extra.namespace : undefined,
+      namespace: flags.extra.namespace,
     });
   },
 );

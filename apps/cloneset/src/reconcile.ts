@@ -2,6 +2,7 @@ import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetConditionType, CloneSetKind, LifecycleState } from "@kruise/api";
 import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
 import {
+  cachedOwner,
   ControllerRevisionKind,
   ignoreNotFound,
   isConflict,
@@ -10,6 +11,7 @@ import {
   PodKind,
   Requeue,
   TerminalError,
+  waitForScaleExpectations,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { Node, PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
@@ -72,22 +74,12 @@ export async function reconcileCloneSet(
   deps: CloneSetDeps,
 ): Promise<ReconcileResult | void> {
   const key = `${request.namespace}/${request.name}`;
-  const cached = ctx.cache.get(CloneSetKind, request.namespace, request.name);
-  if (cached === undefined) {
-    deps.scaleExpectations.delete(key);
-    return;
-  }
   // Cached objects are frozen and shared; everything below only reads them (writes go through copies).
-  const cs = cached as CloneSet;
-  if (cs.metadata?.deletionTimestamp !== undefined) return;
+  const cs = cachedOwner(ctx, CloneSetKind, request, deps.scaleExpectations) as CloneSet | undefined;
+  if (cs === undefined || cs.metadata?.deletionTimestamp !== undefined) return;
   const run = cloneSetRun(ctx, deps, cs);
-  if (!deps.scaleExpectations.satisfied(key)) {
-    ctx.log.debug(
-      { outstanding: deps.scaleExpectations.outstanding(key) },
-      "waiting for the cache to show our creates and deletes",
-    );
-    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
-  }
+  const lag = waitForScaleExpectations(ctx, deps.scaleExpectations, key, CACHE_LAG_REQUEUE_MS);
+  if (lag !== undefined) return lag;
   const uid = cs.metadata?.uid ?? "";
   const owned = { namespace: request.namespace, controllerUID: uid };
   const allPods = ctx.cache.list(PodKind, owned) as Pod[];

@@ -4,8 +4,6 @@ import {
   ControllerRevisionKind,
   NodeKind,
   PodKind,
-  ResourceVersionExpectations,
-  ScaleExpectations,
   type Controller,
   type Manager,
   type Predicate,
@@ -32,10 +30,10 @@ export interface DaemonSetControllerOptions {
  * or removed, its labels, taints or name-affecting fields); node heartbeats do not wake it.
  */
 export function addDaemonSetController(mgr: Manager, options: DaemonSetControllerOptions = {}): Controller {
-  const common = { name: CONTROLLER_NAME, clock: mgr.clock, registry: mgr.registry, log: mgr.log };
+  const expectations = mgr.expectationsFor(CONTROLLER_NAME);
   const deps: DaemonSetDeps = {
-    expectations: new ScaleExpectations(common),
-    podVersions: new ResourceVersionExpectations(common),
+    expectations: expectations.scale,
+    podVersions: expectations.versions,
     backoff: new FailedPodBackoff(),
     publish: mgr.eventBus ? (e) => mgr.eventBus?.publish(e) : undefined,
   };

@@ -1,6 +1,7 @@
 import type { DaemonSet, DaemonSetStatus } from "@kruise/api";
 import { DaemonSetKind } from "@kruise/api";
 import {
+  cachedOwner,
   ControllerRevisionKind,
   ignoreNotFound,
   NodeKind,
@@ -53,13 +54,8 @@ export async function reconcileDaemonSet(
   deps: DaemonSetDeps,
 ): Promise<ReconcileResult | void> {
   const key = `${request.namespace}/${request.name}`;
-  const cached = ctx.cache.get(DaemonSetKind, request.namespace, request.name);
-  if (cached === undefined) {
-    deps.expectations.delete(key);
-    return;
-  }
-  const ds = cached as DaemonSet;
-  if (ds.metadata?.deletionTimestamp !== undefined) return;
+  const ds = cachedOwner(ctx, DaemonSetKind, request, deps.expectations) as DaemonSet | undefined;
+  if (ds === undefined || ds.metadata?.deletionTimestamp !== undefined) return;
   const selector = ds.spec?.selector;
   if (Object.keys(selector?.matchLabels ?? {}).length + (selector?.matchExpressions ?? []).length === 0) {
     ctx.recorder.event(

@@ -20,7 +20,7 @@ await runController(
     addStatefulSetController(mgr, {
       workers: flags.extra["statefulset-workers"],
       bus: mgr.eventBus,
-      namespace: flags.extra.namespace !== "" ? flags.extra.namespace : undefined,
+      namespace: flags.extra.namespace,
     });
   },
 );

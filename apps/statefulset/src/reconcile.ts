@@ -1,7 +1,8 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import { StatefulSetConditionType, StatefulSetKind } from "@kruise/api";
-import type { ReconcileResult, Request } from "@kruise/sdk";
+import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
 import {
+  cachedOwner,
   ConflictError,
   ControllerRevisionKind,
   isAlreadyExists,
@@ -11,6 +12,7 @@ import {
   PodKind,
   Requeue,
   TerminalError,
+  waitForScaleExpectations,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
@@ -37,7 +39,7 @@ import {
   type WorkloadDeps,
 } from "@kruise/workload";
 import { claimsForOrdinal, isClaimOfSet, wantedClaimOwners } from "./claims.ts";
-import type { StatefulSetDeps } from "./deps.ts";
+import type { StatefulSetControllerDeps, StatefulSetDeps } from "./deps.ts";
 import {
   eventSource,
   podUpdatedInPlaceId,
@@ -54,37 +56,31 @@ import { calculateStatus, removeCondition, setCondition } from "./status.ts";
 /** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
 const CACHE_LAG_REQUEUE_MS = 2_000;
 
-export function createStatefulSetReconciler(
-  deps: StatefulSetDeps,
-): (request: Request) => Promise<ReconcileResult | void> {
-  return (request) => reconcileStatefulSet(deps, request);
-}
-
 /**
  * One level-triggered reconcile: read the set, its pods, claims and revisions from the cache; wait while the
  * cache lags our own writes; refresh pods in flight; then one scaling step (planOrdinalScale) or, when scaling
- * has nothing to do, one update step (planOrdinalUpdate); prune history; write status if it changed.
+ * has nothing to do, one update step (planOrdinalUpdate); prune history; write status if it changed. Logs go
+ * through the context's logger (controller, namespace, name, reconcileID).
  */
 export async function reconcileStatefulSet(
-  deps: StatefulSetDeps,
   request: Request,
+  ctx: ReconcileContext,
+  controllerDeps: StatefulSetControllerDeps,
 ): Promise<ReconcileResult | void> {
+  const deps: StatefulSetDeps = {
+    ...controllerDeps,
+    client: ctx.client,
+    cache: ctx.cache,
+    recorder: ctx.recorder,
+    clock: ctx.clock,
+    log: ctx.log,
+  };
   const key = `${request.namespace}/${request.name}`;
-  const cached = deps.cache.get(StatefulSetKind, request.namespace, request.name);
-  if (cached === undefined) {
-    deps.scaleExpectations.delete(key);
-    return;
-  }
-  const set = cached as StatefulSet;
+  const set = cachedOwner(ctx, StatefulSetKind, request, deps.scaleExpectations) as StatefulSet | undefined;
   // Deleting: the garbage collector removes pods (and claims owned for whenDeleted: Delete).
-  if (set.metadata?.deletionTimestamp !== undefined) return;
-  if (!deps.scaleExpectations.satisfied(key)) {
-    deps.log.debug(
-      { key, outstanding: deps.scaleExpectations.outstanding(key) },
-      "waiting for the cache to show our creates and deletes",
-    );
-    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
-  }
+  if (set === undefined || set.metadata?.deletionTimestamp !== undefined) return;
+  const lag = waitForScaleExpectations(ctx, deps.scaleExpectations, key, CACHE_LAG_REQUEUE_MS);
+  if (lag !== undefined) return lag;
   const owned = { namespace: request.namespace, controllerUID: set.metadata?.uid ?? "" };
   const pods = deps.cache.list(PodKind, owned) as Pod[];
   // Kubernetes' ClaimPods: a pod relabelled out of the selector is released (no longer ours); its written
@@ -96,7 +92,7 @@ export async function reconcileStatefulSet(
   );
   if (strays.length > 0) await releasePods(workloadDeps(deps, set), set, strays);
   if (pods.some((p) => !deps.podVersions.satisfied(p))) {
-    deps.log.debug({ key }, "waiting for the cache to show our pod writes");
+    deps.log.debug("waiting for the cache to show our pod writes");
     return { requeueAfter: CACHE_LAG_REQUEUE_MS };
   }
   const history = deps.cache.list(ControllerRevisionKind, owned) as ControllerRevision[];
@@ -124,7 +120,7 @@ export async function reconcileStatefulSet(
   }
   const revisions = await syncRevisions(deps.client, statefulSetRevisionSource(set), history);
   deps.log.debug(
-    { key, replicas: params.replicas, pods: pods.length, update: revisions.updateRevision.metadata?.name },
+    { replicas: params.replicas, pods: pods.length, update: revisions.updateRevision.metadata?.name },
     "reconcile",
   );
   const updateName = revisions.updateRevision.metadata?.name ?? "";

@@ -1,12 +1,6 @@
 import { SUBSET_NAME_LABEL, UnitedDeploymentKind, type UnitedDeployment } from "@kruise/api";
 import type { KubeObject, Manager, ReadOnly, Request } from "@kruise/sdk";
-import {
-  controllerOf,
-  ControllerRevisionKind,
-  PodKind,
-  ResourceVersionExpectations,
-  ScaleExpectations,
-} from "@kruise/sdk";
+import { controllerOf, ControllerRevisionKind, namespaceScope, PodKind } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
   selectorMatches,
@@ -43,21 +37,8 @@ export function addUnitedDeploymentController(
   mgr: Manager,
   options: UnitedDeploymentControllerOptions,
 ): void {
-  const log = mgr.log.child({ controller: CONTROLLER_NAME });
-  const creations = new ScaleExpectations({
-    name: CONTROLLER_NAME,
-    clock: mgr.clock,
-    registry: mgr.registry,
-    log,
-  });
-  const subsetVersions = new ResourceVersionExpectations({
-    name: CONTROLLER_NAME,
-    clock: mgr.clock,
-    registry: mgr.registry,
-    log,
-  });
-  const scoped =
-    options.namespace !== undefined && options.namespace !== "" ? { namespace: options.namespace } : {};
+  const { scale: creations, versions: subsetVersions } = mgr.expectationsFor(CONTROLLER_NAME);
+  const scoped = namespaceScope(options.namespace);
   mgr.cache.informerFor(UnitedDeploymentKind, scoped);
   const podInformer = { ...scoped, transform: trimWorkloadPod };
   mgr.cache.informerFor(PodKind, podInformer);

@@ -19,7 +19,7 @@ await runController(
   (mgr, flags) => {
     addUnitedDeploymentController(mgr, {
       workers: flags.extra["uniteddeployment-workers"],
-      namespace: flags.extra.namespace !== "" ? flags.extra.namespace : undefined,
+      namespace: flags.extra.namespace,
     });
   },
 );

@@ -8,12 +8,14 @@ import {
 } from "@kruise/api";
 import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
 import {
+  cachedOwner,
   ControllerRevisionKind,
   formatKubeTime,
   ignoreNotFound,
   PodKind,
   Requeue,
   TerminalError,
+  waitForScaleExpectations,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
@@ -64,21 +66,11 @@ export async function reconcileUnitedDeployment(
   deps: UnitedDeploymentDeps,
 ): Promise<ReconcileResult | void> {
   const key = `${request.namespace}/${request.name}`;
-  const cached = ctx.cache.get(UnitedDeploymentKind, request.namespace, request.name);
-  if (cached === undefined) {
-    deps.creations.delete(key);
-    return;
-  }
-  const ud = cached as UnitedDeployment;
+  const ud = cachedOwner(ctx, UnitedDeploymentKind, request, deps.creations) as UnitedDeployment | undefined;
   // Deleting: the garbage collector removes the subsets it owns.
-  if (ud.metadata?.deletionTimestamp !== undefined) return;
-  if (!deps.creations.satisfied(key)) {
-    ctx.log.debug(
-      { outstanding: deps.creations.outstanding(key) },
-      "waiting for the cache to show our subsets",
-    );
-    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
-  }
+  if (ud === undefined || ud.metadata?.deletionTimestamp !== undefined) return;
+  const lag = waitForScaleExpectations(ctx, deps.creations, key, CACHE_LAG_REQUEUE_MS);
+  if (lag !== undefined) return lag;
   const type = subsetWorkloadType(ud);
   if (type === undefined)
     throw new TerminalError(`UnitedDeployment ${key}: spec.template declares no workload`);

@@ -5,7 +5,15 @@ import type { Client, KubeObject } from "../src/client/index.ts";
 import { ConflictError, ignoreNotFound, NotFoundError, patchStatusIfChanged } from "../src/client/index.ts";
 import { FakeClock } from "../src/clock/index.ts";
 import { Cache } from "../src/informer/index.ts";
-import { Controller, isTerminalError, Requeue, TerminalError } from "../src/controller/index.ts";
+import {
+  cachedOwner,
+  Controller,
+  isTerminalError,
+  Requeue,
+  TerminalError,
+  waitForScaleExpectations,
+} from "../src/controller/index.ts";
+import { ScaleExpectations } from "../src/expectations/index.ts";
 import type { Kind } from "../src/kind.ts";
 import { controllerOf, controllerRef, MAX_INT32 } from "../src/meta/index.ts";
 
@@ -33,6 +41,38 @@ describe("Requeue: the soonest of several deadlines", () => {
   });
   it("at() measures an epoch deadline from now", () => {
     expect(new Requeue().at(10_500, 10_000).at(undefined, 10_000).delayMs).toBe(500);
+  });
+});
+
+describe("the opening of an owner's reconcile: cachedOwner and waitForScaleExpectations", () => {
+  const widget = { metadata: { namespace: "ns", name: "w", uid: "u1" } };
+  const fakeCtx = (stored: KubeObject | undefined) => ({
+    cache: { get: () => stored } as unknown as Cache,
+    log: pino({ level: "silent" }),
+  });
+  const expectationsWith = (creations: string[]) => {
+    const e = new ScaleExpectations({ name: "t", clock: new FakeClock(0), registry: new Registry() });
+    e.expectCreations("ns/w", creations);
+    return e;
+  };
+  it("answers the cached owner and keeps its expectations", () => {
+    const e = expectationsWith(["p-0"]);
+    expect(cachedOwner(fakeCtx(widget), WidgetKind, { namespace: "ns", name: "w" }, e)).toBe(widget);
+    expect(e.satisfied("ns/w")).toBe(false);
+  });
+  it("forgets the expectations of an owner gone from the cache", () => {
+    const e = expectationsWith(["p-0"]);
+    expect(cachedOwner(fakeCtx(undefined), WidgetKind, { namespace: "ns", name: "w" }, e)).toBeUndefined();
+    expect(e.satisfied("ns/w")).toBe(true);
+  });
+  const waits: Array<{ name: string; creations: string[]; want: { requeueAfter: number } | undefined }> = [
+    { name: "nothing outstanding: go on", creations: [], want: undefined },
+    { name: "a create not seen yet: requeue", creations: ["p-0"], want: { requeueAfter: 1_500 } },
+  ];
+  it.each(waits)("$name", ({ creations, want }) => {
+    expect(waitForScaleExpectations(fakeCtx(widget), expectationsWith(creations), "ns/w", 1_500)).toEqual(
+      want,
+    );
   });
 });
 

@@ -6,3 +6,4 @@ export * from "./predicates.ts";
 export type * from "./types.ts";
 export { TerminalError, isTerminalError } from "./terminal-error.ts";
 export { Requeue } from "./requeue.ts";
+export { cachedOwner, waitForScaleExpectations } from "./cache-lag.ts";

@@ -1,33 +1,20 @@
-import type { Logger } from "pino";
 import type { KubeObject } from "../client/types.ts";
-import type { Clock } from "../clock/clock.ts";
-import { realClock } from "../clock/real-clock.ts";
-import { defaultRegistry } from "../metrics/registry.ts";
-import { DEFAULT_EXPECTATION_TIMEOUT_MS, registerAgeProbe } from "./expectations-metrics.ts";
-import type { ExpectationsOptions } from "./scale-expectations.ts";
+import { ExpectationsBase, type ExpectationsOptions } from "./expectations-base.ts";
 
 /**
  * After writing an object, a controller expects its cache to show that write (resourceVersion >= the one the
  * server returned) before trusting the cached copy again; until then satisfied() is false. Keyed by object UID.
  * resourceVersions are compared as integers, which etcd-backed servers produce; a non-numeric one counts as seen.
  */
-export class ResourceVersionExpectations {
+export class ResourceVersionExpectations extends ExpectationsBase {
   private readonly expected = new Map<string, { rv: bigint; since: number }>();
-  private readonly clock: Clock;
-  private readonly timeoutMs: number;
-  private readonly log: Logger | undefined;
-  private readonly unregister: () => void;
 
   constructor(options: ExpectationsOptions) {
-    this.clock = options.clock ?? realClock;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_EXPECTATION_TIMEOUT_MS;
-    this.log = options.log;
-    this.unregister = registerAgeProbe(options.registry ?? defaultRegistry, {
-      name: options.name,
-      type: "resource_version",
-      clock: this.clock,
-      outstanding: () => this.expected.values(),
-    });
+    super(options, "resource_version");
+  }
+
+  protected entries(): Iterable<{ since: number }> {
+    return this.expected.values();
   }
 
   /** Expect the cache to show obj (as the server returned it from a write) or something newer. */
@@ -72,10 +59,6 @@ export class ResourceVersionExpectations {
   /** Forgets the object (it was deleted). */
   delete(uid: string): void {
     this.expected.delete(uid);
-  }
-
-  close(): void {
-    this.unregister();
   }
 }
 

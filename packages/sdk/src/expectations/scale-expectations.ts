@@ -1,19 +1,6 @@
-import type { Logger } from "pino";
-import type { Registry } from "prom-client";
-import type { Clock } from "../clock/clock.ts";
-import { realClock } from "../clock/real-clock.ts";
-import { defaultRegistry } from "../metrics/registry.ts";
-import { DEFAULT_EXPECTATION_TIMEOUT_MS, registerAgeProbe } from "./expectations-metrics.ts";
+import { ExpectationsBase, type ExpectationsOptions } from "./expectations-base.ts";
 
-export interface ExpectationsOptions {
-  /** Metric label; usually the controller name. */
-  name: string;
-  /** After this long an unobserved expectation is dropped, so a lost watch event cannot block a key forever. Default 5 min. */
-  timeoutMs?: number;
-  clock?: Clock;
-  registry?: Registry;
-  log?: Logger;
-}
+export type { ExpectationsOptions } from "./expectations-base.ts";
 
 interface Pending {
   creations: Set<string>;
@@ -28,23 +15,15 @@ interface Pending {
  * this is what keeps a workload from creating the same pod twice. Expectations older than the timeout are dropped
  * (and logged): a leak costs one timeout of delay, never a stuck key.
  */
-export class ScaleExpectations {
+export class ScaleExpectations extends ExpectationsBase {
   private readonly pending = new Map<string, Pending>();
-  private readonly clock: Clock;
-  private readonly timeoutMs: number;
-  private readonly log: Logger | undefined;
-  private readonly unregister: () => void;
 
   constructor(options: ExpectationsOptions) {
-    this.clock = options.clock ?? realClock;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_EXPECTATION_TIMEOUT_MS;
-    this.log = options.log;
-    this.unregister = registerAgeProbe(options.registry ?? defaultRegistry, {
-      name: options.name,
-      type: "scale",
-      clock: this.clock,
-      outstanding: () => this.pending.values(),
-    });
+    super(options, "scale");
+  }
+
+  protected entries(): Iterable<{ since: number }> {
+    return this.pending.values();
   }
 
   /** Records that the controller of key is creating the named objects. Call before issuing the creates. */
@@ -102,11 +81,6 @@ export class ScaleExpectations {
   /** Forgets key entirely (its owner was deleted). */
   delete(key: string): void {
     this.pending.delete(key);
-  }
-
-  /** Stops reporting the metric. */
-  close(): void {
-    this.unregister();
   }
 
   private entry(key: string): Pending {

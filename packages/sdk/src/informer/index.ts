@@ -11,3 +11,4 @@ export type { ReadOnly } from "./read-only.ts";
 export { objectKey, keyOf, splitKey } from "./keys.ts";
 export { backoffDelay } from "./backoff.ts";
 export { StringTable, internStrings } from "./string-table.ts";
+export { namespaceScope } from "./namespace-scope.ts";

@@ -14,6 +14,10 @@ import type { ControllerHost } from "../controller/builder.ts";
 import type { Controller } from "../controller/controller.ts";
 import type { EventSubscriber, Recorder } from "../controller/types.ts";
 import { Cache } from "../informer/cache.ts";
+import {
+  createControllerExpectations,
+  type ControllerExpectations,
+} from "../expectations/controller-expectations.ts";
 import { startLeaderElection } from "../leader/index.ts";
 import type { LeaderElection } from "../leader/index.ts";
 import type { EventBus } from "../eventbus/index.ts";
@@ -199,6 +203,21 @@ export class Manager {
       this.recorders.set(component, recorder);
     }
     return recorder;
+  }
+
+  /**
+   * A controller's scale and resourceVersion expectations, named after it (metric label `name`, log field
+   * `controller`): hand them to `owns(kind, { expectations })` and to the reconcile's dependencies.
+   *
+   * Caveats: each call makes a new pair; call it once per controller.
+   */
+  expectationsFor(controller: string): ControllerExpectations {
+    return createControllerExpectations({
+      name: controller,
+      clock: this.clock,
+      registry: this.registry,
+      log: this.log.child({ controller }),
+    });
   }
 
   /** The EventBus (when nats was configured): publish domain events with it. */

@@ -1,11 +1,12 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { CONTROLLER_RUNTIME_RULES, READ_VERBS } from "@kruise/sdk";
 
 /**
  * Everything the AdvancedCronJob controller may touch, in one place: it owns AdvancedCronJob status, creates and
  * deletes Jobs and BroadcastJobs (runs and history), and writes Events and its leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["advancedcronjobs"], verbs: ["get", "list", "watch"] },
+  { apiGroups: ["apps.kruise.io"], resources: ["advancedcronjobs"], verbs: [...READ_VERBS] },
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["advancedcronjobs/status"],
@@ -14,9 +15,9 @@ export const rbacRules: readonly PolicyRule[] = [
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["broadcastjobs"],
-    verbs: ["get", "list", "watch", "create", "delete"],
+    verbs: [...READ_VERBS, "create", "delete"],
   },
-  { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch", "create", "delete"] },
-  { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+  { apiGroups: ["batch"], resources: ["jobs"], verbs: [...READ_VERBS, "create", "delete"] },
+  // Events and the leader-election Lease (what the SDK does for every controller).
+  ...CONTROLLER_RUNTIME_RULES,
 ];

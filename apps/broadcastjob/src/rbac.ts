@@ -1,4 +1,5 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { CONTROLLER_RUNTIME_RULES, READ_VERBS } from "@kruise/sdk";
 
 /**
  * Everything the BroadcastJob controller may touch, in one place (the chart renders its ClusterRole from this).
@@ -6,10 +7,10 @@ import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
  * writes Events and its leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs"], verbs: ["get", "list", "watch", "delete"] },
+  { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs"], verbs: [...READ_VERBS, "delete"] },
   { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "create", "delete"] },
-  { apiGroups: [""], resources: ["nodes"], verbs: ["get", "list", "watch"] },
-  { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+  { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "create", "delete"] },
+  { apiGroups: [""], resources: ["nodes"], verbs: [...READ_VERBS] },
+  // Events and the leader-election Lease (what the SDK does for every controller).
+  ...CONTROLLER_RUNTIME_RULES,
 ];

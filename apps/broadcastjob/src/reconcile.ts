@@ -12,8 +12,7 @@ import {
   PodKind,
   type ReadOnly,
   type ReconcileContext,
-  type ReconcileResult,
-  type Request,
+  type Reconciler,
   type ScaleExpectations,
   waitForScaleExpectations,
 } from "@kruise/sdk";
@@ -33,11 +32,7 @@ export interface BroadcastJobReconcilerDeps extends PodBuildOptions {
 const EXPECTATIONS_RECHECK_MS = 1000;
 
 /** The BroadcastJob reconcile: read job, pods and nodes from the cache, plan, act, write status, publish. */
-export async function reconcileBroadcastJob(
-  request: Request,
-  ctx: ReconcileContext,
-  deps: BroadcastJobReconcilerDeps,
-): Promise<ReconcileResult | void> {
+export const reconcileBroadcastJob: Reconciler<BroadcastJobReconcilerDeps> = async (request, ctx, deps) => {
   const key = `${request.namespace}/${request.name}`;
   const job = cachedOwner(ctx, BroadcastJobKind, request, deps.expectations);
   if (!job) return;
@@ -72,7 +67,7 @@ export async function reconcileBroadcastJob(
   if (failedCreates > 0)
     throw new Error(`${failedCreates} pod create(s) failed for BroadcastJob ${key}; retrying with backoff`);
   return plan.requeueAfterMs === undefined ? undefined : { requeueAfter: plan.requeueAfterMs };
-}
+};
 
 async function deletePods(
   deps: BroadcastJobReconcilerDeps,

@@ -2,39 +2,34 @@
 // end-to-end tests bind exactly these rules to the identity the controller runs as.
 
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
-import { clusterRole, type NamedClusterRole } from "@kruise/sdk";
-
-const READ = ["get", "list", "watch"];
+import {
+  componentClusterRole,
+  CONTROLLER_RUNTIME_RULES,
+  READ_VERBS,
+  type NamedClusterRole,
+} from "@kruise/sdk";
 
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["clonesets"], verbs: [...READ, "update", "patch"] },
+  { apiGroups: ["apps.kruise.io"], resources: ["clonesets"], verbs: [...READ_VERBS, "update", "patch"] },
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: [""], resources: ["pods"], verbs: [...READ, "create", "update", "patch", "delete"] },
+  { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "create", "update", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods/status"], verbs: ["get", "update", "patch"] },
   {
     apiGroups: [""],
     resources: ["persistentvolumeclaims"],
-    verbs: [...READ, "create", "update", "patch", "delete"],
+    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
   },
   {
     apiGroups: ["apps"],
     resources: ["controllerrevisions"],
-    verbs: [...READ, "create", "update", "patch", "delete"],
+    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
   },
   // Node labels only: scale-down ranks pods by topologySpreadConstraints domain.
-  { apiGroups: [""], resources: ["nodes"], verbs: READ },
-  { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "update", "patch"] },
-  // Leader election.
-  {
-    apiGroups: ["coordination.k8s.io"],
-    resources: ["leases"],
-    verbs: ["get", "list", "watch", "create", "update", "patch"],
-  },
+  { apiGroups: [""], resources: ["nodes"], verbs: [...READ_VERBS] },
+  // Events and the leader-election Lease (what the SDK does for every controller).
+  ...CONTROLLER_RUNTIME_RULES,
 ];
 
 export function cloneSetControllerClusterRole(name = "kruise-cloneset-controller"): NamedClusterRole {
-  return clusterRole(name, rbacRules, {
-    "app.kubernetes.io/name": "kruise",
-    "app.kubernetes.io/component": "cloneset-controller",
-  });
+  return componentClusterRole(name, rbacRules, { app: "kruise", component: "cloneset-controller" });
 }

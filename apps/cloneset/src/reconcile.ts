@@ -1,7 +1,8 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import { CloneSetConditionType, CloneSetKind, LifecycleState } from "@kruise/api";
-import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
+import type { ReconcileContext, Reconciler } from "@kruise/sdk";
 import {
+  CACHE_LAG_REQUEUE_MS,
   cachedOwner,
   ControllerRevisionKind,
   ignoreNotFound,
@@ -59,26 +60,19 @@ import { calculateStatus } from "./status.ts";
 import { writeStatus } from "./status-writer.ts";
 import { cloneSetParams, type CloneSetParams } from "./strategy.ts";
 
-/** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
-const CACHE_LAG_REQUEUE_MS = 2_000;
-
 /**
  * One CloneSet reconcile, level-triggered: read the CloneSet, its pods, PVCs and revisions from the cache; wait
  * while the cache lags our own writes (expectations); then refresh pods in flight, take at most one scaling step
  * or, when scaling has nothing to do, one update wave; and write status if it changed. Logs go through the
  * context's logger (controller, namespace, name, reconcileID).
  */
-export async function reconcileCloneSet(
-  request: Request,
-  ctx: ReconcileContext,
-  deps: CloneSetDeps,
-): Promise<ReconcileResult | void> {
+export const reconcileCloneSet: Reconciler<CloneSetDeps> = async (request, ctx, deps) => {
   const key = `${request.namespace}/${request.name}`;
   // Cached objects are frozen and shared; everything below only reads them (writes go through copies).
   const cs = cachedOwner(ctx, CloneSetKind, request, deps.scaleExpectations) as CloneSet | undefined;
   if (cs === undefined || cs.metadata?.deletionTimestamp !== undefined) return;
   const run = cloneSetRun(ctx, deps, cs);
-  const lag = waitForScaleExpectations(ctx, deps.scaleExpectations, key, CACHE_LAG_REQUEUE_MS);
+  const lag = waitForScaleExpectations(ctx, deps.scaleExpectations, key);
   if (lag !== undefined) return lag;
   const uid = cs.metadata?.uid ?? "";
   const owned = { namespace: request.namespace, controllerUID: uid };
@@ -262,7 +256,7 @@ export async function reconcileCloneSet(
   if (scaleFailed) return { requeue: true };
   requeue.after(requeueAfterForAvailability(pods, params.minReadySeconds, now));
   return requeue.result();
-}
+};
 
 /**
  * The template's topologySpreadConstraints keys and the labels of the nodes the pods run on: scale-down then

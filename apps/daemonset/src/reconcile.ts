@@ -10,8 +10,7 @@ import {
   Requeue,
   TerminalError,
   type ReconcileContext,
-  type ReconcileResult,
-  type Request,
+  type Reconciler,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
@@ -48,11 +47,7 @@ const CACHE_LAG_REQUEUE_MS = 1_000;
  * revision, then — once the cache shows our earlier writes — place pods (create where missing, delete where they
  * must not be), finish in-place updates, take one rollout step unless paused, prune history, write status.
  */
-export async function reconcileDaemonSet(
-  request: Request,
-  ctx: ReconcileContext,
-  deps: DaemonSetDeps,
-): Promise<ReconcileResult | void> {
+export const reconcileDaemonSet: Reconciler<DaemonSetDeps> = async (request, ctx, deps) => {
   const key = `${request.namespace}/${request.name}`;
   const ds = cachedOwner(ctx, DaemonSetKind, request, deps.expectations) as DaemonSet | undefined;
   if (ds === undefined || ds.metadata?.deletionTimestamp !== undefined) return;
@@ -202,7 +197,7 @@ export async function reconcileDaemonSet(
   const wrote = await patchStatusIfChanged(ctx.client, DaemonSetKind, ds, status);
   if (wrote) publishProgress(deps, ds, hash, numbers);
   return requeue.result();
-}
+};
 
 /** Marks expected creates the cache now shows, and expected deletes it no longer shows (or shows terminating). */
 function observeExpectations(

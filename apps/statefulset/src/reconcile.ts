@@ -1,7 +1,8 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import { StatefulSetConditionType, StatefulSetKind } from "@kruise/api";
-import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
+import type { Reconciler } from "@kruise/sdk";
 import {
+  CACHE_LAG_REQUEUE_MS,
   cachedOwner,
   ConflictError,
   ControllerRevisionKind,
@@ -53,20 +54,17 @@ import { newStatefulPod, viewPod, type SetPod } from "./pods.ts";
 import { statefulSetRevisionSource } from "./revisions.ts";
 import { calculateStatus, removeCondition, setCondition } from "./status.ts";
 
-/** How long to look again while our own writes are not in the cache yet (events normally come sooner). */
-const CACHE_LAG_REQUEUE_MS = 2_000;
-
 /**
  * One level-triggered reconcile: read the set, its pods, claims and revisions from the cache; wait while the
  * cache lags our own writes; refresh pods in flight; then one scaling step (planOrdinalScale) or, when scaling
  * has nothing to do, one update step (planOrdinalUpdate); prune history; write status if it changed. Logs go
  * through the context's logger (controller, namespace, name, reconcileID).
  */
-export async function reconcileStatefulSet(
-  request: Request,
-  ctx: ReconcileContext,
-  controllerDeps: StatefulSetControllerDeps,
-): Promise<ReconcileResult | void> {
+export const reconcileStatefulSet: Reconciler<StatefulSetControllerDeps> = async (
+  request,
+  ctx,
+  controllerDeps,
+) => {
   const deps: StatefulSetDeps = {
     ...controllerDeps,
     client: ctx.client,
@@ -79,7 +77,7 @@ export async function reconcileStatefulSet(
   const set = cachedOwner(ctx, StatefulSetKind, request, deps.scaleExpectations) as StatefulSet | undefined;
   // Deleting: the garbage collector removes pods (and claims owned for whenDeleted: Delete).
   if (set === undefined || set.metadata?.deletionTimestamp !== undefined) return;
-  const lag = waitForScaleExpectations(ctx, deps.scaleExpectations, key, CACHE_LAG_REQUEUE_MS);
+  const lag = waitForScaleExpectations(ctx, deps.scaleExpectations, key);
   if (lag !== undefined) return lag;
   const owned = { namespace: request.namespace, controllerUID: set.metadata?.uid ?? "" };
   const pods = deps.cache.list(PodKind, owned) as Pod[];
@@ -196,7 +194,7 @@ export async function reconcileStatefulSet(
   if (scaleFailure !== undefined) throw scaleFailure;
   requeue.after(requeueAfterForAvailability(live, params.minReadySeconds, now));
   return requeue.result();
-}
+};
 
 /** The set's claims present in the cache: those named `<template>-<set>-<n>`. */
 function claimsOfSet(deps: StatefulSetDeps, set: StatefulSet): PersistentVolumeClaim[] {

@@ -1,14 +1,18 @@
 // The UnitedDeployment controller's permissions, in one place: the Helm chart renders this ClusterRole, and the
 // end-to-end tests bind exactly these rules to the identity the controller runs as.
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
-import { clusterRole, type NamedClusterRole } from "@kruise/sdk";
+import {
+  componentClusterRole,
+  CONTROLLER_RUNTIME_RULES,
+  READ_VERBS,
+  type NamedClusterRole,
+} from "@kruise/sdk";
 
-const READ = ["get", "list", "watch"];
 // Subset workloads are created, rewritten whole (update) and deleted; never patched.
-const SUBSET = [...READ, "create", "update", "delete"];
+const SUBSET = [...READ_VERBS, "create", "update", "delete"];
 
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["uniteddeployments"], verbs: READ },
+  { apiGroups: ["apps.kruise.io"], resources: ["uniteddeployments"], verbs: [...READ_VERBS] },
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["uniteddeployments/status"],
@@ -18,26 +22,18 @@ export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: SUBSET },
   // Pods are read (the updated and pending counts come from them) and, in reserve mode, patched: only their
   // apps.kruise.io/united-deployment-reserved-pod label.
-  { apiGroups: [""], resources: ["pods"], verbs: [...READ, "patch"] },
+  { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "patch"] },
   {
     apiGroups: ["apps"],
     resources: ["controllerrevisions"],
-    verbs: [...READ, "create", "update", "patch", "delete"],
+    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
   },
-  { apiGroups: ["", "events.k8s.io"], resources: ["events"], verbs: ["create", "update", "patch"] },
-  // Leader election.
-  {
-    apiGroups: ["coordination.k8s.io"],
-    resources: ["leases"],
-    verbs: ["get", "list", "watch", "create", "update", "patch"],
-  },
+  // Events and the leader-election Lease (what the SDK does for every controller).
+  ...CONTROLLER_RUNTIME_RULES,
 ];
 
 export function unitedDeploymentControllerClusterRole(
   name = "kruise-uniteddeployment-controller",
 ): NamedClusterRole {
-  return clusterRole(name, rbacRules, {
-    "app.kubernetes.io/name": "kruise",
-    "app.kubernetes.io/component": "uniteddeployment-controller",
-  });
+  return componentClusterRole(name, rbacRules, { app: "kruise", component: "uniteddeployment-controller" });
 }

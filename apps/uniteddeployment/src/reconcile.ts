@@ -6,8 +6,9 @@ import {
   type UnitedDeployment,
   type UnitedDeploymentStatus,
 } from "@kruise/api";
-import type { ReconcileContext, ReconcileResult, Request } from "@kruise/sdk";
+import type { ReconcileContext, Reconciler } from "@kruise/sdk";
 import {
+  CACHE_LAG_REQUEUE_MS,
   cachedOwner,
   ControllerRevisionKind,
   formatKubeTime,
@@ -47,9 +48,6 @@ import {
   type SubsetRun,
 } from "./subsets.ts";
 
-/** How long to look again while our own subset writes are not in the cache yet (events normally come sooner). */
-const CACHE_LAG_REQUEUE_MS = 2_000;
-
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -60,16 +58,12 @@ function message(err: unknown): string {
  * delete removed ones, and write those whose revision, replicas, partition or patch differ; then the status.
  * A converged UnitedDeployment makes no write.
  */
-export async function reconcileUnitedDeployment(
-  request: Request,
-  ctx: ReconcileContext,
-  deps: UnitedDeploymentDeps,
-): Promise<ReconcileResult | void> {
+export const reconcileUnitedDeployment: Reconciler<UnitedDeploymentDeps> = async (request, ctx, deps) => {
   const key = `${request.namespace}/${request.name}`;
   const ud = cachedOwner(ctx, UnitedDeploymentKind, request, deps.creations) as UnitedDeployment | undefined;
   // Deleting: the garbage collector removes the subsets it owns.
   if (ud === undefined || ud.metadata?.deletionTimestamp !== undefined) return;
-  const lag = waitForScaleExpectations(ctx, deps.creations, key, CACHE_LAG_REQUEUE_MS);
+  const lag = waitForScaleExpectations(ctx, deps.creations, key);
   if (lag !== undefined) return lag;
   const type = subsetWorkloadType(ud);
   if (type === undefined)
@@ -240,7 +234,7 @@ export async function reconcileUnitedDeployment(
   await writeUnitedStatus(ctx.client, ud, status);
   if (failure !== undefined) throw failure;
   return requeue.result();
-}
+};
 
 /**
  * Writes the reserved label of the pods whose reserved state is new or changed (OpenKruise's

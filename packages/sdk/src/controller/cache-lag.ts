@@ -5,6 +5,9 @@ import { keyOf } from "../informer/keys.ts";
 import type { Kind } from "../kind.ts";
 import type { ReconcileContext, ReconcileResult, Request } from "./types.ts";
 
+/** How long to look again while a controller's own writes are not in the cache yet (events normally come sooner). */
+export const CACHE_LAG_REQUEUE_MS = 2_000;
+
 /**
  * The owner a request names, read from the cache, for a controller that creates and deletes children under
  * ScaleExpectations keyed by the owner (`namespace/name`, the key the builder's `owns` slot feeds).
@@ -26,14 +29,14 @@ export function cachedOwner<T extends KubeObject>(
 
 /**
  * The wait while the cache has not shown the creates and deletes expected for key: a requeue after requeueAfterMs
- * (the child's watch event normally wakes the owner sooner), logged with what is outstanding; undefined when
+ * (default CACHE_LAG_REQUEUE_MS; the child's watch event normally wakes the owner sooner), logged with what is outstanding; undefined when
  * the cache is caught up (or the expectations timed out) and the reconcile may trust its counts.
  */
 export function waitForScaleExpectations(
   ctx: Pick<ReconcileContext, "log">,
   expectations: ScaleExpectations,
   key: string,
-  requeueAfterMs: number,
+  requeueAfterMs: number = CACHE_LAG_REQUEUE_MS,
 ): ReconcileResult | undefined {
   if (expectations.satisfied(key)) return undefined;
   ctx.log.debug(

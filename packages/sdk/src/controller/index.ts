@@ -6,4 +6,4 @@ export * from "./predicates.ts";
 export type * from "./types.ts";
 export { TerminalError, isTerminalError } from "./terminal-error.ts";
 export { Requeue } from "./requeue.ts";
-export { cachedOwner, waitForScaleExpectations } from "./cache-lag.ts";
+export { CACHE_LAG_REQUEUE_MS, cachedOwner, waitForScaleExpectations } from "./cache-lag.ts";

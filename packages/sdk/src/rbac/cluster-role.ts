@@ -20,3 +20,15 @@ export function clusterRole(
     rules: rules.map((rule) => structuredClone(rule)),
   };
 }
+
+/** A controller's ClusterRole, labelled as one component of an application (the chart selects on these labels). */
+export function componentClusterRole(
+  name: string,
+  rules: readonly PolicyRule[],
+  labels: { app: string; component: string },
+): NamedClusterRole {
+  return clusterRole(name, rules, {
+    "app.kubernetes.io/name": labels.app,
+    "app.kubernetes.io/component": labels.component,
+  });
+}

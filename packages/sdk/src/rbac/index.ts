@@ -1,2 +1,3 @@
-export { clusterRole, type NamedClusterRole } from "./cluster-role.ts";
+export { clusterRole, componentClusterRole, type NamedClusterRole } from "./cluster-role.ts";
 export { namespacedRole, type NamedRole, type NamespacedRules } from "./namespaced-role.ts";
+export { CONTROLLER_RUNTIME_RULES, READ_VERBS } from "./controller-rules.ts";

@@ -1,5 +1,5 @@
-import { UNLIMITED_PARALLELISM, type BroadcastJob, type BroadcastJobSpec } from "@kruise/api";
-import type { ReadOnly } from "@kruise/sdk";
+import type { BroadcastJob, BroadcastJobSpec } from "@kruise/api";
+import { MAX_INT32, type ReadOnly } from "@kruise/sdk";
 
 /** The spec fields the controller reads, with OpenKruise's defaults filled in (objects stored before a default existed). */
 export interface EffectiveSpec {
@@ -16,7 +16,8 @@ export function effectiveSpec(job: ReadOnly<BroadcastJob>): EffectiveSpec {
   const spec: ReadOnly<BroadcastJobSpec> | undefined = job.spec;
   const completionType = spec?.completionPolicy?.type ?? "Always";
   return {
-    parallelism: spec?.parallelism ?? UNLIMITED_PARALLELISM,
+    // OpenKruise's default, the CRD's too: no limit.
+    parallelism: spec?.parallelism ?? MAX_INT32,
     completionType,
     // Both only apply to Always; the CRD rejects them with Never, but an old object may still carry them.
     activeDeadlineSeconds:

@@ -8,7 +8,6 @@ export { cloneSetFromV1beta1, cloneSetToV1beta1 } from "./conversion/cloneset.ts
 export { convertedVersions, convertKruiseObject } from "./conversion/convert.ts";
 export { crdSources, GROUP, type CrdSource, type PrinterColumn } from "./schema/index.ts";
 export { CONVERSION_WEBHOOK, needsConversionWebhook } from "./schema/crd.ts";
-export { UNLIMITED_PARALLELISM } from "./schema/broadcastjob.ts";
 export {
   DeleteProtection,
   DELETION_PROTECTION_POLICY_NAME,

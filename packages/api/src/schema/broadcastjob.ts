@@ -8,9 +8,6 @@ import { podTemplate } from "./shared/pod-template.ts";
 export const COMPLETION_POLICY_TYPES = ["Always", "Never"] as const;
 export const BROADCASTJOB_FAILURE_POLICY_TYPES = ["FailFast", "Continue", "Pause"] as const;
 
-/** Parallelism OpenKruise uses when none is given: effectively unlimited. */
-export const UNLIMITED_PARALLELISM = 2147483647;
-
 /** Parallelism 0 would run nothing, silently, for ever: it is refused, and `paused` says what it would have meant. */
 function nonZero(node: IntOrStringNode): IntOrStringNode {
   return {
@@ -32,7 +29,9 @@ export const broadcastJobSpec = object(
     parallelism: nonZero(
       intOrPercent(
         'The most pods running at once: a number or a percentage of the eligible nodes ("10%", rounded up), at least 1. Defaults to no limit.',
-        { default: UNLIMITED_PARALLELISM },
+        // OpenKruise's default: Kubernetes' int32 "unlimited" (the SDK's MAX_INT32, which this dependency-free
+        // schema cannot import; the schema states it as the CRD does, a literal).
+        { default: 2147483647 },
       ),
     ),
     template: podTemplate("Template of the pod run once on every eligible node.", {

@@ -69,7 +69,13 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
   let plane: ControlPlane;
   let ns = "";
   let controller: ChildProcess | undefined;
-  const sysctlsBefore = Object.fromEntries(SYSCTLS.map((key) => [key, sysctl(key)]));
+  // The host's own values: while another test file's real node is up they are changed, and testenv keeps the
+  // originals it will restore in sysctls.json; read live values only when no real node has recorded them.
+  const recorded = "/run/kruise-testenv/sysctls.json";
+  const originals = existsSync(recorded)
+    ? (JSON.parse(readFileSync(recorded, "utf8")) as Record<string, string>)
+    : {};
+  const sysctlsBefore = Object.fromEntries(SYSCTLS.map((key) => [key, originals[key] ?? sysctl(key)]));
 
   beforeAll(async () => {
     plane = await startControlPlane({ nodes: 1, realNodes: 1, nats: false });

@@ -192,6 +192,15 @@ beforeAll(async () => {
     60_000,
     1_000,
   );
+  // A job created before its nodes' NodeImages exist completes at once with desired 0 (desired = succeeded + failed, as in OpenKruise):
+  // the ImagePullJob twins are applied only once the controller has made a NodeImage for every node.
+  await waitFor(
+    "a NodeImage for every node",
+    async () =>
+      (JSON.parse(await k(["get", "nodeimages", "-o", "json"])) as { items: unknown[] }).items.length >= 3,
+    120_000,
+    1_000,
+  );
   // The SidecarSets first, and their injection webhook registered, before any pod is created.
   const [sidecars, ...rest] = TWINS;
   for (const v of ["v1alpha1", "v1beta1"] as const)

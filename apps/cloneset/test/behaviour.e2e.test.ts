@@ -36,7 +36,14 @@ interface Spec {
   minReadySeconds?: number;
 }
 
+// Each test owns its CloneSet names: two tests sharing one in this namespace would see each other's pods (a
+// test that re-applied another's CloneSet once caught its old pods mid-recreate).
+const nameOwners = new Map<string, string>();
 function cloneSet(name: string, s: Spec): CloneSet {
+  const test = expect.getState().currentTestName ?? "";
+  const owner = nameOwners.get(name) ?? test;
+  if (owner !== test) throw new Error(`CloneSet ${name} is already used by the test "${owner}"`);
+  nameOwners.set(name, test);
   const images = s.images ?? { main: "nginx:1" };
   return {
     apiVersion: "apps.kruise.io/v1alpha1",
@@ -145,7 +152,7 @@ describe("in-place update", () => {
 
   it("updates containers in launch-priority batches: KRUISE_CONTAINER_PRIORITY first, a container without it (0) next", async () => {
     const withPriority = (images: Record<string, string>): CloneSet => {
-      const cs = cloneSet("prio", {
+      const cs = cloneSet("batches", {
         replicas: 1,
         images,
         updateStrategy: { type: "InPlaceIfPossible", maxUnavailable: 1 },
@@ -154,11 +161,11 @@ describe("in-place update", () => {
       return cs;
     };
     await applyCs(withPriority({ app: "nginx:1", sidecar: "busybox:1" }));
-    await settled("prio", 1);
+    await settled("batches", 1);
     await applyCs(withPriority({ app: "nginx:2", sidecar: "busybox:1.36" }));
     const runs = (p: Pod, c: string, img: string) =>
       p.status?.containerStatuses?.find((x) => x.name === c)?.image === img;
-    const [pod] = await settled("prio", 1, (ps) =>
+    const [pod] = await settled("batches", 1, (ps) =>
       ps.every((p) => runs(p, "app", "nginx:2") && runs(p, "sidecar", "busybox:1.36")),
     );
     const state = JSON.parse(pod?.metadata?.annotations?.["apps.kruise.io/inplace-update-state"] ?? "{}") as {

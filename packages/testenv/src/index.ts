@@ -30,3 +30,4 @@ export {
   type NatsUser,
   type NatsUserGrant,
 } from "./components/nats-auth.ts";
+export { natsCredentialRefusals, type NatsCredentialRefusals } from "./components/nats-refusals.ts";

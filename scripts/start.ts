@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { BUS_PARTIES } from "@kruise/api";
-import { EventBus, streamName } from "@kruise/sdk";
+import { EventBus, NATS_SETTINGS, streamName } from "@kruise/sdk";
 import {
   findBinaries,
   realNodeSupport,
@@ -160,9 +160,9 @@ async function startController(
   const env = { ...process.env };
   if (cp.natsUrl && app.name in BUS_PARTIES) {
     const url = new URL(cp.natsUserUrl(app.name));
-    env["NATS_PASSWORD"] = decodeURIComponent(url.password);
+    env[NATS_SETTINGS.passwordEnv] = decodeURIComponent(url.password);
     url.password = "";
-    args.push(`--nats-url=${url.toString()}`);
+    args.push(`--${NATS_SETTINGS.urlFlag}=${url.toString()}`);
   }
   const supervisor = new Supervisor({
     env,

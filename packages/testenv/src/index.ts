@@ -30,4 +30,9 @@ export {
   type NatsUser,
   type NatsUserGrant,
 } from "./components/nats-auth.ts";
-export { natsCredentialRefusals, type NatsCredentialRefusals } from "./components/nats-refusals.ts";
+export {
+  natsCredentialRefusals,
+  natsPlaintextReply,
+  type NatsCredentialRefusals,
+  type NatsPlaintextReply,
+} from "./components/nats-refusals.ts";

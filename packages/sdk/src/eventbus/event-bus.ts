@@ -8,6 +8,7 @@ import { toCloudEvent, type BusEvent, type CloudEvent } from "./cloud-event.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { defaultStreamLimits, ensureStream, type StreamLimits } from "./stream.ts";
 import { natsConnectionSettings, type NatsConnectionSettings } from "./nats-auth.ts";
+import type { NatsTlsOptions } from "./nats-tls.ts";
 import { busMessageId } from "./message-id.ts";
 import { subjectFor } from "./subject.ts";
 import { JetStreamSubscription, type JetStreamHandles } from "./subscription.ts";
@@ -16,9 +17,15 @@ import { timerDelay } from "../clock/timer-limit.ts";
 export interface EventBusOptions {
   /**
    * NATS server URL(s), comma separated, optionally naming the user: `nats://cloneset@host:4222` (password in the URL
-   * or in `NATS_PASSWORD`). Empty or absent: events are disabled (publish drops, subscribe never fires).
+   * or in `NATS_PASSWORD`), or `tls://host:4222` for TLS. Empty or absent: events are disabled (publish drops,
+   * subscribe never fires).
    */
   servers?: string;
+  /**
+   * TLS to NATS: the CA of the server's certificate and, for a server that verifies clients, a client certificate.
+   * Any of them (or a tls:// server) makes TLS required: the bus then never talks to that server in clear.
+   */
+  tls?: NatsTlsOptions;
   /** The CloudEvents `source`: the publishing controller's name. */
   source: string;
   log?: Logger;
@@ -77,7 +84,7 @@ export class EventBus {
     if (!opts.source)
       throw new Error("EventBus.start: source must be a non-empty string (the publishing controller's name)");
     this.source = opts.source;
-    const { servers, ...auth } = natsConnectionSettings(opts.servers ?? "");
+    const { servers, ...auth } = natsConnectionSettings(opts.servers ?? "", process.env, opts.tls);
     this.servers = servers;
     this.auth = auth;
     this.log = opts.log?.child({ component: "eventbus" });

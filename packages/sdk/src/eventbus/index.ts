@@ -4,3 +4,5 @@ export { subjectFor, subjectPattern, cloudEventTypeFor, streamName, streamSubjec
 export { busMessageId } from "./message-id.ts";
 export { defaultStreamLimits, type StreamLimits } from "./stream.ts";
 export { natsConnectionSettings, type NatsConnectionSettings } from "./nats-auth.ts";
+export { NATS_SETTINGS } from "./nats-settings.ts";
+export type { NatsTlsOptions } from "./nats-tls.ts";

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Client } from "../client/types.ts";
 import type { Clock } from "../clock/clock.ts";
-import { EventBus } from "../eventbus/index.ts";
+import { EventBus, type NatsTlsOptions } from "../eventbus/index.ts";
 import { EventRecorder } from "../recorder/index.ts";
 
 /** A Kubernetes Events recorder (aggregated like client-go's) for one component. */
@@ -19,6 +19,7 @@ export function createRecorder(opts: {
 /** The NATS JetStream EventBus. It does not need NATS at start-up and reconnects forever. */
 export function createEventBus(opts: {
   servers: string;
+  tls?: NatsTlsOptions;
   source: string;
   log: Logger;
   registry: Registry;

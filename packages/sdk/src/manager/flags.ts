@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import pino from "pino";
+import { NATS_SETTINGS, type NatsTlsOptions } from "../eventbus/index.ts";
 import { DEFAULT_HEALTH_PROBE_BIND_ADDRESS, DEFAULT_METRICS_BIND_ADDRESS } from "./http-server.ts";
 import type { ManagerOptions } from "./manager.ts";
 
@@ -110,9 +111,25 @@ const STANDARD = {
     default: "kruise-system",
   },
   "feature-gates": { type: "string", description: "Comma-separated Gate=true|false pairs.", default: "" },
-  "nats-url": {
+  [NATS_SETTINGS.urlFlag]: {
     type: "string",
-    description: "NATS servers for the EventBus (comma-separated); empty runs without it.",
+    description: `NATS servers for the EventBus (comma-separated nats:// or tls://, optionally naming the user, the password in $${NATS_SETTINGS.passwordEnv}); empty runs without it.`,
+    default: "",
+  },
+  [NATS_SETTINGS.caFlag]: {
+    type: "string",
+    description:
+      "PEM file of the CA that signs the NATS server's certificate; makes TLS required. Default: Node's public CAs for tls:// servers.",
+    default: "",
+  },
+  [NATS_SETTINGS.certFlag]: {
+    type: "string",
+    description: `PEM client certificate for a NATS server that verifies clients (with --${NATS_SETTINGS.keyFlag}); makes TLS required.`,
+    default: "",
+  },
+  [NATS_SETTINGS.keyFlag]: {
+    type: "string",
+    description: `The NATS client certificate's PEM private key (with --${NATS_SETTINGS.certFlag}).`,
     default: "",
   },
   "log-level": { type: "string", description: "trace, debug, info, warn or error.", default: "info" },
@@ -183,7 +200,13 @@ export function parseControllerFlags<
   if (str("kubeconfig")) manager.kubeconfig = str("kubeconfig");
   if (values["leader-elect"] !== false)
     manager.leaderElection = { namespace: str("leader-election-namespace") };
-  if (str("nats-url")) manager.nats = { servers: str("nats-url") };
+  if (str(NATS_SETTINGS.urlFlag)) {
+    const tls: NatsTlsOptions = {};
+    if (str(NATS_SETTINGS.caFlag)) tls.caFile = str(NATS_SETTINGS.caFlag);
+    if (str(NATS_SETTINGS.certFlag)) tls.certFile = str(NATS_SETTINGS.certFlag);
+    if (str(NATS_SETTINGS.keyFlag)) tls.keyFile = str(NATS_SETTINGS.keyFlag);
+    manager.nats = { servers: str(NATS_SETTINGS.urlFlag), ...(Object.keys(tls).length > 0 ? { tls } : {}) };
+  }
   const extraValues: Record<string, string | boolean | number> = {};
   for (const [name, f] of Object.entries(extra)) {
     if (f.type === "boolean") extraValues[name] = (values[name] as boolean | undefined) ?? f.default ?? false;

@@ -20,7 +20,7 @@ import {
 } from "../expectations/controller-expectations.ts";
 import { startLeaderElection } from "../leader/index.ts";
 import type { LeaderElection } from "../leader/index.ts";
-import type { EventBus } from "../eventbus/index.ts";
+import type { EventBus, NatsTlsOptions } from "../eventbus/index.ts";
 import type { EventRecorder } from "../recorder/index.ts";
 import { WebhookServer } from "../webhook/webhook-server.ts";
 import type { WebhookServerOptions } from "../webhook/webhook-server.ts";
@@ -70,8 +70,8 @@ export interface ManagerOptions {
   healthProbeBindAddress?: string;
   /** Campaign for a Lease and reconcile only while holding it. */
   leaderElection?: LeaderElectionConfig;
-  /** EventBus over NATS JetStream. Optional: controllers run without it. */
-  nats?: { servers: string };
+  /** EventBus over NATS JetStream (servers as EventBusOptions.servers, TLS files). Optional: controllers run without it. */
+  nats?: { servers: string; tls?: NatsTlsOptions };
   clock?: Clock;
   logger?: Logger;
   /** How long in-flight reconciles get to finish on shutdown. Default 30 s. */
@@ -139,6 +139,7 @@ export class Manager {
     if (options.nats?.servers) {
       this.bus = createEventBus({
         servers: options.nats.servers,
+        ...(options.nats.tls ? { tls: options.nats.tls } : {}),
         source: options.name,
         log: this.log,
         registry: this.registry,

@@ -1,3 +1,4 @@
+import { createConnection } from "node:net";
 import { connect, type ConnectionOptions } from "@nats-io/transport-node";
 import { messageOf } from "../errors.ts";
 
@@ -39,4 +40,63 @@ export async function natsCredentialRefusals(
     anonymous: await attempt({}),
     guessedPassword: await attempt({ user, pass: "guess" }),
   };
+}
+
+/** What a NATS server said to a client speaking the protocol in plain text. */
+export interface NatsPlaintextReply {
+  /** The server's INFO, which it sends before any TLS handshake (`tls_required` says whether it insists). */
+  info: Record<string, unknown> | undefined;
+  /** Whether the server answered the client's PING: only a server that let a plain-text client in does. */
+  ponged: boolean;
+  /** Whether the server closed the connection within the wait. */
+  closed: boolean;
+}
+
+/**
+ * The plain-text probe of a NATS server: over a bare TCP socket, reads the INFO line, sends `CONNECT` and `PING` in
+ * clear, and reports whether the server answered (PONG) or closed the connection, within `timeoutMs`.
+ *
+ * # Guarantees
+ * - Speaks no TLS at all (a NATS client library would upgrade on its own when the server asks), so a server that
+ *   requires TLS can only refuse it.
+ * - Never throws; the socket is closed when it returns.
+ */
+export async function natsPlaintextReply(
+  host: string,
+  port: number,
+  timeoutMs = 5_000,
+): Promise<NatsPlaintextReply> {
+  const socket = createConnection({ host, port });
+  let text = "";
+  let sent = false;
+  let closed = false;
+  await new Promise<void>((done) => {
+    const timer = setTimeout(done, timeoutMs);
+    const finish = (): void => {
+      clearTimeout(timer);
+      done();
+    };
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      if (!sent && text.includes("\r\n")) {
+        sent = true;
+        socket.write('CONNECT {"verbose":false,"pedantic":false}\r\nPING\r\n');
+      }
+      if (text.includes("PONG")) finish();
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      closed = true;
+      finish();
+    });
+  });
+  socket.destroy();
+  const infoLine = /^INFO (\{.*\})/m.exec(text)?.[1];
+  let info: Record<string, unknown> | undefined;
+  try {
+    info = infoLine === undefined ? undefined : (JSON.parse(infoLine) as Record<string, unknown>);
+  } catch {
+    info = undefined;
+  }
+  return { info, ponged: text.includes("PONG"), closed };
 }

@@ -3,7 +3,8 @@
 // of the umbrella runs each controller as a pod on the real node under its own ServiceAccount, and the
 // walkthrough's five manifests, unchanged, run with real containers: the in-cluster CloneSet controller makes the
 // pods, a deleted leader hands over to its standby, an in-place update restarts only the container (same UID and
-// IP, the new image's digest). `helm uninstall` then leaves nothing of the release but the CRDs.
+// IP, the new image's digest), and an ImagePullJob pulls through the in-cluster node agent (kruise-daemon).
+// `helm uninstall` then leaves nothing of the release but the CRDs.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -212,6 +213,48 @@ export function inClusterSuite(context: InClusterContext): void {
       ]);
       expect(beta.apiVersion).toBe("apps.kruise.io/v1beta1");
       await context.kubectlOk(["delete", "clonesets.v1alpha1.apps.kruise.io", probe, "-n", "default"]);
+    });
+
+    it("an ImagePullJob pulls through the in-cluster kruise-daemon, on the real node's containerd", async () => {
+      const node = context.plane().realNodes[0] ?? "";
+      await context.kubectlOk(
+        ["apply", "-f", "-"],
+        JSON.stringify({
+          apiVersion: "apps.kruise.io/v1alpha1",
+          kind: "ImagePullJob",
+          metadata: { name: "in-cluster-pull", namespace: "default" },
+          spec: {
+            image: "busybox:1.37",
+            imagePullPolicy: "Always",
+            selector: { names: [node] },
+            completionPolicy: { type: "Always" },
+          },
+        }),
+      );
+      const job = await waitFor(
+        "the job to complete",
+        async () => {
+          const got = await json<{
+            status?: { completionTime?: string; succeeded?: number; failed?: number };
+          }>(["get", "imagepulljob", "in-cluster-pull", "-n", "default"]);
+          return got.status?.completionTime !== undefined ? got : undefined;
+        },
+        180_000,
+        1_000,
+      );
+      expect(job.status).toMatchObject({ succeeded: 1, failed: 0 });
+      // The agent's pod, not a process of this test, reported it: the registry's digest in the node's NodeImage.
+      const nodeImage = await json<{
+        status?: {
+          imageStatuses?: Record<string, { tags?: Array<{ tag: string; phase: string; imageID?: string }> }>;
+        };
+      }>(["get", "nodeimage", node]);
+      const tag = nodeImage.status?.imageStatuses?.["docker.io/library/busybox"]?.tags?.find(
+        (t) => t.tag === "1.37",
+      );
+      expect(tag?.phase).toBe("Succeeded");
+      expect(tag?.imageID).toBe(`docker.io/library/busybox@${await digest("library/busybox", "1.37")}`);
+      await context.kubectlOk(["delete", "imagepulljob", "in-cluster-pull", "-n", "default", "--wait=false"]);
     });
 
     const leaseHolder = async (): Promise<{ lease: string; holder: string }> => {

@@ -96,6 +96,16 @@ export const ALPHA_AND_BETA: readonly CrdVersion[] = [
   { name: "v1beta1", served: true, storage: false },
 ];
 
+/**
+ * Both versions with one schema, v1beta1 stored: for a kind whose OpenKruise release already stores v1beta1
+ * (Advanced DaemonSet), so objects written by OpenKruise are read back without a storage migration. Conversion is
+ * `None`, as for `ALPHA_AND_BETA`.
+ */
+export const ALPHA_AND_BETA_STORING_BETA: readonly CrdVersion[] = [
+  { name: "v1alpha1", served: true, storage: false },
+  { name: "v1beta1", served: true, storage: true },
+];
+
 /** The conversion webhook the API server calls for kinds with a version of another `shape` (see `conversionOf`). */
 export const CONVERSION_WEBHOOK = {
   /** Service (and Deployment) name in the chart; the webhook rewrites the CRD's clientConfig to where it runs. */

@@ -1,6 +1,6 @@
 import { bool, enumOf, int32, int64, object, string, type CelRule } from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, ALPHA_AND_BETA_STORING_BETA, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { labelSelector, podSelector } from "./shared/label-selector.ts";
@@ -179,10 +179,7 @@ export const daemonSet: CrdSource = {
   // OpenKruise 1.9 stores v1beta1 and serves both. Here both versions carry one schema: v1beta1's fields plus the
   // v1alpha1-only ones (rollingUpdateType Surging, status.daemonSetHash), so conversion is None and loses nothing.
   // What OpenKruise's webhook would translate, the controller reads in either form (api README).
-  versions: [
-    { name: "v1alpha1", served: true, storage: false },
-    { name: "v1beta1", served: true, storage: true },
-  ],
+  versions: ALPHA_AND_BETA_STORING_BETA,
   spec: daemonSetSpec,
   status: daemonSetStatus,
   printerColumns: [

@@ -11,7 +11,7 @@ import {
   type ObjectNode,
 } from "./builder.ts";
 import { isIntOrPercent, isZero } from "./cel.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, ALPHA_AND_BETA, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { labelSelector } from "./shared/label-selector.ts";
@@ -247,10 +247,7 @@ export const sidecarSet: CrdSource = {
     "SidecarSet injects sidecar containers into matching pods at creation and upgrades their images in place.",
   // OpenKruise 1.9 serves v1alpha1 and v1beta1. Both carry the same schema (v1alpha1's `namespace` plus v1beta1's
   // `customVersion`), so no conversion webhook is needed and `kubectl apply` never waits for one.
-  versions: [
-    { name: "v1alpha1", served: true, storage: true },
-    { name: "v1beta1", served: true, storage: false },
-  ],
+  versions: ALPHA_AND_BETA,
   spec: sidecarSetSpec,
   status: sidecarSetStatus,
   printerColumns: [

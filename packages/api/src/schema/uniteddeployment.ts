@@ -13,7 +13,7 @@ import {
 } from "./builder.ts";
 import { selectorMatchesLabels } from "./cel.ts";
 import { cloneSetSpec } from "./cloneset.ts";
-import { AGE_COLUMN, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
+import { AGE_COLUMN, ALPHA_AND_BETA, KRUISE_CATEGORY, type CrdSource } from "./crd.ts";
 import { conditionList } from "./shared/conditions.ts";
 import { intOrPercent } from "./shared/int-or-percent.ts";
 import { podSelector } from "./shared/label-selector.ts";
@@ -327,10 +327,7 @@ export const unitedDeployment: CrdSource = {
     "UnitedDeployment runs one workload per subset (zone, node pool) and splits replicas between them.",
   // OpenKruise serves v1alpha1 and v1beta1. Both carry one schema here: v1alpha1's `subsetReplicas` and
   // `updateStatus` beside v1beta1's `updatedRevision` (the controller writes both), so conversion is `None`.
-  versions: [
-    { name: "v1alpha1", served: true, storage: true },
-    { name: "v1beta1", served: true, storage: false },
-  ],
+  versions: ALPHA_AND_BETA,
   spec: unitedDeploymentSpec,
   status: unitedDeploymentStatus,
   scale: REPLICAS_SCALE,

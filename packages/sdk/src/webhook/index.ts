@@ -27,7 +27,12 @@ export type {
   ConversionReview,
 } from "./conversion.ts";
 export { WebhookConfigurationPublisher, WEBHOOK_SPEC_HASH_ANNOTATION } from "./webhook-configuration.ts";
-export type { MutatingWebhookSpec, ValidatingWebhookSpec } from "./webhook-configuration.ts";
+export type {
+  MutatingWebhookSpec,
+  ValidatingWebhookSpec,
+  WebhookFlavour,
+  WebhookSpecOf,
+} from "./webhook-configuration.ts";
 export { CertKeeper, SECRET_KEYS, readMaterial } from "./cert-keeper.ts";
 export type { CertKeeperOptions, CertMaterial } from "./cert-keeper.ts";
 export {

@@ -32,6 +32,19 @@ export type ValidatingWebhookSpec = Declared<ValidatingWebhook>;
 
 type AnyConfiguration = MutatingWebhookConfiguration | ValidatingWebhookConfiguration;
 
+/** The declared webhook type of each flavour of configuration. */
+export interface WebhookSpecOf {
+  mutating: MutatingWebhookSpec;
+  validating: ValidatingWebhookSpec;
+}
+/** Which configuration object: Mutating- or ValidatingWebhookConfiguration. */
+export type WebhookFlavour = keyof WebhookSpecOf;
+
+const CONFIGURATION_KIND: Record<WebhookFlavour, Kind<AnyConfiguration>> = {
+  mutating: MutatingWebhookConfigurationKind,
+  validating: ValidatingWebhookConfigurationKind,
+};
+
 /** Where the API server reaches the webhook server: a client config without the CA bundle. */
 export type ClientConfigFor = (path: string) => Omit<WebhookClientConfig, "caBundle">;
 
@@ -67,33 +80,18 @@ export class WebhookConfigurationPublisher<S extends MutatingWebhookSpec | Valid
     this.labels = labels;
   }
 
-  static mutating(
+  /** The publisher of a `flavour` configuration: its kind (Mutating- or ValidatingWebhookConfiguration) and spec type. */
+  static of<F extends WebhookFlavour>(
+    flavour: F,
     client: Client,
     name: string,
     clientConfigFor: ClientConfigFor,
     log: Logger,
     labels?: Record<string, string>,
-  ): WebhookConfigurationPublisher<MutatingWebhookSpec> {
-    return new WebhookConfigurationPublisher(
+  ): WebhookConfigurationPublisher<WebhookSpecOf[F]> {
+    return new WebhookConfigurationPublisher<WebhookSpecOf[F]>(
       client,
-      MutatingWebhookConfigurationKind,
-      name,
-      clientConfigFor,
-      log,
-      labels,
-    );
-  }
-
-  static validating(
-    client: Client,
-    name: string,
-    clientConfigFor: ClientConfigFor,
-    log: Logger,
-    labels?: Record<string, string>,
-  ): WebhookConfigurationPublisher<ValidatingWebhookSpec> {
-    return new WebhookConfigurationPublisher(
-      client,
-      ValidatingWebhookConfigurationKind,
+      CONFIGURATION_KIND[flavour],
       name,
       clientConfigFor,
       log,

@@ -18,7 +18,13 @@ import type { CertMaterial } from "./cert-keeper.ts";
 import { CertKeeper } from "./cert-keeper.ts";
 import type { ConversionHandler, ConversionReview } from "./conversion.ts";
 import { convertReview } from "./conversion.ts";
-import type { ClientConfigFor, MutatingWebhookSpec, ValidatingWebhookSpec } from "./webhook-configuration.ts";
+import type {
+  ClientConfigFor,
+  MutatingWebhookSpec,
+  ValidatingWebhookSpec,
+  WebhookFlavour,
+  WebhookSpecOf,
+} from "./webhook-configuration.ts";
 import { WebhookConfigurationPublisher } from "./webhook-configuration.ts";
 import type { WebhookMetrics } from "./webhook-metrics.ts";
 import { webhookMetrics } from "./webhook-metrics.ts";
@@ -159,15 +165,7 @@ export class WebhookServer {
     name: string,
     labels?: Record<string, string>,
   ): WebhookConfigurationPublisher<MutatingWebhookSpec> {
-    const p = WebhookConfigurationPublisher.mutating(
-      this.options.client,
-      name,
-      this.clientConfigFor,
-      this.log,
-      labels,
-    );
-    this.addPublisher(p);
-    return p;
+    return this.keepConfiguration("mutating", name, labels);
   }
 
   /** A ValidatingWebhookConfiguration this server keeps. */
@@ -175,15 +173,7 @@ export class WebhookServer {
     name: string,
     labels?: Record<string, string>,
   ): WebhookConfigurationPublisher<ValidatingWebhookSpec> {
-    const p = WebhookConfigurationPublisher.validating(
-      this.options.client,
-      name,
-      this.clientConfigFor,
-      this.log,
-      labels,
-    );
-    this.addPublisher(p);
-    return p;
+    return this.keepConfiguration("validating", name, labels);
   }
 
   /** Called with every CA bundle the API server must trust (e.g. to write a CRD's conversion caBundle). */
@@ -253,6 +243,24 @@ export class WebhookServer {
     if (this.routes.has(path)) throw new Error(`webhook path ${path} is already registered`);
     this.routes.set(path, route);
     return this;
+  }
+
+  /** A configuration object of `flavour` that this server writes from now on (at once if already serving). */
+  private keepConfiguration<F extends WebhookFlavour>(
+    flavour: F,
+    name: string,
+    labels: Record<string, string> | undefined,
+  ): WebhookConfigurationPublisher<WebhookSpecOf[F]> {
+    const p = WebhookConfigurationPublisher.of(
+      flavour,
+      this.options.client,
+      name,
+      this.clientConfigFor,
+      this.log,
+      labels,
+    );
+    this.addPublisher(p);
+    return p;
   }
 
   private addPublisher(p: WebhookConfigurationPublisher<MutatingWebhookSpec | ValidatingWebhookSpec>): void {

@@ -19,6 +19,7 @@ import type {
   KubeObject,
   ListOptions,
   ListResult,
+  PatchArguments,
   PatchOptions,
   PatchType,
   WatchEvent,
@@ -245,26 +246,12 @@ export class HttpClient implements Client {
     return this.put(kind, obj, options, "status");
   }
 
-  async patch<T>(
-    kind: Kind<T>,
-    name: string,
-    namespace: string | undefined,
-    type: PatchType,
-    patch: unknown,
-    options: PatchOptions = {},
-  ): Promise<T> {
-    return this.patchAt(kind, name, namespace, type, patch, options, undefined);
+  async patch<T>(...args: PatchArguments<T>): Promise<T> {
+    return this.patchAt(undefined, ...args);
   }
 
-  async patchStatus<T>(
-    kind: Kind<T>,
-    name: string,
-    namespace: string | undefined,
-    type: PatchType,
-    patch: unknown,
-    options: PatchOptions = {},
-  ): Promise<T> {
-    return this.patchAt(kind, name, namespace, type, patch, options, "status");
+  async patchStatus<T>(...args: PatchArguments<T>): Promise<T> {
+    return this.patchAt("status", ...args);
   }
 
   async delete(kind: Kind, name: string, namespace?: string, options: DeleteOptions = {}): Promise<void> {
@@ -432,13 +419,13 @@ export class HttpClient implements Client {
   }
 
   private async patchAt<T>(
+    subresource: string | undefined,
     kind: Kind<T>,
     name: string,
     namespace: string | undefined,
     type: PatchType,
     patch: unknown,
-    options: PatchOptions,
-    subresource: string | undefined,
+    options: PatchOptions = {},
   ): Promise<T> {
     const contentType = PATCH_CONTENT_TYPES[type];
     if (!contentType)

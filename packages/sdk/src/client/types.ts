@@ -42,6 +42,16 @@ export interface PatchOptions extends WriteOptions {
   force?: boolean;
 }
 
+/** What `patch` and `patchStatus` take: one object (cluster-scoped: namespace undefined), the patch and its type. */
+export type PatchArguments<T> = [
+  kind: Kind<T>,
+  name: string,
+  namespace: string | undefined,
+  type: PatchType,
+  patch: unknown,
+  options?: PatchOptions,
+];
+
 /**
  * Reads and writes against the API server. Controllers read through the informer cache and write through
  * this; the client itself never caches. Every method rejects with a typed ApiError on a non-2xx answer.
@@ -58,22 +68,9 @@ export interface Client {
   create<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
   update<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
   updateStatus<T>(kind: Kind<T>, obj: T, options?: WriteOptions): Promise<T>;
-  patch<T>(
-    kind: Kind<T>,
-    name: string,
-    namespace: string | undefined,
-    type: PatchType,
-    patch: unknown,
-    options?: PatchOptions,
-  ): Promise<T>;
-  patchStatus<T>(
-    kind: Kind<T>,
-    name: string,
-    namespace: string | undefined,
-    type: PatchType,
-    patch: unknown,
-    options?: PatchOptions,
-  ): Promise<T>;
+  patch<T>(...args: PatchArguments<T>): Promise<T>;
+  /** Like patch, on the status subresource. */
+  patchStatus<T>(...args: PatchArguments<T>): Promise<T>;
   delete(kind: Kind, name: string, namespace?: string, options?: DeleteOptions): Promise<void>;
   /** A raw watch stream: one parsed event per line, ended when the server closes it or signal aborts. */
   watch<T>(

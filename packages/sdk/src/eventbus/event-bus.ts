@@ -3,7 +3,7 @@ import { connect, nuid, type NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { describeError } from "../leader/api-status.ts";
-import { counterIn, defaultRegistry, gaugeIn } from "../metrics/index.ts";
+import { defaultRegistry, metricFamily } from "../metrics/index.ts";
 import { toCloudEvent, type BusEvent, type CloudEvent } from "./cloud-event.ts";
 import { Outbox, type OutboxEntry } from "./outbox.ts";
 import { defaultStreamLimits, ensureStream, type StreamLimits } from "./stream.ts";
@@ -91,21 +91,22 @@ export class EventBus {
     this.limits = { ...defaultStreamLimits, ...opts.stream };
     this.closeTimeoutMs = opts.closeTimeoutMs ?? 5_000;
     const registry = opts.registry ?? defaultRegistry;
-    this.published = counterIn(registry, {
-      name: "kruise_eventbus_published_total",
-      help: "Events acknowledged by JetStream (including ones it recognised as duplicates).",
-      labelNames: ["source"],
-    }).labels(this.source);
-    this.dropped = counterIn(registry, {
-      name: "kruise_eventbus_dropped_total",
-      help: "Events dropped because the outbox was full or NATS is not configured.",
-      labelNames: ["source"],
-    }).labels(this.source);
-    this.depth = gaugeIn(registry, {
-      name: "kruise_eventbus_outbox_depth",
-      help: "Events waiting to be acknowledged by JetStream.",
-      labelNames: ["source"],
-    }).labels(this.source);
+    const family = metricFamily(registry, ["source"]);
+    this.published = family
+      .counter(
+        "kruise_eventbus_published_total",
+        "Events acknowledged by JetStream (including ones it recognised as duplicates).",
+      )
+      .labels(this.source);
+    this.dropped = family
+      .counter(
+        "kruise_eventbus_dropped_total",
+        "Events dropped because the outbox was full or NATS is not configured.",
+      )
+      .labels(this.source);
+    this.depth = family
+      .gauge("kruise_eventbus_outbox_depth", "Events waiting to be acknowledged by JetStream.")
+      .labels(this.source);
     this.outbox = new Outbox(opts.outboxLimit ?? 10_000, (n) => this.dropped.inc(n));
   }
 

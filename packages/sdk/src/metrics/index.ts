@@ -1,1 +1,9 @@
-export { defaultRegistry, counterIn, gaugeIn, histogramIn, exponentialBuckets } from "./registry.ts";
+export {
+  defaultRegistry,
+  counterIn,
+  gaugeIn,
+  histogramIn,
+  exponentialBuckets,
+  metricFamily,
+} from "./registry.ts";
+export type { MetricFamily } from "./registry.ts";

@@ -1,5 +1,5 @@
 import type { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { counterIn, exponentialBuckets, gaugeIn, histogramIn } from "../metrics/registry.ts";
+import { exponentialBuckets, gaugeIn, metricFamily } from "../metrics/registry.ts";
 
 /** What a queue reports on scrape for the gauges that are computed rather than counted. */
 export interface QueueProbe {
@@ -28,34 +28,21 @@ export function queueMetrics(registry: Registry): QueueMetrics {
   }
   const live = probes;
   const buckets = exponentialBuckets(1e-8, 10, 10);
+  const family = metricFamily(registry, ["name"]);
   const metrics: QueueMetrics = {
-    depth: gaugeIn(registry, {
-      name: "workqueue_depth",
-      help: "Current depth of workqueue",
-      labelNames: ["name"],
-    }),
-    adds: counterIn(registry, {
-      name: "workqueue_adds_total",
-      help: "Total number of adds handled by workqueue",
-      labelNames: ["name"],
-    }),
-    queueDuration: histogramIn(registry, {
-      name: "workqueue_queue_duration_seconds",
-      help: "How long in seconds an item stays in workqueue before being requested",
-      labelNames: ["name"],
+    depth: family.gauge("workqueue_depth", "Current depth of workqueue"),
+    adds: family.counter("workqueue_adds_total", "Total number of adds handled by workqueue"),
+    queueDuration: family.histogram(
+      "workqueue_queue_duration_seconds",
+      "How long in seconds an item stays in workqueue before being requested",
       buckets,
-    }),
-    workDuration: histogramIn(registry, {
-      name: "workqueue_work_duration_seconds",
-      help: "How long in seconds processing an item from workqueue takes.",
-      labelNames: ["name"],
+    ),
+    workDuration: family.histogram(
+      "workqueue_work_duration_seconds",
+      "How long in seconds processing an item from workqueue takes.",
       buckets,
-    }),
-    retries: counterIn(registry, {
-      name: "workqueue_retries_total",
-      help: "Total number of retries handled by workqueue",
-      labelNames: ["name"],
-    }),
+    ),
+    retries: family.counter("workqueue_retries_total", "Total number of retries handled by workqueue"),
     register(probe) {
       live.add(probe);
       return () => live.delete(probe);

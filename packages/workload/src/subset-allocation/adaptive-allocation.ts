@@ -1,5 +1,5 @@
-import { fillByMinMax, inDeclarationOrder, subsetMinMaxBounds } from "./min-max-fill.ts";
-import type { CurrentSubset, SubsetAllocation, SubsetAllocationSpec, SubsetValueProblem } from "./types.ts";
+import { allocateWithinBounds, fillByMinMax } from "./min-max-fill.ts";
+import type { CurrentSubset, SubsetAllocation, SubsetAllocationSpec } from "./types.ts";
 
 /**
  * OpenKruise's allocator for `scheduleStrategy.type: Adaptive` (without reserving pods): the elastic fill, with
@@ -21,28 +21,25 @@ export function allocateAdaptiveReplicas(
   subsets: readonly SubsetAllocationSpec[],
   current: ReadonlyMap<string, CurrentSubset> | undefined,
 ): SubsetAllocation {
-  const replicas = total ?? 0;
-  const problems: SubsetValueProblem[] = [];
-  const bounds = subsetMinMaxBounds(replicas, subsets, problems);
-  if ("reason" in bounds) return { ok: false, allocator: "adaptive", error: bounds, problems };
-  for (const subset of subsets) {
-    let lower = bounds.min.get(subset.name) ?? 0;
-    let upper = bounds.max.get(subset.name) ?? 0;
-    const now = current?.get(subset.name);
-    const unschedulable = now?.unschedulable === true;
-    const ready = now === undefined ? 0 : (now.readyReplicas ?? 0);
-    if (unschedulable) {
-      lower = Math.max(ready, lower);
-      upper = Math.min(ready, upper);
+  return allocateWithinBounds("adaptive", total, subsets, (replicas, bounds) => {
+    for (const subset of subsets) {
+      let lower = bounds.min.get(subset.name) ?? 0;
+      let upper = bounds.max.get(subset.name) ?? 0;
+      const now = current?.get(subset.name);
+      const unschedulable = now?.unschedulable === true;
+      const ready = now === undefined ? 0 : (now.readyReplicas ?? 0);
+      if (unschedulable) {
+        lower = Math.max(ready, lower);
+        upper = Math.min(ready, upper);
+      }
+      if (!unschedulable && ready > lower) lower = Math.min(ready, upper);
+      bounds.min.set(subset.name, lower);
+      bounds.max.set(subset.name, upper);
     }
-    if (!unschedulable && ready > lower) lower = Math.min(ready, upper);
-    bounds.min.set(subset.name, lower);
-    bounds.max.set(subset.name, upper);
-  }
-  const next = fillByMinMax(
-    replicas,
-    bounds,
-    subsets.map((s) => s.name),
-  );
-  return { ok: true, allocator: "adaptive", replicas: inDeclarationOrder(subsets, next), problems };
+    return fillByMinMax(
+      replicas,
+      bounds,
+      subsets.map((s) => s.name),
+    );
+  });
 }

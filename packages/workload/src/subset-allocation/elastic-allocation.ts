@@ -1,5 +1,5 @@
-import { fillByMinMax, inDeclarationOrder, subsetMinMaxBounds } from "./min-max-fill.ts";
-import type { SubsetAllocation, SubsetAllocationSpec, SubsetValueProblem } from "./types.ts";
+import { allocateWithinBounds, fillByMinMax } from "./min-max-fill.ts";
+import type { SubsetAllocation, SubsetAllocationSpec } from "./types.ts";
 
 /**
  * OpenKruise's elastic allocator, used when any subset sets `minReplicas` or `maxReplicas` (Fixed scheduling):
@@ -15,14 +15,11 @@ export function allocateElasticReplicas(
   total: number | undefined,
   subsets: readonly SubsetAllocationSpec[],
 ): SubsetAllocation {
-  const replicas = total ?? 0;
-  const problems: SubsetValueProblem[] = [];
-  const bounds = subsetMinMaxBounds(replicas, subsets, problems);
-  if ("reason" in bounds) return { ok: false, allocator: "elastic", error: bounds, problems };
-  const next = fillByMinMax(
-    replicas,
-    bounds,
-    subsets.map((s) => s.name),
+  return allocateWithinBounds("elastic", total, subsets, (replicas, bounds) =>
+    fillByMinMax(
+      replicas,
+      bounds,
+      subsets.map((s) => s.name),
+    ),
   );
-  return { ok: true, allocator: "elastic", replicas: inDeclarationOrder(subsets, next), problems };
 }

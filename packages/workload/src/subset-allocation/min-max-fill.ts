@@ -1,8 +1,10 @@
 import { parseSubsetReplicas } from "./subset-replicas.ts";
 import {
   UNBOUNDED_SUBSET_REPLICAS,
+  type SubsetAllocation,
   type SubsetAllocationError,
   type SubsetAllocationSpec,
+  type SubsetAllocatorKind,
   type SubsetValueProblem,
 } from "./types.ts";
 
@@ -47,6 +49,26 @@ export function subsetMinMaxBounds(
     max.set(subset.name, upper);
   }
   return { min, max };
+}
+
+/**
+ * The frame of the three min/max allocators (elastic, adaptive, reservation): read each subset's bounds out of
+ * `total` (unset = 0), refuse with `MaxReplicasBelowMin`, else let `split` decide each subset's replicas.
+ *
+ * Guarantees: the result lists every subset in declaration order (0 where `split` gave none) and every
+ * unreadable value as a problem; `split` runs only on bounds that passed.
+ */
+export function allocateWithinBounds(
+  allocator: Exclude<SubsetAllocatorKind, "specific">,
+  total: number | undefined,
+  subsets: readonly SubsetAllocationSpec[],
+  split: (replicas: number, bounds: MinMaxBounds) => ReadonlyMap<string, number>,
+): SubsetAllocation {
+  const replicas = total ?? 0;
+  const problems: SubsetValueProblem[] = [];
+  const bounds = subsetMinMaxBounds(replicas, subsets, problems);
+  if ("reason" in bounds) return { ok: false, allocator, error: bounds, problems };
+  return { ok: true, allocator, replicas: inDeclarationOrder(subsets, split(replicas, bounds)), problems };
 }
 
 /**

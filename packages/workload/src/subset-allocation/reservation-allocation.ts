@@ -1,5 +1,5 @@
-import { fillByMinMax, inDeclarationOrder, subsetMinMaxBounds } from "./min-max-fill.ts";
-import type { CurrentSubset, SubsetAllocation, SubsetAllocationSpec, SubsetValueProblem } from "./types.ts";
+import { allocateWithinBounds, fillByMinMax, type MinMaxBounds } from "./min-max-fill.ts";
+import type { CurrentSubset, SubsetAllocation, SubsetAllocationSpec } from "./types.ts";
 
 /** A subset that may receive new pods: new, or neither unschedulable nor still recovering from it. */
 export function isSubsetAllocatable(subset: CurrentSubset | undefined): boolean {
@@ -27,11 +27,18 @@ export function allocateReservationReplicas(
   subsets: readonly SubsetAllocationSpec[],
   current: ReadonlyMap<string, CurrentSubset> | undefined,
 ): SubsetAllocation {
-  const replicas = total ?? 0;
-  const problems: SubsetValueProblem[] = [];
-  const bounds = subsetMinMaxBounds(replicas, subsets, problems);
-  if ("reason" in bounds) return { ok: false, allocator: "reservation", error: bounds, problems };
+  return allocateWithinBounds("reservation", total, subsets, (replicas, bounds) =>
+    splitKeepingReservations(replicas, bounds, subsets, current),
+  );
+}
 
+/** The replicas per subset: the current ones plus the normal and reserved diffs (see allocateReservationReplicas). */
+function splitKeepingReservations(
+  replicas: number,
+  bounds: MinMaxBounds,
+  subsets: readonly SubsetAllocationSpec[],
+  current: ReadonlyMap<string, CurrentSubset> | undefined,
+): Map<string, number> {
   const allocatable: string[] = [];
   let normalTotal = 0;
   for (const subset of subsets) {
@@ -90,5 +97,5 @@ export function allocateReservationReplicas(
         (reservedDiff.get(subset.name) ?? 0),
     );
   }
-  return { ok: true, allocator: "reservation", replicas: inDeclarationOrder(subsets, next), problems };
+  return next;
 }

@@ -1,27 +1,25 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { isPodAvailable } from "../availability/pod-availability.ts";
 import { isPodReady, podReadySince } from "../availability/pod-conditions.ts";
-import { compareDaemonPods, findUpdatedPodsOnNode, isPodPreDeleting } from "./pods-by-node.ts";
+import {
+  compareDaemonPods,
+  findUpdatedPodsOnNode,
+  isPodPreDeleting,
+  type DaemonNode,
+  type DaemonPodsView,
+} from "./pods-by-node.ts";
 
 /** Whether a node should run the daemon pod (Kubernetes' nodeShouldRunDaemonPod). */
-export interface NodeFit {
-  readonly name: string;
-  /** A pod should be created here if there is none. */
-  readonly shouldRun: boolean;
+export interface NodeFit extends DaemonNode {
   /** A pod already here may stay (it tolerates the node's NoExecute taints). */
   readonly shouldContinueRunning: boolean;
 }
 
-export interface PlacementInput {
+export interface PlacementInput extends DaemonPodsView {
   /** Every Node that exists, with its fit. */
   readonly nodes: readonly NodeFit[];
-  /** The DaemonSet's pods by target node (groupDaemonPodsByNode). */
-  readonly podsByNode: ReadonlyMap<string, readonly Pod[]>;
-  readonly isUpdated: (pod: Pod) => boolean;
   /** maxSurge > 0: a node may hold one old and one new pod. */
   readonly allowSurge: boolean;
-  readonly minReadySeconds: number;
-  readonly now: number;
   /** Milliseconds until a failed pod on this node may be deleted again; 0 when not backing off. */
   readonly failedPodBackoffMs: (nodeName: string) => number;
   /** Partition with partitionedScaling: only this many nodes (beyond the updated ones) may get a first pod. */

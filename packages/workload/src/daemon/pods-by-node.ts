@@ -3,6 +3,26 @@ import { LifecycleState } from "@kruise/api";
 import { getLifecycleState } from "../lifecycle/state.ts";
 import { daemonPodTargetNode } from "./daemon-pod.ts";
 
+/** A node as every daemon plan sees it. */
+export interface DaemonNode {
+  readonly name: string;
+  /** A pod should be created here if there is none (Kubernetes' nodeShouldRunDaemonPod). */
+  readonly shouldRun: boolean;
+}
+
+/**
+ * What every daemon plan (placement, rollout, status counts) reads besides the nodes: the DaemonSet's pods by
+ * target node, which of them are at the update revision, and what makes a pod available now.
+ */
+export interface DaemonPodsView {
+  /** The DaemonSet's pods by target node (groupDaemonPodsByNode). */
+  readonly podsByNode: ReadonlyMap<string, readonly Pod[]>;
+  readonly isUpdated: (pod: Pod) => boolean;
+  readonly minReadySeconds: number;
+  /** Epoch ms: availability is judged at this instant. */
+  readonly now: number;
+}
+
 /** Daemon pods grouped by the node they are for; pods that name no single node are left out. */
 export function groupDaemonPodsByNode(pods: readonly Pod[]): Map<string, Pod[]> {
   const byNode = new Map<string, Pod[]>();

@@ -2,25 +2,25 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
 import { isPodAvailable } from "../availability/pod-availability.ts";
 import { selectorMatches } from "../util/label-selector.ts";
-import { findUpdatedPodsOnNode, isPodPreDeleting } from "./pods-by-node.ts";
+import {
+  findUpdatedPodsOnNode,
+  isPodPreDeleting,
+  type DaemonNode,
+  type DaemonPodsView,
+} from "./pods-by-node.ts";
 
-export interface RolloutNode {
-  readonly name: string;
+export interface RolloutNode extends DaemonNode {
+  /** For the rollout's node selector. */
   readonly labels: Readonly<Record<string, string>> | undefined;
-  readonly shouldRun: boolean;
 }
 
-export interface RolloutInput {
+export interface RolloutInput extends DaemonPodsView {
   /** Every Node that exists. */
   readonly nodes: readonly RolloutNode[];
-  readonly podsByNode: ReadonlyMap<string, readonly Pod[]>;
-  readonly isUpdated: (pod: Pod) => boolean;
   readonly maxSurge: number;
   readonly maxUnavailable: number;
   readonly partition: number;
   readonly selector: LabelSelector | undefined;
-  readonly minReadySeconds: number;
-  readonly now: number;
 }
 
 export interface RolloutPlan {

@@ -2,7 +2,7 @@ import type { Pod } from "kubernetes-types/core/v1.js";
 import { INPLACE_UPDATE_READY_CONDITION } from "../keys.ts";
 import { isPodAvailable } from "../availability/pod-availability.ts";
 import { getPodCondition, isPodReady, podReadySince } from "../availability/pod-conditions.ts";
-import { compareDaemonPods } from "./pods-by-node.ts";
+import { compareDaemonPods, type DaemonNode, type DaemonPodsView } from "./pods-by-node.ts";
 
 /** The node counts of a DaemonSet's status. */
 export interface DaemonStatusCounts {
@@ -15,12 +15,8 @@ export interface DaemonStatusCounts {
   readonly numberUnavailable: number;
 }
 
-export interface DaemonStatusInput {
-  readonly nodes: readonly { readonly name: string; readonly shouldRun: boolean }[];
-  readonly podsByNode: ReadonlyMap<string, readonly Pod[]>;
-  readonly isUpdated: (pod: Pod) => boolean;
-  readonly minReadySeconds: number;
-  readonly now: number;
+export interface DaemonStatusInput extends DaemonPodsView {
+  readonly nodes: readonly DaemonNode[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   calculateExpectationDiffs,
   isDiffsEmpty,
+  NO_EXPECTATION_DIFFS,
   type ExpectationDiffs,
   type IntOrString,
   type ScaleStrategyParams,
@@ -295,19 +296,7 @@ describe("calculateExpectationDiffs", () => {
       ...(row.partitionRollback !== undefined ? { partitionRollback: row.partitionRollback } : {}),
       now: NOW,
     });
-    const full: ExpectationDiffs = {
-      scaleUpNum: 0,
-      scaleUpNumOldRevision: 0,
-      scaleDownNum: 0,
-      scaleDownNumOldRevision: 0,
-      scaleUpLimit: 0,
-      deleteReadyLimit: 0,
-      useSurge: 0,
-      useSurgeOldRevision: 0,
-      updateNum: 0,
-      updateMaxUnavailable: 0,
-      ...row.expected,
-    };
+    const full: ExpectationDiffs = { ...NO_EXPECTATION_DIFFS, ...row.expected };
     expect(diffs).toEqual(full);
     expect(isDiffsEmpty(diffs)).toBe(Object.keys(row.expected).length === 0);
   });

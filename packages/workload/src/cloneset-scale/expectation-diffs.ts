@@ -55,7 +55,8 @@ export interface ExpectationDiffsInput {
   readonly isPodUpdated?: (pod: Pod, updateRevision: string) => boolean;
 }
 
-const EMPTY: ExpectationDiffs = {
+/** Every count 0: nothing to scale or update. A result starts from it; tests state only the counts that differ. */
+export const NO_EXPECTATION_DIFFS: Readonly<ExpectationDiffs> = Object.freeze({
   scaleUpNum: 0,
   scaleUpNumOldRevision: 0,
   scaleDownNum: 0,
@@ -66,11 +67,11 @@ const EMPTY: ExpectationDiffs = {
   useSurgeOldRevision: 0,
   updateNum: 0,
   updateMaxUnavailable: 0,
-};
+});
 
 /** True when every count is 0: the workload matches its spec. */
 export function isDiffsEmpty(diffs: ExpectationDiffs): boolean {
-  return (Object.keys(EMPTY) as Array<keyof ExpectationDiffs>).every((k) => diffs[k] === 0);
+  return (Object.keys(NO_EXPECTATION_DIFFS) as Array<keyof ExpectationDiffs>).every((k) => diffs[k] === 0);
 }
 
 /**
@@ -106,7 +107,7 @@ export function calculateExpectationDiffs(
     else if (!isWorkloadPodAvailable(pod, minReadySeconds, input.now)) c.unavailable++;
   }
 
-  const res: ExpectationDiffs = { ...EMPTY };
+  const res: ExpectationDiffs = { ...NO_EXPECTATION_DIFFS };
   // Positive: old pods beyond the partition (to update). Negative: too few old pods (rollback).
   let updateOldDiff = counts.old.active - partition;
   // Negative: too few new pods. Positive: more new pods than replicas - partition (rollback).

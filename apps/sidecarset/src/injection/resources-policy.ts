@@ -7,6 +7,7 @@
 // - no target container, an expression that does not parse, or a negative result refuses the pod, naming why.
 import type { Container, Pod } from "kubernetes-types/core/v1.js";
 import type { ReadOnly } from "@kruise/sdk";
+import { parseQuantity, QUANTITY_SUFFIX_FACTOR } from "@kruise/workload";
 
 type Resource = "cpu" | "memory";
 
@@ -23,34 +24,8 @@ interface ResourcesExpr {
   requests?: Partial<Record<Resource, string>>;
 }
 
-const SUFFIX: Record<string, number> = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  "": 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
+// A number token of an expression: a quantity (suffixes from QUANTITY_SUFFIX_FACTOR) or a percentage.
 const NUMBER = /^(\d+(?:\.\d+)?|\.\d+)(?:[eE]([+-]?\d+))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])?(%)?/;
-
-/** A Kubernetes quantity (`500m`, `1.5`, `128Mi`) in base units (cores, bytes); undefined if it is not one. */
-export function parseQuantity(q: string | number | undefined): number | undefined {
-  if (typeof q === "number") return q;
-  if (!q) return undefined;
-  const m = NUMBER.exec(q.trim());
-  if (!m || m[0].length !== q.trim().length || m[4]) return undefined;
-  return Number(m[1]) * 10 ** Number(m[2] ?? 0) * SUFFIX[m[3] ?? ""]!;
-}
 
 /** Evaluates an expression with one variable; throws an Error saying what is wrong. */
 export function evaluateExpression(expr: string, variable: Resource, value: number): number {
@@ -101,7 +76,7 @@ export function evaluateExpression(expr: string, variable: Resource, value: numb
     const m = NUMBER.exec(expr.slice(pos));
     if (!m) return fail("expected a number, a quantity, a percentage, a name or (");
     pos += m[0].length;
-    const n = Number(m[1]) * 10 ** Number(m[2] ?? 0) * SUFFIX[m[3] ?? ""]!;
+    const n = Number(m[1]) * 10 ** Number(m[2] ?? 0) * QUANTITY_SUFFIX_FACTOR[m[3] ?? ""]!;
     return m[4] ? n / 100 : n;
   };
   const product = (): number => {
@@ -141,7 +116,8 @@ export function formatQuantity(resource: Resource, v: number): string {
   }
   const bytes = Math.floor(Math.round(v * 1e6) / 1e6);
   for (const s of ["Ei", "Pi", "Ti", "Gi", "Mi", "Ki"])
-    if (bytes !== 0 && bytes % SUFFIX[s]! === 0) return `${bytes / SUFFIX[s]!}${s}`;
+    if (bytes !== 0 && bytes % QUANTITY_SUFFIX_FACTOR[s]! === 0)
+      return `${bytes / QUANTITY_SUFFIX_FACTOR[s]!}${s}`;
   return String(bytes);
 }
 

@@ -11,14 +11,18 @@ export function parseQuantity(text: string | number | undefined): number | undef
   if (!match?.[1]) return undefined;
   const base = Number.parseFloat(match[1]);
   if (match[2]) return base * 10 ** Number.parseInt(match[2].slice(1), 10);
-  const suffix = match[3] ?? "";
-  return base * (SUFFIX_FACTOR[suffix] ?? 1);
+  return base * (QUANTITY_SUFFIX_FACTOR[match[3] ?? ""] ?? 1);
 }
 
-const SUFFIX_FACTOR: Record<string, number> = {
+/**
+ * What each Kubernetes quantity suffix multiplies by ("" is a plain number): decimal SI n to E, binary Ki to Ei.
+ * The one table for every quantity reader (node fit here, SidecarSet's resourcesPolicy expressions).
+ */
+export const QUANTITY_SUFFIX_FACTOR: Readonly<Record<string, number>> = {
   n: 1e-9,
   u: 1e-6,
   m: 1e-3,
+  "": 1,
   k: 1e3,
   M: 1e6,
   G: 1e9,

@@ -463,6 +463,7 @@ describe("helm lint and template", () => {
       "--leader-election-namespace=ops",
       "--log-level=info",
       "--nats-url=$(NATS_URL)",
+      "--nats-tls-ca=$(NATS_TLS_CA)",
       "--feature-gates=CloneSetShortHash=true",
     ]);
     // Metrics on every interface are served behind TokenReview + SubjectAccessReview: the delegator binding.
@@ -472,7 +473,9 @@ describe("helm lint and template", () => {
     expect(delegator?.roleRef?.name).toBe("system:auth-delegator");
     const eventBus = rendered.find((m) => m.kind === "ConfigMap") as
       { data?: Record<string, string> } | undefined;
-    expect(eventBus?.data?.["natsUrl"]).toBe("nats://kr-nats.ops.svc:4222");
+    // TLS is on by default with the bundled server: tls://, and the CA file the controllers mount.
+    expect(eventBus?.data?.["natsUrl"]).toBe("tls://kr-nats.ops.svc:4222");
+    expect(eventBus?.data?.["natsTlsCa"]).toBe("/etc/kruise/nats-tls/ca.crt");
     expect(
       rendered
         .filter((m) => m.metadata?.name === "kr-nats")

@@ -16,6 +16,7 @@ defaults to true there, so turning it off must be said: --leader-elect=false.
 - --log-level={{ include "kruise-common.logLevel" . }}
 {{- if include "kruise-common.natsFromUmbrella" . }}
 - --nats-url=$(NATS_URL)
+- --nats-tls-ca=$(NATS_TLS_CA)
 {{- else if .Values.natsUrl }}
 - --nats-url={{ .Values.natsUrl }}
 {{- end }}

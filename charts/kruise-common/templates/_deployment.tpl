@@ -64,6 +64,12 @@ spec:
                   name: {{ printf "%s-nats-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}
                   key: password
                   optional: true
+            # The CA file to trust when the umbrella's NATS serves TLS (the nats-tls volume below), else empty.
+            - name: NATS_TLS_CA
+              valueFrom:
+                configMapKeyRef:
+                  name: {{ include "kruise-common.umbrellaEventBusConfigMap" . }}
+                  key: natsTlsCa
             {{- end }}
           ports:
             - name: metrics
@@ -101,9 +107,25 @@ spec:
             # Scratch space (os.tmpdir()) while the root file system stays read-only.
             - name: tmp
               mountPath: /tmp
+            {{- if include "kruise-common.natsFromUmbrella" . }}
+            - name: nats-tls
+              mountPath: {{ include "kruise-common.natsTlsDir" . }}
+              readOnly: true
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir: {}
+        {{- if include "kruise-common.natsFromUmbrella" . }}
+        # Only ca.crt of the umbrella's NATS TLS Secret (<release>-nats-tls, kruise.nats.tlsSecret there; never the
+        # server's key), absent without TLS.
+        - name: nats-tls
+          secret:
+            secretName: {{ printf "%s-nats-tls" .Release.Name | trunc 63 | trimSuffix "-" }}
+            optional: true
+            items:
+              - key: ca.crt
+                path: ca.crt
+        {{- end }}
       {{- with .Values.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

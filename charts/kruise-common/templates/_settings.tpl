@@ -55,3 +55,11 @@ controller without a second switch.
 {{- define "kruise-common.umbrellaEventBusConfigMap" -}}
 {{- printf "%s-kruise-eventbus" .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- end }}
+
+{{/*
+Where a controller in the umbrella mounts the umbrella NATS's CA (ca.crt). The umbrella's ConfigMap names the file
+(natsTlsCa, from kruise.nats.tlsCaFile there): keep the two in step.
+*/}}
+{{- define "kruise-common.natsTlsDir" -}}
+/etc/kruise/nats-tls
+{{- end }}

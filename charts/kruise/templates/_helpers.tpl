@@ -24,7 +24,7 @@ app.kubernetes.io/name: nats
 {{- if and .Values.nats.enabled .Values.nats.url }}
 {{- fail "nats.enabled (bundled server) and nats.url (external server) are both set: choose one" }}
 {{- else if .Values.nats.enabled }}
-{{- printf "nats://%s.%s.svc:4222" (include "kruise.nats.name" .) .Release.Namespace }}
+{{- printf "%s://%s.%s.svc:4222" (include "kruise.nats.scheme" .) (include "kruise.nats.name" .) .Release.Namespace }}
 {{- else }}
 {{- .Values.nats.url }}
 {{- end }}
@@ -50,6 +50,31 @@ Secret, from the release and its own chart name: keep the two in step.
 {{- if not (include "kruise.nats.auth" .root) }}
 {{- $url }}
 {{- else if hasKey $users .name }}
-{{- printf "nats://%s@%s.%s.svc:4222" .name (include "kruise.nats.name" .root) .root.Release.Namespace }}
+{{- printf "%s://%s@%s.%s.svc:4222" (include "kruise.nats.scheme" .root) .name (include "kruise.nats.name" .root) .root.Release.Namespace }}
 {{- end }}
+{{- end }}
+
+{{/* Whether the bundled server serves TLS (nats.tls.enabled, on by default): its clients then connect with tls://. */}}
+{{- define "kruise.nats.tls" -}}
+{{- if and .Values.nats.enabled .Values.nats.tls.enabled }}true{{ end }}
+{{- end }}
+
+{{- define "kruise.nats.scheme" -}}
+{{- if include "kruise.nats.tls" . }}tls{{ else }}nats{{ end }}
+{{- end }}
+
+{{/*
+The bundled server's TLS Secret (ca.crt, tls.crt, tls.key): made by the chart (nats.tls.generate) or brought by the
+user under this name. kruise-common's deployment mounts its ca.crt under the same name: keep the two in step.
+*/}}
+{{- define "kruise.nats.tlsSecret" -}}
+{{- printf "%s-nats-tls" .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Where kruise-common's deployment mounts that ca.crt (kruise-common.natsTlsDir there): what the controllers pass as
+--nats-tls-ca. Keep the two in step.
+*/}}
+{{- define "kruise.nats.tlsCaFile" -}}
+{{- if include "kruise.nats.tls" . }}/etc/kruise/nats-tls/ca.crt{{ end }}
 {{- end }}

@@ -48,8 +48,15 @@ class TypeWriter {
         if (!this.interfaces.has(name)) {
           this.interfaces.set(name, ""); // reserve first: shared pieces recurse into themselves only once
           const required = new Set(node.required ?? []);
+          const base = node.tsExtends;
+          const inherited = new Set(base ? Object.keys(base.properties) : []);
+          for (const prop of inherited)
+            if (!(prop in node.properties) || required.has(prop) !== (base?.required ?? []).includes(prop))
+              throw new Error(`${name} extends a type whose ${prop} it lacks or requires differently`);
+          const heritage = base ? ` extends ${this.typeOf(base, `${name}Base`)}` : "";
           let body = "";
           for (const [prop, child] of Object.entries(node.properties)) {
+            if (inherited.has(prop)) continue;
             const childType = this.typeOf(child, `${name}${prop[0]?.toUpperCase() ?? ""}${prop.slice(1)}`);
             body += jsDoc(child.description, "  ");
             body += `  ${prop}${required.has(prop) ? "" : "?"}: ${childType};\n`;
@@ -57,7 +64,10 @@ class TypeWriter {
           if (node.preserveUnknownFields)
             body +=
               "  /** Fields kept as given: this object is stored schemaless. */\n  [field: string]: unknown;\n";
-          this.interfaces.set(name, `${jsDoc(node.description, "")}export interface ${name} {\n${body}}\n`);
+          this.interfaces.set(
+            name,
+            `${jsDoc(node.description, "")}export interface ${name}${heritage} {\n${body}}\n`,
+          );
         }
         return name;
       }

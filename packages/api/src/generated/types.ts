@@ -190,11 +190,21 @@ export interface CloneSetScaleStrategy {
 /**
  * How the CloneSet replaces pods when the template changes.
  */
-export interface CloneSetUpdateStrategy {
+export interface CloneSetUpdateStrategy extends CloneSetRolloutLimits {
   /**
    * How pods are updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. InPlaceOnly always updates in place and refuses template changes that cannot be done in place. OnDelete updates no pod: a pod deleted by someone else comes back at the new revision (v1beta1's type OnDelete).
    */
   type?: "ReCreate" | "InPlaceIfPossible" | "InPlaceOnly" | "OnDelete";
+  /**
+   * Settings for in-place updates: how long to wait, after marking the pod not ready, before changing its images.
+   */
+  inPlaceUpdateStrategy?: InPlaceUpdateStrategy;
+}
+
+/**
+ * How far and how fast an update goes: the partition, the unavailable and surge budgets, pause and the order.
+ */
+export interface CloneSetRolloutLimits {
   /**
    * Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.
    */
@@ -219,10 +229,6 @@ export interface CloneSetUpdateStrategy {
    * Spread pods with these labels evenly over the update order, so one batch does not update them all. Applied after priorityStrategy.
    */
   scatterStrategy?: UpdateScatterTerm[];
-  /**
-   * Settings for in-place updates: how long to wait, after marking the pod not ready, before changing its images.
-   */
-  inPlaceUpdateStrategy?: InPlaceUpdateStrategy;
 }
 
 /**
@@ -496,35 +502,11 @@ export interface CloneSetUpdateStrategyV1beta1 {
 /**
  * How pods are rolled to the new revision.
  */
-export interface CloneSetRollingUpdateStrategyV1beta1 {
+export interface CloneSetRollingUpdateStrategyV1beta1 extends CloneSetRolloutLimits {
   /**
    * How each pod is updated. ReCreate (default) deletes each old pod and creates a new one. InPlaceIfPossible updates the container images of the existing pod when only images (or labels/annotations) changed, and recreates it otherwise. InPlaceOnly always updates in place. v1alpha1: updateStrategy.type.
    */
   podUpdatePolicy?: "ReCreate" | "InPlaceIfPossible" | "InPlaceOnly";
-  /**
-   * Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.
-   */
-  partition?: number | string;
-  /**
-   * The most pods that may be unavailable during the update. An absolute number (5) or a percentage of replicas ("10%"), rounded up (rounded down when maxSurge > 0). Defaults to 20%.
-   */
-  maxUnavailable?: number | string;
-  /**
-   * The most extra pods created above replicas during the update or a specified delete. An absolute number (5) or a percentage of replicas ("10%", rounded up). Defaults to 0. Not allowed with InPlaceOnly.
-   */
-  maxSurge?: number | string;
-  /**
-   * Stop updating pods. Scaling continues. Defaults to false.
-   */
-  paused?: boolean;
-  /**
-   * Order in which pods are updated, by weight rules or ordered label keys.
-   */
-  priorityStrategy?: UpdatePriorityStrategy;
-  /**
-   * Spread pods with these labels evenly over the update order, so one batch does not update them all. Applied after priorityStrategy.
-   */
-  scatterStrategy?: UpdateScatterTerm[];
   /**
    * Settings for in-place updates: the grace before images change, and pre-downloading the new images to the nodes.
    */

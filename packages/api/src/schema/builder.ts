@@ -74,6 +74,11 @@ export interface ObjectNode extends NodeCommon {
   readonly preserveUnknownFields?: boolean;
   readonly embeddedResource?: boolean;
   readonly maxProperties?: number;
+  /**
+   * TypeScript only: the generated interface extends this named object's interface, and the properties it holds
+   * under the same names are written there once. The schema (CRD, defaults) still takes them from `properties`.
+   */
+  readonly tsExtends?: ObjectNode;
 }
 
 export interface MapNode extends NodeCommon {

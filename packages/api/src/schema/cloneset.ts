@@ -60,6 +60,40 @@ const progressDeadlineRule: CelRule = {
  */
 export const CLONESET_NAME_MAX = 52;
 
+/**
+ * What both versions' rolling update holds under the same names (v1alpha1's updateStrategy, v1beta1's
+ * updateStrategy.rollingUpdate): the partition, the budgets, pause and the update order. The two strategy
+ * types extend one TypeScript interface for it.
+ */
+const cloneSetRolloutLimits = object(
+  "How far and how fast an update goes: the partition, the unavailable and surge budgets, pause and the order.",
+  {
+    partition: intOrPercent(
+      "Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a " +
+        'percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.',
+      { default: 0, upTo100Percent: true },
+    ),
+    maxUnavailable: intOrPercent(
+      'The most pods that may be unavailable during the update. An absolute number (5) or a percentage of replicas ("10%"), ' +
+        "rounded up (rounded down when maxSurge > 0). Defaults to 20%.",
+      { default: "20%" },
+    ),
+    maxSurge: intOrPercent(
+      "The most extra pods created above replicas during the update or a specified delete. An absolute number (5) or a " +
+        'percentage of replicas ("10%", rounded up). Defaults to 0. Not allowed with InPlaceOnly.',
+      { default: 0 },
+    ),
+    paused: bool("Stop updating pods. Scaling continues. Defaults to false."),
+    priorityStrategy: updatePriorityStrategy(
+      "Order in which pods are updated, by weight rules or ordered label keys.",
+    ),
+    scatterStrategy: updateScatterStrategy(
+      "Spread pods with these labels evenly over the update order, so one batch does not update them all. Applied after priorityStrategy.",
+    ),
+  },
+  { tsName: "CloneSetRolloutLimits" },
+);
+
 export const cloneSetSpec = object(
   "The desired state of the CloneSet.",
   {
@@ -110,28 +144,7 @@ export const cloneSetSpec = object(
           [...POD_UPDATE_TYPES, "OnDelete"],
           { default: "ReCreate" },
         ),
-        partition: intOrPercent(
-          "Number of pods kept at the old revision: replicas - partition pods are updated. An absolute number (5) or a " +
-            'percentage of replicas from 0% to 100% ("10%", rounded up). Defaults to 0.',
-          { default: 0, upTo100Percent: true },
-        ),
-        maxUnavailable: intOrPercent(
-          'The most pods that may be unavailable during the update. An absolute number (5) or a percentage of replicas ("10%"), ' +
-            "rounded up (rounded down when maxSurge > 0). Defaults to 20%.",
-          { default: "20%" },
-        ),
-        maxSurge: intOrPercent(
-          "The most extra pods created above replicas during the update or a specified delete. An absolute number (5) or a " +
-            'percentage of replicas ("10%", rounded up). Defaults to 0. Not allowed with InPlaceOnly.',
-          { default: 0 },
-        ),
-        paused: bool("Stop updating pods. Scaling continues. Defaults to false."),
-        priorityStrategy: updatePriorityStrategy(
-          "Order in which pods are updated, by weight rules or ordered label keys.",
-        ),
-        scatterStrategy: updateScatterStrategy(
-          "Spread pods with these labels evenly over the update order, so one batch does not update them all. Applied after priorityStrategy.",
-        ),
+        ...cloneSetRolloutLimits.properties,
         inPlaceUpdateStrategy: inPlaceUpdateStrategy(
           "Settings for in-place updates: how long to wait, after marking the pod not ready, before changing its images.",
         ),
@@ -139,6 +152,7 @@ export const cloneSetSpec = object(
       {
         default: {},
         tsName: "CloneSetUpdateStrategy",
+        tsExtends: cloneSetRolloutLimits,
         rules: [
           {
             rule: `!(has(self.type) && self.type == 'InPlaceOnly' && has(self.maxSurge) && ${isIntOrPercent("self.maxSurge")} && !${isZero("self.maxSurge")})`,
@@ -178,7 +192,6 @@ export const cloneSetSpec = object(
 );
 
 const alphaSpec = cloneSetSpec.properties;
-const alphaUpdate = (alphaSpec.updateStrategy as ObjectNode).properties;
 const alphaScale = (alphaSpec.scaleStrategy as ObjectNode).properties;
 
 /** v1beta1's in-place settings: the v1alpha1 image pre-download annotations became fields. */
@@ -245,17 +258,13 @@ export const cloneSetSpecV1beta1 = object(
               POD_UPDATE_TYPES,
               { default: "ReCreate" },
             ),
-            partition: alphaUpdate.partition!,
-            maxUnavailable: alphaUpdate.maxUnavailable!,
-            maxSurge: alphaUpdate.maxSurge!,
-            paused: alphaUpdate.paused!,
-            priorityStrategy: alphaUpdate.priorityStrategy!,
-            scatterStrategy: alphaUpdate.scatterStrategy!,
+            ...cloneSetRolloutLimits.properties,
             inPlaceUpdateStrategy: inPlaceUpdateStrategyV1beta1,
           },
           {
             default: {},
             tsName: "CloneSetRollingUpdateStrategyV1beta1",
+            tsExtends: cloneSetRolloutLimits,
             rules: [
               {
                 rule: `!(has(self.podUpdatePolicy) && self.podUpdatePolicy == 'InPlaceOnly' && has(self.maxSurge) && ${isIntOrPercent("self.maxSurge")} && !${isZero("self.maxSurge")})`,

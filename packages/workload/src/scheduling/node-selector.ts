@@ -6,6 +6,7 @@ import type {
   Pod,
 } from "kubernetes-types/core/v1.js";
 import type { ReadOnly } from "@kruise/sdk";
+import { setRequirementMatches } from "../util/label-selector.ts";
 
 /**
  * The scheduler's node-matching rules, as kube-scheduler's NodeAffinity plugin applies them: a pod's
@@ -38,34 +39,21 @@ function termMatches(term: ReadOnly<NodeSelectorTerm>, node: ReadOnly<Node>): bo
   return fields.every((r) => r.key === "metadata.name" && requirementMatches(r, nodeFields));
 }
 
-/** One requirement against a label (or field) map, with the six NodeSelectorOperators. */
+/** One requirement against a label (or field) map, with the six NodeSelectorOperators: the four set-based ones as for a LabelSelector, plus Gt and Lt. */
 export function requirementMatches(
   req: ReadOnly<NodeSelectorRequirement>,
   values: Readonly<Record<string, string>>,
 ): boolean {
-  const has = Object.hasOwn(values, req.key);
-  const value = values[req.key];
+  const setBased = setRequirementMatches(req, values);
+  if (setBased !== undefined) return setBased;
+  if (req.operator !== "Gt" && req.operator !== "Lt") return false;
   const listed = req.values ?? [];
-  switch (req.operator) {
-    case "In":
-      return has && listed.includes(value ?? "");
-    case "NotIn":
-      return !has || !listed.includes(value ?? "");
-    case "Exists":
-      return has;
-    case "DoesNotExist":
-      return !has;
-    case "Gt":
-    case "Lt": {
-      if (!has || listed.length !== 1) return false;
-      const actual = parseWholeNumber(value ?? "");
-      const bound = parseWholeNumber(listed[0] ?? "");
-      if (actual === undefined || bound === undefined) return false;
-      return req.operator === "Gt" ? actual > bound : actual < bound;
-    }
-    default:
-      return false;
-  }
+  const value = values[req.key];
+  if (value === undefined || listed.length !== 1) return false;
+  const actual = parseWholeNumber(value);
+  const bound = parseWholeNumber(listed[0] ?? "");
+  if (actual === undefined || bound === undefined) return false;
+  return req.operator === "Gt" ? actual > bound : actual < bound;
 }
 
 function parseWholeNumber(s: string): number | undefined {

@@ -1,4 +1,4 @@
-import type { LabelSelector, LabelSelectorRequirement } from "kubernetes-types/meta/v1.js";
+import type { LabelSelector } from "kubernetes-types/meta/v1.js";
 
 /**
  * Whether labels match a metav1.LabelSelector. An empty selector matches everything; an unknown operator
@@ -13,13 +13,18 @@ export function selectorMatches(
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
     if (have[key] !== value) return false;
   }
-  return (selector.matchExpressions ?? []).every((req) => requirementMatches(req, have));
+  return (selector.matchExpressions ?? []).every((req) => setRequirementMatches(req, have) ?? false);
 }
 
-function requirementMatches(
-  req: LabelSelectorRequirement,
+/**
+ * One set-based requirement (In, NotIn, Exists, DoesNotExist) against a label (or field) map: the operators
+ * metav1.LabelSelector and core NodeSelector requirements share. Undefined for any other operator, so the caller
+ * decides (a LabelSelector matches nothing, a NodeSelector also knows Gt and Lt).
+ */
+export function setRequirementMatches(
+  req: { readonly key: string; readonly operator: string; readonly values?: readonly string[] | undefined },
   labels: Readonly<Record<string, string>>,
-): boolean {
+): boolean | undefined {
   const present = Object.hasOwn(labels, req.key);
   const value = labels[req.key];
   const values = req.values ?? [];
@@ -33,7 +38,7 @@ function requirementMatches(
     case "DoesNotExist":
       return !present;
     default:
-      return false;
+      return undefined;
   }
 }
 

@@ -456,9 +456,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       },
       stopApiserver: () => apiserver.stop(),
       startApiserver: async () => {
-        if (apiserver.running) return;
-        apiserver.start();
-        await apiserver.waitUntilReady(apiserverReadiness(server, credentials.adminToken));
+        await apiserver.ensureRunning(apiserverReadiness(server, credentials.adminToken));
       },
       restartApiserver: async () => {
         await plane.stopApiserver();
@@ -474,9 +472,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
             "this control plane runs no conversion webhook (conversionWebhook: false, or no CRD converts by webhook)",
             "start it with the repository's crds/ and conversionWebhook: true (the default)",
           );
-        if (conversionWebhook.proc.running) return;
-        conversionWebhook.proc.start();
-        await conversionWebhook.proc.waitUntilReady(conversionWebhook.readiness);
+        await conversionWebhook.proc.ensureRunning(conversionWebhook.readiness);
       },
       stopNats: async () => {
         await natsProcess?.stop();
@@ -488,9 +484,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
             "this control plane was started with nats: false",
             "start it with nats: true (the default)",
           );
-        if (natsProcess.running) return;
-        natsProcess.start();
-        await natsProcess.waitUntilReady(natsReadiness(natsPorts));
+        await natsProcess.ensureRunning(natsReadiness(natsPorts));
       },
       compactEtcd: async () => {
         if (!etcd.running) throw new ControlPlaneError("etcd", "is not running", "start a new control plane");

@@ -19,3 +19,12 @@ export function healthzReadiness(port: number, timeoutMs = 60_000): ReadinessChe
     },
   };
 }
+
+/** A plain-HTTP endpoint that answers 200 once the process serves (kubelet /healthz, kube-proxy /metrics, registry /v2/). */
+export function httpOkReadiness(url: string, timeoutMs = 60_000, intervalMs = 250): ReadinessCheck {
+  return {
+    timeoutMs,
+    intervalMs,
+    probe: async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).status === 200,
+  };
+}

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { ProcessSpec, ReadinessCheck } from "../process/managed-process.ts";
 import { findRepoRoot } from "../repo-root.ts";
+import { httpOkReadiness } from "./healthz.ts";
 
 const run = promisify(execFile);
 
@@ -82,9 +83,5 @@ export async function registrySpec(workDir: string, port: number, storageDir: st
 }
 
 export function registryReadiness(url: string): ReadinessCheck {
-  return {
-    timeoutMs: 20_000,
-    intervalMs: 100,
-    probe: async () => (await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(2_000) })).status === 200,
-  };
+  return httpOkReadiness(`${url}/v2/`, 20_000, 100);
 }

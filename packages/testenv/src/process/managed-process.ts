@@ -85,6 +85,13 @@ export class ManagedProcess {
     if (child.pid !== undefined) this.#guard.track(child.pid);
   }
 
+  /** Starts the process unless it is running, then waits until ready (waitUntilReady): a restart after stop(). */
+  async ensureRunning(check: ReadinessCheck): Promise<void> {
+    if (this.running) return;
+    this.start();
+    await this.waitUntilReady(check);
+  }
+
   /** Polls until ready; on early exit or timeout throws a ControlPlaneError naming this process. */
   async waitUntilReady(check: ReadinessCheck): Promise<void> {
     const deadline = Date.now() + check.timeoutMs;

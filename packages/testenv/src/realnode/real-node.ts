@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { httpOkReadiness } from "../components/healthz.ts";
 import { ManagedProcess, type ProcessSpec } from "../process/managed-process.ts";
 import type { OrphanGuard } from "../process/orphan-guard.ts";
 import { freePort } from "../ports.ts";
@@ -107,13 +108,7 @@ export class RealNode {
     };
     this.#kubelet = new ManagedProcess(spec, context.guard);
     this.#kubelet.start();
-    await this.#kubelet.waitUntilReady({
-      timeoutMs: 60_000,
-      intervalMs: 250,
-      probe: async () =>
-        (await fetch(`http://127.0.0.1:${ports.healthz}/healthz`, { signal: AbortSignal.timeout(2_000) }))
-          .status === 200,
-    });
+    await this.#kubelet.waitUntilReady(httpOkReadiness(`http://127.0.0.1:${ports.healthz}/healthz`));
   }
 
   /** Stops the kubelet, removes every pod sandbox through CRI, stops containerd, then gives back the host's resources. */

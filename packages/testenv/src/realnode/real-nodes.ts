@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Node } from "kubernetes-types/core/v1.js";
+import { httpOkReadiness } from "../components/healthz.ts";
 import { ControlPlaneError, messageOf } from "../errors.ts";
 import type { KubeHttpClient } from "../kube/http-client.ts";
 import { ManagedProcess } from "../process/managed-process.ts";
@@ -105,13 +106,7 @@ export class RealNodes {
       guard,
     );
     this.#kubeProxy.start();
-    await this.#kubeProxy.waitUntilReady({
-      timeoutMs: 60_000,
-      intervalMs: 250,
-      probe: async () =>
-        (await fetch(`http://127.0.0.1:${ports.metrics}/metrics`, { signal: AbortSignal.timeout(2_000) }))
-          .status === 200,
-    });
+    await this.#kubeProxy.waitUntilReady(httpOkReadiness(`http://127.0.0.1:${ports.metrics}/metrics`));
   }
 
   async #waitReady(name: string): Promise<void> {

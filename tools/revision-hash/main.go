@@ -3,6 +3,7 @@
 //
 //	revision-hash golden <cases.json>          one result per case: the defaulted template, the hashed bytes, the hash
 //	revision-hash united-golden <cases.json>   the same for UnitedDeployment subset templates (spec.template)
+//	revision-hash vct-golden <cases.json>      CloneSet's volumeClaimTemplates hash annotation, one per case
 //	revision-hash fields                       the JSON encoding rules of core/v1 PodTemplateSpec and of
 //	                                           OpenKruise's SubsetTemplate, from reflection
 //
@@ -17,7 +18,6 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"sort"
 	"strings"
 
 	"hash/fnv"
@@ -50,7 +50,7 @@ type goldenResult struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: revision-hash golden <cases.json> | revision-hash united-golden <cases.json> | revision-hash fields")
+		fail("usage: revision-hash golden|united-golden|vct-golden <cases.json> | revision-hash fields")
 	}
 	var out any
 	switch os.Args[1] {
@@ -64,6 +64,11 @@ func main() {
 			fail("usage: revision-hash united-golden <cases.json>")
 		}
 		out = unitedGolden(os.Args[2])
+	case "vct-golden":
+		if len(os.Args) != 3 {
+			fail("usage: revision-hash vct-golden <cases.json>")
+		}
+		out = vctGolden(os.Args[2])
 	case "fields":
 		out = fields()
 	default:
@@ -402,7 +407,7 @@ func typeExpr(t reflect.Type, types map[string][]fieldDescription) string {
 	return ""
 }
 
-// structFields lists a struct's fields as encoding/json sees them, inline (anonymous or ",inline") structs
+// structFields lists a struct's fields as encoding/json sees them, in declaration order, inline (anonymous or ",inline") structs
 // flattened into their parent.
 func structFields(t reflect.Type, types map[string][]fieldDescription) []fieldDescription {
 	var out []fieldDescription
@@ -429,7 +434,8 @@ func structFields(t reflect.Type, types map[string][]fieldDescription) []fieldDe
 			Type:      typeExpr(f.Type, types),
 		})
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].JSON < out[b].JSON })
+	// Declaration order, which is the order encoding/json writes a struct's fields in (the volumeClaimTemplates
+	// hash is taken over such bytes, not over sorted ones).
 	return out
 }
 

@@ -20,6 +20,11 @@ export const CLONESET_FEATURE_GATES = {
     default: false,
     description: "Pods in PreparingUpdate count as updated when scaling.",
   },
+  RecreatePodWhenChangeVCTInCloneSetGate: {
+    default: false,
+    description:
+      "An update whose revision records other volumeClaimTemplates recreates the pods (and so their PVCs) instead of updating them in place (alpha).",
+  },
 } as const satisfies Record<string, FeatureGate>;
 
 export type FeatureGateName = keyof typeof CLONESET_FEATURE_GATES;

@@ -1,10 +1,19 @@
 import type { CloneSet } from "@kruise/api";
-import { CloneSetKind, LifecycleState } from "@kruise/api";
+import { CLONESET_VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION, CloneSetKind, LifecycleState } from "@kruise/api";
 import { apiVersionOf, controllerRef } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
-import { claimsForInstance, newInstancePod, type RevisionSource } from "@kruise/workload";
+import {
+  claimsForInstance,
+  newInstancePod,
+  volumeClaimTemplatesHash,
+  type RevisionSource,
+} from "@kruise/workload";
 
-/** What CloneSet records as revisions: its template, owned by it, tracked in its status. */
+/**
+ * What CloneSet records as revisions: its template, owned by it, tracked in its status; each revision carries a
+ * copy of the CloneSet's annotations and the hash of its volumeClaimTemplates, as OpenKruise writes them (a
+ * claims-only change makes no new revision; RecreatePodWhenChangeVCTInCloneSetGate compares the hashes).
+ */
 export function cloneSetRevisionSource(cs: CloneSet): RevisionSource {
   return {
     owner: {
@@ -17,6 +26,12 @@ export function cloneSetRevisionSource(cs: CloneSet): RevisionSource {
     template: cs.spec?.template ?? {},
     collisionCount: cs.status?.collisionCount ?? 0,
     currentRevision: cs.status?.currentRevision,
+    annotations: {
+      ...(cs.metadata?.annotations ?? {}),
+      [CLONESET_VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION]: volumeClaimTemplatesHash(
+        cs.spec?.volumeClaimTemplates,
+      ),
+    },
   };
 }
 

@@ -43,6 +43,8 @@ import {
   type ScalePlanInput,
   type WorkloadStep,
   claimsOfPod,
+  claimTemplatesUnchanged,
+  handOverClaimToPod,
   planOrphanClaims,
 } from "@kruise/workload";
 import type { CloneSetDeps, CloneSetRun } from "./deps.ts";
@@ -135,6 +137,7 @@ export const reconcileCloneSet: Reconciler<CloneSetDeps> = async (request, ctx, 
   // Released pods still count here: their PVCs stay while they run (the claims remain ours).
   const pvcPlan = planOrphanClaims(pvcs, allPods, params.scale.enablePVCReuse === true);
   await deleteOrphanPvcs(ctx, pvcPlan.toDelete);
+  for (const { claim, pod } of pvcPlan.toHandOver) await handOverClaimToPod(run, cs, claim, pod);
 
   // Scale first; update only when scaling has nothing to do (never both in one reconcile).
   const diffsInput = {
@@ -210,6 +213,7 @@ export const reconcileCloneSet: Reconciler<CloneSetDeps> = async (request, ctx, 
       adapter: run.adapter,
       history: revisions.history,
       plan: updatePlan,
+      recreateWhenClaimTemplatesChange: deps.gates.RecreatePodWhenChangeVCTInCloneSetGate,
     });
     requeue.after(outcome.requeueAfterMs);
     conditions =
@@ -376,6 +380,12 @@ function publishImagePredownload(
     return;
   }
   if (partition <= 0 || revisions.currentRevision === revisions.updateRevision) return;
+  // Such pods will be recreated, not updated in place: nothing to pull ahead (OpenKruise's CanUpdateInPlace).
+  if (
+    deps.gates.RecreatePodWhenChangeVCTInCloneSetGate &&
+    !claimTemplatesUnchanged(revisions.currentRevision, revisions.updateRevision)
+  )
+    return;
   const revision = revisions.updateRevision.metadata?.name ?? "";
   const diff = calculateInPlaceUpdate(
     templateFromRevision(revisions.currentRevision),

@@ -14,6 +14,7 @@ import type { Lifecycle } from "../lifecycle/hooks.ts";
 import { applyLifecycleTransition } from "../lifecycle/lifecycle-client.ts";
 import type { RevisionAdapter } from "../revision/revision-adapter.ts";
 import { templateFromRevision } from "../revision/revision-data.ts";
+import { claimTemplatesUnchanged } from "../pvc/claim-template-hash.ts";
 import { decidePodUpdate } from "../update/pod-update-decision.ts";
 import type { UpdatePlan } from "../update/update-plan.ts";
 import type { WorkloadDeps } from "./deps.ts";
@@ -34,6 +35,12 @@ export interface UpdateExecution {
    * pod specified-delete, so that the workload's next scale step replaces it (CloneSet).
    */
   readonly recreate?: ((pod: Pod) => Promise<boolean>) | undefined;
+  /**
+   * CloneSet's RecreatePodWhenChangeVCTInCloneSetGate: a pod whose revision records other volumeClaimTemplates than
+   * the target's (`claimTemplatesUnchanged`) is recreated, so that it gets claims made from the new templates. Not
+   * for InPlaceOnly, which keeps updating in place (OpenKruise's IgnoreVolumeClaimTemplatesHashDiff).
+   */
+  readonly recreateWhenClaimTemplatesChange?: boolean | undefined;
 }
 
 export interface UpdateOutcome {
@@ -73,6 +80,9 @@ export async function executeUpdate(deps: WorkloadDeps, input: UpdateExecution):
       toRevision: plan.targetRevision,
       ...(input.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: input.gracePeriodSeconds } : {}),
       ...(input.lifecycle !== undefined ? { lifecycle: input.lifecycle } : {}),
+      ...(input.recreateWhenClaimTemplatesChange === true && !claimTemplatesUnchanged(from, target)
+        ? { forceRecreateReason: "volumeClaimTemplates changed" }
+        : {}),
     });
     try {
       switch (decision.kind) {

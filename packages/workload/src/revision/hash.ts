@@ -19,6 +19,16 @@ export function fnv1Hash32(bytes: Uint8Array, seed = FNV_OFFSET_BASIS_32): numbe
   return hash;
 }
 
+/** 32-bit FNV-1a (xor, then multiply), Go's `fnv.New32a`. */
+export function fnv1aHash32(bytes: Uint8Array, seed = FNV_OFFSET_BASIS_32): number {
+  let hash = seed >>> 0;
+  for (const byte of bytes) {
+    hash = (hash ^ byte) >>> 0;
+    hash = Math.imul(hash, FNV_PRIME_32) >>> 0;
+  }
+  return hash;
+}
+
 /** Maps each character of `s` onto SAFE_ALPHABET by its code, as Kubernetes' rand.SafeEncodeString does. */
 export function safeEncodeString(s: string): string {
   let out = "";

@@ -11,6 +11,7 @@ import { formatKubeTime } from "@kruise/sdk";
  * Caveats: fields the table does not know are kept as given, where a Go client would drop them, so that a
  * newer field still reaches the pods; keys match exactly (Go also matches them case-insensitively).
  */
+import { goJson } from "./go-json.ts";
 import { canonicalQuantity } from "./quantity.ts";
 import { TYPED_FIELDS, TYPED_ROOT, TYPED_SUBSET_TEMPLATE_ROOT } from "./typed-fields.generated.ts";
 
@@ -112,4 +113,39 @@ export function typedPodTemplate<T>(template: T): T {
  */
 export function typedSubsetTemplate<T>(template: T): T {
   return encodeStruct(template, TYPED_SUBSET_TEMPLATE_ROOT) as T;
+}
+
+/**
+ * The bytes Go's `json.Marshal` writes for a value of a typed k8s.io/api struct (`type` names a table entry, e.g.
+ * `v1.PersistentVolumeClaim`): the typed encoding above, with each struct's fields in declaration order and map
+ * keys sorted. Used where OpenKruise hashes a typed struct's own bytes rather than a re-encoded generic map (the
+ * volumeClaimTemplates hash).
+ *
+ * Caveats: fields the table does not know come after the known ones, as given (a Go client would drop them).
+ */
+export function typedJson(value: unknown, type: string): string {
+  return writeTyped(encode(value, type).json, type);
+}
+
+function writeTyped(json: unknown, type: string): string {
+  if (json === null || json === undefined) return "null";
+  if (type.startsWith("*")) return writeTyped(json, type.slice(1));
+  if (type.startsWith("[]") && Array.isArray(json)) {
+    const elem = type.slice(2);
+    return `[${json.map((item) => writeTyped(item, elem)).join(",")}]`;
+  }
+  if (type.startsWith("map[]") && isObject(json)) {
+    const elem = type.slice(5);
+    const keys = Object.keys(json).sort();
+    return `{${keys.map((k) => `${goJson(k)}:${writeTyped(json[k], elem)}`).join(",")}}`;
+  }
+  const fields = TYPED_FIELDS[type];
+  if (fields === undefined || !isObject(json)) return goJson(json);
+  const types = new Map(fields.map(([name, fieldType]) => [name, fieldType]));
+  // encodeStruct wrote the known fields in declaration order, then the unknown ones.
+  const parts = Object.entries(json).map(([k, v]) => {
+    const fieldType = types.get(k);
+    return `${goJson(k)}:${fieldType === undefined ? goJson(v) : writeTyped(v, fieldType)}`;
+  });
+  return `{${parts.join(",")}}`;
 }

@@ -16,6 +16,11 @@ export const CLONESET_FEATURE_GATES = {
     description:
       "Publish image-predownload-requested when an in-place revision starts behind a partition (alpha).",
   },
+  InPlaceWorkloadVerticalScaling: {
+    default: false,
+    description:
+      "A template change of only container cpu/memory requests or limits resizes the pods in place (pods/resize) instead of recreating them (alpha).",
+  },
   PreparingUpdateAsUpdate: {
     default: false,
     description: "Pods in PreparingUpdate count as updated when scaling.",

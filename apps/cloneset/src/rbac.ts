@@ -14,6 +14,8 @@ export const rbacRules: readonly PolicyRule[] = [
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets/status"], verbs: ["get", "update", "patch"] },
   { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "create", "update", "patch", "delete"] },
   { apiGroups: [""], resources: ["pods/status"], verbs: ["get", "update", "patch"] },
+  // In-place vertical scaling: container resources of a running pod change only through this subresource.
+  { apiGroups: [""], resources: ["pods/resize"], verbs: ["patch"] },
   {
     apiGroups: [""],
     resources: ["persistentvolumeclaims"],

@@ -3,13 +3,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kubectl } from "@kruise/testenv/vitest";
 import type { TestEnvInfo } from "@kruise/testenv/vitest";
+import type { KubectlResult } from "@kruise/testenv";
 import { cloneSetControllerClusterRole } from "../../src/rbac.ts";
+
+type Kubectl = (args: string[], opts?: { input?: string }) => Promise<KubectlResult>;
 
 /**
  * A kubeconfig for a ServiceAccount that holds exactly the controller's RBAC rules (src/rbac.ts), bound in one
- * namespace: the e2e tests run the controller as this identity, so a missing rule fails a test.
+ * namespace: the e2e tests run the controller as this identity, so a missing rule fails a test. The shared control
+ * plane by default; a test's private one (real nodes) passes itself and its kubectl.
  */
-export async function controllerKubeconfig(info: TestEnvInfo, namespace: string): Promise<string> {
+export async function controllerKubeconfig(
+  info: Pick<TestEnvInfo, "server" | "caData">,
+  namespace: string,
+  run: Kubectl = kubectl,
+): Promise<string> {
   const role = cloneSetControllerClusterRole(`kruise-cloneset-controller-${namespace}`);
   // Cluster-scoped kinds (Nodes) cannot be granted by a RoleBinding: their rules are bound cluster-wide.
   const clusterScoped = {
@@ -40,11 +48,11 @@ export async function controllerKubeconfig(info: TestEnvInfo, namespace: string)
       subjects: [{ kind: "ServiceAccount", name: "cloneset-controller", namespace }],
     },
   ];
-  const applied = await kubectl(["apply", "-f", "-"], {
+  const applied = await run(["apply", "-f", "-"], {
     input: objects.map((o) => JSON.stringify(o)).join("\n"),
   });
   if (applied.code !== 0) throw new Error(`could not set up the controller's RBAC: ${applied.stderr}`);
-  const token = await kubectl(["create", "token", "cloneset-controller", "-n", namespace, "--duration=3h"]);
+  const token = await run(["create", "token", "cloneset-controller", "-n", namespace, "--duration=3h"]);
   if (token.code !== 0) throw new Error(`could not get a token for the controller: ${token.stderr}`);
   const path = join(tmpdir(), `cloneset-controller-${namespace}.kubeconfig`);
   const kubeconfig = {

@@ -254,6 +254,10 @@ export class HttpClient implements Client {
     return this.patchAt("status", ...args);
   }
 
+  async patchSubresource<T>(subresource: string, ...args: PatchArguments<T>): Promise<T> {
+    return this.patchAt(subresource, ...args);
+  }
+
   async delete(kind: Kind, name: string, namespace?: string, options: DeleteOptions = {}): Promise<void> {
     const body =
       options.gracePeriodSeconds !== undefined || options.propagationPolicy || options.preconditions

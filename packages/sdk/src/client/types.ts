@@ -71,6 +71,11 @@ export interface Client {
   patch<T>(...args: PatchArguments<T>): Promise<T>;
   /** Like patch, on the status subresource. */
   patchStatus<T>(...args: PatchArguments<T>): Promise<T>;
+  /**
+   * Like patch, on another subresource than status (`pods/resize`: container resources through in-place resize, the
+   * only way to change them on a running pod).
+   */
+  patchSubresource<T>(subresource: string, ...args: PatchArguments<T>): Promise<T>;
   delete(kind: Kind, name: string, namespace?: string, options?: DeleteOptions): Promise<void>;
   /** A raw watch stream: one parsed event per line, ended when the server closes it or signal aborts. */
   watch<T>(

@@ -7,8 +7,9 @@ const KEPT_ENV: ReadonlySet<string> = new Set([CONTAINER_PRIORITY_ENV, CONTAINER
 
 /**
  * What a workload controller (CloneSet today) keeps of each pod in its informer cache: identity, labels, annotations, owners, finalizers, node,
- * container names/images, readiness gates, and the status fields the scale, update and availability maths read.
- * Everything else (volumes, env, probes, resources, condition messages …) is dropped before storing, which more than
+ * container names/images/requests/limits/resizePolicy, readiness gates, and the status fields the scale, update and
+ * availability maths read (the resources the kubelet applied among them). Everything else (volumes, env, probes,
+ * condition messages …) is dropped before storing, which more than
  * halves the cache with thousands of pods. Safe because the controller never writes a cached pod back whole: its pod
  * writes are patches naming only the fields they change.
  *
@@ -38,6 +39,8 @@ export function trimWorkloadPod(pod: Pod): Pod {
               imageID: c.imageID,
               ready: c.ready,
               restartCount: c.restartCount,
+              // What the kubelet applied: a resize is complete when it shows the spec's values.
+              ...(c.resources !== undefined ? { resources: requestsAndLimits(c.resources) } : {}),
             })),
           }
         : {}),
@@ -52,6 +55,16 @@ function trimContainer(c: Container): Container {
     name: c.name,
     ...(c.image !== undefined ? { image: c.image } : {}),
     ...(env !== undefined && env.length > 0 ? { env } : {}),
+    // In-place vertical scaling: the resize patch, its completion and whether it restarts the container.
+    ...(c.resources !== undefined ? { resources: requestsAndLimits(c.resources) } : {}),
+    ...(c.resizePolicy !== undefined ? { resizePolicy: c.resizePolicy } : {}),
+  };
+}
+
+function requestsAndLimits(r: NonNullable<Container["resources"]>): NonNullable<Container["resources"]> {
+  return {
+    ...(r.requests !== undefined ? { requests: r.requests } : {}),
+    ...(r.limits !== undefined ? { limits: r.limits } : {}),
   };
 }
 

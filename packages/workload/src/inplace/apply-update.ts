@@ -12,6 +12,7 @@ import { formatKubeTime } from "@kruise/sdk";
 import { cloneJson } from "../util/json.ts";
 import type { InPlaceUpdateState } from "./update-state.ts";
 import type { InPlaceUpdateSpec, MetadataPatch } from "./update-spec.ts";
+import { withResourceChange, type ContainerResourceChange } from "./vertical.ts";
 
 export interface StartInPlaceUpdateOptions {
   readonly now: number;
@@ -45,6 +46,7 @@ export function startInPlaceUpdate(
     revision: spec.revision,
     updateTimestamp: formatKubeTime(options.now),
     ...(Object.keys(spec.containerImages).length > 0 ? { updateImages: true } : {}),
+    ...(Object.keys(spec.containerResources ?? {}).length > 0 ? { updateResources: true } : {}),
   };
   if ((spec.graceSeconds ?? 0) > 0) {
     annotations[INPLACE_UPDATE_STATE_ANNOTATION] = JSON.stringify(state);
@@ -112,8 +114,9 @@ export function patchSpecToPod(
   const toUpdate = new Set<string>();
   let highest: number | undefined;
   let highestGroup: string[] = [];
+  const resources = spec.containerResources ?? {};
   for (const c of containers) {
-    if (!Object.hasOwn(spec.containerImages, c.name)) continue;
+    if (!Object.hasOwn(spec.containerImages, c.name) && !Object.hasOwn(resources, c.name)) continue;
     const priority = priorities?.get(c.name);
     if (priority === undefined) toUpdate.add(c.name);
     else if (highest === undefined || priority > highest) {
@@ -125,14 +128,23 @@ export function patchSpecToPod(
 
   const state: InPlaceUpdateState = { ...cloneJson(previousState) };
   const nextImages: Record<string, string> = {};
+  const nextResources: Record<string, ContainerResourceChange> = {};
   for (const c of containers) {
     const image = spec.containerImages[c.name];
-    if (image === undefined) continue;
-    if (toUpdate.has(c.name)) c.image = image;
-    else nextImages[c.name] = image;
+    if (image !== undefined) {
+      if (toUpdate.has(c.name)) c.image = image;
+      else nextImages[c.name] = image;
+    }
+    const change = resources[c.name];
+    if (change !== undefined) {
+      // Written into the spec here; inplace-patch sends it through the pods/resize subresource.
+      if (toUpdate.has(c.name)) c.resources = withResourceChange(c.resources, change);
+      else nextResources[c.name] = change;
+    }
   }
   for (const status of next.status?.containerStatuses ?? []) {
-    if (toUpdate.has(status.name)) {
+    // imageIDs only of containers whose image changes: a resize is complete when the kubelet reports the values.
+    if (toUpdate.has(status.name) && Object.hasOwn(spec.containerImages, status.name)) {
       state.lastContainerStatuses = {
         ...(state.lastContainerStatuses ?? {}),
         [status.name]: { imageID: status.imageID },
@@ -140,13 +152,13 @@ export function patchSpecToPod(
     }
   }
   const updatedNow = [...toUpdate].sort();
-  if (Object.keys(nextImages).length > 0) {
-    state.nextContainerImages = nextImages;
+  if (Object.keys(nextImages).length > 0) state.nextContainerImages = nextImages;
+  else delete state.nextContainerImages;
+  if (Object.keys(nextResources).length > 0) state.nextContainerResources = nextResources;
+  else delete state.nextContainerResources;
+  if (Object.keys(nextImages).length > 0 || Object.keys(nextResources).length > 0)
     state.preCheckBeforeNext = { containersRequiredReady: updatedNow };
-  } else {
-    delete state.nextContainerImages;
-    delete state.preCheckBeforeNext;
-  }
+  else delete state.preCheckBeforeNext;
   state.containerBatchesRecord = [
     ...(state.containerBatchesRecord ?? []),
     { timestamp: formatKubeTime(now), containers: updatedNow },

@@ -1,5 +1,6 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { hasInPlaceUpdateGrace, readInPlaceUpdateState, type InPlaceUpdateState } from "./update-state.ts";
+import { checkResourcesUpdated } from "./vertical.ts";
 
 export type CompletionCheck =
   { readonly completed: true } | { readonly completed: false; readonly reason: string };
@@ -15,9 +16,14 @@ export function normalizeImage(image: string): string {
 /**
  * Whether the containers an in-place update touched are running the new image: for each of them kubelet
  * reports either a different imageID than before the update, or exactly the spec image. A container whose
- * status is missing is not done yet.
+ * status is missing is not done yet. After a resize (`updateResources`), every container's status also shows the
+ * spec's requests and limits (checkResourcesUpdated).
  */
 export function checkContainersUpdated(pod: Pod, state: InPlaceUpdateState): CompletionCheck {
+  if (state.updateResources === true) {
+    const resources = checkResourcesUpdated(pod);
+    if (!resources.completed) return resources;
+  }
   const specImages = new Map(
     (pod.spec?.containers ?? []).map((c) => [c.name, normalizeImage(c.image ?? "")]),
   );
@@ -50,7 +56,10 @@ export function checkInPlaceUpdateCompleted(pod: Pod): CompletionCheck {
     return { completed: false, reason: "still in the in-place update grace period" };
   const state = readInPlaceUpdateState(pod);
   if (state === undefined) return { completed: true };
-  if (Object.keys(state.nextContainerImages ?? {}).length > 0)
+  if (
+    Object.keys(state.nextContainerImages ?? {}).length > 0 ||
+    Object.keys(state.nextContainerResources ?? {}).length > 0
+  )
     return { completed: false, reason: "containers remain for a later in-place update batch" };
   return checkContainersUpdated(pod, state);
 }

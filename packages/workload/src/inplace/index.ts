@@ -5,3 +5,4 @@ export * from "./apply-update.ts";
 export * from "./completion.ts";
 export * from "./refresh.ts";
 export * from "./inplace-patch.ts";
+export * from "./vertical.ts";

@@ -53,12 +53,18 @@ export function planInPlaceRefresh(pod: Pod, now: number): InPlaceRefreshPlan {
     const containers = checkContainersUpdated(pod, state);
     if (!containers.completed) return { action: "wait", reason: containers.reason };
     const nextImages = state.nextContainerImages ?? {};
-    if (Object.keys(nextImages).length > 0) {
+    const nextResources = state.nextContainerResources ?? {};
+    if (Object.keys(nextImages).length > 0 || Object.keys(nextResources).length > 0) {
       const pre = preCheckBeforeNextPassed(pod, state);
       if (!pre.completed) return { action: "wait", reason: pre.reason };
+      const next = {
+        revision: state.revision,
+        containerImages: nextImages,
+        ...(Object.keys(nextResources).length > 0 ? { containerResources: nextResources } : {}),
+      };
       return {
         action: "writePod",
-        pod: patchSpecToPod(pod, { revision: state.revision, containerImages: nextImages }, state, now),
+        pod: patchSpecToPod(pod, next, state, now),
         reason: "next container batch",
       };
     }

@@ -1,6 +1,7 @@
 import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { typedPodTemplate } from "../template/typed-encoding.ts";
 import { jsonEqual } from "../util/json.ts";
+import { diffContainerResources, podQosClass, type ContainerResourceChange } from "./vertical.ts";
 
 /** Label/annotation changes to merge onto the pod; `null` removes a key (JSON merge patch semantics). */
 export interface MetadataPatch {
@@ -14,6 +15,8 @@ export interface InPlaceUpdateSpec {
   revision: string;
   /** Container name → new image. */
   containerImages: Record<string, string>;
+  /** Container name → the cpu/memory requests and limits that change (InPlaceWorkloadVerticalScaling). */
+  containerResources?: Record<string, ContainerResourceChange>;
   metadataPatch?: MetadataPatch;
   /** When > 0 the images are patched only after this many seconds (the pod first turns NotReady). */
   graceSeconds?: number;
@@ -28,12 +31,18 @@ export interface InPlaceDiffOptions {
   readonly revision: string;
   /** inPlaceUpdateStrategy.gracePeriodSeconds. */
   readonly gracePeriodSeconds?: number;
+  /**
+   * Gate InPlaceWorkloadVerticalScaling: a change of container cpu/memory values (that keeps the pod's QoS class)
+   * is resized in place too, through the pods/resize subresource.
+   */
+  readonly verticalScaling?: boolean;
 }
 
 /**
  * Whether moving a pod from `oldTemplate` to `newTemplate` can happen in place, as OpenKruise decides it:
- * only container images (same containers, same order) and template labels/annotations may differ. Any
- * other change — env, resources, command, ports, a container added or removed or renamed, volumes,
+ * only container images (same containers, same order) and template labels/annotations may differ, and with
+ * `verticalScaling` the cpu/memory values of container requests and limits (see diffContainerResources; the pod's
+ * QoS class must stay). Any other change — env, command, ports, a container added or removed or renamed, volumes,
  * other metadata — needs the pod recreated, and the reason says what differed.
  */
 export function calculateInPlaceUpdate(
@@ -59,6 +68,8 @@ export function calculateInPlaceUpdate(
     return { inPlace: false, reason: "containers were added or removed" };
 
   const containerImages: Record<string, string> = {};
+  const containerResources: Record<string, ContainerResourceChange> = {};
+  const vertical = options.verticalScaling === true;
   for (let i = 0; i < oldContainers.length; i++) {
     const before = oldContainers[i] as Container;
     const after = newContainers[i] as Container;
@@ -67,10 +78,15 @@ export function calculateInPlaceUpdate(
         inPlace: false,
         reason: `container ${i} was renamed or reordered (${before.name} → ${after.name})`,
       };
-    const { image: oldImage, ...oldRest } = before;
-    const { image: newImage, ...newRest } = after;
-    if (!jsonEqual(oldRest, newRest))
+    const { image: oldImage, resources: oldResources, ...oldRest } = before;
+    const { image: newImage, resources: newResources, ...newRest } = after;
+    if (!jsonEqual(oldRest, newRest) || (!vertical && !jsonEqual(oldResources, newResources)))
       return { inPlace: false, reason: `container ${before.name} changed more than its image` };
+    if (vertical) {
+      const resources = diffContainerResources(before.name, oldResources, newResources);
+      if (!resources.ok) return { inPlace: false, reason: resources.reason };
+      if (resources.change !== undefined) containerResources[before.name] = resources.change;
+    }
     if (oldImage !== newImage) {
       if (oldImage === undefined || newImage === undefined)
         return { inPlace: false, reason: `container ${before.name} image was added or removed` };
@@ -82,6 +98,12 @@ export function calculateInPlaceUpdate(
   const newSpecRest = { ...(newTemplate.spec ?? {}), containers: undefined };
   if (!jsonEqual(oldSpecRest, newSpecRest))
     return { inPlace: false, reason: "pod spec changed outside container images" };
+
+  if (
+    Object.keys(containerResources).length > 0 &&
+    podQosClass(oldTemplate.spec) !== podQosClass(newTemplate.spec)
+  )
+    return { inPlace: false, reason: "the resources change moves the pod to another QoS class" };
 
   const labels = mapDiff(oldLabels, newLabels);
   const annotations = mapDiff(oldAnnotations, newAnnotations);
@@ -96,6 +118,7 @@ export function calculateInPlaceUpdate(
     spec: {
       revision: options.revision,
       containerImages,
+      ...(Object.keys(containerResources).length > 0 ? { containerResources } : {}),
       ...(metadataPatch !== undefined ? { metadataPatch } : {}),
       ...(graceSeconds > 0 ? { graceSeconds } : {}),
     },

@@ -6,6 +6,7 @@ import {
   INPLACE_UPDATE_STATE_ANNOTATION_OLD,
 } from "../keys.ts";
 import type { InPlaceUpdateSpec } from "./update-spec.ts";
+import type { ContainerResourceChange } from "./vertical.ts";
 
 /**
  * The `apps.kruise.io/inplace-update-state` annotation, with OpenKruise's field names so that tools
@@ -18,8 +19,12 @@ export interface InPlaceUpdateState {
   /** imageIDs the updated containers ran before, to tell when kubelet has restarted them. */
   lastContainerStatuses?: Record<string, { imageID?: string }>;
   updateImages?: boolean;
+  /** Container resources are resized (InPlaceWorkloadVerticalScaling): completion waits for the kubelet's status. */
+  updateResources?: boolean;
   /** Images left for later batches (containers with a lower KRUISE_CONTAINER_PRIORITY). */
   nextContainerImages?: Record<string, string>;
+  /** Resource changes left for later batches, like nextContainerImages. */
+  nextContainerResources?: Record<string, ContainerResourceChange>;
   /** Containers that must be ready before the next batch starts. */
   preCheckBeforeNext?: { containersRequiredReady?: string[] };
   containerBatchesRecord?: Array<{ timestamp: string; containers: string[] }>;

@@ -24,6 +24,8 @@ export interface UpdateExecution {
   readonly owner: KubeObject;
   readonly policy: PodUpdatePolicy;
   readonly gracePeriodSeconds?: number | undefined;
+  /** Gate InPlaceWorkloadVerticalScaling: cpu/memory changes are resized in place through pods/resize. */
+  readonly verticalScaling?: boolean | undefined;
   readonly lifecycle: Lifecycle | undefined;
   readonly adapter: RevisionAdapter;
   /** Every revision of the workload (to find each pod's current template). */
@@ -79,6 +81,7 @@ export async function executeUpdate(deps: WorkloadDeps, input: UpdateExecution):
       toTemplate,
       toRevision: plan.targetRevision,
       ...(input.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: input.gracePeriodSeconds } : {}),
+      ...(input.verticalScaling === true ? { verticalScaling: true } : {}),
       ...(input.lifecycle !== undefined ? { lifecycle: input.lifecycle } : {}),
       ...(input.recreateWhenClaimTemplatesChange === true && !claimTemplatesUnchanged(from, target)
         ? { forceRecreateReason: "volumeClaimTemplates changed" }
@@ -164,8 +167,14 @@ export async function executeUpdate(deps: WorkloadDeps, input: UpdateExecution):
         return;
       }
       const message = err instanceof Error ? err.message : String(err);
-      const reason = decision.kind === "recreate" ? "FailedUpdatePodReCreate" : "FailedUpdatePodInPlace";
-      deps.recorder.event(owner, "Warning", reason, `failed to update pod ${name}: ${message}`);
+      if (decision.kind === "inPlace") {
+        // OpenKruise's words (a resize the API server refuses, more than the node can allocate, lands here).
+        const text = `failed to update pod ${name} in-place(revision ${plan.targetRevision}): ${message}`;
+        deps.recorder.event(owner, "Warning", "FailedUpdatePodInPlace", text);
+      } else {
+        const reason = decision.kind === "recreate" ? "FailedUpdatePodReCreate" : "FailedUpdatePodInPlace";
+        deps.recorder.event(owner, "Warning", reason, `failed to update pod ${name}: ${message}`);
+      }
       errors.push(`pod ${name}: ${message}`);
     }
   });

@@ -12,6 +12,8 @@ export interface PodUpdateInput {
   readonly toTemplate: PodTemplateSpec | undefined;
   readonly toRevision: string;
   readonly gracePeriodSeconds?: number;
+  /** Gate InPlaceWorkloadVerticalScaling: cpu/memory changes are resized in place (see calculateInPlaceUpdate). */
+  readonly verticalScaling?: boolean;
   readonly lifecycle?: Lifecycle;
   /**
    * Set when something outside the template forces a recreate (CloneSet: volumeClaimTemplates changed with
@@ -41,6 +43,7 @@ export function decidePodUpdate(input: PodUpdateInput): PodUpdateDecision {
   const diff = calculateInPlaceUpdate(input.fromTemplate, input.toTemplate, {
     revision: input.toRevision,
     ...(input.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: input.gracePeriodSeconds } : {}),
+    ...(input.verticalScaling === true ? { verticalScaling: true } : {}),
   });
   const blocker = !diff.inPlace
     ? diff.reason

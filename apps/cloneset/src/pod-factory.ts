@@ -1,10 +1,11 @@
 import type { CloneSet } from "@kruise/api";
 import { CLONESET_VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION, CloneSetKind, LifecycleState } from "@kruise/api";
-import { apiVersionOf, controllerRef } from "@kruise/sdk";
+import { controllerRef } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import {
   claimsForInstance,
   newInstancePod,
+  revisionOwner,
   volumeClaimTemplatesHash,
   type RevisionSource,
 } from "@kruise/workload";
@@ -16,13 +17,7 @@ import {
  */
 export function cloneSetRevisionSource(cs: CloneSet): RevisionSource {
   return {
-    owner: {
-      apiVersion: apiVersionOf(CloneSetKind),
-      kind: CloneSetKind.kind,
-      name: cs.metadata?.name ?? "",
-      namespace: cs.metadata?.namespace ?? "",
-      uid: cs.metadata?.uid ?? "",
-    },
+    owner: revisionOwner(CloneSetKind, cs),
     template: cs.spec?.template ?? {},
     collisionCount: cs.status?.collisionCount ?? 0,
     currentRevision: cs.status?.currentRevision,

@@ -1,8 +1,8 @@
 import type { DaemonSet } from "@kruise/api";
-import { CONTROLLER_REVISION_HASH_LABEL } from "@kruise/api";
+import { CONTROLLER_REVISION_HASH_LABEL, DaemonSetKind } from "@kruise/api";
 import type { Client } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
-import { shortHash, syncRevisions, type RevisionSource } from "@kruise/workload";
+import { revisionOwner, shortHash, syncRevisions, type RevisionSource } from "@kruise/workload";
 
 export interface DaemonRevisions {
   readonly update: ControllerRevision;
@@ -27,13 +27,7 @@ export function revisionHash(revision: ControllerRevision): string {
  */
 export function daemonSetRevisionSource(ds: DaemonSet): RevisionSource {
   return {
-    owner: {
-      apiVersion: ds.apiVersion ?? "apps.kruise.io/v1beta1",
-      kind: "DaemonSet",
-      name: ds.metadata?.name ?? "",
-      namespace: ds.metadata?.namespace ?? "",
-      uid: ds.metadata?.uid ?? "",
-    },
+    owner: revisionOwner(DaemonSetKind, ds),
     template: ds.spec?.template ?? {},
     collisionCount: ds.status?.collisionCount ?? 0,
     currentRevision: undefined,

@@ -34,7 +34,7 @@ export interface SidecarSetControllerOptions {
   /** How the API server reaches the webhook. */
   webhookAddress: WebhookAddress;
   /** host:port the webhook listens on (default per address kind). */
-  webhookBindAddress?: string;
+  webhookBindAddress?: string | undefined;
   /** Serving certificate lifetime (tests renew quickly). */
   certValidityMs?: number;
   workers?: number;

@@ -18,6 +18,38 @@ export function setKey(set: StatefulSet): string {
 }
 
 /**
+ * Creates one claim of a pod (one that already exists counts as created). Kubernetes' Events: SuccessfulCreate, or
+ * FailedCreate before the error is thrown.
+ */
+export async function createClaim(
+  deps: StatefulSetDeps,
+  set: StatefulSet,
+  podName: string,
+  claim: PersistentVolumeClaim,
+): Promise<void> {
+  const setName = set.metadata?.name ?? "";
+  const claimName = claim.metadata?.name ?? "";
+  try {
+    await deps.client.create(PersistentVolumeClaimKind, claim);
+    deps.recorder.event(
+      set,
+      "Normal",
+      "SuccessfulCreate",
+      `create Claim ${claimName} Pod ${podName} in StatefulSet ${setName} success`,
+    );
+  } catch (err) {
+    if (isAlreadyExists(err)) return;
+    deps.recorder.event(
+      set,
+      "Warning",
+      "FailedCreate",
+      `create Claim ${claimName} for Pod ${podName} in StatefulSet ${setName} failed error: ${message(err)}`,
+    );
+    throw err;
+  }
+}
+
+/**
  * Creates the pod's missing claims, then the pod, under a creation expectation (lowered again if the create
  * fails). Kubernetes' Events: SuccessfulCreate / FailedCreate for the claim and the pod.
  */
@@ -29,27 +61,7 @@ export async function createPodWithClaims(
 ): Promise<void> {
   const setName = set.metadata?.name ?? "";
   const podName = pod.metadata?.name ?? "";
-  for (const claim of claims) {
-    const claimName = claim.metadata?.name ?? "";
-    try {
-      await deps.client.create(PersistentVolumeClaimKind, claim);
-      deps.recorder.event(
-        set,
-        "Normal",
-        "SuccessfulCreate",
-        `create Claim ${claimName} Pod ${podName} in StatefulSet ${setName} success`,
-      );
-    } catch (err) {
-      if (isAlreadyExists(err)) continue;
-      deps.recorder.event(
-        set,
-        "Warning",
-        "FailedCreate",
-        `create Claim ${claimName} for Pod ${podName} in StatefulSet ${setName} failed error: ${message(err)}`,
-      );
-      throw err;
-    }
-  }
+  for (const claim of claims) await createClaim(deps, set, podName, claim);
   const key = setKey(set);
   deps.scaleExpectations.expectCreations(key, [podName]);
   try {

@@ -6,7 +6,6 @@ import {
   cachedOwner,
   ConflictError,
   ControllerRevisionKind,
-  isAlreadyExists,
   NotFoundError,
   patchStatusIfChanged,
   PersistentVolumeClaimKind,
@@ -24,6 +23,8 @@ import {
   planOrdinalScale,
   planOrdinalUpdate,
   podsToRelease,
+  removeCondition,
+  setCondition,
   refreshPods,
   releasePods,
   requeueAfterForAvailability,
@@ -49,10 +50,17 @@ import {
   StatefulSetBusEvent,
 } from "./events.ts";
 import { statefulSetParams, type StatefulSetParams } from "./params.ts";
-import { createPodWithClaims, deletePod, message, setKey, syncClaimOwners } from "./pod-writes.ts";
+import {
+  createClaim,
+  createPodWithClaims,
+  deletePod,
+  message,
+  setKey,
+  syncClaimOwners,
+} from "./pod-writes.ts";
 import { newStatefulPod, viewPod, type SetPod } from "./pods.ts";
 import { statefulSetRevisionSource } from "./revisions.ts";
-import { calculateStatus, removeCondition, setCondition } from "./status.ts";
+import { calculateStatus, trueCondition } from "./status.ts";
 
 /**
  * One level-triggered reconcile: read the set, its pods, claims and revisions from the cache; wait while the
@@ -104,10 +112,7 @@ export const reconcileStatefulSet: Reconciler<StatefulSetControllerDeps> = async
     // Only objects stored before validation get here: report on the status, and do not retry until it changes.
     conditions = setCondition(
       conditions,
-      StatefulSetConditionType.FailedUpdatePod,
-      "InvalidSpec",
-      message(err),
-      now,
+      trueCondition(StatefulSetConditionType.FailedUpdatePod, "InvalidSpec", message(err), now),
     );
     await writeStatus(deps, set, {
       ...(set.status ?? {}),
@@ -151,10 +156,7 @@ export const reconcileStatefulSet: Reconciler<StatefulSetControllerDeps> = async
     scaleFailure = err instanceof Error ? err : new Error(message(err));
     conditions = setCondition(
       conditions,
-      StatefulSetConditionType.FailedCreatePod,
-      "FailedCreate",
-      message(err),
-      now,
+      trueCondition(StatefulSetConditionType.FailedCreatePod, "FailedCreate", message(err), now),
     );
     acted = true;
   }
@@ -167,10 +169,12 @@ export const reconcileStatefulSet: Reconciler<StatefulSetControllerDeps> = async
       outcome.errors.length > 0
         ? setCondition(
             conditions,
-            StatefulSetConditionType.FailedUpdatePod,
-            "FailedUpdate",
-            outcome.errors.join("; "),
-            now,
+            trueCondition(
+              StatefulSetConditionType.FailedUpdatePod,
+              "FailedUpdate",
+              outcome.errors.join("; "),
+              now,
+            ),
           )
         : removeCondition(conditions, StatefulSetConditionType.FailedUpdatePod);
   }
@@ -226,31 +230,12 @@ async function syncClaims(
       if (existing === undefined) {
         if (pod.status?.phase !== "Pending" || condemned) continue;
         claim.metadata = { ...claim.metadata, ownerReferences: wantedClaimOwners(claim, set, pod, false) };
-        await recreateClaim(deps, set, pod, claim);
+        await createClaim(deps, set, pod.metadata?.name ?? "", claim);
         continue;
       }
       if (existing.metadata?.deletionTimestamp !== undefined) continue;
       await syncClaimOwners(deps, set, existing, pod, condemned);
     }
-  }
-}
-
-async function recreateClaim(
-  deps: StatefulSetDeps,
-  set: StatefulSet,
-  pod: Pod,
-  claim: PersistentVolumeClaim,
-): Promise<void> {
-  try {
-    await deps.client.create(PersistentVolumeClaimKind, claim);
-    deps.recorder.event(
-      set,
-      "Normal",
-      "SuccessfulCreate",
-      `create Claim ${claim.metadata?.name ?? ""} Pod ${pod.metadata?.name ?? ""} in StatefulSet ${set.metadata?.name ?? ""} success`,
-    );
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
   }
 }
 

@@ -1,5 +1,5 @@
-import type { StatefulSet } from "@kruise/api";
-import type { RevisionSource } from "@kruise/workload";
+import { StatefulSetKind, type StatefulSet } from "@kruise/api";
+import { revisionOwner, type RevisionSource } from "@kruise/workload";
 
 /**
  * What an Advanced StatefulSet records as revisions: Kubernetes' StatefulSet revision (the template as a
@@ -8,13 +8,7 @@ import type { RevisionSource } from "@kruise/workload";
  */
 export function statefulSetRevisionSource(set: StatefulSet): RevisionSource {
   return {
-    owner: {
-      apiVersion: "apps.kruise.io/v1beta1",
-      kind: "StatefulSet",
-      name: set.metadata?.name ?? "",
-      namespace: set.metadata?.namespace ?? "",
-      uid: set.metadata?.uid ?? "",
-    },
+    owner: revisionOwner(StatefulSetKind, set),
     template: set.spec?.template ?? {},
     collisionCount: set.status?.collisionCount ?? 0,
     currentRevision: set.status?.currentRevision,

@@ -91,26 +91,7 @@ export function calculateStatus(input: StatusInput): StatefulSetStatus {
   return status;
 }
 
-/** Sets (or replaces) a condition of `type` to True with `message`; unchanged when it already says so. */
-export function setCondition(
-  conditions: Condition[] | undefined,
-  type: string,
-  reason: string,
-  message: string,
-  now: number,
-): Condition[] {
-  const list = [...(conditions ?? [])];
-  const i = list.findIndex((c) => c.type === type);
-  const existing = list[i];
-  if (existing?.status === "True" && existing.message === message && existing.reason === reason) return list;
-  const at = formatKubeTime(now);
-  const next: Condition = { type, status: "True", reason, message, lastTransitionTime: at };
-  if (i >= 0) list[i] = next;
-  else list.push(next);
-  return list;
-}
-
-export function removeCondition(conditions: Condition[] | undefined, type: string): Condition[] | undefined {
-  if (conditions === undefined || !conditions.some((c) => c.type === type)) return conditions;
-  return conditions.filter((c) => c.type !== type);
+/** A True condition of `type` saying why (FailedCreatePod, FailedUpdatePod …), stamped now; set with the kit's setCondition. */
+export function trueCondition(type: string, reason: string, message: string, now: number): Condition {
+  return { type, status: "True", reason, message, lastTransitionTime: formatKubeTime(now) };
 }

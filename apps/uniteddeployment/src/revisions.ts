@@ -4,6 +4,7 @@ import { ignoreNotFound, ControllerRevisionKind } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import {
   DEFAULT_REVISION_HISTORY_LIMIT,
+  revisionOwner,
   sortRevisions,
   syncRevisions,
   unitedDeploymentRevisionData,
@@ -20,13 +21,7 @@ export function syncUnitedRevisions(
   return syncRevisions(
     client,
     {
-      owner: {
-        apiVersion: `${UnitedDeploymentKind.group}/${UnitedDeploymentKind.version}`,
-        kind: UnitedDeploymentKind.kind,
-        name: ud.metadata?.name ?? "",
-        namespace: ud.metadata?.namespace ?? "",
-        uid: ud.metadata?.uid ?? "",
-      },
+      owner: revisionOwner(UnitedDeploymentKind, ud),
       template: {},
       data: unitedDeploymentRevisionData(ud),
       labels: unitedDeploymentRevisionLabels(ud),

@@ -44,3 +44,5 @@ export {
 export type { KeyPair } from "./certificates.ts";
 export { webhookMetrics } from "./webhook-metrics.ts";
 export type { WebhookMetrics } from "./webhook-metrics.ts";
+export { DEFAULT_WEBHOOK_NAMESPACE, WEBHOOK_FLAGS, webhookServing } from "./webhook-flags.ts";
+export type { WebhookFlagValues, WebhookServing } from "./webhook-flags.ts";

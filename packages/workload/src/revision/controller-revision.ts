@@ -1,5 +1,6 @@
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { OwnerReference } from "kubernetes-types/meta/v1.js";
+import { apiVersionOf, type Kind, type KubeObject, type ReadOnly } from "@kruise/sdk";
 import { CONTROLLER_REVISION_DATA_HASH_LABEL } from "../keys.ts";
 import { hashRevisionData } from "./hash.ts";
 import { serializeRevisionData } from "./revision-data.ts";
@@ -11,6 +12,17 @@ export interface RevisionOwner {
   readonly name: string;
   readonly namespace?: string;
   readonly uid: string;
+}
+
+/** The workload of kind `kind` as the owner of its revisions (the kind's apiVersion, the object's identity). */
+export function revisionOwner(kind: Kind, obj: ReadOnly<KubeObject>): RevisionOwner {
+  return {
+    apiVersion: apiVersionOf(kind),
+    kind: kind.kind,
+    name: obj.metadata?.name ?? "",
+    namespace: obj.metadata?.namespace ?? "",
+    uid: obj.metadata?.uid ?? "",
+  };
 }
 
 export interface NewRevisionInput {

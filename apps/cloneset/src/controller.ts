@@ -49,7 +49,9 @@ export function addCloneSetController(mgr: Manager, options: CloneSetControllerO
       informer: { ...scoped, transform: trimWorkloadPod },
       expectations,
     })
-    .owns(PersistentVolumeClaimKind, { informer: scoped })
+    // PVC events lower the scale expectations too: a reconcile must not see a claim we just deleted (its pod already
+    // gone from the cache) as an orphan to reuse, nor miss one we just created (OpenKruise expects both).
+    .owns(PersistentVolumeClaimKind, { informer: scoped, expectations: { scale: expectations.scale } })
     .owns(ControllerRevisionKind, { informer: scoped })
     .workers(options.workers)
     .reconcile(reconcileCloneSet, deps);

@@ -136,7 +136,7 @@ export const reconcileCloneSet: Reconciler<CloneSetDeps> = async (request, ctx, 
 
   // Released pods still count here: their PVCs stay while they run (the claims remain ours).
   const pvcPlan = planOrphanClaims(pvcs, allPods, params.scale.enablePVCReuse === true);
-  await deleteOrphanPvcs(ctx, pvcPlan.toDelete);
+  await deleteOrphanPvcs(ctx, deps, key, pvcPlan.toDelete);
   for (const { claim, pod } of pvcPlan.toHandOver) await handOverClaimToPod(run, cs, claim, pod);
 
   // Scale first; update only when scaling has nothing to do (never both in one reconcile).
@@ -328,14 +328,21 @@ async function prunePodsToDeleteList(
 
 async function deleteOrphanPvcs(
   ctx: ReconcileContext,
+  deps: CloneSetDeps,
+  key: string,
   pvcs: readonly PersistentVolumeClaim[],
 ): Promise<void> {
   for (const pvc of pvcs) {
+    const name = pvc.metadata?.name ?? "";
+    deps.scaleExpectations.expectDeletions(key, [name]);
     await ctx.client
-      .delete(PersistentVolumeClaimKind, pvc.metadata?.name ?? "", pvc.metadata?.namespace, {
+      .delete(PersistentVolumeClaimKind, name, pvc.metadata?.namespace, {
         preconditions: { uid: pvc.metadata?.uid ?? "" },
       })
-      .catch(ignoreNotFound);
+      .catch((err: unknown) => {
+        deps.scaleExpectations.deletionObserved(key, name);
+        return ignoreNotFound(err);
+      });
   }
 }
 

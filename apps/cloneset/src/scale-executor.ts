@@ -156,10 +156,13 @@ async function createPods(
     try {
       const id = instanceIdOf(pod) ?? "";
       for (const pvc of instanceClaims(cs, id).values()) {
-        if (existingPvcs.has(pvc.metadata?.name)) continue;
+        const claim = pvc.metadata?.name ?? "";
+        if (existingPvcs.has(claim)) continue;
+        deps.scaleExpectations.expectCreations(ctx.key, [claim]);
         try {
           await deps.client.create(PersistentVolumeClaimKind, pvc);
         } catch (err) {
+          deps.scaleExpectations.creationObserved(ctx.key, claim);
           if (!(err instanceof AlreadyExistsError)) throw err;
         }
       }
@@ -222,14 +225,15 @@ export async function deletePods(deps: CloneSetRun, ctx: ScaleContext, pods: rea
       throw err;
     }
     for (const pvc of claimsOfPod(pod, ctx.pvcs)) {
+      const claim = pvc.metadata?.name ?? "";
+      // Expected like the pod: until the cache shows this claim going, its id must not look free for reuse.
+      deps.scaleExpectations.expectDeletions(ctx.key, [claim]);
       try {
-        await deps.client.delete(
-          PersistentVolumeClaimKind,
-          pvc.metadata?.name ?? "",
-          pvc.metadata?.namespace,
-          { preconditions: { uid: pvc.metadata?.uid ?? "" } },
-        );
+        await deps.client.delete(PersistentVolumeClaimKind, claim, pvc.metadata?.namespace, {
+          preconditions: { uid: pvc.metadata?.uid ?? "" },
+        });
       } catch (err) {
+        deps.scaleExpectations.deletionObserved(ctx.key, claim);
         if (!(err instanceof NotFoundError)) throw err;
       }
     }

@@ -94,13 +94,38 @@ async function change(ns: string, name: string, s: Shape): Promise<void> {
   ]);
 }
 
+// A recreate waits for the old pods to go and for new claims to be provisioned and bound: under the full suite's
+// load that took longer than waitFor's default 30 s once, and the test's 60 s bounds it (the same test takes 1.5 s alone). A timeout says what the
+// pods, the claims and the controller were doing, so the next one can be read.
 async function running(ns: string, name: string, n: number, image = "nginx:1"): Promise<Pod[]> {
-  return waitFor(`${n} ready ${image} pods of ${name}`, async () => {
-    const ps = active(await getPods(ns, `app=${name}`));
-    return ps.length === n && ps.every((p) => isReady(p) && p.spec?.containers[0]?.image === image)
-      ? ps
-      : undefined;
-  });
+  try {
+    return await waitFor(
+      `${n} ready ${image} pods of ${name}`,
+      async () => {
+        const ps = active(await getPods(ns, `app=${name}`));
+        return ps.length === n && ps.every((p) => isReady(p) && p.spec?.containers[0]?.image === image)
+          ? ps
+          : undefined;
+      },
+      45_000,
+    );
+  } catch (error) {
+    const pods = (await getPods(ns, `app=${name}`)).map(
+      (p) =>
+        `${p.metadata?.name ?? ""} ${p.status?.phase ?? "-"} ready=${String(isReady(p))} ` +
+        `image=${p.spec?.containers[0]?.image ?? ""} node=${p.spec?.nodeName ?? "-"}` +
+        (p.metadata?.deletionTimestamp !== undefined ? " terminating" : ""),
+    );
+    const pvcs = (await claims(ns, name)).map(
+      (c) =>
+        `${c.metadata?.name ?? ""} ${c.status?.phase ?? "-"}` +
+        (c.metadata?.deletionTimestamp !== undefined ? " terminating" : ""),
+    );
+    const log = controllers.map((c) => c.output().split("\n").slice(-40).join("\n")).join("\n---\n");
+    throw new Error(
+      `${String(error)}\npods:\n${pods.join("\n")}\nclaims:\n${pvcs.join("\n")}\ncontroller logs:\n${log}`,
+    );
+  }
 }
 
 async function claims(ns: string, name: string): Promise<PersistentVolumeClaim[]> {

@@ -1,17 +1,13 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
-import { CONTROLLER_RUNTIME_RULES, READ_VERBS } from "@kruise/sdk";
+import { GROUP } from "@kruise/api";
+import { CONTROLLER_RUNTIME_RULES, READ_VERBS, reconciledKindRules } from "@kruise/sdk";
 
 /**
  * Everything the AdvancedCronJob controller may touch, in one place: it owns AdvancedCronJob status, creates and
  * deletes Jobs and BroadcastJobs (runs and history), and writes Events and its leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["advancedcronjobs"], verbs: [...READ_VERBS] },
-  {
-    apiGroups: ["apps.kruise.io"],
-    resources: ["advancedcronjobs/status"],
-    verbs: ["get", "update", "patch"],
-  },
+  ...reconciledKindRules(GROUP, "advancedcronjobs"),
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["broadcastjobs"],

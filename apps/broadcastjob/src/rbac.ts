@@ -1,5 +1,6 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
-import { CONTROLLER_RUNTIME_RULES, READ_VERBS } from "@kruise/sdk";
+import { GROUP } from "@kruise/api";
+import { CONTROLLER_RUNTIME_RULES, READ_VERBS, reconciledKindRules } from "@kruise/sdk";
 
 /**
  * Everything the BroadcastJob controller may touch, in one place (the chart renders its ClusterRole from this).
@@ -7,8 +8,7 @@ import { CONTROLLER_RUNTIME_RULES, READ_VERBS } from "@kruise/sdk";
  * writes Events and its leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs"], verbs: [...READ_VERBS, "delete"] },
-  { apiGroups: ["apps.kruise.io"], resources: ["broadcastjobs/status"], verbs: ["get", "update", "patch"] },
+  ...reconciledKindRules(GROUP, "broadcastjobs", ["delete"]),
   { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "create", "delete"] },
   { apiGroups: [""], resources: ["nodes"], verbs: [...READ_VERBS] },
   // Events and the leader-election Lease (what the SDK does for every controller).

@@ -2,30 +2,24 @@
 // end-to-end tests bind exactly these rules to the identity the controller runs as.
 
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { GROUP } from "@kruise/api";
 import {
   componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
+  MANAGE_VERBS,
   READ_VERBS,
+  reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
+import { POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["clonesets"], verbs: [...READ_VERBS, "update", "patch"] },
-  { apiGroups: ["apps.kruise.io"], resources: ["clonesets/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "create", "update", "patch", "delete"] },
-  { apiGroups: [""], resources: ["pods/status"], verbs: ["get", "update", "patch"] },
+  ...reconciledKindRules(GROUP, "clonesets", ["update", "patch"]),
+  ...POD_OWNER_RULES,
   // In-place vertical scaling: container resources of a running pod change only through this subresource.
   { apiGroups: [""], resources: ["pods/resize"], verbs: ["patch"] },
-  {
-    apiGroups: [""],
-    resources: ["persistentvolumeclaims"],
-    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
-  },
-  {
-    apiGroups: ["apps"],
-    resources: ["controllerrevisions"],
-    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
-  },
+  { apiGroups: [""], resources: ["persistentvolumeclaims"], verbs: [...MANAGE_VERBS] },
+  REVISION_HISTORY_RULE,
   // Node labels only: scale-down ranks pods by topologySpreadConstraints domain.
   { apiGroups: [""], resources: ["nodes"], verbs: [...READ_VERBS] },
   // Events and the leader-election Lease (what the SDK does for every controller).

@@ -1,10 +1,13 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { GROUP } from "@kruise/api";
 import {
   componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   READ_VERBS,
+  reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
+import { POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 /**
  * Everything the Advanced DaemonSet controller may touch (the chart renders its ClusterRole from this): it reads
@@ -12,20 +15,10 @@ import {
  * keeps ControllerRevisions, owns DaemonSet status, and writes Events and its leader Lease.
  */
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["daemonsets"], verbs: [...READ_VERBS] },
-  { apiGroups: ["apps.kruise.io"], resources: ["daemonsets/status"], verbs: ["get", "update", "patch"] },
+  ...reconciledKindRules(GROUP, "daemonsets"),
   { apiGroups: [""], resources: ["nodes"], verbs: [...READ_VERBS] },
-  {
-    apiGroups: [""],
-    resources: ["pods"],
-    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
-  },
-  { apiGroups: [""], resources: ["pods/status"], verbs: ["get", "update", "patch"] },
-  {
-    apiGroups: ["apps"],
-    resources: ["controllerrevisions"],
-    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
-  },
+  ...POD_OWNER_RULES,
+  REVISION_HISTORY_RULE,
   // Events and the leader-election Lease (what the SDK does for every controller).
   ...CONTROLLER_RUNTIME_RULES,
 ];

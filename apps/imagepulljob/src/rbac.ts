@@ -1,6 +1,12 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import { KRUISE_DAEMON_CONFIG_NAMESPACE } from "@kruise/api";
-import type { NamespacedRules } from "@kruise/sdk";
+import {
+  CONTROLLER_RUNTIME_RULES,
+  MANAGE_VERBS,
+  READ_VERBS,
+  STATUS_VERBS,
+  type NamespacedRules,
+} from "@kruise/sdk";
 
 /**
  * The ImagePullJob and NodeImage controllers (one binary): they read nodes and pods (podSelector), own NodeImages
@@ -11,29 +17,29 @@ export const rbacRules: readonly PolicyRule[] = [
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["imagepulljobs"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+    verbs: [...MANAGE_VERBS],
   },
   // Pre-download (gates PreDownloadImageForInPlaceUpdate, PreDownloadImageForDaemonSetUpdate): the workloads and
   // their revisions, labelled once handled.
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["clonesets", "statefulsets", "daemonsets"],
-    verbs: ["get", "list", "watch"],
+    verbs: [...READ_VERBS],
   },
-  { apiGroups: ["apps"], resources: ["controllerrevisions"], verbs: ["get", "list", "watch", "patch"] },
-  { apiGroups: ["apps.kruise.io"], resources: ["imagepulljobs/status"], verbs: ["get", "update", "patch"] },
+  { apiGroups: ["apps"], resources: ["controllerrevisions"], verbs: [...READ_VERBS, "patch"] },
+  { apiGroups: ["apps.kruise.io"], resources: ["imagepulljobs/status"], verbs: [...STATUS_VERBS] },
   {
     apiGroups: ["apps.kruise.io"],
     resources: ["nodeimages"],
-    verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+    verbs: [...MANAGE_VERBS],
   },
   // Tags the node agent never answered are marked Failed in NodeImage status.
   { apiGroups: ["apps.kruise.io"], resources: ["nodeimages/status"], verbs: ["get", "update"] },
-  { apiGroups: [""], resources: ["nodes", "pods"], verbs: ["get", "list", "watch"] },
+  { apiGroups: [""], resources: ["nodes", "pods"], verbs: [...READ_VERBS] },
   // A job's pull Secrets are read (by name, never listed) in the job's own namespace, which can be any.
   { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
-  { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+  // Events and the leader-election Lease (what the SDK does for every controller).
+  ...CONTROLLER_RUNTIME_RULES,
 ];
 
 /** Writes to Secrets only where the copies live: created, reference-counted and deleted in kruise-daemon-config. */

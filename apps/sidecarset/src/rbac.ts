@@ -1,4 +1,6 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { GROUP } from "@kruise/api";
+import { CONTROLLER_RUNTIME_RULES, READ_VERBS, reconciledKindRules } from "@kruise/sdk";
 import { INJECTION_POLICY_NAME } from "./webhook/injection-policy.ts";
 import { WEBHOOK_CONFIGURATION_NAME, WEBHOOK_SECRET_NAME } from "./webhook/names.ts";
 
@@ -15,15 +17,14 @@ const ADMISSION_OBJECTS = [
  * objects it can read and change only its own, by name (create cannot be narrowed by name in RBAC).
  */
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["sidecarsets"], verbs: ["get", "list", "watch"] },
-  { apiGroups: ["apps.kruise.io"], resources: ["sidecarsets/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch", "patch"] },
+  ...reconciledKindRules(GROUP, "sidecarsets"),
+  { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "patch"] },
   { apiGroups: [""], resources: ["pods/status"], verbs: ["patch"] },
-  { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "watch"] },
+  { apiGroups: [""], resources: ["namespaces"], verbs: [...READ_VERBS] },
   {
     apiGroups: ["apps"],
     resources: ["controllerrevisions"],
-    verbs: ["get", "list", "watch", "create", "patch", "delete"],
+    verbs: [...READ_VERBS, "create", "patch", "delete"],
   },
   { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
   {
@@ -39,6 +40,6 @@ export const rbacRules: readonly PolicyRule[] = [
     resourceNames: [...new Set([WEBHOOK_CONFIGURATION_NAME, INJECTION_POLICY_NAME])],
     verbs: ["get", "update"],
   },
-  { apiGroups: [""], resources: ["events"], verbs: ["create", "patch", "update"] },
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["get", "create", "update"] },
+  // Events and the leader-election Lease (what the SDK does for every controller).
+  ...CONTROLLER_RUNTIME_RULES,
 ];

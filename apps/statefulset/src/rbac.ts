@@ -1,29 +1,26 @@
 // The Advanced StatefulSet controller's permissions, in one place: the Helm chart renders this ClusterRole, and
 // the end-to-end tests bind exactly these rules to the identity the controller runs as.
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { GROUP } from "@kruise/api";
 import {
   componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   READ_VERBS,
+  reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
+import { POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["statefulsets"], verbs: [...READ_VERBS] },
-  { apiGroups: ["apps.kruise.io"], resources: ["statefulsets/status"], verbs: ["get", "update", "patch"] },
-  { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "create", "update", "patch", "delete"] },
-  { apiGroups: [""], resources: ["pods/status"], verbs: ["get", "update", "patch"] },
+  ...reconciledKindRules(GROUP, "statefulsets"),
+  ...POD_OWNER_RULES,
   // Claims are created, re-owned for the retention policy and deleted, never updated whole.
   {
     apiGroups: [""],
     resources: ["persistentvolumeclaims"],
     verbs: [...READ_VERBS, "create", "patch", "delete"],
   },
-  {
-    apiGroups: ["apps"],
-    resources: ["controllerrevisions"],
-    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
-  },
+  REVISION_HISTORY_RULE,
   // Events and the leader-election Lease (what the SDK does for every controller).
   ...CONTROLLER_RUNTIME_RULES,
 ];

@@ -1,33 +1,27 @@
 // The UnitedDeployment controller's permissions, in one place: the Helm chart renders this ClusterRole, and the
 // end-to-end tests bind exactly these rules to the identity the controller runs as.
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
+import { GROUP } from "@kruise/api";
 import {
   componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   READ_VERBS,
+  reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
+import { REVISION_HISTORY_RULE } from "@kruise/workload";
 
 // Subset workloads are created, rewritten whole (update) and deleted; never patched.
 const SUBSET = [...READ_VERBS, "create", "update", "delete"];
 
 export const rbacRules: readonly PolicyRule[] = [
-  { apiGroups: ["apps.kruise.io"], resources: ["uniteddeployments"], verbs: [...READ_VERBS] },
-  {
-    apiGroups: ["apps.kruise.io"],
-    resources: ["uniteddeployments/status"],
-    verbs: ["get", "update", "patch"],
-  },
+  ...reconciledKindRules(GROUP, "uniteddeployments"),
   { apiGroups: ["apps.kruise.io"], resources: ["clonesets", "statefulsets"], verbs: SUBSET },
   { apiGroups: ["apps"], resources: ["statefulsets", "deployments"], verbs: SUBSET },
   // Pods are read (the updated and pending counts come from them) and, in reserve mode, patched: only their
   // apps.kruise.io/united-deployment-reserved-pod label.
   { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "patch"] },
-  {
-    apiGroups: ["apps"],
-    resources: ["controllerrevisions"],
-    verbs: [...READ_VERBS, "create", "update", "patch", "delete"],
-  },
+  REVISION_HISTORY_RULE,
   // Events and the leader-election Lease (what the SDK does for every controller).
   ...CONTROLLER_RUNTIME_RULES,
 ];

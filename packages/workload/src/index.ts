@@ -23,3 +23,4 @@ export * from "./claim/index.ts";
 export * from "./status/index.ts";
 export * from "./cache/index.ts";
 export * from "./scheduling/index.ts";
+export * from "./rbac/index.ts";

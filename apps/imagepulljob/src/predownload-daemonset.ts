@@ -5,9 +5,10 @@
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import { CONTROLLER_REVISION_HASH_LABEL, DaemonSetKind, type DaemonSet } from "@kruise/api";
 import type { ReadOnly } from "@kruise/sdk";
-import { scaleIntOrString } from "@kruise/workload";
 import {
   changedImages,
+  imagesPlan,
+  oneBatchPlan,
   type PredownloadAdapter,
   type PredownloadPlan,
   type RolloutState,
@@ -35,16 +36,10 @@ export function daemonSetPlan(
 ): PredownloadPlan {
   const nodes = ds.status?.desiredNumberScheduled ?? 0;
   const rolling = ds.spec?.updateStrategy?.rollingUpdate;
-  let maxUnavailable: number;
-  try {
-    maxUnavailable = scaleIntOrString(rolling?.maxUnavailable ?? 1, nodes, false, "maxUnavailable");
-  } catch (err) {
-    return { ignore: (err as Error).message };
-  }
-  if ((rolling?.partition ?? 0) === 0 && maxUnavailable >= nodes)
-    return { ignore: "every node updates in one batch" };
-  const images = changedImages(update, old);
-  return Object.keys(images).length === 0 ? { ignore: "no image changed" } : { images };
+  return (
+    oneBatchPlan(nodes, () => rolling?.partition ?? 0, rolling?.maxUnavailable ?? 1, "node") ??
+    imagesPlan(changedImages(update, old))
+  );
 }
 
 export const daemonSetPredownload: PredownloadAdapter<DaemonSet> = {

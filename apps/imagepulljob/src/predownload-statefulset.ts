@@ -6,7 +6,10 @@ import type { ReadOnly } from "@kruise/sdk";
 import { calculateInPlaceUpdate, scaleIntOrString } from "@kruise/workload";
 import {
   changedImages,
+  currentToUpdateRollout,
+  imagesPlan,
   MINIMUM_REPLICAS_TO_PREDOWNLOAD,
+  oneBatchPlan,
   PREDOWNLOAD_MIN_UPDATED_READY_ANNOTATION,
   type PredownloadAdapter,
   type PredownloadPlan,
@@ -14,18 +17,13 @@ import {
   templateOf,
 } from "./predownload.ts";
 
+/** Revisions by the names in status, once status has observed the spec: current → update. */
 function rollout(
   sts: ReadOnly<StatefulSet>,
   revisions: readonly ReadOnly<ControllerRevision>[],
 ): RolloutState {
-  const currentName = sts.status?.currentRevision;
-  const updateName = sts.status?.updateRevision;
-  if (currentName === undefined || updateName === undefined) return "unknown";
   if ((sts.status?.observedGeneration ?? 0) < (sts.metadata?.generation ?? 0)) return "unknown";
-  if (currentName === updateName) return "finished";
-  const current = revisions.find((r) => r.metadata?.name === currentName);
-  const update = revisions.find((r) => r.metadata?.name === updateName);
-  return current === undefined || update === undefined ? "unknown" : { update, old: [current] };
+  return currentToUpdateRollout(sts.status, revisions);
 }
 
 /** The updated pods that must be Ready first: the annotation, an integer or a percentage of replicas (rounded up). */
@@ -56,14 +54,8 @@ export function statefulSetPlan(
     return { ignore: "the update is OnDelete or recreates pods" };
   if (replicas <= MINIMUM_REPLICAS_TO_PREDOWNLOAD)
     return { ignore: `replicas ${replicas} <= ${MINIMUM_REPLICAS_TO_PREDOWNLOAD}` };
-  let maxUnavailable: number;
-  try {
-    maxUnavailable = scaleIntOrString(rolling.maxUnavailable ?? 1, replicas, false, "maxUnavailable");
-  } catch (err) {
-    return { ignore: (err as Error).message };
-  }
-  if ((rolling.partition ?? 0) === 0 && maxUnavailable >= replicas)
-    return { ignore: "every pod updates in one batch" };
+  const oneBatch = oneBatchPlan(replicas, () => rolling.partition ?? 0, rolling.maxUnavailable ?? 1, "pod");
+  if (oneBatch !== undefined) return oneBatch;
   const current = old[0];
   const diff = calculateInPlaceUpdate(
     current === undefined ? undefined : templateOf(current),
@@ -76,8 +68,7 @@ export function statefulSetPlan(
     },
   );
   if (!diff.inPlace) return { ignore: `cannot update in place: ${diff.reason}` };
-  const images = changedImages(update, old);
-  return Object.keys(images).length === 0 ? { ignore: "no image changed" } : { images };
+  return imagesPlan(changedImages(update, old));
 }
 
 export const statefulSetPredownload: PredownloadAdapter<StatefulSet> = {

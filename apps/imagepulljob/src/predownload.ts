@@ -17,7 +17,12 @@ import {
   type Reconciler,
   thaw,
 } from "@kruise/sdk";
-import { CONTROLLER_REVISION_DATA_HASH_LABEL, templateFromRevision } from "@kruise/workload";
+import {
+  CONTROLLER_REVISION_DATA_HASH_LABEL,
+  type IntOrString,
+  scaleIntOrString,
+  templateFromRevision,
+} from "@kruise/workload";
 
 export const PREDOWNLOAD_PARALLELISM_ANNOTATION = "apps.kruise.io/image-predownload-parallelism";
 export const PREDOWNLOAD_TIMEOUT_ANNOTATION = "apps.kruise.io/image-predownload-timeout-seconds";
@@ -62,6 +67,48 @@ export interface PredownloadAdapter<T extends PredownloadWorkload = PredownloadW
     update: ReadOnly<ControllerRevision>,
     old: readonly ReadOnly<ControllerRevision>[],
   ): PredownloadPlan;
+}
+
+/**
+ * The rollout of a kind whose status names its current and update revisions (CloneSet, Advanced StatefulSet):
+ * finished when both name the same one, else the update revision with the current one as the only old one.
+ */
+export function currentToUpdateRollout(
+  status: { readonly currentRevision?: string; readonly updateRevision?: string } | undefined,
+  revisions: readonly ReadOnly<ControllerRevision>[],
+): RolloutState {
+  const currentName = status?.currentRevision;
+  const updateName = status?.updateRevision;
+  if (currentName === undefined || updateName === undefined) return "unknown";
+  if (currentName === updateName) return "finished";
+  const current = revisions.find((r) => r.metadata?.name === currentName);
+  const update = revisions.find((r) => r.metadata?.name === updateName);
+  return current === undefined || update === undefined ? "unknown" : { update, old: [current] };
+}
+
+/**
+ * OpenKruise pre-downloads nothing when every pod (DaemonSet: node) of `total` updates in one batch: no partition
+ * and maxUnavailable covers them all. Returns that ignore plan, an ignore plan naming the field when the partition
+ * (read first) or maxUnavailable does not parse, or undefined when the rollout goes in batches.
+ */
+export function oneBatchPlan(
+  total: number,
+  partition: () => number,
+  maxUnavailable: IntOrString,
+  unit: "pod" | "node",
+): PredownloadPlan | undefined {
+  try {
+    const held = partition();
+    const unavailable = scaleIntOrString(maxUnavailable, total, false, "maxUnavailable");
+    return held === 0 && unavailable >= total ? { ignore: `every ${unit} updates in one batch` } : undefined;
+  } catch (err) {
+    return { ignore: (err as Error).message };
+  }
+}
+
+/** The plan for the images `changedImages` found: none is an ignore plan. */
+export function imagesPlan(images: Record<string, string>): PredownloadPlan {
+  return Object.keys(images).length === 0 ? { ignore: "no image changed" } : { images };
 }
 
 /** A non-negative integer annotation of the workload, else `fallback`. */

@@ -6,7 +6,13 @@ import { jobProgress, jobStatus, nodePhase, type NodePhase } from "../src/job-st
 import { cleanedSpec } from "../src/nodeimage-reconcile.ts";
 import { withJobTag } from "../src/node-image-tag.ts";
 import { CloneSetKind } from "@kruise/api";
-import { changedImages, predownloadJob } from "../src/predownload.ts";
+import {
+  changedImages,
+  currentToUpdateRollout,
+  imagesPlan,
+  oneBatchPlan,
+  predownloadJob,
+} from "../src/predownload.ts";
 import { cloneSetPlan } from "../src/predownload-cloneset.ts";
 import { daemonSetPlan, daemonSetPredownload } from "../src/predownload-daemonset.ts";
 import { statefulSetPlan } from "../src/predownload-statefulset.ts";
@@ -386,5 +392,55 @@ describe("pre-download", () => {
         matchExpressions: [{ key: "controller-revision-hash", operator: "NotIn", values: ["web-2", "5d8f"] }],
       },
     });
+  });
+});
+
+describe("the pre-download steps every kind shares", () => {
+  const rev = (name: string) => ({ metadata: { name } });
+  const revisions = [rev("a"), rev("b")];
+  it.each([
+    ["no names yet", undefined, "unknown"],
+    ["only an update name", { updateRevision: "b" }, "unknown"],
+    ["the same name twice", { currentRevision: "b", updateRevision: "b" }, "finished"],
+    ["a revision not in the cache", { currentRevision: "a", updateRevision: "c" }, "unknown"],
+    [
+      "current → update",
+      { currentRevision: "a", updateRevision: "b" },
+      { update: rev("b"), old: [rev("a")] },
+    ],
+  ])("currentToUpdateRollout: %s", (_name, status, want) => {
+    expect(currentToUpdateRollout(status, revisions as never)).toEqual(want);
+  });
+
+  it.each([
+    ["a partition holds pods back", 6, 2, 6, undefined],
+    ["maxUnavailable below the total", 6, 0, "50%", undefined],
+    [
+      "no partition and maxUnavailable covers all",
+      6,
+      0,
+      "100%",
+      { ignore: "every pod updates in one batch" },
+    ],
+    ["maxUnavailable above the total", 6, 0, 7, { ignore: "every pod updates in one batch" }],
+    ["a maxUnavailable that does not parse", 6, 2, "lots", "names maxUnavailable"],
+  ])("oneBatchPlan: %s", (_name, total, partition, maxUnavailable, want) => {
+    const plan = oneBatchPlan(total, () => partition, maxUnavailable, "pod");
+    if (want === "names maxUnavailable")
+      expect(typeof plan === "object" && "ignore" in plan ? plan.ignore : "").toMatch(/maxUnavailable/);
+    else expect(plan).toEqual(want);
+  });
+
+  it("oneBatchPlan: a partition that does not parse is reported before maxUnavailable, and names the unit", () => {
+    const bad = () => {
+      throw new Error("partition: not a number");
+    };
+    expect(oneBatchPlan(3, bad, "lots", "node")).toEqual({ ignore: "partition: not a number" });
+    expect(oneBatchPlan(3, () => 0, 3, "node")).toEqual({ ignore: "every node updates in one batch" });
+  });
+
+  it("imagesPlan: no changed image is an ignore plan", () => {
+    expect(imagesPlan({})).toEqual({ ignore: "no image changed" });
+    expect(imagesPlan({ web: "nginx:2" })).toEqual({ images: { web: "nginx:2" } });
   });
 });

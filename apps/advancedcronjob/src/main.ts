@@ -1,5 +1,5 @@
 // The AdvancedCronJob controller binary: flags → manager → controller. Everything else lives in controller.ts.
-import { runController } from "@kruise/sdk";
+import { runController, workersFlag } from "@kruise/sdk";
 import { addCronJobController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -7,7 +7,7 @@ await runController(
     name: CONTROLLER_NAME,
     summary: "creates Jobs or BroadcastJobs on a cron schedule, for each apps.kruise.io AdvancedCronJob",
     extra: {
-      workers: { type: "integer", description: "Concurrent AdvancedCronJob reconciles.", default: 1 },
+      workers: workersFlag("AdvancedCronJob", 1),
       "active-resync-period": {
         type: "number",
         description:

@@ -1,5 +1,5 @@
 // The BroadcastJob controller binary: flags → manager → controller. Everything else lives in controller.ts.
-import { runController } from "@kruise/sdk";
+import { runController, workersFlag } from "@kruise/sdk";
 import { addBroadcastJobController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -7,7 +7,7 @@ await runController(
     name: CONTROLLER_NAME,
     summary: "runs a pod to completion on every eligible node, for each apps.kruise.io BroadcastJob",
     extra: {
-      workers: { type: "integer", description: "Concurrent BroadcastJob reconciles.", default: 3 },
+      workers: workersFlag("BroadcastJob"),
       "assign-bcj-pods-by-scheduler": {
         type: "boolean",
         description:

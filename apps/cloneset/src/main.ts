@@ -1,5 +1,5 @@
 // The CloneSet controller binary: flags (OpenKruise's names where they exist) → manager → controller.
-import { NAMESPACE_FLAG, runController } from "@kruise/sdk";
+import { NAMESPACE_FLAG, runController, workersFlag } from "@kruise/sdk";
 import { addCloneSetController, CONTROLLER_NAME } from "./controller.ts";
 import { CLONESET_FEATURE_GATES } from "./feature-gates.ts";
 
@@ -9,7 +9,7 @@ await runController(
     summary:
       "reconciles apps.kruise.io CloneSets: scaling, in-place and recreate updates, lifecycle hooks, PVCs, revisions",
     extra: {
-      "cloneset-workers": { type: "integer", description: "Concurrent CloneSet reconciles.", default: 3 },
+      "cloneset-workers": workersFlag("CloneSet"),
       namespace: NAMESPACE_FLAG,
       "cloneset-scaling-exclude-preparing-delete": {
         type: "boolean",

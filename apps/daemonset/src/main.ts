@@ -1,5 +1,5 @@
 // The Advanced DaemonSet controller binary: flags → manager → controller. Everything else lives in controller.ts.
-import { runController } from "@kruise/sdk";
+import { runController, workersFlag } from "@kruise/sdk";
 import { addDaemonSetController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -8,7 +8,7 @@ await runController(
     summary:
       "runs one pod on every eligible node for each apps.kruise.io DaemonSet, rolled out by partition, node selector, surge or in place",
     extra: {
-      "daemonset-workers": { type: "integer", description: "Concurrent DaemonSet reconciles.", default: 3 },
+      "daemonset-workers": workersFlag("DaemonSet"),
     },
   },
   (mgr, flags) => {

@@ -1,5 +1,5 @@
 // The ImagePullJob controller binary: the ImagePullJob and NodeImage controllers in one manager.
-import { runController } from "@kruise/sdk";
+import { runController, workersFlag } from "@kruise/sdk";
 import {
   addImagePullJobController,
   addNodeImageController,
@@ -14,7 +14,7 @@ await runController(
     summary:
       "keeps one NodeImage per Ready node and writes each apps.kruise.io ImagePullJob's pulls into the NodeImages of its nodes",
     extra: {
-      workers: { type: "integer", description: "Concurrent ImagePullJob reconciles.", default: 3 },
+      workers: workersFlag("ImagePullJob"),
     },
     featureGates: {
       PreDownloadImageForInPlaceUpdate: {

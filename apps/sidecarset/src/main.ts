@@ -1,5 +1,5 @@
 // The SidecarSet controller binary: flags → manager → controller. Everything else lives in controller.ts.
-import { runController, WEBHOOK_FLAGS, webhookServing } from "@kruise/sdk";
+import { runController, WEBHOOK_FLAGS, webhookServing, workersFlag } from "@kruise/sdk";
 import { addSidecarSetController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -15,7 +15,7 @@ await runController(
         default: "",
       },
       ...WEBHOOK_FLAGS,
-      workers: { type: "integer", description: "Concurrent SidecarSet reconciles.", default: 3 },
+      workers: workersFlag("SidecarSet"),
     },
   },
   (mgr, flags) => {

@@ -1,5 +1,5 @@
 // The Advanced StatefulSet controller binary: flags → manager → controller.
-import { NAMESPACE_FLAG, runController } from "@kruise/sdk";
+import { NAMESPACE_FLAG, runController, workersFlag } from "@kruise/sdk";
 import { addStatefulSetController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -8,11 +8,7 @@ await runController(
     summary:
       "reconciles apps.kruise.io Advanced StatefulSets: ordinal pods and PVCs, OrderedReady/Parallel scaling, rolling and in-place updates, partitions, reserved ordinals",
     extra: {
-      "statefulset-workers": {
-        type: "integer",
-        description: "Concurrent StatefulSet reconciles.",
-        default: 3,
-      },
+      "statefulset-workers": workersFlag("StatefulSet"),
       namespace: NAMESPACE_FLAG,
     },
   },

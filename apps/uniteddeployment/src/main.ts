@@ -1,5 +1,5 @@
 // The UnitedDeployment controller binary: flags (OpenKruise's names where they exist) → manager → controller.
-import { NAMESPACE_FLAG, runController } from "@kruise/sdk";
+import { NAMESPACE_FLAG, runController, workersFlag } from "@kruise/sdk";
 import { addUnitedDeploymentController, CONTROLLER_NAME } from "./controller.ts";
 
 await runController(
@@ -8,11 +8,7 @@ await runController(
     summary:
       "reconciles apps.kruise.io UnitedDeployments: one CloneSet, Advanced StatefulSet, StatefulSet or Deployment per subset, replicas split between subsets (fixed, percentage, min/max, adaptive), template and partitions rolled out to every subset",
     extra: {
-      "uniteddeployment-workers": {
-        type: "integer",
-        description: "Concurrent UnitedDeployment reconciles.",
-        default: 3,
-      },
+      "uniteddeployment-workers": workersFlag("UnitedDeployment"),
       namespace: NAMESPACE_FLAG,
     },
   },

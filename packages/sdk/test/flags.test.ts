@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { flagsHelp, parseControllerFlags } from "../src/manager/flags.ts";
+import { flagsHelp, parseControllerFlags, workersFlag } from "../src/manager/flags.ts";
 
 const program = {
   name: "demo",
@@ -98,5 +98,25 @@ describe("parseControllerFlags", () => {
     expect(help).toContain("--workers <value>\n      Workers. (default 3)");
     expect(help).toContain("--strict\n      Strict.");
     expect(help).toContain("Feature gates (--feature-gates):\n  Fast\n      Go fast. (default false)");
+  });
+});
+
+describe("workersFlag", () => {
+  const workers = {
+    name: "demo",
+    summary: "a demo controller",
+    extra: { "demo-workers": workersFlag("Demo", 2) },
+  };
+  it.each([
+    { argv: [], want: 2 },
+    { argv: ["--demo-workers=5"], want: 5 },
+  ])("$argv → $want concurrent reconciles", ({ argv, want }) => {
+    expect(parseControllerFlags(argv, workers).extra["demo-workers"]).toBe(want);
+  });
+
+  it("refuses fewer than one worker, naming the flag, and says what it counts in --help", () => {
+    expect(() => parseControllerFlags(["--demo-workers=0"], workers)).toThrow(/--demo-workers/);
+    expect(flagsHelp(workers.name, workers.summary, workers.extra)).toContain("Concurrent Demo reconciles.");
+    expect(workersFlag("Demo").default).toBe(3);
   });
 });

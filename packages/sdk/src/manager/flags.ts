@@ -33,6 +33,18 @@ export const NAMESPACE_FLAG = {
   default: "",
 } as const satisfies ExtraFlag;
 
+/**
+ * A controller's workers flag (`--workers`, `--cloneset-workers` …): how many reconciles of `kind` run at once,
+ * at least 1. `kind` is the name --help shows ("CloneSet").
+ */
+export function workersFlag(kind: string, defaultWorkers = 3) {
+  return {
+    type: "integer",
+    description: `Concurrent ${kind} reconciles.`,
+    default: defaultWorkers,
+  } as const satisfies ExtraFlag;
+}
+
 /** The value a flag of this declaration parses to. */
 export type FlagValue<F extends ExtraFlag> = F extends { type: "string" }
   ? string

@@ -3,7 +3,7 @@ export type { ManagerOptions, LeaderElectionConfig } from "./manager.ts";
 export { runManager } from "./run-manager.ts";
 export type { RunOptions } from "./run-manager.ts";
 export { DEFAULT_V8_FLAGS, missingV8Flags, reexecWithV8Flags } from "./v8-flags.ts";
-export { NAMESPACE_FLAG, parseControllerFlags, parseFeatureGates, flagsHelp } from "./flags.ts";
+export { NAMESPACE_FLAG, workersFlag, parseControllerFlags, parseFeatureGates, flagsHelp } from "./flags.ts";
 export type { ControllerFlags, ControllerProgram, ExtraFlag, FeatureGate, FlagValue } from "./flags.ts";
 export { runController } from "./run-controller.ts";
 export { parseBindAddress } from "./http-server.ts";

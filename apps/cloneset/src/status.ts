@@ -1,7 +1,7 @@
 import type { CloneSet, CloneSetStatus } from "@kruise/api";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
-  isPodAtRevision,
+  countWorkloadPods,
   isPodUpdateReady,
   isWorkloadPodAvailable,
   partitionReplicas,
@@ -28,23 +28,14 @@ export interface StatusInput {
  */
 export function calculateStatus(input: StatusInput): CloneSetStatus {
   const { cloneSet, params, pods, updateRevision, now } = input;
-  let ready = 0;
-  let available = 0;
-  let updated = 0;
-  let updatedReady = 0;
-  let updatedAvailable = 0;
-  for (const pod of pods) {
-    const isUpdated = isPodAtRevision(pod, updateRevision);
-    const isReady = isPodUpdateReady(pod, 0, now);
-    const isAvailable = isWorkloadPodAvailable(pod, params.minReadySeconds, now);
-    if (isReady) ready++;
-    if (isAvailable) available++;
-    if (isUpdated) {
-      updated++;
-      if (isReady) updatedReady++;
-      if (isAvailable) updatedAvailable++;
-    }
-  }
+  const { ready, available, updated, updatedReady, updatedAvailable } = countWorkloadPods(
+    pods,
+    { current: input.currentRevision, update: updateRevision },
+    {
+      isReady: (pod) => isPodUpdateReady(pod, 0, now),
+      isAvailable: (pod) => isWorkloadPodAvailable(pod, params.minReadySeconds, now),
+    },
+  );
   const replicas = pods.length;
   let partition = 0;
   try {

@@ -1,7 +1,7 @@
 import { formatKubeTime } from "@kruise/sdk";
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
-import { isPodAtRevision, isPodReady, isWorkloadPodAvailable } from "@kruise/workload";
+import { countWorkloadPods, isPodReady, isWorkloadPodAvailable } from "@kruise/workload";
 import type { StatefulSetParams } from "./params.ts";
 
 export type Condition = NonNullable<StatefulSetStatus["conditions"]>[number];
@@ -28,27 +28,19 @@ export interface StatusInput {
  */
 export function calculateStatus(input: StatusInput): StatefulSetStatus {
   const { set, params, now } = input;
-  let replicas = 0;
-  let ready = 0;
-  let available = 0;
-  let current = 0;
-  let updated = 0;
-  let updatedReady = 0;
-  let updatedAvailable = 0;
-  for (const pod of input.pods) {
-    replicas++;
-    const isReady = pod.status?.phase === "Running" && isPodReady(pod);
-    const isAvailable = isReady && isWorkloadPodAvailable(pod, params.minReadySeconds, now);
-    if (isReady) ready++;
-    if (isAvailable) available++;
-    if (pod.metadata?.deletionTimestamp !== undefined || pod.status?.phase === undefined) continue;
-    if (isPodAtRevision(pod, input.currentRevision)) current++;
-    if (isPodAtRevision(pod, input.updateRevision)) {
-      updated++;
-      if (isReady) updatedReady++;
-      if (isAvailable) updatedAvailable++;
-    }
-  }
+  const replicas = input.pods.length;
+  const counts = countWorkloadPods(
+    input.pods,
+    { current: input.currentRevision, update: input.updateRevision },
+    {
+      isReady: isRunningAndReady,
+      isAvailable: (pod, ready) => ready && isWorkloadPodAvailable(pod, params.minReadySeconds, now),
+      // Kubernetes counts current and updated only for created, non-terminating pods.
+      hasRevision: (pod) => pod.metadata?.deletionTimestamp === undefined && pod.status?.phase !== undefined,
+    },
+  );
+  const { ready, available, updated, updatedReady, updatedAvailable } = counts;
+  let current = counts.current;
   let currentRevision = input.currentRevision;
   if (!params.onDelete && updated === replicas && ready === replicas) {
     currentRevision = input.updateRevision;
@@ -78,7 +70,7 @@ export function calculateStatus(input: StatusInput): StatefulSetStatus {
       for (const pod of input.pods) {
         if (!claimNames.has(`${name}-${pod.metadata?.name ?? ""}`)) continue;
         compatible++;
-        if (pod.status?.phase === "Running" && isPodReady(pod)) compatibleReady++;
+        if (isRunningAndReady(pod)) compatibleReady++;
       }
       return {
         volumeClaimName: name,
@@ -89,6 +81,11 @@ export function calculateStatus(input: StatusInput): StatefulSetStatus {
   }
   if (input.conditions !== undefined && input.conditions.length > 0) status.conditions = input.conditions;
   return status;
+}
+
+/** Ready as Kubernetes' StatefulSet counts it: Running with the Ready condition True. */
+function isRunningAndReady(pod: Pod): boolean {
+  return pod.status?.phase === "Running" && isPodReady(pod);
 }
 
 /** A True condition of `type` saying why (FailedCreatePod, FailedUpdatePod …), stamped now; set with the kit's setCondition. */

@@ -34,11 +34,12 @@ import {
   removeCondition,
   requeueAfterForAvailability,
   resolveStrategy,
-  revisionsToTruncate,
   setCondition,
   shortHashRevisionAdapter,
   syncRevisions,
   templateFromRevision,
+  truncateHistory,
+  workloadHistory,
   type RevisionState,
   type ScalePlanInput,
   type WorkloadStep,
@@ -226,7 +227,7 @@ export const reconcileCloneSet: Reconciler<CloneSetDeps> = async (request, ctx, 
         : removeCondition(conditions, CloneSetConditionType.FailedUpdate);
   }
 
-  await truncateHistory(ctx, revisions, ownedPods, params);
+  await truncateHistory(ctx.client, workloadHistory(revisions, ownedPods, params.revisionHistoryLimit));
   if (revisions.changed !== undefined) publishImagePredownload(run, cs, params, revisions);
 
   const status = calculateStatus({
@@ -343,28 +344,6 @@ async function deleteOrphanPvcs(
         deps.scaleExpectations.deletionObserved(key, name);
         return ignoreNotFound(err);
       });
-  }
-}
-
-async function truncateHistory(
-  ctx: ReconcileContext,
-  revisions: RevisionState,
-  pods: readonly Pod[],
-  params: CloneSetParams,
-): Promise<void> {
-  const doomed = revisionsToTruncate({
-    history: revisions.history,
-    currentRevision: revisions.currentRevision.metadata?.name ?? "",
-    updateRevision: revisions.updateRevision.metadata?.name ?? "",
-    pods,
-    revisionHistoryLimit: params.revisionHistoryLimit,
-  });
-  for (const r of doomed) {
-    await ctx.client
-      .delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, {
-        preconditions: { uid: r.metadata?.uid ?? "" },
-      })
-      .catch(ignoreNotFound);
   }
 }
 

@@ -1,7 +1,12 @@
 import type { CloneSet } from "@kruise/api";
 import { CLONESET_SCALING_EXCLUDE_PREPARING_DELETE_LABEL } from "@kruise/api";
 import { MAX_INT32 } from "@kruise/sdk";
-import type { Lifecycle, ScaleStrategyParams, UpdateStrategyParams } from "@kruise/workload";
+import {
+  DEFAULT_REVISION_HISTORY_LIMIT,
+  type Lifecycle,
+  type ScaleStrategyParams,
+  type UpdateStrategyParams,
+} from "@kruise/workload";
 
 /**
  * The v1alpha1 CloneSet spec mapped onto @kruise/workload's shape-independent parameters. v1alpha1 folds the
@@ -53,7 +58,7 @@ export function cloneSetParams(
     scale,
     minReadySeconds: spec?.minReadySeconds ?? 0,
     lifecycle: spec?.lifecycle,
-    revisionHistoryLimit: spec?.revisionHistoryLimit ?? 10,
+    revisionHistoryLimit: spec?.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT,
     progressDeadlineSeconds: deadline === undefined || deadline === MAX_INT32 ? undefined : deadline,
   };
 }

@@ -27,7 +27,8 @@ export interface DaemonSetControllerOptions {
 /**
  * Registers the Advanced DaemonSet controller: it reconciles DaemonSets and is woken by their pods and revisions
  * (controller owner reference) and by node changes that can change where a daemon pod should run (a node added
- * or removed, its labels, taints or name-affecting fields); node heartbeats do not wake it.
+ * or removed, its labels, taints or name-affecting fields); node heartbeats do not wake it. Pod events feed the
+ * expectations before the owner is enqueued (the builder's slot).
  */
 export function addDaemonSetController(mgr: Manager, options: DaemonSetControllerOptions = {}): Controller {
   const expectations = mgr.expectationsFor(CONTROLLER_NAME);
@@ -39,14 +40,17 @@ export function addDaemonSetController(mgr: Manager, options: DaemonSetControlle
   };
   const gc = setInterval(() => deps.backoff.gc(mgr.clock.now()), BACKOFF_GC_INTERVAL_MS);
   gc.unref();
-  return mgr
-    .controller(CONTROLLER_NAME)
-    .for(DaemonSetKind)
-    .owns(PodKind)
-    .owns(ControllerRevisionKind)
-    .watches(NodeKind, () => allDaemonSets(mgr), nodePlacementChanged)
-    .workers(options.workers ?? 3)
-    .reconcile(reconcileDaemonSet, deps);
+  return (
+    mgr
+      .controller(CONTROLLER_NAME)
+      .for(DaemonSetKind)
+      // Pod events lower the scale and pod-version expectations before the owner is enqueued.
+      .owns(PodKind, { expectations })
+      .owns(ControllerRevisionKind)
+      .watches(NodeKind, () => allDaemonSets(mgr), nodePlacementChanged)
+      .workers(options.workers ?? 3)
+      .reconcile(reconcileDaemonSet, deps)
+  );
 }
 
 function allDaemonSets(mgr: Manager): Request[] {

@@ -3,13 +3,11 @@ import { DaemonSetKind } from "@kruise/api";
 import {
   cachedOwner,
   ControllerRevisionKind,
-  ignoreNotFound,
   NodeKind,
   patchStatusIfChanged,
   PodKind,
   Requeue,
   TerminalError,
-  type ReconcileContext,
   type Reconciler,
 } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
@@ -28,7 +26,7 @@ import {
   podsToRelease,
   releasePods,
   resolveDaemonStrategy,
-  revisionsToTruncate,
+  truncateHistory,
   type DaemonStrategy,
   type NodeFit,
 } from "@kruise/workload";
@@ -37,7 +35,7 @@ import { DaemonSetBusEvent, daemonSetEvent } from "./events.ts";
 import { refreshInPlaceStates } from "./inplace.ts";
 import { requestImagePredownload } from "./predownload.ts";
 import { syncNodes, type PodWriteContext } from "./pod-writes.ts";
-import { syncDaemonRevisions } from "./revisions.ts";
+import { daemonHistory, syncDaemonRevisions } from "./revisions.ts";
 
 /** While our own writes are not in the cache yet, look again this soon in case a watch event is late. */
 const CACHE_LAG_REQUEUE_MS = 1_000;
@@ -111,7 +109,6 @@ export const reconcileDaemonSet: Reconciler<DaemonSetDeps> = async (request, ctx
   }
 
   const requeue = new Requeue();
-  observeExpectations(deps, ctx, key, request.namespace);
   let pods = ctx.cache.list(PodKind, owned) as Pod[];
   requestImagePredownload(deps, ds, strategy, hash, revisions.old, pods);
   const settled = deps.expectations.satisfied(key) && pods.every((p) => deps.podVersions.satisfied(p));
@@ -144,7 +141,6 @@ export const reconcileDaemonSet: Reconciler<DaemonSetDeps> = async (request, ctx
     }
     await syncNodes(writeCtx, placement.podsToDelete, placement.nodesNeedingPods, []);
 
-    observeExpectations(deps, ctx, key, request.namespace);
     pods = ctx.cache.list(PodKind, owned) as Pod[];
     if (deps.expectations.satisfied(key) && pods.every((p) => deps.podVersions.satisfied(p))) {
       const refreshed = await refreshInPlaceStates(writeCtx, pods);
@@ -166,7 +162,7 @@ export const reconcileDaemonSet: Reconciler<DaemonSetDeps> = async (request, ctx
         });
         await syncNodes(writeCtx, rollout.oldPodsToReplace, rollout.nodesToSurge, revisions.old);
       }
-      await pruneHistory(ctx, ds, revisions.update, revisions.old, pods);
+      await truncateHistory(ctx.client, daemonHistory(ds, revisions, pods));
     } else {
       requeue.after(CACHE_LAG_REQUEUE_MS);
     }
@@ -199,48 +195,9 @@ export const reconcileDaemonSet: Reconciler<DaemonSetDeps> = async (request, ctx
   return requeue.result();
 };
 
-/** Marks expected creates the cache now shows, and expected deletes it no longer shows (or shows terminating). */
-function observeExpectations(
-  deps: DaemonSetDeps,
-  ctx: ReconcileContext,
-  key: string,
-  namespace: string,
-): void {
-  const { creations, deletions } = deps.expectations.outstanding(key);
-  for (const name of creations)
-    if (ctx.cache.get(PodKind, namespace, name)) deps.expectations.creationObserved(key, name);
-  for (const name of deletions) {
-    const pod = ctx.cache.get(PodKind, namespace, name);
-    if (!pod || pod.metadata?.deletionTimestamp) deps.expectations.deletionObserved(key, name);
-  }
-}
-
 /** Kubernetes keys failed-pod backoff by DaemonSet UID, observed generation and node. */
 function backoffKey(ds: DaemonSet, node: string): string {
   return `${ds.metadata?.uid ?? ""}/${ds.status?.observedGeneration ?? 0}/${node}`;
-}
-
-/** Kubernetes' cleanupHistory: keep revisionHistoryLimit old revisions besides those live pods still use. */
-async function pruneHistory(
-  ctx: ReconcileContext,
-  ds: DaemonSet,
-  update: ControllerRevision,
-  old: readonly ControllerRevision[],
-  pods: readonly Pod[],
-): Promise<void> {
-  const name = update.metadata?.name ?? "";
-  const doomed = revisionsToTruncate({
-    history: old,
-    currentRevision: name,
-    updateRevision: name,
-    pods,
-    revisionHistoryLimit: ds.spec?.revisionHistoryLimit ?? 10,
-  });
-  for (const r of doomed) {
-    await ctx.client
-      .delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace)
-      .catch(ignoreNotFound);
-  }
 }
 
 /** Rollout progress and completion on the bus, after the status write that records them. */

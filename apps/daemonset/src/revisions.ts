@@ -2,7 +2,15 @@ import type { DaemonSet } from "@kruise/api";
 import { CONTROLLER_REVISION_HASH_LABEL, DaemonSetKind } from "@kruise/api";
 import type { Client } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
-import { revisionOwner, shortHash, syncRevisions, type RevisionSource } from "@kruise/workload";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import {
+  revisionOwner,
+  shortHash,
+  syncRevisions,
+  usedByPods,
+  type HistoryTruncation,
+  type RevisionSource,
+} from "@kruise/workload";
 
 export interface DaemonRevisions {
   readonly update: ControllerRevision;
@@ -55,5 +63,22 @@ export async function syncDaemonRevisions(
     hash: revisionHash(update),
     old: history.filter((r) => r.metadata?.name !== name),
     collisionCount: state.collisionCount,
+  };
+}
+
+/**
+ * OpenKruise's cleanupHistory: the limit counts every old revision (the update revision aside), live ones too; the
+ * excess goes from the oldest ones no pod carries.
+ */
+export function daemonHistory(
+  ds: DaemonSet,
+  revisions: DaemonRevisions,
+  pods: readonly Pod[],
+): HistoryTruncation {
+  return {
+    history: revisions.old,
+    inUse: usedByPods([], pods),
+    revisionHistoryLimit: ds.spec?.revisionHistoryLimit,
+    rule: "all",
   };
 }

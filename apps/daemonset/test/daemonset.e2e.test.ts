@@ -7,6 +7,7 @@ import type { DaemonSet as AppsDaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod } from "kubernetes-types/core/v1.js";
 import { DaemonSetKind, DaemonSetV1alpha1Kind, type DaemonSet } from "@kruise/api";
 import {
+  ControllerRevisionKind,
   createClient,
   type HttpClient,
   type Kind,
@@ -380,6 +381,48 @@ describe("Advanced DaemonSet on a multi-zone cluster", { timeout: 180_000 }, () 
       );
       return events.items.some((e) => (e as { reason?: string }).reason === "SuccessfulRelease");
     });
+  });
+
+  // OpenKruise's cleanupHistory: the limit counts every old revision, those pods still carry included, and the excess
+  // goes from the oldest ones no pod carries.
+  it("revisionHistoryLimit counts the old revisions pods still carry; only unused ones are deleted", async () => {
+    const ns = await namespace();
+    const all = await nodeNames();
+    const template = (tag: string) => ({
+      metadata: { labels: { app: "hist" } },
+      spec: { containers: [{ name: "main", image: `nginx:${tag}` }] },
+    });
+    // A partition of every node: the pods stay at the first revision while the template moves on.
+    await client.create(
+      DaemonSetKind,
+      daemonSet(ns, "hist", {
+        revisionHistoryLimit: 1,
+        updateStrategy: { rollingUpdate: { partition: all.length } },
+      }),
+    );
+    await waitOnePodPerNode(ns, all, "pods at the first revision");
+    const hashOf = async (): Promise<string> =>
+      (await client.get(DaemonSetKind, "hist", ns)).status?.daemonSetHash ?? "";
+    await waitFor("the first revision in status", async () => (await hashOf()) !== "");
+    const first = await hashOf();
+    let latest = first;
+    for (const tag of ["1.26", "1.27", "1.28"]) {
+      await patchSpec(ns, "hist", { template: template(tag) });
+      const previous = latest;
+      await waitStatus(ns, "hist", (s) => (s.daemonSetHash ?? previous) !== previous);
+      latest = await hashOf();
+    }
+    const revisionHashes = async (): Promise<string[]> =>
+      (await client.list(ControllerRevisionKind, { namespace: ns })).items
+        .map((r) => r.metadata?.labels?.[HASH] ?? "")
+        .sort();
+    // Three old revisions against a limit of 1: the two no pod carries go, the pods' one stays.
+    await waitFor("only the pods' revision and the update revision left", async () => {
+      return JSON.stringify(await revisionHashes()) === JSON.stringify([first, latest].sort());
+    });
+    expect(
+      (await livePods(ns)).every((p) => p.metadata?.labels?.[HASH] === first && image(p) === "nginx:1.25"),
+    ).toBe(true);
   });
 
   it("rolls a plain DaemonSet manifest out like kube-controller-manager's DaemonSet, and converged means zero writes", async () => {

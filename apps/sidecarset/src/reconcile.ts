@@ -28,12 +28,13 @@ import {
   createRevisionAvoidingCollisions,
   nextRevisionNumber,
   planUpdateRevision,
+  truncateHistory,
 } from "@kruise/workload";
 import { changedEvent, upgradedEvent } from "./events.ts";
 import { sidecarSetHash, sidecarSetHashWithoutImage } from "./injection/hash.ts";
 import { sidecarSetSelectsPod } from "./injection/matching.ts";
 import { injectedSidecarSets, readHashAnnotation } from "./injection/pod-annotations.ts";
-import { customVersionOf, desiredRevision, revisionsOf, revisionsToTruncate } from "./revisions.ts";
+import { customVersionOf, desiredRevision, revisionsOf, sidecarSetHistory } from "./revisions.ts";
 import { findConflict } from "./upgrade/conflicts.ts";
 import { hotUpgradeReset } from "./upgrade/hot-upgrade.ts";
 import {
@@ -151,15 +152,10 @@ export const reconcileSidecarSet: Reconciler<SidecarSetDeps> = async ({ name }, 
   const allRevisions = revisions.some((r) => r.metadata?.name === latest.metadata?.name)
     ? revisions
     : [...revisions, latest];
-  for (const old of revisionsToTruncate(ss, allRevisions, latest.metadata?.name ?? "", podRevisions)) {
-    try {
-      await client.delete(ControllerRevisionKind, old.metadata?.name ?? "", deps.namespace, {
-        preconditions: { uid: old.metadata?.uid ?? "" },
-      });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  }
+  await truncateHistory(
+    client,
+    sidecarSetHistory(ss, allRevisions, latest.metadata?.name ?? "", podRevisions),
+  );
 
   const sidecars = sidecarContainersInPod(ss);
   const plan = planUpgrade(ss, pods, hashes, sidecars);

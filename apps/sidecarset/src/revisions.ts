@@ -9,7 +9,7 @@ import {
 } from "@kruise/api";
 import { ControllerRevisionKind, type Cache, type ReadOnly } from "@kruise/sdk";
 import type { LabelSelector } from "kubernetes-types/meta/v1.js";
-import { newControllerRevision, selectorMatches } from "@kruise/workload";
+import { newControllerRevision, selectorMatches, type HistoryTruncation } from "@kruise/workload";
 
 /** The spec parts a revision records: what injection writes into a pod. */
 export type InjectedSpec = Pick<
@@ -83,26 +83,26 @@ export function pinnedRevision(
   return `SidecarSet ${ss.metadata?.name} pins injectionStrategy.revision to ${what}, which does not exist; fix it: kubectl edit sidecarset ${ss.metadata?.name}`;
 }
 
-export const DEFAULT_SIDECARSET_REVISION_HISTORY_LIMIT = 10;
-
 /**
- * Revisions to delete so that at most revisionHistoryLimit (default 10, at least 1) remain, oldest first
- * (OpenKruise's truncateHistory). Never the latest, a revision a pod records in its hash annotation, or the one
- * injectionStrategy.revision pins; when those alone exceed the limit, more remain.
+ * OpenKruise's truncateHistory: the limit counts every revision and is at least 1; the excess goes from the oldest
+ * revisions that are not the latest, one a pod records (`podRevisions`) or the one injectionStrategy.revision pins.
  */
-export function revisionsToTruncate(
+export function sidecarSetHistory(
   ss: ReadOnly<SidecarSet>,
   revisions: readonly ReadOnly<ControllerRevision>[],
   latest: string,
   podRevisions: ReadonlySet<string>,
-): ReadOnly<ControllerRevision>[] {
-  const limit = Math.max(1, ss.spec?.revisionHistoryLimit ?? DEFAULT_SIDECARSET_REVISION_HISTORY_LIMIT);
-  if (revisions.length <= limit) return [];
+): HistoryTruncation<ReadOnly<ControllerRevision>> {
   const pinned = pinnedRevision(ss, revisions);
   const keep = new Set([latest, ...podRevisions]);
   if (pinned && typeof pinned !== "string") keep.add(pinned.metadata?.name ?? "");
-  const sorted = [...revisions].sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0));
-  return sorted.filter((r) => !keep.has(r.metadata?.name ?? "")).slice(0, revisions.length - limit);
+  return {
+    history: revisions,
+    inUse: (revision) => keep.has(revision.metadata?.name ?? ""),
+    revisionHistoryLimit: ss.spec?.revisionHistoryLimit,
+    rule: "all",
+    minimumLimit: 1,
+  };
 }
 
 /**

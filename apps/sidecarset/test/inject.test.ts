@@ -2,6 +2,7 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { describe, expect, it } from "vitest";
 import type { SidecarSet } from "@kruise/api";
+import { revisionsToDelete } from "@kruise/workload";
 import { sidecarSetHash, sidecarSetHashWithoutImage } from "../src/injection/hash.ts";
 import { injectSidecars, type InjectionSource } from "../src/injection/inject.ts";
 import { sidecarSetSelectsPod } from "../src/injection/matching.ts";
@@ -11,7 +12,7 @@ import { planUpgrade } from "../src/upgrade/upgrade-plan.ts";
 import { upgradePatch } from "../src/upgrade/pod-upgrade.ts";
 import { webhookEntries } from "../src/webhook/webhook-entries.ts";
 import { findConflict } from "../src/upgrade/conflicts.ts";
-import { injectionRevisionFor, revisionsToTruncate } from "../src/revisions.ts";
+import { injectionRevisionFor, sidecarSetHistory } from "../src/revisions.ts";
 import { evaluateExpression, formatQuantity } from "../src/injection/resources-policy.ts";
 import { hotUpgradeReset, isHotUpgrading } from "../src/upgrade/hot-upgrade.ts";
 
@@ -406,11 +407,18 @@ describe("revision history", () => {
 
   it("keeps revisionHistoryLimit revisions (default 10, at least 1), deleting the oldest unused first", () => {
     const twelve = Array.from({ length: 12 }, (_, i) => rev(i + 1)).reverse();
-    expect(names(revisionsToTruncate(sidecarSet("a"), twelve, "r12", new Set()))).toEqual(["r1", "r2"]);
+    expect(names(revisionsToDelete(sidecarSetHistory(sidecarSet("a"), twelve, "r12", new Set())))).toEqual([
+      "r1",
+      "r2",
+    ]);
     const limit3 = sidecarSet("a", { revisionHistoryLimit: 3 });
-    expect(names(revisionsToTruncate(limit3, twelve.slice(0, 3), "r12", new Set()))).toEqual([]);
+    expect(names(revisionsToDelete(sidecarSetHistory(limit3, twelve.slice(0, 3), "r12", new Set())))).toEqual(
+      [],
+    );
     const limit0 = sidecarSet("a", { revisionHistoryLimit: 0 });
-    expect(names(revisionsToTruncate(limit0, [rev(1), rev(2)], "r2", new Set()))).toEqual(["r1"]);
+    expect(names(revisionsToDelete(sidecarSetHistory(limit0, [rev(1), rev(2)], "r2", new Set())))).toEqual([
+      "r1",
+    ]);
   });
 
   it("never deletes the latest, one a pod records, or the one injectionStrategy.revision pins", () => {
@@ -426,7 +434,10 @@ describe("revision history", () => {
       injectionStrategy: { revision: { customVersion: "v2" } },
     });
     // r1 is latest (a rollback), r3 is on a pod, r2 is pinned: r4 and r5 go, and 3 remain over the limit.
-    expect(names(revisionsToTruncate(pinned, revs, "r1", new Set(["r3"])))).toEqual(["r4", "r5"]);
+    expect(names(revisionsToDelete(sidecarSetHistory(pinned, revs, "r1", new Set(["r3"]))))).toEqual([
+      "r4",
+      "r5",
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { StatefulSet } from "@kruise/api";
 import {
+  DEFAULT_REVISION_HISTORY_LIMIT,
   ordinalMaxUnavailable,
   parseReservedOrdinals,
   replicaOrdinals,
@@ -69,7 +70,7 @@ export function statefulSetParams(set: StatefulSet): StatefulSetParams {
     unordered: ru?.unorderedUpdate !== undefined && policy === "Parallel",
     gracePeriodSeconds: ru?.inPlaceUpdateStrategy?.gracePeriodSeconds,
     lifecycle: spec?.lifecycle,
-    revisionHistoryLimit: spec?.revisionHistoryLimit ?? 10,
+    revisionHistoryLimit: spec?.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT,
     whenScaled: spec?.persistentVolumeClaimRetentionPolicy?.whenScaled ?? "Retain",
     whenDeleted: spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted ?? "Retain",
   };

@@ -1,12 +1,12 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import { StatefulSetConditionType, StatefulSetKind } from "@kruise/api";
 import type { Reconciler } from "@kruise/sdk";
+import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import {
   CACHE_LAG_REQUEUE_MS,
   cachedOwner,
   ConflictError,
   ControllerRevisionKind,
-  NotFoundError,
   patchStatusIfChanged,
   PersistentVolumeClaimKind,
   PodKind,
@@ -14,7 +14,6 @@ import {
   TerminalError,
   waitForScaleExpectations,
 } from "@kruise/sdk";
-import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import {
   claimsToCreate,
@@ -29,7 +28,8 @@ import {
   releasePods,
   requeueAfterForAvailability,
   revisionHashOnlyAdapter,
-  revisionsToTruncate,
+  truncateHistory,
+  workloadHistory,
   MAX_IN_FLIGHT,
   slowStartWindow,
   sortByPriority,
@@ -179,7 +179,7 @@ export const reconcileStatefulSet: Reconciler<StatefulSetControllerDeps> = async
         : removeCondition(conditions, StatefulSetConditionType.FailedUpdatePod);
   }
 
-  await truncateHistory(deps, revisions, pods, params);
+  await truncateHistory(deps.client, workloadHistory(revisions, pods, params.revisionHistoryLimit));
   const status = calculateStatus({
     set,
     params,
@@ -400,30 +400,6 @@ function workloadDeps(deps: StatefulSetDeps, set: StatefulSet): WorkloadDeps {
       });
     },
   };
-}
-
-async function truncateHistory(
-  deps: StatefulSetDeps,
-  revisions: RevisionState,
-  pods: readonly Pod[],
-  params: StatefulSetParams,
-): Promise<void> {
-  const doomed = revisionsToTruncate({
-    history: revisions.history,
-    currentRevision: revisions.currentRevision.metadata?.name ?? "",
-    updateRevision: revisions.updateRevision.metadata?.name ?? "",
-    pods,
-    revisionHistoryLimit: params.revisionHistoryLimit,
-  });
-  for (const r of doomed) {
-    try {
-      await deps.client.delete(ControllerRevisionKind, r.metadata?.name ?? "", r.metadata?.namespace, {
-        preconditions: { uid: r.metadata?.uid ?? "" },
-      });
-    } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
-    }
-  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SUBSET_NAME_LABEL, UnitedDeploymentKind, type UnitedDeployment } from "@kruise/api";
 import type { KubeObject, Manager, ReadOnly, Request } from "@kruise/sdk";
-import { controllerOf, ControllerRevisionKind, namespaceScope, PodKind } from "@kruise/sdk";
+import { ControllerRevisionKind, namespaceScope, PodKind } from "@kruise/sdk";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
   selectorMatches,
@@ -22,16 +22,11 @@ export interface UnitedDeploymentControllerOptions {
   readonly namespace?: string | undefined;
 }
 
-/** The UnitedDeployment owning a subset workload, as an expectations key. */
-function ownerKey(obj: ReadOnly<KubeObject>): string | undefined {
-  const ref = controllerOf(obj, UnitedDeploymentKind);
-  return ref === undefined ? undefined : `${obj.metadata?.namespace ?? ""}/${ref.name}`;
-}
-
 /**
  * Declares the controller on a manager: reconcile UnitedDeployments; wake one when a subset workload it owns
  * (any of the four kinds) changes, and when a pod of one of its subsets changes (the updated and pending counts
- * are read from pods), and on NATS when a subset's controller announces a new status. Subset creations and writes are fed into expectations before the owner is enqueued.
+ * are read from pods), and on NATS when a subset's controller announces a new status. Subset events feed the creation
+ * and write expectations before the owner is enqueued (the builder's slot).
  */
 export function addUnitedDeploymentController(
   mgr: Manager,
@@ -43,24 +38,17 @@ export function addUnitedDeploymentController(
   const podInformer = { ...scoped, transform: trimWorkloadPod };
   mgr.cache.informerFor(PodKind, podInformer);
   mgr.cache.informerFor(ControllerRevisionKind, scoped);
-  for (const type of SUBSET_WORKLOAD_TYPES) {
-    mgr.cache.informerFor(SUBSET_KINDS[type], scoped);
-    // Registered before the builder's handlers, so an expectation is lowered before the owner is reconciled.
-    mgr.cache.informerFor(SUBSET_KINDS[type]).addEventHandler({
-      onAdd: (obj: ReadOnly<KubeObject>) => {
-        const key = ownerKey(obj);
-        const subset = subsetNameOf(obj as SubsetWorkloadObject);
-        if (key !== undefined && subset !== undefined) creations.creationObserved(key, subset);
-        subsetVersions.observe(obj as KubeObject);
-      },
-      onUpdate: (_old: ReadOnly<KubeObject>, obj: ReadOnly<KubeObject>) =>
-        subsetVersions.observe(obj as KubeObject),
-      onDelete: (obj: ReadOnly<KubeObject>) => subsetVersions.delete(obj.metadata?.uid ?? ""),
-    });
-  }
   const deps: UnitedDeploymentDeps = { creations, subsetVersions, types: SUBSET_WORKLOAD_TYPES };
   let builder = mgr.controller(CONTROLLER_NAME).for(UnitedDeploymentKind);
-  for (const type of SUBSET_WORKLOAD_TYPES) builder = builder.owns(SUBSET_KINDS[type]);
+  // Subset events lower the creation (by subset name: the workloads are created with generateName) and write
+  // expectations before the owner is enqueued.
+  const expectations = {
+    scale: creations,
+    versions: subsetVersions,
+    scaleName: (obj: ReadOnly<KubeObject>) => subsetNameOf(obj as SubsetWorkloadObject),
+  };
+  for (const type of SUBSET_WORKLOAD_TYPES)
+    builder = builder.owns(SUBSET_KINDS[type], { informer: scoped, expectations });
   // With --nats-url: a subset's new status wakes its owner before the informer delivers it (inactive without NATS).
   for (const subject of SUBSET_STATUS_SUBJECTS) builder = builder.watchesEvents(subject, ownerOfSubsetEvent);
   builder

@@ -31,13 +31,14 @@ import {
   subsetAllocationFailureEvent,
   subsetPatchAnnotation,
   subsetWorkloadType,
+  truncateHistory,
   viewSubset,
   type CurrentSubset,
   type SubsetView,
   type UnitedDeploymentCondition,
 } from "@kruise/workload";
 import type { UnitedDeploymentDeps } from "./deps.ts";
-import { syncUnitedRevisions, truncateUnitedHistory } from "./revisions.ts";
+import { syncUnitedRevisions, unitedHistory } from "./revisions.ts";
 import { manageReservation, manageSchedulability, markRecoveredScaleUps } from "./schedulability.ts";
 import { writeUnitedStatus } from "./status-writer.ts";
 import {
@@ -212,7 +213,7 @@ export const reconcileUnitedDeployment: Reconciler<UnitedDeploymentDeps> = async
   }
   conditions = removeCondition(conditions, UnitedDeploymentConditionType.SubsetFailure);
 
-  await truncateUnitedHistory(ctx.client, ud, revisions.history, [currentRevision, updatedRevision]);
+  await truncateHistory(ctx.client, unitedHistory(ud, revisions));
   const status: UnitedDeploymentStatus = calculateUnitedStatus({
     previous: ud.status,
     generation: ud.metadata?.generation ?? 0,

@@ -1,14 +1,12 @@
 import { UnitedDeploymentKind, type UnitedDeployment } from "@kruise/api";
 import type { Client } from "@kruise/sdk";
-import { ignoreNotFound, ControllerRevisionKind } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import {
-  DEFAULT_REVISION_HISTORY_LIMIT,
   revisionOwner,
-  sortRevisions,
   syncRevisions,
   unitedDeploymentRevisionData,
   unitedDeploymentRevisionLabels,
+  type HistoryTruncation,
   type RevisionState,
 } from "@kruise/workload";
 
@@ -33,21 +31,15 @@ export function syncUnitedRevisions(
 }
 
 /**
- * Deletes the oldest revisions beyond `revisionHistoryLimit`, never the current or updated one (OpenKruise's
- * cleanExpiredRevision: the limit counts every revision, live ones included).
+ * OpenKruise's cleanExpiredRevision: the limit counts every revision, live ones too; of the oldest ones beyond it,
+ * all but the current and update revisions go.
  */
-export async function truncateUnitedHistory(
-  client: Client,
-  ud: UnitedDeployment,
-  history: readonly ControllerRevision[],
-  live: readonly string[],
-): Promise<void> {
-  const sorted = sortRevisions(history);
-  const exceed = sorted.length - (ud.spec?.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT);
-  for (const [i, revision] of sorted.entries()) {
-    if (i >= exceed) break;
-    const name = revision.metadata?.name ?? "";
-    if (live.includes(name)) continue;
-    await client.delete(ControllerRevisionKind, name, ud.metadata?.namespace ?? "").catch(ignoreNotFound);
-  }
+export function unitedHistory(ud: UnitedDeployment, revisions: RevisionState): HistoryTruncation {
+  const live = [revisions.currentRevision.metadata?.name, revisions.updateRevision.metadata?.name];
+  return {
+    history: revisions.history,
+    inUse: (revision) => live.includes(revision.metadata?.name),
+    revisionHistoryLimit: ud.spec?.revisionHistoryLimit,
+    rule: "oldest",
+  };
 }

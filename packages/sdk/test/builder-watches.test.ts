@@ -124,6 +124,21 @@ describe("ControllerBuilder.owns(kind, { expectations })", () => {
     expect(scale.satisfied("ns/other")).toBe(false);
   });
 
+  it("with scaleName, a child is known by the name it returns, and one without a name lowers nothing", () => {
+    const { host, podHandlers } = harness();
+    const scale = new ScaleExpectations({ name: "t", registry: new Registry() });
+    scale.expectCreations("ns/owner", ["slot-a", "slot-b"]);
+    new ControllerBuilder(host, "t")
+      .for(ConfigMapKind)
+      .owns(PodKind, { expectations: { scale, scaleName: (child) => child.metadata?.labels?.["slot"] } })
+      .reconcile(() => {});
+    for (const h of podHandlers()) {
+      h.onAdd(pod("slot-b"), false);
+      h.onAdd(pod("generated-x7k2p", { labels: { slot: "slot-a" } }), false);
+    }
+    expect(scale.outstanding("ns/owner")).toEqual({ creations: ["slot-b"], deletions: [] });
+  });
+
   it("observes every pod's resourceVersion and forgets a deleted pod", () => {
     const { host, podHandlers } = harness();
     const versions = new ResourceVersionExpectations({ name: "t", registry: new Registry() });

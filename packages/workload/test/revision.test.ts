@@ -15,7 +15,6 @@ import {
   candidateRevision,
   revisionHashOnlyAdapter,
   revisionLabels,
-  revisionsToTruncate,
   serializeRevisionData,
   shortHash,
   templateFromRevision,
@@ -156,23 +155,6 @@ describe("update revision and history", () => {
     expect(findCurrentRevision([r1, r2], r1.metadata?.name, r2)).toBe(r1);
     expect(findCurrentRevision([r1, r2], "gone", r2)).toBe(r2);
     expect(findCurrentRevision([r1, r2], undefined, r2)).toBe(r2);
-  });
-
-  // cloneset_controller.go truncateHistory: oldest unused first; current, update and pod-used revisions are kept.
-  it("truncates the oldest unused revisions beyond the limit", () => {
-    const revs = [1, 2, 3, 4, 5, 6].map((n) => revisionOf(`nginx:${n}`, n));
-    const name = (n: number) => revs[n - 1]!.metadata!.name!;
-    const toDelete = revisionsToTruncate({
-      history: revs,
-      currentRevision: name(5),
-      updateRevision: name(6),
-      pods: [pod({ revision: name(1) })],
-      revisionHistoryLimit: 1,
-    });
-    expect(toDelete.map((r) => r.revision)).toEqual([2, 3]);
-    expect(
-      revisionsToTruncate({ history: revs, currentRevision: name(6), updateRevision: name(6), pods: [] }),
-    ).toEqual([]);
   });
 });
 

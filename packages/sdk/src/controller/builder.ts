@@ -52,6 +52,12 @@ export interface OwnedExpectations {
   scale?: ScaleExpectations;
   /** resourceVersions the owner wrote: every add and update is observed, a delete forgets the object. */
   versions?: ResourceVersionExpectations;
+  /**
+   * The name `scale` knows a child by; default its metadata.name. For children created with generateName, whose
+   * name the owner cannot expect before the create returns, the owner expects another stable name (a label's value,
+   * say) and says here how to read it; a child without one (undefined) lowers nothing.
+   */
+  scaleName?: (child: ReadOnly<KubeObject>) => string | undefined;
 }
 
 /** Options of `for`, `owns` and `watches`. */
@@ -263,8 +269,9 @@ export class ControllerBuilder {
 
   /** The expectations slot: what the cache now shows of the owner's own writes. */
   private feedExpectations(expectations: OwnedExpectations, e: WatchEventInfo): void {
-    const name = e.object.metadata?.name ?? "";
+    const name = expectations.scaleName ? expectations.scaleName(e.object) : (e.object.metadata?.name ?? "");
     for (const owner of this.ownersOf(e.object)) {
+      if (name === undefined) break;
       const key = keyOf(owner.namespace, owner.name);
       if (e.type === "add") expectations.scale?.creationObserved(key, name);
       else if (e.type === "delete") expectations.scale?.deletionObserved(key, name);

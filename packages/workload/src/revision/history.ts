@@ -1,13 +1,20 @@
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
-import type { Pod } from "kubernetes-types/core/v1.js";
 import { VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION } from "../keys.ts";
 import { equalRevisionData } from "./revision-data.ts";
-import { isPodAtRevision } from "./revision-match.ts";
 
-export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
+/** What ordering and deleting a revision reads of it (a cached, read-only ControllerRevision is one). */
+export interface RevisionLike {
+  readonly revision: number;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly uid?: string;
+    readonly creationTimestamp?: string;
+  };
+}
 
 /** Oldest first: by revision number, then creation time, then name (Kubernetes' history order). */
-export function sortRevisions(revisions: readonly ControllerRevision[]): ControllerRevision[] {
+export function sortRevisions<R extends RevisionLike>(revisions: readonly R[]): R[] {
   return [...revisions].sort((a, b) => {
     if (a.revision !== b.revision) return a.revision - b.revision;
     const ta = a.metadata?.creationTimestamp ?? "";
@@ -79,27 +86,4 @@ export function findCurrentRevision(
     if (found !== undefined) return found;
   }
   return updateRevision;
-}
-
-export interface TruncateInput {
-  readonly history: readonly ControllerRevision[];
-  readonly currentRevision: string;
-  readonly updateRevision: string;
-  /** Pods still owned by the workload; a revision any of them carries is kept. */
-  readonly pods: readonly Pod[];
-  readonly revisionHistoryLimit?: number;
-}
-
-/**
- * Revisions to delete so that at most revisionHistoryLimit unused ones remain, oldest first. The current and
- * update revisions and any revision a pod still carries are never deleted and do not count against the limit.
- */
-export function revisionsToTruncate(input: TruncateInput): ControllerRevision[] {
-  const limit = Math.max(input.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT, 0);
-  const unused = sortRevisions(input.history).filter((r) => {
-    const name = r.metadata?.name ?? "";
-    if (name === input.currentRevision || name === input.updateRevision) return false;
-    return !input.pods.some((p) => isPodAtRevision(p, name));
-  });
-  return unused.length <= limit ? [] : unused.slice(0, unused.length - limit);
 }

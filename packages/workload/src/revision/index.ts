@@ -6,3 +6,4 @@ export * from "./history.ts";
 export * from "./revision-client.ts";
 export * from "./revision-adapter.ts";
 export * from "./revision-sync.ts";
+export * from "./truncate-history.ts";

@@ -4,10 +4,10 @@
 // one by one in template order under `apps.kruise.io/container-launch-priority: Ordered`. The next batch is written
 // only once the kubelet really restarted the previous one: its containers report the new imageID and are ready. A
 // watch on the pod sees every version it goes through, so the order is checked on the API server's own history, not
-// on second-granularity timestamps alone. A batch whose new image cannot be pulled stops the update there: the
-// lower-priority container keeps its old image, the pod is not counted updated-ready, and — as in OpenKruise — the
-// controller reports nothing more than the kubelet does (its pull failure Events, the pod NotReady, the
-// InPlaceUpdateReady condition left False). One control plane and one real node for every case; the controller runs
+// on second-granularity timestamps alone. A batch whose new image cannot be pulled (the imageID never changes), or
+// whose container crashes on it (never ready), stops the update there: the lower-priority container keeps its old
+// image, the pod is not counted updated-ready, and — as in OpenKruise — the controller reports nothing more than the
+// kubelet does (its Failed/BackOff Events, the pod NotReady, the InPlaceUpdateReady condition left False). One control plane and one real node for every case; the controller runs
 // in-process under exactly its RBAC rules. On a machine that cannot run real nodes it skips, saying why.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CloneSet } from "@kruise/api";
@@ -44,13 +44,16 @@ const STATE = "apps.kruise.io/inplace-update-state";
 const COMMAND = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"];
 // A tag the local registry does not have: the kubelet's pull fails (ErrImagePull, then ImagePullBackOff).
 const MISSING = "busybox:0-missing";
+const READINESS = { exec: { command: ["/bin/sleep", "0"] }, initialDelaySeconds: 2, periodSeconds: 1 };
 
 interface Spec {
   name: string;
   image: string;
   priority?: string;
-  /** nginx runs its own entrypoint; the others the SIGTERM-aware loop. */
+  /** nginx and proxy run their own entrypoint; the others the SIGTERM-aware loop. */
   command?: boolean;
+  /** An exec readiness probe that starts 2 s after the container, so a container that exits at once is never ready. */
+  readiness?: boolean;
 }
 interface UpdateState {
   revision?: string;
@@ -130,6 +133,7 @@ describe.skipIf(!support.ok)(
                 image: c.image,
                 imagePullPolicy: "IfNotPresent",
                 ...(c.command === true ? { command: COMMAND } : {}),
+                ...(c.readiness === true ? { readinessProbe: READINESS } : {}),
                 ...(c.priority !== undefined
                   ? { env: [{ name: "KRUISE_CONTAINER_PRIORITY", value: c.priority }] }
                   : {}),
@@ -293,46 +297,53 @@ describe.skipIf(!support.ok)(
       for (const c of ["web", "side", "tail"]) expect(statusOf(after, c)?.restartCount).toBe(1);
     });
 
-    it("a high-priority batch whose image cannot be pulled stops the update: the next batch is never written", async () => {
-      const name = "stuck";
+    /**
+     * Updates web (priority 0) and side (priority 10) to new images, side's new image failing as `failing` says, and
+     * checks that the update stops after side's batch: web never patched, the pod not counted updated-ready, and
+     * the failure reported as OpenKruise reports it. Returns side's Warning Events.
+     */
+    async function expectStoppedAfterFailedBatch(
+      name: string,
+      side: Omit<Spec, "name" | "priority">,
+      sideImage: string,
+      failing: { what: string; reasons: readonly string[] },
+    ): Promise<Event[]> {
       const cs = cloneSet(name, [
         { name: "web", image: "nginx:1.25" },
-        { name: "side", image: "busybox:1.36", command: true, priority: "10" },
+        { name: "side", priority: "10", ...side },
       ]);
       const before = await running(cs);
       const watch = watchPod(name, before);
       await kubectlOk(
         ["apply", "-f", "-"],
-        JSON.stringify(withImages(cs, { web: "nginx:1.26", side: MISSING })),
+        JSON.stringify(withImages(cs, { web: "nginx:1.26", side: sideImage })),
       );
 
-      // The first batch is written and the kubelet fails to pull its image; the CloneSet counts the pod at the new
-      // revision but not ready.
-      const stuck = await until(
-        "side cannot pull its new image and the pod is counted not ready",
-        async () => {
-          const [pod] = await podsOf(name);
-          const s = (await cloneSetOf(name)).status;
-          const waiting = pod === undefined ? undefined : statusOf(pod, "side")?.state?.waiting?.reason;
-          return pod !== undefined &&
-            (waiting === "ErrImagePull" || waiting === "ImagePullBackOff") &&
-            s?.updatedReplicas === 1 &&
-            s.updatedReadyReplicas === 0 &&
-            s.readyReplicas === 0
-            ? pod
-            : false;
-        },
-      );
-      expect(specImage(stuck, "side")).toBe(MISSING);
+      // The first batch is written and side fails on its new image; the CloneSet counts the pod at the new revision
+      // but not ready.
+      const stuck = await until(`side ${failing.what} and the pod is counted not ready`, async () => {
+        const [pod] = await podsOf(name);
+        const s = (await cloneSetOf(name)).status;
+        const waiting = pod === undefined ? undefined : statusOf(pod, "side")?.state?.waiting?.reason;
+        return pod !== undefined &&
+          waiting !== undefined &&
+          failing.reasons.includes(waiting) &&
+          s?.updatedReplicas === 1 &&
+          s.updatedReadyReplicas === 0 &&
+          s.readyReplicas === 0
+          ? pod
+          : false;
+      });
+      expect(specImage(stuck, "side")).toBe(sideImage);
       expect(stateOf(stuck).containerBatchesRecord?.map((b) => b.containers)).toEqual([["side"]]);
       expect(stateOf(stuck).nextContainerImages).toEqual({ web: "nginx:1.26" });
       expect(stateOf(stuck).preCheckBeforeNext?.containersRequiredReady).toEqual(["side"]);
 
       // The observation window. While a batch is unfinished the controller sets no timer (OpenKruise's Refresh
-      // returns no delay either): it looks again only when the pod changes. The kubelet rewrites the pod's status on
-      // every pull retry (ErrImagePull <-> ImagePullBackOff, backing off from 10 s), and each rewrite reconciles the
-      // CloneSet with the failed batch in view. So the window is "until the kubelet has changed the pod's status at
-      // least twice more" (two reconciles that could have written the next batch), at least 15 s, at most 90 s.
+      // returns no delay either): it looks again only when the pod changes. The kubelet rewrites the pod's status
+      // on every retry of the failing container (backing off from 10 s), and each rewrite reconciles the CloneSet
+      // with the failed batch in view. So the window is "until the kubelet has changed the pod's status at least
+      // twice more" (two reconciles that could have written the next batch), at least 15 s, at most 90 s.
       const mark = controller?.writes.length ?? 0;
       const windowStart = watch.seen.length;
       const opened = Date.now();
@@ -366,38 +377,52 @@ describe.skipIf(!support.ok)(
       expect(condition(pod!, "Ready")?.status).toBe("False");
       // Without a lifecycle hook the lifecycle state is not moved to Updating (README, deliberate differences).
       expect(pod!.metadata?.labels?.["lifecycle.apps.kruise.io/state"]).toBe("Normal");
-      const cloneSetEvents = (
-        await getJson<{ items: Event[] }>([
-          "get",
-          "events",
-          "-n",
-          NS,
-          "--field-selector",
-          `involvedObject.kind=CloneSet,involvedObject.name=${name}`,
-        ])
-      ).items;
+      const eventsOf = async (kind: string, of: string) =>
+        (
+          await getJson<{ items: Event[] }>([
+            "get",
+            "events",
+            "-n",
+            NS,
+            "--field-selector",
+            `involvedObject.kind=${kind},involvedObject.name=${of}`,
+          ])
+        ).items;
+      const cloneSetEvents = await eventsOf("CloneSet", name);
       expect(cloneSetEvents.filter((e) => e.type === "Warning")).toEqual([]);
       expect(cloneSetEvents.filter((e) => e.reason === "SuccessfulUpdatePodInPlace")).toHaveLength(1);
-      const podEvents = (
-        await getJson<{ items: Event[] }>([
-          "get",
-          "events",
-          "-n",
-          NS,
-          "--field-selector",
-          `involvedObject.kind=Pod,involvedObject.name=${pod!.metadata?.name}`,
-        ])
-      ).items;
-      const sideFailed = podEvents.filter(
-        (e) => e.type === "Warning" && e.involvedObject.fieldPath === "spec.containers{side}",
-      );
-      expect(sideFailed.some((e) => e.reason === "Failed" && (e.message ?? "").includes(MISSING))).toBe(true);
       const status = (await cloneSetOf(name)).status;
       expect(status?.conditions?.find((c) => c.type === "FailedUpdate")).toBeUndefined();
       expect(status?.updatedReplicas).toBe(1);
       expect(status?.updatedReadyReplicas).toBe(0);
       // Every pod carries the update revision, so currentRevision moved to it (readiness is not required).
       expect(status?.currentRevision).toBe(status?.updateRevision);
+      return (await eventsOf("Pod", pod!.metadata?.name ?? "")).filter(
+        (e) => e.type === "Warning" && e.involvedObject.fieldPath === "spec.containers{side}",
+      );
+    }
+
+    it("a high-priority batch whose image cannot be pulled stops the update: the next batch is never written", async () => {
+      const sideEvents = await expectStoppedAfterFailedBatch(
+        "stuck",
+        { image: "busybox:1.36", command: true },
+        MISSING,
+        { what: "cannot pull its new image", reasons: ["ErrImagePull", "ImagePullBackOff"] },
+      );
+      expect(sideEvents.some((e) => e.reason === "Failed" && (e.message ?? "").includes(MISSING))).toBe(true);
+    });
+
+    it("a high-priority container that crashes on its new image stops the update: it never gets ready", async () => {
+      // proxy runs `sleep inf`; busybox's own command is `sh`, which exits at once without a terminal. The probe
+      // starts after the crash, so side runs its new imageID (the image check passes) but is never ready, which is
+      // what holds the next batch back (preCheckBeforeNext).
+      const sideEvents = await expectStoppedAfterFailedBatch(
+        "crash",
+        { image: "proxy:1", readiness: true },
+        "busybox:1.37",
+        { what: "crashes on its new image", reasons: ["CrashLoopBackOff"] },
+      );
+      expect(sideEvents.some((e) => e.reason === "BackOff")).toBe(true);
     });
   },
 );

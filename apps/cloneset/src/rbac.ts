@@ -4,14 +4,13 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import { GROUP } from "@kruise/api";
 import {
-  componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   MANAGE_VERBS,
   READ_VERBS,
   reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
-import { POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
+import { kruiseControllerClusterRole, POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 export const rbacRules: readonly PolicyRule[] = [
   ...reconciledKindRules(GROUP, "clonesets", ["update", "patch"]),
@@ -26,6 +25,6 @@ export const rbacRules: readonly PolicyRule[] = [
   ...CONTROLLER_RUNTIME_RULES,
 ];
 
-export function cloneSetControllerClusterRole(name = "kruise-cloneset-controller"): NamedClusterRole {
-  return componentClusterRole(name, rbacRules, { app: "kruise", component: "cloneset-controller" });
+export function cloneSetControllerClusterRole(name?: string): NamedClusterRole {
+  return kruiseControllerClusterRole("cloneset-controller", rbacRules, name);
 }

@@ -1,13 +1,12 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import { GROUP } from "@kruise/api";
 import {
-  componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   READ_VERBS,
   reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
-import { POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
+import { kruiseControllerClusterRole, POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 /**
  * Everything the Advanced DaemonSet controller may touch (the chart renders its ClusterRole from this): it reads
@@ -24,6 +23,6 @@ export const rbacRules: readonly PolicyRule[] = [
 ];
 
 /** The ClusterRole the chart and the crash test bind the controller's ServiceAccount to. */
-export function daemonSetControllerClusterRole(name = "kruise-daemonset-controller"): NamedClusterRole {
-  return componentClusterRole(name, rbacRules, { app: "kruise", component: "daemonset-controller" });
+export function daemonSetControllerClusterRole(name?: string): NamedClusterRole {
+  return kruiseControllerClusterRole("daemonset-controller", rbacRules, name);
 }

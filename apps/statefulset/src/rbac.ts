@@ -3,13 +3,12 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import { GROUP } from "@kruise/api";
 import {
-  componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   READ_VERBS,
   reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
-import { POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
+import { kruiseControllerClusterRole, POD_OWNER_RULES, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 export const rbacRules: readonly PolicyRule[] = [
   ...reconciledKindRules(GROUP, "statefulsets"),
@@ -25,6 +24,6 @@ export const rbacRules: readonly PolicyRule[] = [
   ...CONTROLLER_RUNTIME_RULES,
 ];
 
-export function statefulSetControllerClusterRole(name = "kruise-statefulset-controller"): NamedClusterRole {
-  return componentClusterRole(name, rbacRules, { app: "kruise", component: "statefulset-controller" });
+export function statefulSetControllerClusterRole(name?: string): NamedClusterRole {
+  return kruiseControllerClusterRole("statefulset-controller", rbacRules, name);
 }

@@ -3,13 +3,12 @@
 import type { PolicyRule } from "kubernetes-types/rbac/v1.js";
 import { GROUP } from "@kruise/api";
 import {
-  componentClusterRole,
   CONTROLLER_RUNTIME_RULES,
   READ_VERBS,
   reconciledKindRules,
   type NamedClusterRole,
 } from "@kruise/sdk";
-import { REVISION_HISTORY_RULE } from "@kruise/workload";
+import { kruiseControllerClusterRole, REVISION_HISTORY_RULE } from "@kruise/workload";
 
 // Subset workloads are created, rewritten whole (update) and deleted; never patched.
 const SUBSET = [...READ_VERBS, "create", "update", "delete"];
@@ -26,8 +25,6 @@ export const rbacRules: readonly PolicyRule[] = [
   ...CONTROLLER_RUNTIME_RULES,
 ];
 
-export function unitedDeploymentControllerClusterRole(
-  name = "kruise-uniteddeployment-controller",
-): NamedClusterRole {
-  return componentClusterRole(name, rbacRules, { app: "kruise", component: "uniteddeployment-controller" });
+export function unitedDeploymentControllerClusterRole(name?: string): NamedClusterRole {
+  return kruiseControllerClusterRole("uniteddeployment-controller", rbacRules, name);
 }

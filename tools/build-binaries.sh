@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Kubernetes control-plane binaries, etcd, kubectl, the node binaries (kubelet, kube-proxy),
-# nats-server, helm, crane (builds and pushes the test images) and crictl (cleans up real nodes) from
-# the Go module proxy into a cache folder outside the repo, keyed by version. Skips whatever is there.
+# nats-server, helm, crane (builds and pushes the test images), crictl (cleans up real nodes) and CoreDNS
+# (the real nodes' cluster DNS, with only the plugins of tools/coredns/main.go) from the Go module proxy into a cache folder outside the repo, keyed by version. Skips whatever is there.
 #
 #   tools/build-binaries.sh            build what is missing, print the bin folder on the last line
 #   tools/build-binaries.sh --print    print the bin folder only (exit 3 if something is missing)
@@ -17,6 +17,8 @@ nats_dir="$cache_root/nats-server-v$NATS_SERVER_VERSION"
 helm_dir="$cache_root/helm-v$HELM_VERSION"
 crane_dir="$cache_root/crane-v$CRANE_VERSION"
 crictl_dir="$cache_root/crictl-v$CRICTL_VERSION"
+# Keyed by the version and by tools/coredns/main.go's content (the plugin set).
+coredns_dir="$cache_root/coredns-v$COREDNS_VERSION-$(sha256sum <"$here/coredns/main.go" | cut -c1-8)"
 bin_dir="$cache_root/bin-k$KUBE_VERSION-n$NATS_SERVER_VERSION-h$HELM_VERSION-c$CRANE_VERSION-r$CRICTL_VERSION"
 kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd)
 # Built in the same tools module as kube_bins, in a second step, so a cache of the control plane is kept.
@@ -37,7 +39,7 @@ have_core() {
 have_all() {
   local b
   for b in "${node_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || return 1; done
-  have_core && [[ -x "$crane_dir/crane" && -x "$crictl_dir/crictl" ]]
+  have_core && [[ -x "$crane_dir/crane" && -x "$crictl_dir/crictl" && -x "$coredns_dir/coredns" ]]
 }
 
 link_bin_dir() {
@@ -50,6 +52,7 @@ link_bin_dir() {
   for b in "${node_bins[@]}"; do [[ -x "$kube_dir/$b" ]] && ln -sf "$kube_dir/$b" "$bin_dir/$b"; done
   [[ -x "$crane_dir/crane" ]] && ln -sf "$crane_dir/crane" "$bin_dir/crane"
   [[ -x "$crictl_dir/crictl" ]] && ln -sf "$crictl_dir/crictl" "$bin_dir/crictl"
+  [[ -x "$coredns_dir/coredns" ]] && ln -sf "$coredns_dir/coredns" "$bin_dir/coredns"
   return 0
 }
 
@@ -60,13 +63,13 @@ Usage: tools/build-binaries.sh [--print]
 
 Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kubelet and kube-proxy
 (Kubernetes v$KUBE_VERSION), nats-server v$NATS_SERVER_VERSION, helm v$HELM_VERSION, crane v$CRANE_VERSION
-and crictl v$CRICTL_VERSION from the Go module proxy into $cache_root,
+crictl v$CRICTL_VERSION and CoreDNS v$COREDNS_VERSION (tools/coredns/main.go) from the Go module proxy into $cache_root,
 one folder per version, skipping whatever is already there. Prints the bin folder on the last line.
 
   --print   print the bin folder without building (exit 3 if a control-plane binary is missing)
 
 Environment: KRUISE_CACHE_DIR (cache folder), KUBE_VERSION, NATS_SERVER_VERSION, HELM_VERSION, CRANE_VERSION,
-CRICTL_VERSION (override tools/versions.env).
+CRICTL_VERSION, COREDNS_VERSION (override tools/versions.env).
 USAGE
     exit 0 ;;
   "" | --print) ;;
@@ -191,6 +194,20 @@ build_simple() { # name dir module version main-package [extra ldflags]
     || { tail -n 30 "$dir/build.log" >&2; fail "go build of $name failed (log: $dir/build.log)." "read the log above."; }
 }
 
+# CoreDNS: our main package (the plugin set) in a module that requires CoreDNS at its version.
+build_coredns() {
+  local dir="$coredns_dir" version="v$COREDNS_VERSION"
+  echo "[binaries] building CoreDNS $version into $dir"
+  make_module "$dir" kruise-ts.local/tools/coredns
+  cp "$here/coredns/main.go" "$dir/src/main.go"
+  (cd "$dir/src" && go get "github.com/coredns/coredns@$version" >"$dir/tidy.log" 2>&1 && go mod tidy >>"$dir/tidy.log" 2>&1) \
+    || fail "resolving github.com/coredns/coredns@$version failed (log: $dir/tidy.log)." \
+      "check the Go module proxy, or COREDNS_VERSION in tools/versions.env."
+  (cd "$dir/src" && run_with_progress "coredns $version" "$dir/build.log" \
+    go build -v -trimpath -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=$version" -o "$dir/coredns" .) \
+    || { tail -n 30 "$dir/build.log" >&2; fail "go build of CoreDNS failed (log: $dir/build.log)." "read the log above."; }
+}
+
 if have_all; then
   link_bin_dir
   echo "[binaries] all binaries present (cache: $cache_root)"
@@ -208,6 +225,7 @@ for b in "${node_bins[@]}"; do [[ -x "$kube_dir/$b" ]] || need_node=1; done
 (( need_node )) && build_kube_node
 [[ -x "$crane_dir/crane" ]] || build_simple crane "$crane_dir" github.com/google/go-containerregistry "$CRANE_VERSION" github.com/google/go-containerregistry/cmd/crane
 [[ -x "$crictl_dir/crictl" ]] || build_simple crictl "$crictl_dir" sigs.k8s.io/cri-tools "$CRICTL_VERSION" sigs.k8s.io/cri-tools/cmd/crictl "-X sigs.k8s.io/cri-tools/pkg/version.Version=v$CRICTL_VERSION"
+[[ -x "$coredns_dir/coredns" ]] || build_coredns
 link_bin_dir
 echo "[binaries] done in $(( $(date +%s) - started ))s; disk used: $(du -sh "$cache_root" | cut -f1) (cache), $(du -sh "$(go env GOMODCACHE)" 2>/dev/null | cut -f1) (Go modules), $(du -sh "$(go env GOCACHE)" 2>/dev/null | cut -f1) (Go build cache)"
 echo "$bin_dir"

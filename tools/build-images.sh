@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the test images (nginx tags serving / on port 80, busybox tags, the pause image) with no Docker
+# Builds the test images (nginx tags serving / on port 80, busybox tags, the pause image, and the NATS
+# image the umbrella chart's bundled server runs: our cached nats-server on busybox) with no Docker
 # and no outside registry: the files come from Debian's nginx-light and busybox-static packages on
 # this machine, crane assembles the layers and pushes them to a temporary docker-registry, and that
 # registry's storage is kept in a cache folder keyed by the content. @kruise/testenv copies it for
@@ -31,6 +32,10 @@ esac
 
 busybox_bin=/bin/busybox
 nginx_bin=/usr/sbin/nginx
+# The chart's nats image: the nats-server tools/build-binaries.sh built (the version of tools/versions.env).
+nats_bin="$cache_root/nats-server-v$NATS_SERVER_VERSION/nats-server"
+[[ -x "$nats_bin" ]] || { [[ "${1:-}" == "--print" ]] && exit 3
+  fail "$nats_bin is missing." "run tools/build-binaries.sh (npm run binaries) first."; }
 for f in "$busybox_bin" "$nginx_bin" /etc/nginx/mime.types; do
   [[ -e "$f" ]] || { [[ "${1:-}" == "--print" ]] && exit 3
     fail "$f is missing." "run tools/host-packages.sh as root (Debian packages busybox-static and nginx-light)."; }
@@ -43,7 +48,7 @@ nginx_libs() { ldd "$nginx_bin" | awk '/=> \//{print $3} /^[[:space:]]*\//{print
 
 # The cache key: the content (not the path) of every input.
 key="$( {
-  for f in "${BASH_SOURCE[0]}" "$here/images/nginx.conf" "$here/images/tags.env" "$busybox_bin" "$nginx_bin" /etc/nginx/mime.types $(nginx_libs); do
+  for f in "${BASH_SOURCE[0]}" "$here/images/nginx.conf" "$here/images/tags.env" "$busybox_bin" "$nginx_bin" /etc/nginx/mime.types "$nats_bin" $(nginx_libs); do
     sha256sum <"$f"
   done
   echo "crane $CRANE_VERSION"
@@ -112,6 +117,13 @@ cp /etc/nginx/mime.types "$ng/etc/nginx/mime.types"
 cp "$here/images/nginx.conf" "$ng/etc/nginx/nginx.conf"
 layer "$ng" "$work/nginx.tar"
 
+# nats: the server at the path of the official image, on busybox (the chart's probes run its wget); the chart
+# runs it as uid 1000 with a read-only root, so nothing in the image needs to be writable.
+na="$work/nats"
+mkdir -p "$na/usr/local/bin"
+cp "$nats_bin" "$na/usr/local/bin/nats-server"
+layer "$na" "$work/nats.tar"
+
 env_path="PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 # push repo tag entrypoint-json cmd-json layer... ; the last layer names the image, so every tag has its own digest.
 push() {
@@ -133,6 +145,7 @@ push() {
   [[ -n "$entrypoint" ]] && mutate+=(--entrypoint "$entrypoint")
   [[ -n "$cmd" ]] && mutate+=(--cmd "$cmd")
   [[ "$name" == library/nginx:* ]] && mutate+=(--exposed-ports 80/tcp)
+  [[ "$name" == library/nats:* ]] && mutate+=(--exposed-ports 4222/tcp,6222/tcp,8222/tcp)
   "$crane" "${mutate[@]}" >/dev/null 2>>"$work/crane.log" \
     || { cat "$work/crane.log" >&2; fail "crane mutate for $name failed." "read the error above."; }
   local digest; digest="$("$crane" digest "$ref")"
@@ -143,6 +156,8 @@ push() {
 for tag in $NGINX_TAGS; do push "library/nginx:$tag" 'nginx,-g,daemon off;' "" "$work/busybox.tar" "$work/nginx.tar"; done
 for tag in $BUSYBOX_TAGS; do push "library/busybox:$tag" "" "sh" "$work/busybox.tar"; done
 for tag in $PROXY_TAGS; do push "library/proxy:$tag" "/bin/sleep,inf" "" "$work/busybox.tar"; done
+# The official image's entrypoint script runs nats-server with the container's args; ours runs it directly.
+push "library/nats:$NATS_SERVER_VERSION-alpine" "/usr/local/bin/nats-server" "" "$work/busybox.tar" "$work/nats.tar"
 push "pause:$PAUSE_TAG" "/bin/sleep,inf" "" "$work/busybox.tar"
 
 kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null; registry_pid=""

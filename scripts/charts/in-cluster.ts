@@ -125,3 +125,65 @@ export function installUmbrella(install: UmbrellaInstall): Promise<CommandRun> {
     { timeoutMs: 600_000, ...(install.env === undefined ? {} : { env: install.env }) },
   );
 }
+
+export interface PortForward {
+  /** Remote port → the local port on 127.0.0.1 that reaches it. */
+  ports: Record<number, number>;
+  close: () => void;
+}
+
+/**
+ * `kubectl port-forward <target> :<port>...`: resolves once kubectl forwards every port (each to a free local one),
+ * or rejects with kubectl's output after `timeoutMs`. The pod's loopback is reachable too (kubectl dials localhost
+ * in the pod), so a port that listens only there, like the bundled NATS monitor, can be read from the test.
+ */
+export function portForward(
+  kubectl: string,
+  kubeconfig: string,
+  namespace: string,
+  target: string,
+  remotePorts: number[],
+  timeoutMs = 30_000,
+): Promise<PortForward> {
+  const child = spawn(
+    kubectl,
+    [
+      "port-forward",
+      "--kubeconfig",
+      kubeconfig,
+      "-n",
+      namespace,
+      target,
+      "--address",
+      "127.0.0.1",
+      ...remotePorts.map((port) => `:${port}`),
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const close = (): void => {
+    child.kill("SIGTERM");
+  };
+  return new Promise((done, fail) => {
+    let output = "";
+    const ports: Record<number, number> = {};
+    const timer = setTimeout(() => {
+      close();
+      fail(new Error(`kubectl port-forward ${target}: not forwarding after ${timeoutMs} ms: ${output}`));
+    }, timeoutMs);
+    const take = (chunk: string): void => {
+      output += chunk;
+      for (const match of output.matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g))
+        ports[Number(match[2])] = Number(match[1]);
+      if (remotePorts.every((port) => ports[port] !== undefined)) {
+        clearTimeout(timer);
+        done({ ports, close });
+      }
+    };
+    child.stdout.setEncoding("utf8").on("data", take);
+    child.stderr.setEncoding("utf8").on("data", take);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      fail(new Error(`kubectl port-forward ${target} exited (${code ?? "signal"}): ${output}`));
+    });
+  });
+}

@@ -7,7 +7,7 @@
 // client that does not trust the chart's CA is refused.
 import { spawn, type ChildProcess } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -163,25 +163,40 @@ let caFile = "";
 beforeAll(async () => {
   buildChartDependencies(root, join(getTestEnv().binDir, "helm"), helmEnv);
   rendered = await render();
-  // The rendered configuration as the pod runs it, on free loopback ports and a scratch store, with the
-  // certificate files where the StatefulSet mounts them.
+  // The rendered configuration as the pod runs it, byte for byte (nats-server's parser is not a JSON parser: it
+  // refuses escapes such as \u003e that a JSON encoder may write), but on free loopback ports and a scratch store,
+  // with the certificate files where the StatefulSet mounts them.
   port = await freePort();
-  const local = { ...config(), listen: `127.0.0.1:${port}`, http: `127.0.0.1:${await freePort()}` };
-  local.jetstream.store_dir = join(scratch, "store");
+  const parsed = config();
   const serverFiles = mountSecrets("StatefulSet", "kr-nats");
-  if (local.tls) {
-    local.tls.cert_file = serverFiles.get(local.tls.cert_file) ?? local.tls.cert_file;
-    local.tls.key_file = serverFiles.get(local.tls.key_file) ?? local.tls.key_file;
+  const local = new Map<string, string>([
+    [parsed.listen, `127.0.0.1:${port}`],
+    [parsed.http, `127.0.0.1:${await freePort()}`],
+    [parsed.jetstream.store_dir, join(scratch, "store")],
+  ]);
+  if (parsed.tls)
+    for (const file of [parsed.tls.cert_file, parsed.tls.key_file])
+      local.set(file, serverFiles.get(file) ?? file);
+  let text = secretValue("kr-nats-config", "nats.conf");
+  for (const [from, to] of local) {
+    expect(text, from).toContain(JSON.stringify(from));
+    text = text.replaceAll(JSON.stringify(from), JSON.stringify(to));
   }
   caFile = join(scratch, "chart-ca.crt");
   writeFileSync(caFile, secretValue("kr-nats-tls", "ca.crt"));
   const path = join(scratch, "nats.conf");
-  writeFileSync(path, JSON.stringify(local), { mode: 0o600 });
-  server = spawn(join(getTestEnv().binDir, "nats-server"), ["--config", path], { stdio: "ignore" });
+  writeFileSync(path, text, { mode: 0o600 });
+  server = spawn(join(getTestEnv().binDir, "nats-server"), ["--config", path], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let serverLog = "";
+  server.stderr?.setEncoding("utf8").on("data", (chunk: string) => (serverLog += chunk));
   await waitFor(
     "the nats-server of the chart's configuration",
     async () => (await natsPlaintextReply("127.0.0.1", port, 500)).info !== undefined,
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}; nats-server said: ${serverLog}`);
+  });
 }, 180_000);
 afterAll(() => {
   server?.kill("SIGTERM");
@@ -301,6 +316,22 @@ describe("the chart's bundled NATS", () => {
     }
     // Off the bus: no address, so it never connects as nobody.
     expect(eventbus["natsUrl.conversion-webhook"]).toBe("");
+  });
+
+  it("runs the nats-server of tools/versions.env, whose image tools/build-images.sh builds for the local registry", () => {
+    const version = /^NATS_SERVER_VERSION=\$\{NATS_SERVER_VERSION:-([^}]+)\}$/m.exec(
+      readFileSync(join(root, "tools/versions.env"), "utf8"),
+    )?.[1];
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    const statefulSet = byName<{
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    }>("StatefulSet", "kr-nats");
+    expect(statefulSet.spec.template.spec.containers[0]?.image).toBe(
+      `docker.io/library/nats:${version}-alpine`,
+    );
+    expect(readFileSync(join(root, "tools/build-images.sh"), "utf8")).toContain(
+      'push "library/nats:$NATS_SERVER_VERSION-alpine"',
+    );
   });
 
   it("serves TLS with the chart's certificate, for the Service's names", () => {

@@ -4,16 +4,35 @@
 // walkthrough's five manifests, unchanged, run with real containers: the in-cluster CloneSet controller makes the
 // pods, a deleted leader hands over to its standby, an in-place update restarts only the container (same UID and
 // IP, the new image's digest), and an ImagePullJob pulls through the in-cluster node agent (kruise-daemon).
-// `helm uninstall` then leaves nothing of the release but the CRDs.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// The bundled NATS runs as the chart's defaults make it (auth and TLS on): every controller on the bus connects to
+// <release>-nats.<namespace>.svc (testenv's cluster DNS) over TLS as its own user, the walkthrough's CloneSet
+// events reach the stream, and an anonymous client is refused. `helm uninstall` then leaves nothing of the
+// release but the CRDs.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pod } from "kubernetes-types/core/v1.js";
-import { REAL_NODE_LABEL, SIMULATED_NODE_LABEL, type ControlPlane } from "@kruise/testenv";
+import { BUS_PARTIES } from "@kruise/api";
+import { natsConnectionSettings, streamName } from "@kruise/sdk";
+import {
+  natsCredentialRefusals,
+  natsPlaintextReply,
+  REAL_NODE_LABEL,
+  SIMULATED_NODE_LABEL,
+  type ControlPlane,
+} from "@kruise/testenv";
 import { waitFor } from "@kruise/testenv/vitest";
 import { discoverControllerApps } from "../charts/controller-apps.ts";
-import { buildAndPushImages, installUmbrella, runCommand, type CommandRun } from "../charts/in-cluster.ts";
+import {
+  buildAndPushImages,
+  installUmbrella,
+  portForward,
+  runCommand,
+  type CommandRun,
+} from "../charts/in-cluster.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 const walkthrough = join(root, "examples/walkthrough");
@@ -114,7 +133,14 @@ export function inClusterSuite(context: InClusterContext): void {
         // The CRDs are on this control plane already (testenv applied them): the release takes them over as
         // templates (crds.managed, so that an upgrade upgrades them), CloneSet's conversion pointed at the release's
         // webhook, and keeps them on uninstall.
-        values: { crds: { managed: true }, cloneset: { replicas: 2 } },
+        // The bundled NATS with the chart's defaults (auth, TLS with generated certificates); no PVC: testenv's
+        // host-path volumes are root's and get no fsGroup, so uid 1000 could not write the store (a CSI volume of
+        // a real cluster does).
+        values: {
+          crds: { managed: true },
+          cloneset: { replicas: 2 },
+          nats: { enabled: true, jetstream: { persistence: false } },
+        },
         extraArgs: ["--skip-crds", "--take-ownership"],
         env: helmEnv,
         scratch,
@@ -137,6 +163,14 @@ export function inClusterSuite(context: InClusterContext): void {
           spec: { replicas: number };
         }>;
       }>(["get", "deployments", "-n", NAMESPACE]);
+      const natsSet = await json<{ status?: { readyReplicas?: number } }>([
+        "get",
+        "statefulset",
+        `${RELEASE}-nats`,
+        "-n",
+        NAMESPACE,
+      ]);
+      expect(natsSet.status?.readyReplicas, "the bundled NATS").toBe(1);
       expect(deployments.items.map((d) => d.metadata.name).sort()).toEqual(
         controllers.map((app) => `${RELEASE}-${app}`).sort(),
       );
@@ -153,9 +187,9 @@ export function inClusterSuite(context: InClusterContext): void {
         expect(daemonSet.status?.numberReady, daemonSet.metadata.name).toBe(1);
       const pods = (await json<{ items: Pod[] }>(["get", "pods", "-n", NAMESPACE])).items;
       expect(pods).toHaveLength(
-        deployments.items.reduce((sum, d) => sum + d.spec.replicas, 0) + daemonSets.items.length,
+        deployments.items.reduce((sum, d) => sum + d.spec.replicas, 0) + daemonSets.items.length + 1,
       );
-      for (const pod of pods) {
+      for (const pod of pods.filter((p) => p.metadata?.labels?.["app.kubernetes.io/name"] !== "nats")) {
         expect(pod.spec?.nodeName).toBe(context.plane().realNodes[0]);
         const app = pod.metadata?.labels?.["app.kubernetes.io/name"];
         expect(pod.spec?.serviceAccountName).toBe(`${RELEASE}-${app}`);
@@ -439,6 +473,95 @@ export function inClusterSuite(context: InClusterContext): void {
         "default",
       ]);
       expect(status.status?.updatedReplicas).toBe(2);
+    });
+
+    it("the bundled NATS: each controller on the bus connected over TLS as its own user, the CloneSet's events on the stream, no anonymous client", async () => {
+      const begin = performance.now();
+      const secret = async (name: string, key: string): Promise<string> =>
+        Buffer.from(
+          (await json<{ data?: Record<string, string> }>(["get", "secret", name, "-n", NAMESPACE])).data?.[
+            key
+          ] ?? "",
+          "base64",
+        ).toString("utf8");
+      const caFile = join(scratch, "nats-ca.crt");
+      writeFileSync(caFile, await secret(`${RELEASE}-nats-tls`, "ca.crt"));
+      // The client port, and the monitor, which listens on the pod's loopback only.
+      const forward = await portForward(
+        join(context.plane().binDir, "kubectl"),
+        context.plane().kubeconfigPath,
+        NAMESPACE,
+        `pod/${RELEASE}-nats-0`,
+        [4222, 8222],
+      );
+      try {
+        const client = forward.ports[4222] ?? 0;
+        const podsByIp = new Map(
+          (await json<{ items: Pod[] }>(["get", "pods", "-n", NAMESPACE])).items.map((pod) => [
+            pod.status?.podIP ?? "",
+            pod.metadata?.labels?.["app.kubernetes.io/name"] ?? "",
+          ]),
+        );
+        interface Connection {
+          ip: string;
+          authorized_user?: string;
+          tls_version?: string;
+        }
+        // Every controller on the bus (and each of cloneset's two replicas) resolved the Service through the cluster
+        // DNS and connected: the server names the user each connection logged in as, and its TLS version.
+        const onBus = Object.keys(BUS_PARTIES).sort();
+        const fromPods = await waitFor(
+          `a connection from every pod of ${onBus.join(", ")}`,
+          async () => {
+            const connz = (await (
+              await fetch(`http://127.0.0.1:${forward.ports[8222]}/connz?auth=true&limit=1024`)
+            ).json()) as { connections?: Connection[] };
+            const found = (connz.connections ?? []).filter((c) => podsByIp.has(c.ip));
+            const ips = new Set(found.map((c) => c.ip));
+            const expected = [...podsByIp].filter(([, app]) => onBus.includes(app)).map(([ip]) => ip);
+            return expected.every((ip) => ips.has(ip)) ? found : undefined;
+          },
+          120_000,
+          1_000,
+        );
+        expect([...new Set(fromPods.map((c) => c.authorized_user))].sort()).toEqual(onBus);
+        for (const connection of fromPods) {
+          expect(connection.authorized_user, connection.ip).toBe(podsByIp.get(connection.ip));
+          expect(connection.tls_version, connection.ip).toMatch(/^1\.[23]$/);
+        }
+        // The walkthrough's CloneSet published its scale and rollout events: the stream keeps them by subject
+        // (read with the stream manager's own credential, which may ask for the stream's info).
+        const nc = await connect({
+          ...natsConnectionSettings(
+            `tls://cloneset@localhost:${client}`,
+            { NATS_PASSWORD: await secret(`${RELEASE}-nats-cloneset`, "password") },
+            { caFile },
+          ),
+          timeout: 5_000,
+        });
+        try {
+          const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+          const info = await jsm.streams.info(streamName, {
+            subjects_filter: "kruise.cloneset.default.demo.>",
+          });
+          const subjects = Object.keys(info.state.subjects ?? {}).sort();
+          for (const event of ["scaled", "rollout-progress", "rollout-complete"])
+            expect(subjects, event).toContain(`kruise.cloneset.default.demo.${event}`);
+        } finally {
+          await nc.close();
+        }
+        // No credentials, or a guessed password, gets nothing; neither does a client speaking plain text.
+        for (const [attempt, reason] of Object.entries(
+          await natsCredentialRefusals(`tls://localhost:${client}`, "cloneset", { tls: { caFile } }),
+        ))
+          expect(reason, attempt).toMatch(/Authorization Violation/);
+        const plain = await natsPlaintextReply("127.0.0.1", client);
+        expect(plain.info?.tls_required).toBe(true);
+        expect(plain.ponged).toBe(false);
+      } finally {
+        forward.close();
+      }
+      timings.natsChecks = Math.round((performance.now() - begin) / 100) / 10;
     });
 
     it("helm uninstall leaves nothing of the release but the CRDs", async () => {

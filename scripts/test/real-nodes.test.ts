@@ -1,5 +1,5 @@
 // Real nodes (kubelet + containerd + runc + CNI) beside a simulated one, on one control plane of their
-// own: pods really run (probes, logs, exec, restarts, volumes, Services), a CloneSet updates a real
+// own: pods really run (probes, logs, exec, restarts, volumes, Services, cluster DNS), a CloneSet updates a real
 // pod in place, a missing image fails alike on both kinds of node, and stop() leaves the host clean.
 // On a machine that cannot run real nodes (not Linux, not root, packages missing) it skips, saying why.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -187,7 +187,7 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
       spec: { ...onReal, containers: [{ name: "sh", image: "busybox:1.36", command: ["sleep", "3600"] }] },
     });
     await waitReady("client");
-    // No cluster DNS runs: the client reaches the Service by its ClusterIP, which only kube-proxy's rules serve.
+    // First by its ClusterIP, which only kube-proxy's rules serve.
     const ip = (await kubectlOk(["get", "svc", "web", "-n", ns, "-o", "jsonpath={.spec.clusterIP}"])).trim();
     const body = await waitFor(
       "the Service answers",
@@ -207,6 +207,24 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
       60_000,
     );
     expect(body).toContain("nginx:1.25");
+    // The cluster DNS (testenv's CoreDNS, the kubelet's clusterDNS) resolves the Service's names as in any
+    // cluster: the short name through the pod's search list, and the namespaced one.
+    const resolv = await kubectlOk(["exec", "-n", ns, "client", "--", "cat", "/etc/resolv.conf"]);
+    expect(resolv).toContain(`nameserver ${plane.clusterDns}`);
+    expect(resolv).toContain(`search ${ns}.svc.cluster.local svc.cluster.local cluster.local`);
+    for (const name of ["web", `web.${ns}.svc`, `web.${ns}.svc.cluster.local`]) {
+      const byName = await kubectlOk([
+        "exec",
+        "-n",
+        ns,
+        "client",
+        "--",
+        "wget",
+        "-qO-",
+        `http://${name}:8080/`,
+      ]);
+      expect(byName, name).toContain("nginx:1.25");
+    }
     await kubectlOk(["delete", "pod", "web", "client", "-n", ns, "--wait=true", "--timeout=60s"]);
   });
 
@@ -237,8 +255,7 @@ describe.skipIf(!support.ok)("real nodes", { timeout: 240_000 }, () => {
     });
     // The control plane's kubectl (a static Go binary) as the in-cluster client: with no kubeconfig it uses
     // client-go's in-cluster config, the Service's env vars, the projected token and ca.crt, and verifies the
-    // serving certificate for 10.0.0.1. (No cluster DNS runs, so the name kubernetes.default.svc does not
-    // resolve in pods; the certificate names it too.)
+    // serving certificate for 10.0.0.1 (the certificate names kubernetes.default.svc too).
     await apply({
       apiVersion: "v1",
       kind: "Pod",

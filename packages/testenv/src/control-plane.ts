@@ -435,6 +435,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       etcdUrl: etcdUrl(etcdPorts),
       registry,
       realNodes: realNodes?.nodeNames ?? [],
+      clusterDns: realNodes?.dnsAddress,
       criSockets,
       addImageService,
       registryThrottle,

@@ -128,6 +128,11 @@ export interface ControlPlane {
   /** Names of the real nodes (empty without). */
   realNodes: string[];
   /**
+   * The real nodes' cluster DNS (CoreDNS on this address:53, the kubelets' clusterDNS, domain cluster.local), or
+   * undefined without real nodes: their pods resolve `<service>.<namespace>.svc` as in any cluster.
+   */
+  clusterDns: string | undefined;
+  /**
    * Node name → path of its CRI socket (`unix://` + path is the endpoint): every real node, and every simulated
    * node with `imageServices` or `addImageService`.
    */

@@ -1,6 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { corednsReadyUrl, corednsSpec } from "../src/components/coredns.ts";
 import { apiserverSpec } from "../src/components/kube-apiserver.ts";
 import { controllerManagerSpec } from "../src/components/kube-controller-manager.ts";
+import { kubeletConfig } from "../src/realnode/configs.ts";
+import { apiserverAddress, clusterDnsAddress, realNodeLayout } from "../src/realnode/layout.ts";
 
 const config = {
   binDir: "/bin",
@@ -72,5 +78,39 @@ describe("pods that reach the API server", () => {
     expect(controllers(false)).not.toContain(publisher);
     expect(controllers(true)).toContain(publisher);
     expect(controllerManagerSpec(config).args).toContain("--root-ca-file=/work/ca.crt");
+  });
+});
+
+describe("the real nodes' cluster DNS", () => {
+  it("each slot has its own DNS address beside its API server's, and every node's kubelet gives it to its pods", () => {
+    expect(clusterDnsAddress(7)).toBe("10.99.7.253");
+    expect(clusterDnsAddress(7)).not.toBe(apiserverAddress(7));
+    const layout = realNodeLayout("/work", 7, 1);
+    expect(clusterDnsAddress(7)).not.toBe(layout.nodeIP);
+    const kubelet = JSON.parse(kubeletConfig(layout, { port: 1, healthz: 2 }, clusterDnsAddress(7))) as {
+      clusterDNS?: string[];
+      clusterDomain?: string;
+    };
+    expect(kubelet.clusterDNS).toEqual(["10.99.7.253"]);
+    expect(kubelet.clusterDomain).toBe("cluster.local");
+  });
+
+  it("CoreDNS serves the cluster domain from the API on that address only, ready on a loopback port", () => {
+    const dir = mkdtempSync(join(tmpdir(), "coredns-args-"));
+    try {
+      const spec = corednsSpec("/bin", dir, "10.99.7.253", "/kc", 4321);
+      expect(spec.binary).toBe("/bin/coredns");
+      expect(spec.args).toEqual(["-conf", join(dir, "Corefile")]);
+      const corefile = readFileSync(join(dir, "Corefile"), "utf8");
+      expect(corefile).toMatch(/^cluster\.local:53 in-addr\.arpa:53 ip6\.arpa:53 \{/);
+      expect(corefile).toContain("  bind 10.99.7.253\n");
+      expect(corefile).toContain("  ready 127.0.0.1:4321\n");
+      expect(corefile).toContain("    kubeconfig /kc\n");
+      // No forward: this machine has no network, and a name outside the cluster is refused at once.
+      expect(corefile).not.toContain("forward");
+      expect(corednsReadyUrl(4321)).toBe("http://127.0.0.1:4321/ready");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { MIRRORED_REGISTRIES } from "../components/registry.ts";
+import { CLUSTER_DOMAIN } from "../components/coredns.ts";
 import { POD_CIDR, type RealNodeLayout } from "./layout.ts";
 
 /** The sandbox image every containerd runs for a pod; the local registry serves it. */
@@ -98,14 +99,15 @@ export interface KubeletPorts {
 
 /**
  * The kubelet's configuration for this host: cgroup v1 allowed, cgroupfs under the node's own cgroupRoot,
- * its own pod log folder (a shared one gets garbage-collected by the other kubelets), no swap check,
+ * its own pod log folder (a shared one gets garbage-collected by the other kubelets), the control plane's cluster
+ * DNS for its pods (`clusterDns`: ClusterFirst pods get it and the cluster domain's search list), no swap check,
  * eviction thresholds that a busy shared disk does not trip, and no image garbage collection.
  *
  * # Caveats
  * The kubelet API accepts anonymous requests: it listens only on the node IP, an address of `lo`
  * that no other machine reaches, and kube-apiserver has no client certificate to present.
  */
-export function kubeletConfig(node: RealNodeLayout, ports: KubeletPorts): string {
+export function kubeletConfig(node: RealNodeLayout, ports: KubeletPorts, clusterDns: string): string {
   return `${JSON.stringify(
     {
       apiVersion: "kubelet.config.k8s.io/v1beta1",
@@ -125,7 +127,8 @@ export function kubeletConfig(node: RealNodeLayout, ports: KubeletPorts): string
       volumePluginDir: join(node.dir, "volume-plugins"),
       failSwapOn: false,
       resolvConf: "/etc/resolv.conf",
-      clusterDomain: "cluster.local",
+      clusterDomain: CLUSTER_DOMAIN,
+      clusterDNS: [clusterDns],
       serializeImagePulls: false,
       maxPods: 110,
       evictionHard: {

@@ -38,6 +38,14 @@ export function apiserverAddress(slot: number): string {
   return `10.99.${slot}.254`;
 }
 
+/**
+ * The real nodes' cluster DNS (the kubelets' clusterDNS): a /32 on `lo` like the API server's, so pods reach it
+ * through their bridge gateway, and a slot's own so that two control planes' DNS servers never share an address.
+ */
+export function clusterDnsAddress(slot: number): string {
+  return `10.99.${slot}.253`;
+}
+
 /** Node IPs are 10.99.<slot>.<index+1>; pod subnets 10.<128+slot>.<index>.0/24, all inside POD_CIDR. */
 export const POD_CIDR = "10.128.0.0/9";
 

@@ -26,6 +26,8 @@ export interface RealNodeContext {
   /** Admin kubeconfig the kubelet uses (the API server runs RBAC only, no Node authorizer). */
   kubeconfigPath: string;
   registryUrl: string | undefined;
+  /** The cluster DNS's address, for the kubelet's clusterDNS. */
+  clusterDns: string;
   zone: string;
   log: (line: string) => void;
 }
@@ -90,7 +92,7 @@ export class RealNode {
 
     const ports = { port: await freePort(), healthz: await freePort() };
     const kubeletYaml = join(layout.dir, "kubelet.json");
-    await writeFile(kubeletYaml, kubeletConfig(layout, ports));
+    await writeFile(kubeletYaml, kubeletConfig(layout, ports, context.clusterDns));
     const spec: ProcessSpec = {
       name: `kubelet (${layout.name})`,
       binary: join(context.binDir, "kubelet"),

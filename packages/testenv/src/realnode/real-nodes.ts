@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Node } from "kubernetes-types/core/v1.js";
+import { corednsReadyUrl, corednsSpec } from "../components/coredns.ts";
 import { httpOkReadiness } from "../components/healthz.ts";
 import { ControlPlaneError, messageOf } from "../errors.ts";
 import type { KubeHttpClient } from "../kube/http-client.ts";
@@ -8,8 +9,14 @@ import { ManagedProcess } from "../process/managed-process.ts";
 import type { OrphanGuard } from "../process/orphan-guard.ts";
 import { freePort } from "../ports.ts";
 import { kubeProxyConfig } from "./configs.ts";
-import { acquireKubeProxyLock, trySh, type HostSlot } from "./host.ts";
-import { realNodeLayout } from "./layout.ts";
+import {
+  acquireKubeProxyLock,
+  addLoopbackAddress,
+  removeLoopbackAddress,
+  trySh,
+  type HostSlot,
+} from "./host.ts";
+import { clusterDnsAddress, realNodeLayout } from "./layout.ts";
 import { RealNode } from "./real-node.ts";
 
 export interface RealNodesOptions {
@@ -26,21 +33,26 @@ export interface RealNodesOptions {
   log: (line: string) => void;
 }
 
-/** The real nodes of one control plane, and the kube-proxy that serves them all. */
+/** The real nodes of one control plane, their cluster DNS, and the kube-proxy that serves them all. */
 export class RealNodes {
   readonly nodes: RealNode[];
+  /** The cluster DNS's address: every real node's kubelet gives it to its pods (clusterDNS). */
+  readonly dnsAddress: string;
   readonly #options: RealNodesOptions;
+  #coredns: ManagedProcess | undefined;
   #kubeProxy: ManagedProcess | undefined;
   #releaseKubeProxy: (() => Promise<void>) | undefined;
 
-  private constructor(nodes: RealNode[], options: RealNodesOptions) {
+  private constructor(nodes: RealNode[], dnsAddress: string, options: RealNodesOptions) {
     this.nodes = nodes;
+    this.dnsAddress = dnsAddress;
     this.#options = options;
   }
 
-  /** Starts `count` real nodes (in parallel) and kube-proxy; resolves when every Node is Ready. */
+  /** Starts the cluster DNS, `count` real nodes (in parallel) and kube-proxy; resolves when every Node is Ready. */
   static async start(options: RealNodesOptions): Promise<RealNodes> {
     const { slot } = options;
+    const dnsAddress = clusterDnsAddress(slot.slot);
     const nodes = Array.from(
       { length: options.count },
       (_, i) =>
@@ -49,12 +61,15 @@ export class RealNodes {
           guard: options.guard,
           kubeconfigPath: options.kubeconfigPath,
           registryUrl: options.registryUrl,
+          clusterDns: dnsAddress,
           zone: options.zones[i % options.zones.length] ?? "zone-a",
           log: options.log,
         }),
     );
-    const group = new RealNodes(nodes, options);
+    const group = new RealNodes(nodes, dnsAddress, options);
     try {
+      // Before the kubelets: a pod that starts with no DNS server to ask fails its first lookups.
+      await group.#startCoredns();
       const started = await Promise.allSettled(nodes.map((node) => node.start()));
       const failed = started.find((result) => result.status === "rejected");
       if (failed !== undefined) throw failed.reason;
@@ -74,8 +89,26 @@ export class RealNodes {
   processes(): ManagedProcess[] {
     return [
       ...this.nodes.flatMap((node) => node.processes()),
-      ...(this.#kubeProxy?.running ? [this.#kubeProxy] : []),
+      ...[this.#coredns, this.#kubeProxy].filter((p): p is ManagedProcess => p?.running === true),
     ];
+  }
+
+  /**
+   * CoreDNS on the slot's DNS address (a /32 of `lo`), as a cluster's DNS add-on: the real nodes' pods resolve
+   * Services by name (`<service>.<namespace>.svc`), as in any cluster. Simulated nodes run no pods and need none.
+   */
+  async #startCoredns(): Promise<void> {
+    const { binDir, workDir, kubeconfigPath, guard, log } = this.#options;
+    const begin = performance.now();
+    await addLoopbackAddress(this.dnsAddress);
+    const readyPort = await freePort();
+    this.#coredns = new ManagedProcess(
+      corednsSpec(binDir, workDir, this.dnsAddress, kubeconfigPath, readyPort),
+      guard,
+    );
+    this.#coredns.start();
+    await this.#coredns.waitUntilReady(httpOkReadiness(corednsReadyUrl(readyPort)));
+    log(`coredns ready on ${this.dnsAddress}:53 in ${Math.round((performance.now() - begin) / 100) / 10}s`);
   }
 
   /**
@@ -131,7 +164,7 @@ export class RealNodes {
     );
   }
 
-  /** kube-proxy and its rules, then every node (kubelet, pods, containerd); the slot stays taken. */
+  /** kube-proxy and its rules, then every node (kubelet, pods, containerd), then the DNS; the slot stays taken. */
   async stop(): Promise<void> {
     if (this.#kubeProxy !== undefined) {
       await this.#kubeProxy.stop();
@@ -139,5 +172,7 @@ export class RealNodes {
     }
     await this.#releaseKubeProxy?.();
     await Promise.all(this.nodes.map((node) => node.stop()));
+    await this.#coredns?.stop();
+    await removeLoopbackAddress(this.dnsAddress);
   }
 }

@@ -21,6 +21,7 @@ export function realNodeSupport(binDir: string): { ok: true } | { ok: false; rea
     join(binDir, "kubelet"),
     join(binDir, "kube-proxy"),
     join(binDir, "crictl"),
+    join(binDir, "coredns"),
   ].filter((path) => !existsSync(path));
   if (missing.length > 0)
     return { ok: false, reason: `real nodes need ${missing.join(", ")} (run tools/setup.sh as root)` };

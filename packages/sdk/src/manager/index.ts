@@ -5,7 +5,7 @@ export type { RunOptions } from "./run-manager.ts";
 export { DEFAULT_V8_FLAGS, missingV8Flags, reexecWithV8Flags } from "./v8-flags.ts";
 export { NAMESPACE_FLAG, workersFlag, parseControllerFlags, parseFeatureGates, flagsHelp } from "./flags.ts";
 export type { ControllerFlags, ControllerProgram, ExtraFlag, FeatureGate, FlagValue } from "./flags.ts";
-export { runController } from "./run-controller.ts";
+export { parseFlagsOrExit, runController } from "./run-controller.ts";
 export { parseBindAddress } from "./http-server.ts";
 export type { Check } from "./http-server.ts";
 export { metricsAuthorizer, type MetricsDecision, type ReviewClient } from "./metrics-auth.ts";

@@ -4,6 +4,7 @@
 //	revision-hash golden <cases.json>          one result per case: the defaulted template, the hashed bytes, the hash
 //	revision-hash united-golden <cases.json>   the same for UnitedDeployment subset templates (spec.template)
 //	revision-hash vct-golden <cases.json>      CloneSet's volumeClaimTemplates hash annotation, one per case
+//	revision-hash env-golden <cases.json>      the extractedEnvFromMetadataHash of resolved env values, one per case
 //	revision-hash fields                       the JSON encoding rules of core/v1 PodTemplateSpec and of
 //	                                           OpenKruise's SubsetTemplate, from reflection
 //
@@ -50,7 +51,7 @@ type goldenResult struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fail("usage: revision-hash golden|united-golden|vct-golden <cases.json> | revision-hash fields")
+		fail("usage: revision-hash golden|united-golden|vct-golden|env-golden <cases.json> | revision-hash fields")
 	}
 	var out any
 	switch os.Args[1] {
@@ -69,6 +70,11 @@ func main() {
 			fail("usage: revision-hash vct-golden <cases.json>")
 		}
 		out = vctGolden(os.Args[2])
+	case "env-golden":
+		if len(os.Args) != 3 {
+			fail("usage: revision-hash env-golden <cases.json>")
+		}
+		out = envGolden(os.Args[2])
 	case "fields":
 		out = fields()
 	default:

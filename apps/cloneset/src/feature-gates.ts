@@ -21,6 +21,11 @@ export const CLONESET_FEATURE_GATES = {
     description:
       "A template change of only container cpu/memory requests or limits resizes the pods in place (pods/resize) instead of recreating them (alpha).",
   },
+  InPlaceUpdateEnvFromMetadata: {
+    default: true,
+    description:
+      "A template change of a label or annotation that a container's env takes its value from (fieldRef metadata.labels['k'] or metadata.annotations['k']) patches the pods' metadata and restarts those containers in place through kruise-daemon (beta).",
+  },
   PreparingUpdateAsUpdate: {
     default: false,
     description: "Pods in PreparingUpdate count as updated when scaling.",

@@ -15,3 +15,10 @@ export {
   deletionProtectionPolicy,
 } from "./policies/deletion-protection.ts";
 export * from "./bus/index.ts";
+export {
+  formatRuntimeContainerMetaSet,
+  readRuntimeContainerMetaSet,
+  type RuntimeContainerHashes,
+  type RuntimeContainerMeta,
+  type RuntimeContainerMetaSet,
+} from "./pod/runtime-containers-meta.ts";

@@ -5,6 +5,7 @@
  *   test/fixtures/revision-hash/golden.json          revision hashes of test/fixtures/revision-hash/cases.json
  *   test/fixtures/revision-hash/united-golden.json   UnitedDeployment revision hashes of united-cases.json
  *   test/fixtures/revision-hash/vct-golden.json      CloneSet volumeClaimTemplates hash annotations of vct-cases.json
+ *   test/fixtures/revision-hash/env-golden.json      extractedEnvFromMetadataHash of the env values of env-cases.json
  *
  *   node scripts/revision-golden.ts [--check]
  *
@@ -25,6 +26,8 @@ const unitedCasesFile = join(pkg, "test/fixtures/revision-hash/united-cases.json
 const unitedGoldenFile = join(pkg, "test/fixtures/revision-hash/united-golden.json");
 const vctCasesFile = join(pkg, "test/fixtures/revision-hash/vct-cases.json");
 const vctGoldenFile = join(pkg, "test/fixtures/revision-hash/vct-golden.json");
+const envCasesFile = join(pkg, "test/fixtures/revision-hash/env-cases.json");
+const envGoldenFile = join(pkg, "test/fixtures/revision-hash/env-golden.json");
 
 interface FieldDescription {
   json: string;
@@ -88,6 +91,11 @@ export async function renderVctGolden(tool: string): Promise<string> {
   return format(text, { ...(await resolveConfig(vctGoldenFile)), filepath: vctGoldenFile });
 }
 
+export async function renderEnvGolden(tool: string): Promise<string> {
+  const text = execFileSync(tool, ["env-golden", envCasesFile], { encoding: "utf8" });
+  return format(text, { ...(await resolveConfig(envGoldenFile)), filepath: envGoldenFile });
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes("--check");
   const tool = revisionHashTool();
@@ -97,6 +105,7 @@ async function main(): Promise<void> {
     [goldenFile, await renderGolden(tool)],
     [unitedGoldenFile, await renderUnitedGolden(tool)],
     [vctGoldenFile, await renderVctGolden(tool)],
+    [envGoldenFile, await renderEnvGolden(tool)],
   ] as const) {
     let current = "";
     try {

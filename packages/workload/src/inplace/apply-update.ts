@@ -13,6 +13,7 @@ import { cloneJson } from "../util/json.ts";
 import type { InPlaceUpdateState } from "./update-state.ts";
 import type { InPlaceUpdateSpec, MetadataPatch } from "./update-spec.ts";
 import { withResourceChange, type ContainerResourceChange } from "./vertical.ts";
+import { withMetadataSharingContainers, type ContainerRefMetadata } from "./env-from-metadata.ts";
 
 export interface StartInPlaceUpdateOptions {
   readonly now: number;
@@ -45,6 +46,7 @@ export function startInPlaceUpdate(
   const state: InPlaceUpdateState = {
     revision: spec.revision,
     updateTimestamp: formatKubeTime(options.now),
+    ...(spec.updateEnvFromMetadata === true ? { updateEnvFromMetadata: true } : {}),
     ...(Object.keys(spec.containerImages).length > 0 ? { updateImages: true } : {}),
     ...(Object.keys(spec.containerResources ?? {}).length > 0 ? { updateResources: true } : {}),
   };
@@ -93,7 +95,9 @@ export function containerPriorities(pod: Pod): ReadonlyMap<string, number> | und
 /**
  * Applies the spec to the pod: metadata first, then images. Containers without a priority, plus those with
  * the highest priority, are updated now; the rest wait in `nextContainerImages` until the ones updated now
- * are ready, so that ordered-start apps also restart in order. Records the old imageIDs so completion can
+ * are ready, so that ordered-start apps also restart in order. The labels and annotations a container's env uses
+ * (containerRefMetadata) are written with that container's batch (kruise-daemon then restarts it); a container that
+ * shares such a key with one updated now is updated now too. Records the old imageIDs so completion can
  * be detected, and writes the state annotation. Also ends any grace period.
  */
 export function patchSpecToPod(
@@ -115,8 +119,14 @@ export function patchSpecToPod(
   let highest: number | undefined;
   let highestGroup: string[] = [];
   const resources = spec.containerResources ?? {};
+  const refMetadata = spec.containerRefMetadata ?? {};
   for (const c of containers) {
-    if (!Object.hasOwn(spec.containerImages, c.name) && !Object.hasOwn(resources, c.name)) continue;
+    if (
+      !Object.hasOwn(spec.containerImages, c.name) &&
+      !Object.hasOwn(resources, c.name) &&
+      !Object.hasOwn(refMetadata, c.name)
+    )
+      continue;
     const priority = priorities?.get(c.name);
     if (priority === undefined) toUpdate.add(c.name);
     else if (highest === undefined || priority > highest) {
@@ -125,6 +135,7 @@ export function patchSpecToPod(
     } else if (priority === highest) highestGroup.push(c.name);
   }
   for (const name of highestGroup) toUpdate.add(name);
+  for (const name of withMetadataSharingContainers(toUpdate, refMetadata)) toUpdate.add(name);
 
   const state: InPlaceUpdateState = { ...cloneJson(previousState) };
   const nextImages: Record<string, string> = {};
@@ -151,13 +162,25 @@ export function patchSpecToPod(
       };
     }
   }
+  const nextRefMetadata: Record<string, ContainerRefMetadata> = {};
+  for (const [name, meta] of Object.entries(refMetadata)) {
+    if (!toUpdate.has(name)) {
+      nextRefMetadata[name] = meta;
+      continue;
+    }
+    for (const field of ["labels", "annotations"] as const)
+      // In place: `annotations` above is the map the state is written into.
+      if (meta[field] !== undefined) Object.assign((metadata[field] ??= {}), meta[field]);
+  }
   const updatedNow = [...toUpdate].sort();
   if (Object.keys(nextImages).length > 0) state.nextContainerImages = nextImages;
   else delete state.nextContainerImages;
+  if (Object.keys(nextRefMetadata).length > 0) state.nextContainerRefMetadata = nextRefMetadata;
+  else delete state.nextContainerRefMetadata;
   if (Object.keys(nextResources).length > 0) state.nextContainerResources = nextResources;
   else delete state.nextContainerResources;
-  if (Object.keys(nextImages).length > 0 || Object.keys(nextResources).length > 0)
-    state.preCheckBeforeNext = { containersRequiredReady: updatedNow };
+  const more = [nextImages, nextResources, nextRefMetadata].some((m) => Object.keys(m).length > 0);
+  if (more) state.preCheckBeforeNext = { containersRequiredReady: updatedNow };
   else delete state.preCheckBeforeNext;
   state.containerBatchesRecord = [
     ...(state.containerBatchesRecord ?? []),

@@ -1,6 +1,8 @@
 import type { Pod } from "kubernetes-types/core/v1.js";
 import { hasInPlaceUpdateGrace, readInPlaceUpdateState, type InPlaceUpdateState } from "./update-state.ts";
 import { checkResourcesUpdated } from "./vertical.ts";
+import { readRuntimeContainerMetaSet } from "@kruise/api";
+import { expectedEnvFromMetadataHash } from "./env-from-metadata.ts";
 
 export type CompletionCheck =
   { readonly completed: true } | { readonly completed: false; readonly reason: string };
@@ -17,9 +19,15 @@ export function normalizeImage(image: string): string {
  * Whether the containers an in-place update touched are running the new image: for each of them kubelet
  * reports either a different imageID than before the update, or exactly the spec image. A container whose
  * status is missing is not done yet. After a resize (`updateResources`), every container's status also shows the
- * spec's requests and limits (checkResourcesUpdated).
+ * spec's requests and limits (checkResourcesUpdated). After a restart for env from metadata (`updateEnvFromMetadata`),
+ * kruise-daemon's runtime-containers-meta shows every container running with the values its env now takes
+ * (checkEnvFromMetadataRestarted).
  */
 export function checkContainersUpdated(pod: Pod, state: InPlaceUpdateState): CompletionCheck {
+  if (state.updateEnvFromMetadata === true) {
+    const env = checkEnvFromMetadataRestarted(pod);
+    if (!env.completed) return env;
+  }
   if (state.updateResources === true) {
     const resources = checkResourcesUpdated(pod);
     if (!resources.completed) return resources;
@@ -45,11 +53,37 @@ export function checkContainersUpdated(pod: Pod, state: InPlaceUpdateState): Com
 }
 
 /**
+ * Whether every container runs with the env values the pod's labels and annotations give it now, as OpenKruise checks
+ * it: kruise-daemon's runtime-containers-meta names each container of the spec, with the containerID the kubelet
+ * reports in status, and an extractedEnvFromMetadataHash equal to the one the pod's metadata gives
+ * (expectedEnvFromMetadataHash). Without the annotation (no kruise-daemon on the node) the update never completes.
+ */
+export function checkEnvFromMetadataRestarted(pod: Pod): CompletionCheck {
+  let meta;
+  try {
+    meta = readRuntimeContainerMetaSet(pod);
+  } catch (error) {
+    return { completed: false, reason: (error as Error).message };
+  }
+  if (meta === undefined)
+    return { completed: false, reason: "waiting for kruise-daemon's runtime-containers-meta" };
+  const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+  for (const c of pod.spec?.containers ?? []) {
+    const status = statuses.get(c.name);
+    if (status === undefined) return { completed: false, reason: `no status yet for container ${c.name}` };
+    const reported = meta.containers.find((m) => m.name === c.name);
+    if (reported === undefined || reported.containerID !== status.containerID)
+      return { completed: false, reason: `runtime-containers-meta does not show container ${c.name} yet` };
+    if (reported.hashes?.extractedEnvFromMetadataHash !== expectedEnvFromMetadataHash(c, pod.metadata))
+      return { completed: false, reason: `container ${c.name} still runs with its old env from metadata` };
+  }
+  return { completed: true };
+}
+
+/**
  * Whether the pod's in-place update has finished: no grace period pending, no batches left, and every
- * updated container running its new image. A pod that never had an in-place update counts as complete.
- *
- * Not covered: kruise-daemon's runtime-containers-meta hashes (needed only for env-from-metadata updates,
- * which this package does not perform).
+ * updated container running its new image (and, after a restart for env from metadata, with its new env values).
+ * A pod that never had an in-place update counts as complete.
  */
 export function checkInPlaceUpdateCompleted(pod: Pod): CompletionCheck {
   if (hasInPlaceUpdateGrace(pod))
@@ -58,7 +92,8 @@ export function checkInPlaceUpdateCompleted(pod: Pod): CompletionCheck {
   if (state === undefined) return { completed: true };
   if (
     Object.keys(state.nextContainerImages ?? {}).length > 0 ||
-    Object.keys(state.nextContainerResources ?? {}).length > 0
+    Object.keys(state.nextContainerResources ?? {}).length > 0 ||
+    Object.keys(state.nextContainerRefMetadata ?? {}).length > 0
   )
     return { completed: false, reason: "containers remain for a later in-place update batch" };
   return checkContainersUpdated(pod, state);

@@ -6,3 +6,4 @@ export * from "./completion.ts";
 export * from "./refresh.ts";
 export * from "./inplace-patch.ts";
 export * from "./vertical.ts";
+export * from "./env-from-metadata.ts";

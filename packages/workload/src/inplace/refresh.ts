@@ -54,13 +54,17 @@ export function planInPlaceRefresh(pod: Pod, now: number): InPlaceRefreshPlan {
     if (!containers.completed) return { action: "wait", reason: containers.reason };
     const nextImages = state.nextContainerImages ?? {};
     const nextResources = state.nextContainerResources ?? {};
-    if (Object.keys(nextImages).length > 0 || Object.keys(nextResources).length > 0) {
+    const nextRefMetadata = state.nextContainerRefMetadata ?? {};
+    if ([nextImages, nextResources, nextRefMetadata].some((m) => Object.keys(m).length > 0)) {
       const pre = preCheckBeforeNextPassed(pod, state);
       if (!pre.completed) return { action: "wait", reason: pre.reason };
       const next = {
         revision: state.revision,
         containerImages: nextImages,
         ...(Object.keys(nextResources).length > 0 ? { containerResources: nextResources } : {}),
+        ...(Object.keys(nextRefMetadata).length > 0
+          ? { containerRefMetadata: nextRefMetadata, updateEnvFromMetadata: true }
+          : {}),
       };
       return {
         action: "writePod",

@@ -2,6 +2,7 @@ import type { Container, PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { typedPodTemplate } from "../template/typed-encoding.ts";
 import { jsonEqual } from "../util/json.ts";
 import { diffContainerResources, podQosClass, type ContainerResourceChange } from "./vertical.ts";
+import { containerUsesMetadata, type ContainerRefMetadata } from "./env-from-metadata.ts";
 
 /** Label/annotation changes to merge onto the pod; `null` removes a key (JSON merge patch semantics). */
 export interface MetadataPatch {
@@ -18,6 +19,13 @@ export interface InPlaceUpdateSpec {
   /** Container name → the cpu/memory requests and limits that change (InPlaceWorkloadVerticalScaling). */
   containerResources?: Record<string, ContainerResourceChange>;
   metadataPatch?: MetadataPatch;
+  /**
+   * Container name → the labels and annotations its env takes values from that change (InPlaceUpdateEnvFromMetadata):
+   * written with that container's batch, which restarts it. These keys are not in metadataPatch.
+   */
+  containerRefMetadata?: Record<string, ContainerRefMetadata>;
+  /** Some container is restarted for its env from metadata: completion waits for kruise-daemon's report. */
+  updateEnvFromMetadata?: boolean;
   /** When > 0 the images are patched only after this many seconds (the pod first turns NotReady). */
   graceSeconds?: number;
 }
@@ -36,6 +44,12 @@ export interface InPlaceDiffOptions {
    * is resized in place too, through the pods/resize subresource.
    */
   readonly verticalScaling?: boolean;
+  /**
+   * Gate InPlaceUpdateEnvFromMetadata: a label or annotation set (added or changed) that a container's env takes
+   * its value from goes to that container's containerRefMetadata, so the container is restarted with the new value.
+   * Without it such a change only patches the pod's metadata, as any other label change.
+   */
+  readonly envFromMetadata?: boolean;
 }
 
 /**
@@ -105,8 +119,13 @@ export function calculateInPlaceUpdate(
   )
     return { inPlace: false, reason: "the resources change moves the pod to another QoS class" };
 
-  const labels = mapDiff(oldLabels, newLabels);
-  const annotations = mapDiff(oldAnnotations, newAnnotations);
+  let labels = mapDiff(oldLabels, newLabels);
+  let annotations = mapDiff(oldAnnotations, newAnnotations);
+  const containerRefMetadata: Record<string, ContainerRefMetadata> = {};
+  if (options.envFromMetadata === true) {
+    labels = moveEnvKeys("labels", labels, newContainers, containerRefMetadata);
+    annotations = moveEnvKeys("annotations", annotations, newContainers, containerRefMetadata);
+  }
   const metadataPatch: MetadataPatch | undefined =
     labels !== undefined || annotations !== undefined
       ? { ...(labels !== undefined ? { labels } : {}), ...(annotations !== undefined ? { annotations } : {}) }
@@ -120,9 +139,33 @@ export function calculateInPlaceUpdate(
       containerImages,
       ...(Object.keys(containerResources).length > 0 ? { containerResources } : {}),
       ...(metadataPatch !== undefined ? { metadataPatch } : {}),
+      ...(Object.keys(containerRefMetadata).length > 0
+        ? { containerRefMetadata, updateEnvFromMetadata: true }
+        : {}),
       ...(graceSeconds > 0 ? { graceSeconds } : {}),
     },
   };
+}
+
+/**
+ * Moves each key of `diff` that is set (not removed) and that some container's env takes its value from into those
+ * containers' entries of `refs`; returns what is left (undefined when nothing). A removed key stays a plain metadata
+ * change, as in OpenKruise, which considers only added and replaced keys.
+ */
+function moveEnvKeys(
+  field: "labels" | "annotations",
+  diff: Record<string, string | null> | undefined,
+  containers: readonly Container[],
+  refs: Record<string, ContainerRefMetadata>,
+): Record<string, string | null> | undefined {
+  if (diff === undefined) return undefined;
+  const rest: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(diff)) {
+    const users = value === null ? [] : containers.filter((c) => containerUsesMetadata(c, field, key));
+    if (users.length === 0) rest[key] = value;
+    for (const c of users) ((refs[c.name] ??= {})[field] ??= {})[key] = value!;
+  }
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 /** Keys to set (new or changed value) and to remove (null); undefined when the maps are equal. */

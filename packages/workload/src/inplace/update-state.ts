@@ -7,6 +7,7 @@ import {
 } from "../keys.ts";
 import type { InPlaceUpdateSpec } from "./update-spec.ts";
 import type { ContainerResourceChange } from "./vertical.ts";
+import type { ContainerRefMetadata } from "./env-from-metadata.ts";
 
 /**
  * The `apps.kruise.io/inplace-update-state` annotation, with OpenKruise's field names so that tools
@@ -18,6 +19,11 @@ export interface InPlaceUpdateState {
   updateTimestamp: string;
   /** imageIDs the updated containers ran before, to tell when kubelet has restarted them. */
   lastContainerStatuses?: Record<string, { imageID?: string }>;
+  /**
+   * Containers are restarted for their env from metadata (InPlaceUpdateEnvFromMetadata): completion waits for
+   * kruise-daemon's runtime-containers-meta to show them started with the new values.
+   */
+  updateEnvFromMetadata?: boolean;
   updateImages?: boolean;
   /** Container resources are resized (InPlaceWorkloadVerticalScaling): completion waits for the kubelet's status. */
   updateResources?: boolean;
@@ -25,6 +31,8 @@ export interface InPlaceUpdateState {
   nextContainerImages?: Record<string, string>;
   /** Resource changes left for later batches, like nextContainerImages. */
   nextContainerResources?: Record<string, ContainerResourceChange>;
+  /** Labels and annotations left for later batches, by the container whose env uses them. */
+  nextContainerRefMetadata?: Record<string, ContainerRefMetadata>;
   /** Containers that must be ready before the next batch starts. */
   preCheckBeforeNext?: { containersRequiredReady?: string[] };
   containerBatchesRecord?: Array<{ timestamp: string; containers: string[] }>;

@@ -143,8 +143,11 @@ export function checkResourcesUpdated(pod: Pod): CompletionCheck {
 export function inPlaceUpdateNeedsUnready(pod: Pod, spec: InPlaceUpdateSpec): boolean {
   if (!hasInPlaceReadinessGate(pod)) return false;
   const resources = spec.containerResources ?? {};
-  // (An env-from-metadata restart, once there is one, also makes an update more than vertical.)
-  const verticalOnly = Object.keys(resources).length > 0 && Object.keys(spec.containerImages).length === 0;
+  // An env-from-metadata restart also makes an update more than vertical (OpenKruise's VerticalUpdateOnly).
+  const verticalOnly =
+    Object.keys(resources).length > 0 &&
+    Object.keys(spec.containerImages).length === 0 &&
+    spec.updateEnvFromMetadata !== true;
   if (!verticalOnly) return true;
   return (pod.spec?.containers ?? []).some((c) => {
     const change = resources[c.name];

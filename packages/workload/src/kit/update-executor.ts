@@ -26,6 +26,8 @@ export interface UpdateExecution {
   readonly gracePeriodSeconds?: number | undefined;
   /** Gate InPlaceWorkloadVerticalScaling: cpu/memory changes are resized in place through pods/resize. */
   readonly verticalScaling?: boolean | undefined;
+  /** Gate InPlaceUpdateEnvFromMetadata: containers whose env uses a changed label or annotation restart in place. */
+  readonly envFromMetadata?: boolean | undefined;
   readonly lifecycle: Lifecycle | undefined;
   readonly adapter: RevisionAdapter;
   /** Every revision of the workload (to find each pod's current template). */
@@ -82,6 +84,7 @@ export async function executeUpdate(deps: WorkloadDeps, input: UpdateExecution):
       toRevision: plan.targetRevision,
       ...(input.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: input.gracePeriodSeconds } : {}),
       ...(input.verticalScaling === true ? { verticalScaling: true } : {}),
+      ...(input.envFromMetadata === true ? { envFromMetadata: true } : {}),
       ...(input.lifecycle !== undefined ? { lifecycle: input.lifecycle } : {}),
       ...(input.recreateWhenClaimTemplatesChange === true && !claimTemplatesUnchanged(from, target)
         ? { forceRecreateReason: "volumeClaimTemplates changed" }

@@ -7,7 +7,7 @@
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PersistentVolumeClaim } from "kubernetes-types/core/v1.js";
 import { VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION } from "../keys.ts";
-import { fnv1aHash32 } from "../revision/hash.ts";
+import { deepHashPrint, fnv1aHash32 } from "../revision/hash.ts";
 import { defaultVolumeClaimTemplate } from "../template/pod-template-defaults.ts";
 import { typedJson } from "../template/typed-encoding.ts";
 
@@ -31,11 +31,6 @@ export function volumeClaimTemplatesHash(templates: readonly PersistentVolumeCla
     .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   const data = `[${claims.map((c) => typedJson(c, "v1.PersistentVolumeClaim")).join(",")}]`;
   return String(fnv1aHash32(encoder.encode(deepHashPrint(encoder.encode(data)))));
-}
-
-/** How Kubernetes' DeepHashObject (go-spew's `%#v`, as dump.ForHash) prints a []byte: its type, then each byte. */
-function deepHashPrint(bytes: Uint8Array): string {
-  return `([]uint8)[${Array.from(bytes).join(" ")}]`;
 }
 
 /**

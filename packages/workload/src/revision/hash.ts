@@ -38,6 +38,11 @@ export function safeEncodeString(s: string): string {
 
 const encoder = new TextEncoder();
 
+/** How Kubernetes' DeepHashObject (go-spew's `%#v`, as dump.ForHash) prints a []byte: its type, then each byte. */
+export function deepHashPrint(bytes: Uint8Array): string {
+  return `([]uint8)[${Array.from(bytes).join(" ")}]`;
+}
+
 /**
  * The short hash for serialized revision data. A collision count, when given, is mixed in so that a
  * workload whose new revision collides with an unrelated existing name can pick another.

@@ -14,6 +14,8 @@ export interface PodUpdateInput {
   readonly gracePeriodSeconds?: number;
   /** Gate InPlaceWorkloadVerticalScaling: cpu/memory changes are resized in place (see calculateInPlaceUpdate). */
   readonly verticalScaling?: boolean;
+  /** Gate InPlaceUpdateEnvFromMetadata (see calculateInPlaceUpdate). */
+  readonly envFromMetadata?: boolean;
   readonly lifecycle?: Lifecycle;
   /**
    * Set when something outside the template forces a recreate (CloneSet: volumeClaimTemplates changed with
@@ -44,6 +46,7 @@ export function decidePodUpdate(input: PodUpdateInput): PodUpdateDecision {
     revision: input.toRevision,
     ...(input.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: input.gracePeriodSeconds } : {}),
     ...(input.verticalScaling === true ? { verticalScaling: true } : {}),
+    ...(input.envFromMetadata === true ? { envFromMetadata: true } : {}),
   });
   const blocker = !diff.inPlace
     ? diff.reason

@@ -46,4 +46,42 @@ describe("trimWorkloadPod", () => {
     };
     expect(trimWorkloadPod(pod).spec?.containers[0]?.env).toEqual([priority, barrier]);
   });
+
+  it("keeps env from the pod's metadata and containerIDs (env-from-metadata completion), drops other env", () => {
+    const fromLabel = { name: "V", valueFrom: { fieldRef: { fieldPath: "metadata.labels['v']" } } };
+    const pod: Pod = {
+      metadata: { name: "p" },
+      spec: {
+        containers: [
+          {
+            name: "main",
+            image: "nginx:1",
+            env: [
+              { name: "PLAIN", value: "x" },
+              fromLabel,
+              { name: "KRUISE_CONTAINER_PRIORITY", value: "1" },
+            ],
+          },
+        ],
+      },
+      status: {
+        containerStatuses: [
+          {
+            name: "main",
+            image: "nginx:1",
+            imageID: "i",
+            ready: true,
+            restartCount: 0,
+            containerID: "containerd://c",
+          },
+        ],
+      },
+    };
+    const trimmed = trimWorkloadPod(pod);
+    expect(trimmed.spec?.containers[0]?.env).toEqual([
+      fromLabel,
+      { name: "KRUISE_CONTAINER_PRIORITY", value: "1" },
+    ]);
+    expect(trimmed.status?.containerStatuses?.[0]?.containerID).toBe("containerd://c");
+  });
 });

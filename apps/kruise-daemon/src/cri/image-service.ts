@@ -1,8 +1,8 @@
-// A client of the CRI ImageService (runtime.v1) over the node's runtime socket, built from the vendored CRI
-// api.proto (k8s.io/cri-api v0.36.3, the Kubernetes version the test environment runs) by @grpc/proto-loader.
-import { join } from "node:path";
+// A client of the CRI ImageService (runtime.v1) over the node's runtime socket (see connection.ts).
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
+import { criRuntimeV1, criTarget } from "./connection.ts";
+
+export { criTarget };
 
 /** Registry credentials for one pull, as CRI's AuthConfig. */
 export interface PullAuth {
@@ -58,27 +58,6 @@ interface RawImageServiceClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 }
 
-let definition: grpc.GrpcObject | undefined;
-function criPackage(): grpc.GrpcObject {
-  definition ??= grpc.loadPackageDefinition(
-    protoLoader.loadSync(join(import.meta.dirname, "api.proto"), {
-      keepCase: true,
-      longs: String,
-      enums: String,
-      defaults: true,
-      oneofs: true,
-    }),
-  );
-  return definition;
-}
-
-/** `unix:///run/containerd/containerd.sock` or a bare socket path. */
-export function criTarget(endpoint: string): string {
-  if (endpoint.startsWith("unix://")) return `unix:${endpoint.slice("unix://".length)}`;
-  if (endpoint.startsWith("/")) return `unix:${endpoint}`;
-  return endpoint;
-}
-
 /**
  * Connects to the CRI image service at `endpoint`.
  *
@@ -87,8 +66,7 @@ export function criTarget(endpoint: string): string {
  * it returns.
  */
 export function connectImageService(endpoint: string, callTimeoutMs = 30_000): ImageService {
-  const runtime = (criPackage()["runtime"] as grpc.GrpcObject)["v1"] as grpc.GrpcObject;
-  const Client = runtime["ImageService"] as unknown as new (
+  const Client = criRuntimeV1()["ImageService"] as unknown as new (
     target: string,
     credentials: grpc.ChannelCredentials,
   ) => RawImageServiceClient;

@@ -1,13 +1,15 @@
 import { trimObject } from "@kruise/sdk";
 import type { Container, Pod, PodCondition, PodStatus } from "kubernetes-types/core/v1.js";
 import { CONTAINER_BARRIER_ENV, CONTAINER_PRIORITY_ENV } from "../keys.ts";
+import { envMetadataRef } from "../inplace/env-from-metadata.ts";
 
-// Only these env vars matter to the controller (in-place update batches by container launch priority).
+// Only these env vars matter to the controller (in-place update batches by container launch priority), and those
+// from the pod's labels or annotations (an env-from-metadata update is complete when their values' hash matches).
 const KEPT_ENV: ReadonlySet<string> = new Set([CONTAINER_PRIORITY_ENV, CONTAINER_BARRIER_ENV]);
 
 /**
  * What a workload controller (CloneSet today) keeps of each pod in its informer cache: identity, labels, annotations, owners, finalizers, node,
- * container names/images/requests/limits/resizePolicy, readiness gates, and the status fields the scale, update and
+ * container names/images/requests/limits/resizePolicy, their env from metadata, readiness gates, and the status fields the scale, update and
  * availability maths read (the resources the kubelet applied among them). Everything else (volumes, env, probes,
  * condition messages …) is dropped before storing, which more than
  * halves the cache with thousands of pods. Safe because the controller never writes a cached pod back whole: its pod
@@ -39,6 +41,8 @@ export function trimWorkloadPod(pod: Pod): Pod {
               imageID: c.imageID,
               ready: c.ready,
               restartCount: c.restartCount,
+              // kruise-daemon's runtime-containers-meta names containers by it (env-from-metadata completion).
+              ...(c.containerID !== undefined ? { containerID: c.containerID } : {}),
               // What the kubelet applied: a resize is complete when it shows the spec's values.
               ...(c.resources !== undefined ? { resources: requestsAndLimits(c.resources) } : {}),
             })),
@@ -50,7 +54,7 @@ export function trimWorkloadPod(pod: Pod): Pod {
 }
 
 function trimContainer(c: Container): Container {
-  const env = c.env?.filter((e) => KEPT_ENV.has(e.name));
+  const env = c.env?.filter((e) => KEPT_ENV.has(e.name) || envMetadataRef(e) !== undefined);
   return {
     name: c.name,
     ...(c.image !== undefined ? { image: c.image } : {}),

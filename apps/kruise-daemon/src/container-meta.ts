@@ -37,6 +37,11 @@ export const CONTAINER_META_AGENT_NAME = "kruise-daemon-containermeta";
 /** How long `env` may run in a container (OpenKruise's value), and the wait before a failed read or stop is retried. */
 const ENV_EXEC_TIMEOUT_SECONDS = 3;
 const RETRY_MS = 3_000;
+/**
+ * A restart waits this long first (OpenKruise's restarter queue starts its backoff there): the kubelet, which reads
+ * the new labels from its own watch, must know them before it starts the container again.
+ */
+const RESTART_DELAY_MS = 3_000;
 /** The kubelet never stops a container faster than this (its minimumGracePeriodInSeconds). */
 const MINIMUM_GRACE_SECONDS = 2;
 
@@ -162,7 +167,8 @@ const reconcilePod: Reconciler<Deps> = async (request, ctx, deps) => {
       `Stopping containerID ${containerID} by container meta restarter`,
     );
     // In the background: a stop waits up to the grace period, and the kubelet's restart is a pod event anyway.
-    void stopContainer(deps.runtime, pod, id)
+    void new Promise((done) => setTimeout(done, RESTART_DELAY_MS))
+      .then(() => stopContainer(deps.runtime, pod, id))
       .catch((error: unknown) => {
         log.warn({ containerID, err: error }, "could not stop the container; retrying");
         deps.retry(request);

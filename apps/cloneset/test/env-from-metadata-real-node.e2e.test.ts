@@ -185,9 +185,21 @@ describe.skipIf(!support.ok)(
       const raw = pod.metadata?.annotations?.[RUNTIME_META];
       return raw === undefined ? undefined : (JSON.parse(raw) as RuntimeContainerMetaSet);
     };
+    // The test image's busybox has `env` (kruise-daemon reads it) but no `printenv`.
     const printenv = async (ns: string, pod: Pod, container: string, variable: string) =>
       (
-        await kubectlOk(["exec", "-n", ns, pod.metadata!.name!, "-c", container, "--", "printenv", variable])
+        await kubectlOk([
+          "exec",
+          "-n",
+          ns,
+          pod.metadata!.name!,
+          "-c",
+          container,
+          "--",
+          "sh",
+          "-c",
+          `echo "$${variable}"`,
+        ])
       ).trim();
 
     function cloneSet(ns: string, name: string, labels: Record<string, string>): CloneSet {
@@ -244,11 +256,18 @@ describe.skipIf(!support.ok)(
           const [first] = await pods(ns, name);
           const s = (await cloneSetOf(ns, name)).status;
           pod = first;
-          return first !== undefined && s?.readyReplicas === 1 && s.updatedReadyReplicas === 1;
+          const containersReady = (first?.status?.containerStatuses ?? []).filter((c) => c.ready).length;
+          return containersReady === 2 && s?.readyReplicas === 1 && s.updatedReadyReplicas === 1;
         },
         120_000,
       );
       return pod!;
+    }
+
+    async function expectNoWritesFor(controller: InProcessController | undefined, ms: number): Promise<void> {
+      const mark = controller?.writes.length ?? 0;
+      await new Promise((r) => setTimeout(r, ms));
+      expect((controller?.writes ?? []).slice(mark)).toEqual([]);
     }
 
     /** Waits until the CloneSet's one pod is at the update revision, updated, ready, and the status says so. */
@@ -287,6 +306,7 @@ describe.skipIf(!support.ok)(
       });
       expect(await printenv(ON, before, "app", "VERSION")).toBe("v1");
 
+      const mark = on?.writes.length ?? 0;
       await kubectlOk(["apply", "-f", "-"], JSON.stringify(withLabels(cs, { version: "v2" })));
       await until("the app container restarted", async () => {
         const [pod] = await pods(ON, "env-label");
@@ -326,11 +346,22 @@ describe.skipIf(!support.ok)(
         `involvedObject.name=${after.metadata!.name!},reason=Killing`,
       ]);
       expect(killing.items.length).toBeGreaterThanOrEqual(1);
+      // InPlaceUpdateReady False, the labels and state, InPlaceUpdateReady True: an image update's three writes.
+      const podWrites = (on?.writes ?? [])
+        .slice(mark)
+        .filter((w) => w.kind === "Pod")
+        .map((w) => `${w.verb} ${w.subresource ?? ""}`.trim());
+      expect(podWrites).toEqual(["patch status", "patch", "patch status"]);
+      await expectNoWritesFor(on, 5_000);
     });
 
     it("a label no env uses changes: the pod's label is patched, nothing restarts", async () => {
       const cs = cloneSet(ON, "plain-label", { version: "v1", tier: "a" });
       const before = await running(cs);
+      await until("kruise-daemon reports the pod's containers", async () => {
+        const meta = runtimeMeta((await pods(ON, "plain-label"))[0]!);
+        return meta?.containers.length === 2;
+      });
       await kubectlOk(["apply", "-f", "-"], JSON.stringify(withLabels(cs, { tier: "b" })));
       const after = await converged(ON, "plain-label");
       expect(after.metadata?.uid).toBe(before.metadata?.uid);
@@ -345,6 +376,7 @@ describe.skipIf(!support.ok)(
         updateEnvFromMetadata?: boolean;
       };
       expect(state.updateEnvFromMetadata).toBeUndefined();
+      await expectNoWritesFor(on, 5_000);
     });
 
     it("gate off: a label an env uses is only patched, as OpenKruise does; the container keeps its old value", async () => {

@@ -286,8 +286,14 @@ describe.skipIf(!support.ok)(
             s?.updatedReplicas === 1 &&
             s.updatedReadyReplicas === 1 &&
             s.readyReplicas === 1 &&
+            s.availableReplicas === 1 &&
+            (s.updatedAvailableReplicas ?? 1) === 1 &&
             s.currentRevision === s.updateRevision &&
-            pod?.metadata?.labels?.["controller-revision-hash"] === s.updateRevision
+            pod?.metadata?.labels?.["controller-revision-hash"] === s.updateRevision &&
+            // The update finished on the pod too (back in its Service).
+            ["InPlaceUpdateReady", "Ready"].every(
+              (type) => pod?.status?.conditions?.find((c) => c.type === type)?.status === "True",
+            )
           );
         },
         120_000,

@@ -5,7 +5,7 @@ import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from "kubernetes-typ
 import {
   claimsForInstance,
   newInstancePod,
-  revisionOwner,
+  templateRevisionSource,
   volumeClaimTemplatesHash,
   type RevisionSource,
 } from "@kruise/workload";
@@ -17,10 +17,7 @@ import {
  */
 export function cloneSetRevisionSource(cs: CloneSet): RevisionSource {
   return {
-    owner: revisionOwner(CloneSetKind, cs),
-    template: cs.spec?.template ?? {},
-    collisionCount: cs.status?.collisionCount ?? 0,
-    currentRevision: cs.status?.currentRevision,
+    ...templateRevisionSource(CloneSetKind, cs),
     annotations: {
       ...(cs.metadata?.annotations ?? {}),
       [CLONESET_VOLUME_CLAIM_TEMPLATE_HASH_ANNOTATION]: volumeClaimTemplatesHash(

@@ -4,9 +4,9 @@ import type { Client } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
 import {
-  revisionOwner,
   shortHash,
   syncRevisions,
+  templateRevisionSource,
   usedByPods,
   type HistoryTruncation,
   type RevisionSource,
@@ -35,9 +35,7 @@ export function revisionHash(revision: ControllerRevision): string {
  */
 export function daemonSetRevisionSource(ds: DaemonSet): RevisionSource {
   return {
-    owner: revisionOwner(DaemonSetKind, ds),
-    template: ds.spec?.template ?? {},
-    collisionCount: ds.status?.collisionCount ?? 0,
+    ...templateRevisionSource(DaemonSetKind, ds),
     currentRevision: undefined,
     webhookDefaults: false,
     hashLabel: true,

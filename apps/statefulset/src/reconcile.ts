@@ -1,6 +1,5 @@
 import type { StatefulSet, StatefulSetStatus } from "@kruise/api";
 import { StatefulSetConditionType, StatefulSetKind } from "@kruise/api";
-import type { Reconciler } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import {
   CACHE_LAG_REQUEUE_MS,
@@ -13,6 +12,7 @@ import {
   Requeue,
   TerminalError,
   waitForScaleExpectations,
+  type Reconciler,
 } from "@kruise/sdk";
 import type { PersistentVolumeClaim, Pod } from "kubernetes-types/core/v1.js";
 import {

@@ -1,5 +1,5 @@
 import { StatefulSetKind, type StatefulSet } from "@kruise/api";
-import { revisionOwner, type RevisionSource } from "@kruise/workload";
+import { templateRevisionSource, type RevisionSource } from "@kruise/workload";
 
 /**
  * What an Advanced StatefulSet records as revisions: Kubernetes' StatefulSet revision (the template as a
@@ -7,11 +7,5 @@ import { revisionOwner, type RevisionSource } from "@kruise/workload";
  * copy of the set's annotations. The workload kit's syncRevisions finds or records it.
  */
 export function statefulSetRevisionSource(set: StatefulSet): RevisionSource {
-  return {
-    owner: revisionOwner(StatefulSetKind, set),
-    template: set.spec?.template ?? {},
-    collisionCount: set.status?.collisionCount ?? 0,
-    currentRevision: set.status?.currentRevision,
-    annotations: set.metadata?.annotations ?? {},
-  };
+  return { ...templateRevisionSource(StatefulSetKind, set), annotations: set.metadata?.annotations ?? {} };
 }

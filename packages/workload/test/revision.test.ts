@@ -19,6 +19,7 @@ import {
   shortHash,
   templateFromRevision,
   templateRevisionData,
+  templateRevisionSource,
   typedPodTemplate,
   defaultPodTemplate,
 } from "../src/index.ts";
@@ -252,5 +253,25 @@ describe("candidateRevision options", () => {
     expect(plain.data).toEqual(templateRevisionData(source.template, { webhookDefaults: false }));
     expect(candidateRevision(source, [], 0).data).toEqual(templateRevisionData(source.template));
     expect(plain.metadata?.name).not.toBe(candidateRevision(source, [], 0).metadata?.name);
+  });
+});
+
+describe("templateRevisionSource", () => {
+  it("a pod-template workload's revisions: owned by it, its template, its status' collision count and current revision", () => {
+    const group = { group: "apps.kruise.io", version: "v1alpha1", plural: "clonesets" };
+    const kind = { ...group, kind: "CloneSet", namespaced: true };
+    const cs = {
+      metadata: { name: "demo", namespace: "ns", uid: "uid-1" },
+      spec: { template: template("nginx:1") },
+      status: { collisionCount: 2, currentRevision: "demo-abc" },
+    };
+    expect(templateRevisionSource(kind, cs)).toEqual({
+      owner,
+      template: template("nginx:1"),
+      collisionCount: 2,
+      currentRevision: "demo-abc",
+    });
+    const fresh = templateRevisionSource(kind, { metadata: { name: "new" } });
+    expect([fresh.template, fresh.collisionCount, fresh.currentRevision]).toEqual([{}, 0, undefined]);
   });
 });

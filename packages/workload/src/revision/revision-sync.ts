@@ -1,8 +1,8 @@
-import type { Client } from "@kruise/sdk";
+import type { Client, Kind, KubeObject } from "@kruise/sdk";
 import type { ControllerRevision } from "kubernetes-types/apps/v1.js";
 import type { PodTemplateSpec } from "kubernetes-types/core/v1.js";
 import { CONTROLLER_REVISION_HASH_LABEL } from "../keys.ts";
-import { newControllerRevision, type RevisionOwner } from "./controller-revision.ts";
+import { newControllerRevision, revisionOwner, type RevisionOwner } from "./controller-revision.ts";
 import { shortHash } from "./revision-match.ts";
 import { findCurrentRevision, nextRevisionNumber, planUpdateRevision } from "./history.ts";
 import { bumpRevisionNumber, createRevisionAvoidingCollisions } from "./revision-client.ts";
@@ -32,6 +32,25 @@ export interface RevisionSource {
   readonly webhookDefaults?: boolean | undefined;
   /** Kubernetes' DaemonSet revisions also carry their own hash as controller-revision-hash, as their pods do. */
   readonly hashLabel?: boolean | undefined;
+}
+
+/** A workload with a pod template, and the status fields its revisions are tracked in. */
+export interface TemplateWorkload extends KubeObject {
+  readonly spec?: { readonly template?: PodTemplateSpec };
+  readonly status?: { readonly collisionCount?: number; readonly currentRevision?: string };
+}
+
+/**
+ * The revision source of a pod-template workload of kind `kind`: owned by it, its template, the collision count and
+ * current revision its status holds. A controller adds what else its revisions record (annotations, labels …).
+ */
+export function templateRevisionSource(kind: Kind, workload: TemplateWorkload): RevisionSource {
+  return {
+    owner: revisionOwner(kind, workload),
+    template: workload.spec?.template ?? {},
+    collisionCount: workload.status?.collisionCount ?? 0,
+    currentRevision: workload.status?.currentRevision,
+  };
 }
 
 export interface RevisionState {

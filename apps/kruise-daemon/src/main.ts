@@ -1,7 +1,7 @@
 // The kruise-daemon binary (one per node, a DaemonSet in the chart): flags, the CRI connection, then the manager
 // with its two agents: the image puller (NodeImage) and containermeta (the node's Kruise pods).
 import pino from "pino";
-import { parseControllerFlags, runManager, type ControllerFlags } from "@kruise/sdk";
+import { parseFlagsOrExit, runManager } from "@kruise/sdk";
 import { KRUISE_DAEMON_CONFIG_NAMESPACE } from "@kruise/api";
 import { addImagePuller, AGENT_NAME } from "./agent.ts";
 import { addContainerMetaAgent } from "./container-meta.ts";
@@ -9,7 +9,8 @@ import { connectImageService } from "./cri/image-service.ts";
 import { connectRuntimeService } from "./cri/runtime-service.ts";
 import { DAEMON_FEATURE_GATES } from "./feature-gates.ts";
 
-// An agent, not a controller: no leader election and a logger that names the node, so it parses its flags itself.
+// An agent, not a controller: no leader election and a logger that names the node, so it runs its manager itself
+// (its flags are parsed as runController parses them).
 const extra = {
   "node-name": {
     type: "string",
@@ -27,19 +28,13 @@ const extra = {
     default: KRUISE_DAEMON_CONFIG_NAMESPACE,
   },
 } as const;
-let flags: ControllerFlags<typeof extra, typeof DAEMON_FEATURE_GATES>;
-try {
-  flags = parseControllerFlags(process.argv.slice(2), {
-    name: "kruise-daemon",
-    summary:
-      "the node agent: pulls the images its node's NodeImage asks for through the container runtime (CRI) and reports them in NodeImage status; reports its node's Kruise pods' containers (apps.kruise.io/runtime-containers-meta) and restarts those whose env from metadata an in-place update changed",
-    extra,
-    featureGates: DAEMON_FEATURE_GATES,
-  });
-} catch (err) {
-  process.stderr.write(`kruise-daemon: ${(err as Error).message}\nRun with --help for the flags.\n`);
-  process.exit(2);
-}
+const flags = parseFlagsOrExit({
+  name: "kruise-daemon",
+  summary:
+    "the node agent: pulls the images its node's NodeImage asks for through the container runtime (CRI) and reports them in NodeImage status; reports its node's Kruise pods' containers (apps.kruise.io/runtime-containers-meta) and restarts those whose env from metadata an in-place update changed",
+  extra,
+  featureGates: DAEMON_FEATURE_GATES,
+});
 
 const nodeName = flags.extra["node-name"];
 if (nodeName === "") {

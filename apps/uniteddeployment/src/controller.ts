@@ -38,7 +38,14 @@ export function addUnitedDeploymentController(
   const podInformer = { ...scoped, transform: trimWorkloadPod };
   mgr.cache.informerFor(PodKind, podInformer);
   mgr.cache.informerFor(ControllerRevisionKind, scoped);
-  const deps: UnitedDeploymentDeps = { creations, subsetVersions, types: SUBSET_WORKLOAD_TYPES };
+  // The UnitedDeployment's own status writes: keyed by UID like the subsets' (never the same UIDs), read by the
+  // reconcile against the cached copy (satisfied() needs no informer feed).
+  const deps: UnitedDeploymentDeps = {
+    creations,
+    subsetVersions,
+    ownStatusVersions: subsetVersions,
+    types: SUBSET_WORKLOAD_TYPES,
+  };
   let builder = mgr.controller(CONTROLLER_NAME).for(UnitedDeploymentKind);
   // Subset events lower the creation (by subset name: the workloads are created with generateName) and write
   // expectations before the owner is enqueued.

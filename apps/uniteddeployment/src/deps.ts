@@ -7,6 +7,8 @@ export interface UnitedDeploymentDeps {
   readonly creations: ScaleExpectations;
   /** Subset workloads written but whose write the cache does not show yet. */
   readonly subsetVersions: ResourceVersionExpectations;
+  /** The UnitedDeployment's own status writes that the cache does not show yet (by the UnitedDeployment's UID). */
+  readonly ownStatusVersions: ResourceVersionExpectations;
   /** The subset kinds this controller watches (all four unless a kind's API is missing). */
   readonly types: readonly SubsetWorkloadType[];
 }

@@ -66,6 +66,13 @@ export const reconcileUnitedDeployment: Reconciler<UnitedDeploymentDeps> = async
   if (ud === undefined || ud.metadata?.deletionTimestamp !== undefined) return;
   const lag = waitForScaleExpectations(ctx, deps.creations, key);
   if (lag !== undefined) return lag;
+  // The conditions are carried forward from the cached status: one computed from a copy older than our last status
+  // write would send back the conditions that write replaced (SubsetProvisioned lost). The write's own watch event
+  // wakes the key again sooner than the requeue.
+  if (!deps.ownStatusVersions.satisfied(ud)) {
+    ctx.log.debug("waiting for the cache to show our last status write");
+    return { requeueAfter: CACHE_LAG_REQUEUE_MS };
+  }
   const type = subsetWorkloadType(ud);
   if (type === undefined)
     throw new TerminalError(`UnitedDeployment ${key}: spec.template declares no workload`);
@@ -232,7 +239,8 @@ export const reconcileUnitedDeployment: Reconciler<UnitedDeploymentDeps> = async
     ...(subsetConditions !== undefined ? { subsetConditions } : {}),
     ...(reservation !== undefined ? { reservedPods: reservation.reservedPods } : {}),
   });
-  await writeUnitedStatus(ctx.client, ud, status);
+  const written = await writeUnitedStatus(ctx.client, ud, status);
+  if (written !== undefined) deps.ownStatusVersions.expect(written);
   if (failure !== undefined) throw failure;
   return requeue.result();
 };

@@ -25,17 +25,29 @@ export function mergePatchBetween(from: Json, to: Json): Json {
   return patch;
 }
 
-/** Writes the status when it differs from the cached one; returns whether it wrote. */
+/**
+ * Writes the status when it differs from the cached one; returns the UnitedDeployment as the server returned it
+ * after the write (undefined when nothing was written).
+ *
+ * Caveats: the patch carries no resourceVersion, and part of the status (the conditions, which are only set when
+ * something happened) is carried forward from the cached copy; so the caller must not compute a status from a cached
+ * copy older than its own last write (`UnitedDeploymentDeps.ownStatusVersions`), or it sends back the older conditions.
+ */
 export async function writeUnitedStatus(
   client: Client,
   ud: UnitedDeployment,
   status: UnitedDeploymentStatus,
-): Promise<boolean> {
+): Promise<UnitedDeployment | undefined> {
   const previous = JSON.parse(JSON.stringify(ud.status ?? {})) as Json;
   const wanted = JSON.parse(JSON.stringify(status)) as Json;
-  if (jsonEqual(previous, wanted)) return false;
-  await client.patchStatus(UnitedDeploymentKind, ud.metadata?.name ?? "", ud.metadata?.namespace, "merge", {
-    status: mergePatchBetween(previous, wanted),
-  });
-  return true;
+  if (jsonEqual(previous, wanted)) return undefined;
+  return await client.patchStatus(
+    UnitedDeploymentKind,
+    ud.metadata?.name ?? "",
+    ud.metadata?.namespace,
+    "merge",
+    {
+      status: mergePatchBetween(previous, wanted),
+    },
+  );
 }

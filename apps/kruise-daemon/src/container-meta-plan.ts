@@ -9,7 +9,7 @@ import {
   type RuntimeContainerMetaSet,
 } from "@kruise/api";
 import type { ReadOnly, WatchEventInfo } from "@kruise/sdk";
-import { envMetadataRef, expectedEnvFromMetadataHash } from "@kruise/workload";
+import { expectedEnvFromMetadataHash } from "@kruise/workload";
 import {
   KUBELET_CONTAINER_HASH_ANNOTATION,
   KUBELET_RESTART_COUNT_ANNOTATION,
@@ -126,11 +126,6 @@ export function planContainerMetas(
     entries.push({ spec, runtime, meta });
   }
   return entries;
-}
-
-/** Whether the container has any env from metadata (only then is its env read). */
-export function hasEnvFromMetadata(container: Container): boolean {
-  return (container.env ?? []).some((e) => envMetadataRef(e) !== undefined);
 }
 
 /**

@@ -19,7 +19,6 @@ import { currentEnvFromMetadataHash } from "@kruise/workload";
 import type { RuntimeService } from "./cri/runtime-service.ts";
 import { KUBELET_POD_UID_LABEL } from "./cri/runtime-service.ts";
 import {
-  hasEnvFromMetadata,
   isKruisePod,
   latestByName,
   needsEnvRestart,
@@ -182,9 +181,8 @@ const reconcilePod: Reconciler<Deps> = async (request, ctx, deps) => {
 async function startedEnvHash(runtime: RuntimeService, entry: ContainerMetaEntry): Promise<number> {
   let env: Map<string, string> | undefined;
   return currentEnvFromMetadataHash(entry.spec, async (name) => {
-    env ??= hasEnvFromMetadata(entry.spec)
-      ? parseEnvOutput(await runtime.execSync(entry.runtime.id, ["env"], ENV_EXEC_TIMEOUT_SECONDS))
-      : new Map();
+    // Asked only for env from metadata (see currentEnvFromMetadataHash), so `env` runs only in such containers.
+    env ??= parseEnvOutput(await runtime.execSync(entry.runtime.id, ["env"], ENV_EXEC_TIMEOUT_SECONDS));
     return env.get(name) ?? "";
   });
 }

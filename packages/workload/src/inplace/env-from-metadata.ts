@@ -75,6 +75,16 @@ export function hashEnvValues(envs: ReadonlyArray<{ name: string; value: string 
   return fnv1aHash32(encoder.encode(deepHashPrint(encoder.encode(data))));
 }
 
+/** The container's env vars that take their value from a label or annotation, with the key each reads. */
+function envFromMetadataVars(container: Container): Array<{ name: string; ref: MetadataRef }> {
+  const vars: Array<{ name: string; ref: MetadataRef }> = [];
+  for (const e of container.env ?? []) {
+    const ref = envMetadataRef(e);
+    if (ref !== undefined) vars.push({ name: e.name, ref });
+  }
+  return vars;
+}
+
 /**
  * The hash a container started now would have: each env from metadata with the value the pod's metadata gives it
  * now (a missing key gives ""). Compared with what kruise-daemon reports to tell a restarted container saw the new
@@ -85,25 +95,27 @@ export function expectedEnvFromMetadataHash(
   metadata:
     { labels?: Readonly<Record<string, string>>; annotations?: Readonly<Record<string, string>> } | undefined,
 ): number {
-  const envs: Array<{ name: string; value: string }> = [];
-  for (const e of container.env ?? []) {
-    const ref = envMetadataRef(e);
-    if (ref !== undefined) envs.push({ name: e.name, value: metadata?.[ref.field]?.[ref.key] ?? "" });
-  }
-  return hashEnvValues(envs);
+  return hashEnvValues(
+    envFromMetadataVars(container).map(({ name, ref }) => ({
+      name,
+      value: metadata?.[ref.field]?.[ref.key] ?? "",
+    })),
+  );
 }
 
 /**
  * The hash of the values a running container was started with, read through `getEnv` (kruise-daemon asks the
- * runtime); getEnv is only called when the container has env from metadata.
+ * runtime).
+ *
+ * Guarantees: getEnv is called only for the container's env from metadata, so a container without any is never
+ * asked (its hash is that of no values).
  */
 export async function currentEnvFromMetadataHash(
   container: Container,
   getEnv: (name: string) => Promise<string>,
 ): Promise<number> {
   const envs: Array<{ name: string; value: string }> = [];
-  for (const e of container.env ?? [])
-    if (envMetadataRef(e) !== undefined) envs.push({ name: e.name, value: await getEnv(e.name) });
+  for (const { name } of envFromMetadataVars(container)) envs.push({ name, value: await getEnv(name) });
   return hashEnvValues(envs);
 }
 

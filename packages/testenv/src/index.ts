@@ -31,8 +31,11 @@ export {
   type NatsUserGrant,
 } from "./components/nats-auth.ts";
 export {
+  natsClosedConnections,
   natsCredentialRefusals,
   natsPlaintextReply,
+  natsRefusal,
+  type NatsClosedConnection,
   type NatsCredentialRefusals,
   type NatsPlaintextReply,
 } from "./components/nats-refusals.ts";

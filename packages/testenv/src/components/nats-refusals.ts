@@ -27,19 +27,54 @@ export async function natsCredentialRefusals(
   user: string,
   options: Omit<ConnectionOptions, "servers" | "user" | "pass" | "reconnect"> = {},
 ): Promise<NatsCredentialRefusals> {
-  const attempt = async (credentials: { user?: string; pass?: string }): Promise<string> => {
-    try {
-      const nc = await connect({ timeout: 3_000, ...options, ...credentials, servers, reconnect: false });
-      await nc.close();
-      return "connected";
-    } catch (error) {
-      return messageOf(error);
-    }
-  };
   return {
-    anonymous: await attempt({}),
-    guessedPassword: await attempt({ user, pass: "guess" }),
+    anonymous: await natsRefusal(servers, {}, options),
+    guessedPassword: await natsRefusal(servers, { user, pass: "guess" }, options),
   };
+}
+
+/**
+ * One attempt of natsCredentialRefusals: connects once with `credentials` (none, or a user and password), without
+ * reconnecting, and returns why the server refused ("connected" if it let the client in, which is then closed).
+ *
+ * # Guarantees
+ * - Never throws; a connection the server accepted is closed before it returns.
+ */
+export async function natsRefusal(
+  servers: string,
+  credentials: { user?: string; pass?: string },
+  options: Omit<ConnectionOptions, "servers" | "user" | "pass" | "reconnect"> = {},
+): Promise<string> {
+  try {
+    const nc = await connect({ timeout: 3_000, ...options, ...credentials, servers, reconnect: false });
+    await nc.close();
+    return "connected";
+  } catch (error) {
+    return messageOf(error);
+  }
+}
+
+/** A connection the NATS server closed, as its monitor lists it (`/connz?state=closed&auth=true`). */
+export interface NatsClosedConnection {
+  ip?: string;
+  /** The user the client named, when it named one (set even when its password was refused). */
+  authorized_user?: string;
+  /** Why the server closed it: "Authentication Failure" for refused credentials. */
+  reason?: string;
+}
+
+/**
+ * The closed connections a NATS server remembers (its monitor at `monitorUrl`, for example `http://127.0.0.1:8222`):
+ * the server's own account of why it turned a client away, which no proxy between the client and the server can
+ * lose (a proxy may drop the `-ERR` line the server sends before it closes).
+ *
+ * # Caveats
+ * - The server keeps the most recent closed connections only (10,000 by default).
+ */
+export async function natsClosedConnections(monitorUrl: string): Promise<NatsClosedConnection[]> {
+  const reply = await fetch(`${monitorUrl}/connz?state=closed&auth=true&limit=1024`);
+  if (!reply.ok) throw new Error(`${monitorUrl}/connz: HTTP ${reply.status}`);
+  return ((await reply.json()) as { connections?: NatsClosedConnection[] }).connections ?? [];
 }
 
 /** What a NATS server said to a client speaking the protocol in plain text. */

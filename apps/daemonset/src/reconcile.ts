@@ -1,6 +1,7 @@
 import type { DaemonSet, DaemonSetStatus } from "@kruise/api";
 import { DaemonSetKind } from "@kruise/api";
 import {
+  CACHE_LAG_REQUEUE_MS,
   cachedOwner,
   ControllerRevisionKind,
   NodeKind,
@@ -36,9 +37,6 @@ import { refreshInPlaceStates } from "./inplace.ts";
 import { requestImagePredownload } from "./predownload.ts";
 import { syncNodes, type PodWriteContext } from "./pod-writes.ts";
 import { daemonHistory, syncDaemonRevisions } from "./revisions.ts";
-
-/** While our own writes are not in the cache yet, look again this soon in case a watch event is late. */
-const CACHE_LAG_REQUEUE_MS = 1_000;
 
 /**
  * One DaemonSet reconcile, level-triggered (Kubernetes' syncDaemonSet with OpenKruise's additions): record the

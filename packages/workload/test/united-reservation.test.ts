@@ -133,8 +133,17 @@ describe("which pods are reserved", () => {
       pod("warming", "running", { reserved: "true", readyAgo: 20 }),
     ]);
     expect(got.reserved + got.normal).toBe(2);
-    // young times out in 6 s (+ the strict comparison), warming is released in 10 s.
+    // young times out in 6 s, warming is released in 10 s.
     expect(got.checkAfterMs).toBe(6_000);
+  });
+
+  it("a moment that has come is never left to a requeue of 0 ms: a reserved pod Ready exactly that long is released", () => {
+    // The boundary once kept the pod reserved and asked for no requeue (0 ms was dropped), so nothing woke the
+    // UnitedDeployment to release it.
+    const got = classify([pod("p", "running", { reserved: "true", readyAgo: 30 })], true);
+    expect(got).toMatchObject({ reserved: 0, labels: [{ pod: "p", reserved: false }] });
+    const waiting = classify([pod("w", "pending", { createdAgo: 10 })]);
+    expect(waiting).toMatchObject({ reserved: 1, labels: [{ pod: "w", reserved: true }] });
   });
 
   it("a converged subset writes no label", () => {

@@ -344,6 +344,8 @@ describe("pending timeout and status", () => {
   it("times out an unschedulable pod after the critical seconds, and says when it would", () => {
     expect(pendingTimeout(pod(0), 30_000, 31_000)).toEqual({ timedOut: true, checkAfterMs: undefined });
     expect(pendingTimeout(pod(0), 30_000, 10_000)).toEqual({ timedOut: false, checkAfterMs: 20_000 });
+    // Due now: timed out, never "check again in 0 ms" (which a caller may drop, and then nothing wakes it).
+    expect(pendingTimeout(pod(0), 30_000, 30_000)).toEqual({ timedOut: true, checkAfterMs: undefined });
     expect(pendingTimeout(pod(0, { phase: "Running" }), 30_000, 99_000).timedOut).toBe(false);
     expect(pendingTimeout(pod(0, { conditions: [] }), 30_000, 99_000).checkAfterMs).toBeUndefined();
   });

@@ -76,7 +76,8 @@ export function classifyReservedPods(input: ReservedPodsInput): ReservedPods {
         pod.metadata?.labels?.[UNITED_DEPLOYMENT_REVISION_LABEL] === input.updatedRevision;
       if (current && since !== undefined) {
         const releaseAt = since + input.unschedulableMs;
-        isReserved = releaseAt >= input.now;
+        // Released at the moment itself: kept reserved then, it would be "checked again in 0 ms", which is dropped.
+        isReserved = releaseAt > input.now;
         if (isReserved) soon(releaseAt - input.now);
       } else {
         isReserved = true;

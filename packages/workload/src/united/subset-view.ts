@@ -124,7 +124,8 @@ export function pendingTimeout(
   );
   if (unschedulable !== true) return { timedOut: false, checkAfterMs: undefined };
   const due = (parseKubeTime(pod.metadata?.creationTimestamp) ?? now) + criticalMs;
-  return due < now
+  // Due now counts as timed out: "check again in 0 ms" is no moment a caller can wait for.
+  return due <= now
     ? { timedOut: true, checkAfterMs: undefined }
     : { timedOut: false, checkAfterMs: due - now };
 }

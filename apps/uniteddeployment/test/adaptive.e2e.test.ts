@@ -89,6 +89,49 @@ async function split(
   for (const [subset, w] of await subsetWorkloads(ns, field, name)) out[subset] = w.spec?.replicas ?? -1;
   return out;
 }
+/**
+ * What a failed wait in reserve mode last saw: the split, each live pod (subset, phase, node, reserved label, Ready
+ * and since when) and each subset's Schedulable condition, so a timeout in CI says where the rollout stopped.
+ */
+async function reserveState(name: string, field: ReserveField): Promise<string> {
+  const pods = (await livePods(ns, name)).map((p) => {
+    const labels = p.metadata?.labels ?? {};
+    const ready = p.status?.conditions?.find((c) => c.type === "Ready");
+    return [
+      p.metadata?.name,
+      labels["apps.kruise.io/subset-name"],
+      p.status?.phase,
+      p.spec?.nodeName ?? "unbound",
+      `reserved=${labels["apps.kruise.io/united-deployment-reserved-pod"] ?? "-"}`,
+      `ready=${ready?.status ?? "-"}@${ready?.lastTransitionTime ?? "-"}`,
+    ].join(" ");
+  });
+  const subsets = ((await getUd(ns, name)).status?.subsetStatuses ?? []).map((s) => {
+    const c = s.conditions?.find((x) => x.type === "Schedulable");
+    return `${s.name}: ${c?.status ?? "-"} ${c?.message ?? ""}@${c?.lastTransitionTime ?? "-"}`;
+  });
+  return `split ${JSON.stringify(await split(name, field))}; pods [${pods.join("; ")}]; subsets [${subsets.join("; ")}]`;
+}
+
+/** Waits for the split, and on a timeout names what it last saw (reserveState). */
+async function waitForSplit(
+  what: string,
+  name: string,
+  field: ReserveField,
+  want: Record<string, number>,
+  timeoutMs: number,
+): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      if (JSON.stringify(await split(name, field)) === JSON.stringify(want)) return true;
+      throw new Error(await reserveState(name, field));
+    },
+    timeoutMs,
+    250,
+  );
+}
+
 const schedulable = async (subset: string, name = "elastic"): Promise<string | undefined> =>
   (await getUd(ns, name)).status?.subsetStatuses
     ?.find((s) => s.name === subset)
@@ -153,12 +196,7 @@ it.each([
     );
     // a 1, b 2, c 1 first; b's two pods cannot be placed, so after 2 s they are reserved (labelled, kept) and c runs
     // two stand-ins.
-    await waitFor(
-      "stand-ins in c",
-      async () => JSON.stringify(await split(name, field)) === JSON.stringify({ a: 1, b: 2, c: 3 }),
-      60_000,
-      250,
-    );
+    await waitForSplit("stand-ins in c", name, field, { a: 1, b: 2, c: 3 }, 60_000);
     await waitFor(
       "b's pods reserved",
       async () => (await reservedIn("b")).join() === "true,true",
@@ -182,12 +220,7 @@ it.each([
     // The taint is gone: b's reserved pods start; once Ready for unschedulableLastSeconds they are released, b is
     // schedulable again and c's stand-ins go.
     await untaint();
-    await waitFor(
-      "stand-ins gone",
-      async () => JSON.stringify(await split(name, field)) === JSON.stringify({ a: 1, b: 2, c: 1 }),
-      90_000,
-      250,
-    );
+    await waitForSplit("stand-ins gone", name, field, { a: 1, b: 2, c: 1 }, 90_000);
     await waitFor(
       "b's pods released",
       async () => (await reservedIn("b")).join() === "false,false",

@@ -91,7 +91,8 @@ async function split(
 }
 /**
  * What a failed wait in reserve mode last saw: the split, each live pod (subset, phase, node, reserved label, Ready
- * and since when) and each subset's Schedulable condition, so a timeout in CI says where the rollout stopped.
+ * and since when), each subset's Schedulable condition and the controller's last refused writes, so a timeout in CI
+ * says where the rollout stopped.
  */
 async function reserveState(name: string, field: ReserveField): Promise<string> {
   const pods = (await livePods(ns, name)).map((p) => {
@@ -110,7 +111,12 @@ async function reserveState(name: string, field: ReserveField): Promise<string> 
     const c = s.conditions?.find((x) => x.type === "Schedulable");
     return `${s.name}: ${c?.status ?? "-"} ${c?.message ?? ""}@${c?.lastTransitionTime ?? "-"}`;
   });
-  return `split ${JSON.stringify(await split(name, field))}; pods [${pods.join("; ")}]; subsets [${subsets.join("; ")}]`;
+  // A write the API refused, say a 409 or 422 on a subset, sends the key into backoff: the last few say so.
+  const refused = (controller?.writes ?? [])
+    .filter((w) => w.code >= 400 || w.code === 0)
+    .slice(-5)
+    .map((w) => `${w.verb} ${w.kind} ${w.name ?? ""}${w.subresource ? `/${w.subresource}` : ""} ${w.code}`);
+  return `split ${JSON.stringify(await split(name, field))}; pods [${pods.join("; ")}]; subsets [${subsets.join("; ")}]; refused writes [${refused.join("; ")}]`;
 }
 
 /** Waits for the split, and on a timeout names what it last saw (reserveState). */

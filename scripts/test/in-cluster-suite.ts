@@ -32,6 +32,7 @@ import {
   installUmbrella,
   portForward,
   runCommand,
+  type PortForward,
   type CommandRun,
 } from "../charts/in-cluster.ts";
 
@@ -488,13 +489,15 @@ export function inClusterSuite(context: InClusterContext): void {
       const caFile = join(scratch, "nats-ca.crt");
       writeFileSync(caFile, await secret(`${RELEASE}-nats-tls`, "ca.crt"));
       // The client port, and the monitor, which listens on the pod's loopback only.
-      const forward = await portForward(
-        join(context.plane().binDir, "kubectl"),
-        context.plane().kubeconfigPath,
-        NAMESPACE,
-        `pod/${RELEASE}-nats-0`,
-        [4222, 8222],
-      );
+      const forwardNats = (ports: number[]): Promise<PortForward> =>
+        portForward(
+          join(context.plane().binDir, "kubectl"),
+          context.plane().kubeconfigPath,
+          NAMESPACE,
+          `pod/${RELEASE}-nats-0`,
+          ports,
+        );
+      const forward = await forwardNats([4222, 8222]);
       try {
         const client = forward.ports[4222] ?? 0;
         const podsByIp = new Map(
@@ -559,13 +562,7 @@ export function inClusterSuite(context: InClusterContext): void {
       // may stop accepting after such a close: so each probe gets its own forward, and the server's own record of
       // the closed connections (its monitor) says why it refused.
       const forwarded = async <T>(port: number, use: (local: number) => Promise<T>): Promise<T> => {
-        const probe = await portForward(
-          join(context.plane().binDir, "kubectl"),
-          context.plane().kubeconfigPath,
-          NAMESPACE,
-          `pod/${RELEASE}-nats-0`,
-          [port],
-        );
+        const probe = await forwardNats([port]);
         try {
           return await use(probe.ports[port] ?? 0);
         } finally {

@@ -9,7 +9,8 @@ export interface RuntimeContainerHashes {
   plainHash: number;
   /**
    * The hash of the env values the container was started with for its env from `metadata.labels['…']` and
-   * `metadata.annotations['…']` (see expectedEnvFromMetadataHash and currentEnvFromMetadataHash in @kruise/workload); absent until the agent read them.
+   * `metadata.annotations['…']` (see expectedEnvFromMetadataHash and currentEnvFromMetadataHash in
+   * @kruise/workload); absent until the agent read them.
    */
   extractedEnvFromMetadataHash?: number;
 }

@@ -51,12 +51,19 @@ export function envMetadataRef(env: EnvVar): MetadataRef | undefined {
   return undefined;
 }
 
+/** The container's env vars that take their value from a label or annotation, with the key each reads. */
+function envFromMetadataVars(container: Container): Array<{ name: string; ref: MetadataRef }> {
+  const vars: Array<{ name: string; ref: MetadataRef }> = [];
+  for (const e of container.env ?? []) {
+    const ref = envMetadataRef(e);
+    if (ref !== undefined) vars.push({ name: e.name, ref });
+  }
+  return vars;
+}
+
 /** Whether the container has an env var from that label or annotation (OpenKruise's IsContainerReferenceToMeta). */
 export function containerUsesMetadata(container: Container, field: MetadataField, key: string): boolean {
-  return (container.env ?? []).some((e) => {
-    const ref = envMetadataRef(e);
-    return ref !== undefined && ref.field === field && ref.key === key;
-  });
+  return envFromMetadataVars(container).some(({ ref }) => ref.field === field && ref.key === key);
 }
 
 const encoder = new TextEncoder();
@@ -73,16 +80,6 @@ export function hashEnvValues(envs: ReadonlyArray<{ name: string; value: string 
       ? "null"
       : `[${sorted.map((e) => goJson(e.value === "" ? { name: e.name } : { name: e.name, value: e.value })).join(",")}]`;
   return fnv1aHash32(encoder.encode(deepHashPrint(encoder.encode(data))));
-}
-
-/** The container's env vars that take their value from a label or annotation, with the key each reads. */
-function envFromMetadataVars(container: Container): Array<{ name: string; ref: MetadataRef }> {
-  const vars: Array<{ name: string; ref: MetadataRef }> = [];
-  for (const e of container.env ?? []) {
-    const ref = envMetadataRef(e);
-    if (ref !== undefined) vars.push({ name: e.name, ref });
-  }
-  return vars;
 }
 
 /**
